@@ -1,0 +1,127 @@
+//! Clinician sign-in, sign-out and "who am I".
+
+mod password;
+mod session;
+mod throttle;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum_extra::extract::cookie::CookieJar;
+use regard_shared::api::{LoginRequest, Me};
+use regard_shared::{validate, ApiError};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use password::hash as hash_password;
+pub use session::CurrentUser;
+
+use crate::error::{AppError, AppResult, Json};
+use crate::organisations::store;
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// The address a sign-in attempt comes from, for per-address throttling.
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.settings.trust_forwarded_for {
+            // The proxy appends the peer it saw: the last entry is the one it vouches for.
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .last();
+            if let Some(addr) = forwarded {
+                return Ok(ClientAddr(addr.to_owned()));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(peer.unwrap_or_else(|| "unknown".to_owned())))
+    }
+}
+
+/// Sign in with e-mail and password; sets the session cookie.
+#[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = Me),
+        (status = 401, description = "Wrong e-mail or password", body = ApiError),
+        (status = 429, description = "Too many failed attempts", body = ApiError),
+    ))]
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    jar: CookieJar,
+    Json(request): Json<LoginRequest>,
+) -> AppResult<(CookieJar, Json<Me>)> {
+    let email = validate::normalise_email(&request.email);
+    if email.len() > validate::EMAIL_MAX_BYTES
+        || request.password.len() > validate::PASSWORD_MAX_BYTES
+    {
+        return Err(AppError::InvalidCredentials);
+    }
+    throttle::check(&state.db, &email, &address).await?;
+    let account = store::credentials_by_email(&state.db, &email).await?;
+    let (user_id, stored_hash) = match account {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    let valid = password::verify(request.password, stored_hash).await?;
+    let Some(user_id) = user_id.filter(|_| valid) else {
+        throttle::record_failure(&state.db, &email, &address).await?;
+        tracing::info!(%address, "sign-in failed");
+        return Err(AppError::InvalidCredentials);
+    };
+    throttle::clear_account(&state.db, &email).await?;
+    let cookie = session::open(&state.db, &state.settings, &user_id).await?;
+    let me = store::me(&state.db, &user_id).await?;
+    tracing::info!(user = %user_id, "signed in");
+    Ok((jar.add(cookie), Json(me)))
+}
+
+/// Sign out: ends the server-side session and clears the cookie.
+#[utoipa::path(post, path = "/logout", tag = "auth",
+    responses((status = 204, description = "Signed out")))]
+async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> AppResult<(StatusCode, CookieJar)> {
+    if let Some(cookie) = jar.get(session::COOKIE_NAME) {
+        session::close(&state.db, cookie.value()).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar.add(session::expired_cookie(&state.settings)),
+    ))
+}
+
+/// The signed-in clinician and their organisation.
+#[utoipa::path(get, path = "/me", tag = "auth",
+    responses(
+        (status = 200, description = "Signed in", body = Me),
+        (status = 401, description = "Not signed in", body = ApiError),
+    ))]
+async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Me>> {
+    Ok(Json(store::me(&state.db, &user.id).await?))
+}

@@ -1,0 +1,153 @@
+//! Server-side sessions referenced by an HttpOnly cookie, and the `CurrentUser`
+//! extractor through which every authenticated handler passes.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::Engine;
+use rand::RngCore;
+use regard_shared::{Action, Role};
+use sha2::{Digest, Sha256};
+
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, AppResult};
+use crate::{AppState, Settings};
+
+pub const COOKIE_NAME: &str = "regard_session";
+
+/// 256 random bits, base64url: what the browser holds.
+fn mint_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database holds instead of the token.
+fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Opens a session for `user_id` and returns the cookie that carries it.
+pub async fn open(db: &Db, settings: &Settings, user_id: &str) -> AppResult<Cookie<'static>> {
+    let token = mint_token();
+    let now = now_ms();
+    // Expired sessions have no use; sweeping them here keeps the table bounded
+    // without a background job.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db)
+        .await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(now)
+        .bind(now + settings.session_ttl_ms)
+        .execute(db)
+        .await?;
+    Ok(session_cookie(
+        settings,
+        token,
+        settings.session_ttl_ms / 1000,
+    ))
+}
+
+/// Ends the session `token` refers to, if any.
+pub async fn close(db: &Db, token: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(hash_token(token))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A cookie that makes the browser forget the session.
+pub fn expired_cookie(settings: &Settings) -> Cookie<'static> {
+    session_cookie(settings, String::new(), 0)
+}
+
+fn session_cookie(settings: &Settings, value: String, max_age_secs: i64) -> Cookie<'static> {
+    Cookie::build((COOKIE_NAME, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(settings.secure_cookies)
+        .path("/")
+        .max_age(time::Duration::seconds(max_age_secs))
+        .build()
+}
+
+/// The signed-in clinician making the request. Extracting it fails with 401 when
+/// the session cookie is missing, unknown or expired.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: String,
+    pub organisation_id: String,
+    pub role: Role,
+    pub email: String,
+    pub display_name: String,
+}
+
+impl CurrentUser {
+    /// The one authorization check: the user must belong to `organisation_id` and
+    /// their role must allow `action`. Every handler touching an organisation's
+    /// data calls it before reading anything.
+    pub fn authorize(&self, action: Action, organisation_id: &str) -> AppResult<()> {
+        if self.organisation_id != organisation_id || !self.role.may(action) {
+            tracing::warn!(user = %self.id, ?action, organisation_id, "access denied");
+            return Err(AppError::Forbidden);
+        }
+        Ok(())
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar
+            .get(COOKIE_NAME)
+            .map(|c| c.value())
+            .filter(|v| !v.is_empty());
+        let Some(token) = token else {
+            return Err(AppError::Unauthenticated);
+        };
+        let token_hash = hash_token(token);
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.organisation_id, u.role, u.email, u.display_name
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(&token_hash)
+        .bind(now_ms())
+        .fetch_optional(&state.db)
+        .await?;
+        let (id, organisation_id, role, email, display_name) =
+            row.ok_or(AppError::Unauthenticated)?;
+        let role = Role::parse(&role)
+            .ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
+        Ok(CurrentUser {
+            id,
+            organisation_id,
+            role,
+            email,
+            display_name,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_hashed() {
+        let a = mint_token();
+        let b = mint_token();
+        assert_ne!(a, b);
+        // 32 bytes in unpadded base64url.
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
+}

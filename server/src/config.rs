@@ -1,0 +1,121 @@
+//! Command line and environment configuration. Every flag has an environment
+//! variable, so a container or a systemd unit configures Regard without arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use regard_shared::{OrganisationKind, Role};
+
+#[derive(Debug, Parser)]
+#[command(name = "regard", version, about = "Regard telemedicine server")]
+pub struct Cli {
+    /// Directory for the database file and stored files.
+    #[arg(long, env = "REGARD_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database URL; defaults to the SQLite file `regard.db` in the data directory.
+    #[arg(long, env = "REGARD_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Log filter, in tracing's EnvFilter syntax (e.g. `info,regard_server=debug`).
+    #[arg(long, env = "REGARD_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, env = "REGARD_LOG_JSON", global = true)]
+    pub log_json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Create an organisation and print its id.
+    CreateOrganisation {
+        #[arg(long)]
+        name: String,
+        /// One of samu_centre, gp_practice, nursing_home, expert_site.
+        #[arg(long, value_parser = parse_kind)]
+        kind: OrganisationKind,
+    },
+    /// Create a clinician account. The password is read from REGARD_USER_PASSWORD
+    /// or, when that is unset, from the first line of standard input.
+    CreateUser {
+        /// Organisation id or exact name.
+        #[arg(long)]
+        organisation: String,
+        #[arg(long)]
+        email: String,
+        /// Name shown to colleagues, e.g. "Dr Claire Martin".
+        #[arg(long)]
+        name: String,
+        /// One of regulator, gp, specialist, nurse, admin.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Port 0 picks a free port (printed at start).
+    #[arg(long, env = "REGARD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Public base URL, used in links sent to patients and to decide whether
+    /// cookies are marked Secure (they are when it starts with https://).
+    #[arg(
+        long,
+        env = "REGARD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+
+    /// Directory of the built web app (trunk's output).
+    #[arg(long, env = "REGARD_DIST_DIR", default_value = "dist")]
+    pub dist_dir: PathBuf,
+
+    /// Create the demo organisations and accounts if missing. Never in production.
+    #[arg(long, env = "REGARD_SEED_DEMO")]
+    pub seed_demo: bool,
+
+    /// Lifetime of a clinician's session, in hours (a shift by default).
+    #[arg(long, env = "REGARD_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168))]
+    pub session_hours: u32,
+
+    /// Take the client address from the last X-Forwarded-For entry. Set it only
+    /// behind a reverse proxy that sets that header, or rate limits can be dodged.
+    #[arg(long, env = "REGARD_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+impl Cli {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("regard.db").display()))
+    }
+}
+
+impl ServeArgs {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_kind(s: &str) -> Result<OrganisationKind, String> {
+    OrganisationKind::parse(s).ok_or_else(|| {
+        let all: Vec<_> = OrganisationKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("expected one of {}", all.join(", "))
+    })
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("expected one of {}", all.join(", "))
+    })
+}

@@ -1,0 +1,69 @@
+//! Storage. Handlers talk to `sqlx::AnyPool` with portable SQL (`$n` parameters,
+//! TEXT ids minted by the server, BIGINT millisecond timestamps, no booleans), so a
+//! PostgreSQL backend is a second migrations folder and a URL, not a rewrite.
+//! Only the dialect-specific parts live here: connecting and migrating.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+
+pub type Db = sqlx::AnyPool;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// Opens (creating if needed) the database at `url` and brings its schema up to date.
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
+    let Some(path) = url.strip_prefix("sqlite://") else {
+        bail!("unsupported database URL {url:?}: this build supports sqlite://PATH");
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the database directory {}", parent.display()))?;
+    }
+    let url = if url.contains('?') {
+        url.to_owned()
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        .connect(&url)
+        .await
+        .with_context(|| format!("opening the database {path}"))?;
+    // WAL lets readers proceed while a request writes; the setting is stored in
+    // the file, so running it at each start is cheap and idempotent.
+    sqlx::query("PRAGMA journal_mode = WAL")
+        .execute(&pool)
+        .await?;
+    SQLITE_MIGRATIONS
+        .run(&pool)
+        .await
+        .context("running database migrations")?;
+    Ok(pool)
+}
+
+/// Whether the database answers a trivial query.
+pub async fn ping(db: &Db) -> bool {
+    sqlx::query("SELECT 1").execute(db).await.is_ok()
+}
+
+/// Milliseconds since the Unix epoch: the one timestamp format stored.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A fresh random identifier for a row.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

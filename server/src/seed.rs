@@ -1,0 +1,72 @@
+//! Demo organisations and accounts, created only when `serve --seed-demo` asks.
+//! Idempotent: existing rows are left as they are.
+
+use regard_shared::api::NewMember;
+use regard_shared::{OrganisationKind, Role};
+
+use crate::db::Db;
+use crate::organisations::store;
+
+/// Shared by every demo account; printed in the README.
+pub const DEMO_PASSWORD: &str = "regard-demo-2026";
+
+const ORGANISATIONS: [(&str, OrganisationKind); 4] = [
+    ("SAMU 54 – Centre 15 de Nancy", OrganisationKind::SamuCentre),
+    ("Cabinet médical du Parc", OrganisationKind::GpPractice),
+    ("EHPAD Les Tilleuls", OrganisationKind::NursingHome),
+    (
+        "CHRU de Nancy – Télé-expertise",
+        OrganisationKind::ExpertSite,
+    ),
+];
+
+/// (organisation index, e-mail, name, role)
+const ACCOUNTS: [(usize, &str, &str, Role); 5] = [
+    (
+        0,
+        "regulateur@demo.regard.fr",
+        "Dr Claire Martin",
+        Role::Regulator,
+    ),
+    (1, "medecin@demo.regard.fr", "Dr Paul Durand", Role::Gp),
+    (
+        3,
+        "specialiste@demo.regard.fr",
+        "Dr Inès Leroy",
+        Role::Specialist,
+    ),
+    (
+        2,
+        "infirmiere@demo.regard.fr",
+        "Sophie Bernard",
+        Role::Nurse,
+    ),
+    (0, "admin@demo.regard.fr", "Admin SAMU 54", Role::Admin),
+];
+
+pub async fn demo(db: &Db) -> anyhow::Result<()> {
+    let mut ids = Vec::new();
+    for (name, kind) in ORGANISATIONS {
+        let org = match store::find_organisation(db, name).await? {
+            Some(org) => org,
+            None => store::create_organisation(db, name, kind).await?,
+        };
+        ids.push(org.id);
+    }
+    for (org, email, name, role) in ACCOUNTS {
+        if store::credentials_by_email(db, email).await?.is_none() {
+            let member = NewMember {
+                email: email.to_owned(),
+                display_name: name.to_owned(),
+                role,
+                password: DEMO_PASSWORD.to_owned(),
+            };
+            store::create_user(db, &ids[org], member).await?;
+        }
+    }
+    tracing::info!(
+        accounts = ACCOUNTS.len(),
+        "demo organisations and accounts ready"
+    );
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! The built web app: static files, the client-route fallback, the service worker
+//! (stamped with the build it caches), and the security headers of every response.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Request, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower_http::services::ServeDir;
+
+use crate::error::AppError;
+
+/// What the server knows of the built app, read once at start.
+pub struct WebApp {
+    dir: PathBuf,
+    /// `index.html`, served for every client route; `None` when the app is not built.
+    index_html: Option<String>,
+    /// The service worker with its build id and asset list filled in.
+    service_worker: Option<String>,
+    /// The Content-Security-Policy, allowing exactly the inline scripts of `index.html`.
+    pub csp: HeaderValue,
+}
+
+impl WebApp {
+    pub fn load(dir: &Path) -> anyhow::Result<WebApp> {
+        let index_html = std::fs::read_to_string(dir.join("index.html")).ok();
+        if index_html.is_none() {
+            tracing::warn!(dir = %dir.display(), "no built app found (index.html missing): serving the API only");
+        }
+        let inline_hashes: Vec<String> = index_html
+            .as_deref()
+            .map(inline_script_hashes)
+            .unwrap_or_default();
+        let service_worker = match (&index_html, std::fs::read_to_string(dir.join("sw.js"))) {
+            (Some(index), Ok(template)) => {
+                Some(stamp_service_worker(&template, index, &shell_files(dir)?))
+            }
+            _ => None,
+        };
+        Ok(WebApp {
+            dir: dir.to_owned(),
+            csp: HeaderValue::from_str(&content_security_policy(&inline_hashes))?,
+            index_html,
+            service_worker,
+        })
+    }
+}
+
+/// Content-Security-Policy: scripts from our origin, plus the inline bootstrap
+/// that trunk writes into index.html, allowed by hash rather than `unsafe-inline`.
+fn content_security_policy(inline_script_hashes: &[String]) -> String {
+    let hashes: String = inline_script_hashes
+        .iter()
+        .map(|h| format!(" 'sha256-{h}'"))
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Base64 SHA-256 of the body of each inline `<script>` (one without `src`).
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body_and_rest = &after[tag_end + 1..];
+        let Some(close) = body_and_rest.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(body_and_rest[..close].as_bytes());
+            hashes.push(base64::engine::general_purpose::STANDARD.encode(digest));
+        }
+        rest = &body_and_rest[close..];
+    }
+    hashes
+}
+
+/// The files of the app shell the service worker pre-caches: everything the build
+/// produced at the top level and under `icons/`, except the worker itself.
+fn shell_files(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let mut files = vec!["/".to_owned()];
+    for sub in ["", "icons"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type()?.is_file() && name != "sw.js" && name != "index.html" {
+                files.push(if sub.is_empty() {
+                    format!("/{name}")
+                } else {
+                    format!("/{sub}/{name}")
+                });
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Fills the worker template. Its build id is a hash of index.html, which names
+/// every hashed asset, so each new build installs a new worker and drops old caches.
+fn stamp_service_worker(template: &str, index_html: &str, files: &[String]) -> String {
+    let digest = Sha256::digest(index_html.as_bytes());
+    let build: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let list = serde_json::to_string(files).expect("a list of strings serialises");
+    template
+        .replace("__REGARD_BUILD__", &build)
+        .replace("__REGARD_SHELL__", &list)
+}
+
+pub fn routes<S>(web: Arc<WebApp>) -> Router<S> {
+    let files = ServeDir::new(&web.dir).fallback(get(client_route).with_state(web.clone()));
+    Router::new()
+        .route("/sw.js", get(service_worker))
+        .route("/", get(index))
+        .fallback_service(files)
+        .with_state(web)
+}
+
+fn no_cache(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+async fn index(State(web): State<Arc<WebApp>>) -> Response {
+    match &web.index_html {
+        Some(html) => no_cache(axum::response::Html(html.clone()).into_response()),
+        None => AppError::NotFound.into_response(),
+    }
+}
+
+/// Paths that are not files are client routes of the app: answer with index.html
+/// and 200. Paths that look like files (a dot in the last segment) stay 404, so a
+/// missing script is not silently replaced by HTML.
+async fn client_route(State(web): State<Arc<WebApp>>, uri: Uri) -> Response {
+    let last = uri.path().rsplit('/').next().unwrap_or_default();
+    if last.contains('.') {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    index(State(web)).await
+}
+
+async fn service_worker(State(web): State<Arc<WebApp>>) -> Response {
+    match &web.service_worker {
+        Some(js) => no_cache(
+            (
+                [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                js.clone(),
+            )
+                .into_response(),
+        ),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Adds the security headers to every response, API and app alike.
+pub async fn security_headers(
+    State(web): State<Arc<WebApp>>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, web.csp.clone());
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "camera=(self), microphone=(self), geolocation=(self), payment=(), usb=()",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = r#"<head><script src="/a.js"></script></head><body>
+<script type="module">import init from '/x.js';</script></body>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(b"import init from '/x.js';"));
+        assert_eq!(hashes[0], expected);
+        let csp = content_security_policy(&hashes);
+        assert!(csp.contains(&format!("'sha256-{expected}'")));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn service_worker_build_id_follows_index() {
+        let files = vec!["/".to_owned(), "/app.js".to_owned()];
+        let a = stamp_service_worker("v='__REGARD_BUILD__';s=__REGARD_SHELL__", "<html>1", &files);
+        let b = stamp_service_worker("v='__REGARD_BUILD__';s=__REGARD_SHELL__", "<html>2", &files);
+        assert_ne!(a, b);
+        assert!(a.ends_with(r#"s=["/","/app.js"]"#));
+    }
+}

@@ -1,0 +1,189 @@
+//! Sign-in, sessions and throttling, through the router on a real SQLite file.
+
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn login_succeeds_and_sets_a_strict_http_only_cookie() {
+    let app = TestApp::new().await;
+    let response = app.login_response(REGULATOR, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = set_cookie(&response);
+    assert!(cookie.starts_with("regard_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not mark the cookie Secure: {cookie}"
+    );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("regard_session=");
+    assert!(token.len() >= 43, "at least 256 bits of token: {token}");
+
+    let me = json(response).await;
+    assert_eq!(me["user"]["email"], REGULATOR);
+    assert_eq!(me["user"]["role"], "regulator");
+    assert_eq!(me["organisation"]["kind"], "samu_centre");
+}
+
+#[tokio::test]
+async fn cookie_is_secure_when_served_over_https() {
+    let app = TestApp::with(true, 3_600_000).await;
+    let response = app.login_response(REGULATOR, PASSWORD).await;
+    assert!(set_cookie(&response).contains("Secure"));
+}
+
+#[tokio::test]
+async fn email_is_matched_case_insensitively() {
+    let app = TestApp::new().await;
+    let response = app
+        .login_response("  Regulateur@Demo.Regard.FR ", PASSWORD)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_account_fail_alike() {
+    let app = TestApp::new().await;
+    for (email, password) in [
+        (REGULATOR, "not the password"),
+        ("nobody@demo.regard.fr", PASSWORD),
+    ] {
+        let response = app.login_response(email, password).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(response.headers().get(header::SET_COOKIE).is_none());
+        let body = json(response).await;
+        assert_eq!(body["code"], "invalid_credentials");
+        assert_eq!(body["message"], "Wrong e-mail address or password.");
+    }
+}
+
+#[tokio::test]
+async fn me_requires_a_session_and_logout_ends_it() {
+    let app = TestApp::new().await;
+    let anonymous = app.get("/api/v1/auth/me", None).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(json(anonymous).await["code"], "unauthenticated");
+
+    let forged = app
+        .get("/api/v1/auth/me", Some("regard_session=forged-token"))
+        .await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+
+    let cookie = app.login(GP).await;
+    let me = app.get("/api/v1/auth/me", Some(&cookie)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    assert_eq!(json(me).await["user"]["display_name"], "Dr Paul Durand");
+
+    let logout = app
+        .post_json("/api/v1/auth/logout", Some(&cookie), json!({}))
+        .await;
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert!(set_cookie(&logout).contains("Max-Age=0"));
+    // The old cookie no longer opens anything, even if the browser kept it.
+    let after = app.get("/api/v1/auth/me", Some(&cookie)).await;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sessions_expire() {
+    let app = TestApp::with(false, 0).await;
+    let cookie = app.login(GP).await;
+    let me = app.get("/api/v1/auth/me", Some(&cookie)).await;
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    let app = TestApp::new().await;
+    for _ in 0..5 {
+        let response = app.login_response(REGULATOR, "guess guess guess").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = app.login_response(REGULATOR, PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = locked.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    let body = json(locked).await;
+    assert_eq!(body["code"], "too_many_attempts");
+    assert_eq!(body["retry_after_secs"], retry_after);
+
+    // Another account from the same address is not affected by this account's lock.
+    let other = app.login_response(GP, PASSWORD).await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn success_forgives_earlier_failures() {
+    let app = TestApp::new().await;
+    for _ in 0..4 {
+        app.login_response(REGULATOR, "guess guess guess").await;
+    }
+    app.login(REGULATOR).await;
+    for _ in 0..4 {
+        app.login_response(REGULATOR, "guess guess guess").await;
+    }
+    assert_eq!(
+        app.login_response(REGULATOR, PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_throttled() {
+    let app = TestApp::new().await;
+    let attacker = "198.51.100.7:40000";
+    for i in 0..20 {
+        let body =
+            json!({"email": format!("user{i}@demo.regard.fr"), "password": "guess guess guess"});
+        let response = app
+            .send_from(
+                attacker,
+                request(
+                    axum::http::Method::POST,
+                    "/api/v1/auth/login",
+                    None,
+                    Some(body),
+                ),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let body = json!({"email": REGULATOR, "password": PASSWORD});
+    let blocked = app
+        .send_from(
+            attacker,
+            request(
+                axum::http::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(body.clone()),
+            ),
+        )
+        .await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The regulator at their own desk still signs in.
+    let elsewhere = app
+        .send_from(
+            "203.0.113.9:50000",
+            request(
+                axum::http::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(body),
+            ),
+        )
+        .await;
+    assert_eq!(elsewhere.status(), StatusCode::OK);
+}

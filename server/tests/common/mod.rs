@@ -1,0 +1,157 @@
+//! A Regard application on a real temporary SQLite file, driven through its router.
+
+#![allow(dead_code)] // each test file uses its own subset of the helpers
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Method, Request, Response, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use regard_server::{db, seed, web::WebApp, AppState, Settings};
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const REGULATOR: &str = "regulateur@demo.regard.fr";
+pub const ADMIN: &str = "admin@demo.regard.fr";
+pub const GP: &str = "medecin@demo.regard.fr";
+pub const PASSWORD: &str = seed::DEMO_PASSWORD;
+
+/// The inline bootstrap script the fake built app carries, as trunk writes one.
+pub const INLINE_SCRIPT: &str = "import init from '/regard-app.js'; await init();";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        TestApp::with(false, 3_600_000).await
+    }
+
+    pub async fn with(secure_cookies: bool, session_ttl_ms: i64) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(dist.join("icons")).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            format!("<!DOCTYPE html><html><head><title>Regard</title></head><body><script type=\"module\">{INLINE_SCRIPT}</script></body></html>"),
+        )
+        .unwrap();
+        std::fs::write(
+            dist.join("regard-app.js"),
+            "export default async function init() {}",
+        )
+        .unwrap();
+        std::fs::write(dist.join("icons/icon-192.png"), b"png").unwrap();
+        std::fs::write(
+            dist.join("sw.js"),
+            "const BUILD = '__REGARD_BUILD__'; const SHELL = __REGARD_SHELL__;",
+        )
+        .unwrap();
+        let url = format!("sqlite://{}", dir.path().join("regard.db").display());
+        let db = db::connect(&url).await.unwrap();
+        seed::demo(&db).await.unwrap();
+        let state = AppState {
+            db,
+            settings: Arc::new(Settings {
+                secure_cookies,
+                session_ttl_ms,
+                trust_forwarded_for: false,
+                public_url: "http://127.0.0.1:8080".into(),
+            }),
+            web: Arc::new(WebApp::load(&dist).unwrap()),
+        };
+        TestApp {
+            router: regard_server::app(state.clone()),
+            state,
+            _dir: dir,
+        }
+    }
+
+    /// Sends a request as if from `addr`, as the real server's ConnectInfo would.
+    pub async fn send_from(&self, addr: &str, mut request: Request<Body>) -> Response<Body> {
+        let addr: SocketAddr = addr.parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(addr));
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.send_from("192.0.2.1:50000", request).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        self.send(request(Method::GET, path, cookie, None)).await
+    }
+
+    pub async fn post_json(&self, path: &str, cookie: Option<&str>, body: Value) -> Response<Body> {
+        self.send(request(Method::POST, path, cookie, Some(body)))
+            .await
+    }
+
+    pub async fn login_response(&self, email: &str, password: &str) -> Response<Body> {
+        self.post_json(
+            "/api/v1/auth/login",
+            None,
+            serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Signs in and returns the `name=value` pair to send back as Cookie.
+    pub async fn login(&self, email: &str) -> String {
+        let response = self.login_response(email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        set_cookie(&response).split(';').next().unwrap().to_owned()
+    }
+
+    /// The organisation id of the signed-in user.
+    pub async fn organisation_of(&self, cookie: &str) -> String {
+        let me = json(self.get("/api/v1/auth/me", Some(cookie)).await).await;
+        me["organisation"]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+pub fn request(
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(path);
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    match body {
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+        None => builder.body(Body::empty()).unwrap(),
+    }
+}
+
+pub fn set_cookie(response: &Response<Body>) -> String {
+    response
+        .headers()
+        .get(header::SET_COOKIE)
+        .expect("a Set-Cookie header")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+pub async fn text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+pub async fn json(response: Response<Body>) -> Value {
+    let body = text(response).await;
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}

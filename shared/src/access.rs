@@ -1,0 +1,134 @@
+//! Who may do what: organisations, roles and the role half of every authorization
+//! decision. The other half (same organisation) is checked by the server.
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of organisation Regard connects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// A SAMU emergency call centre (centre 15).
+    SamuCentre,
+    /// A general practice.
+    GpPractice,
+    /// A nursing home (EHPAD).
+    NursingHome,
+    /// A hospital site answering tele-expertise requests.
+    ExpertSite,
+}
+
+/// A clinician's role inside their organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Regulating doctor of a SAMU centre.
+    Regulator,
+    /// General practitioner.
+    Gp,
+    /// Specialist of an expert site.
+    Specialist,
+    /// Nurse, e.g. of a nursing home.
+    Nurse,
+    /// Manages the accounts of their organisation.
+    Admin,
+}
+
+/// Something a signed-in clinician asks to do inside one organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// See the organisation's name and kind.
+    ViewOrganisation,
+    /// See the list of the organisation's members.
+    ListMembers,
+    /// Create accounts in the organisation.
+    ManageMembers,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Regulator,
+        Role::Gp,
+        Role::Specialist,
+        Role::Nurse,
+        Role::Admin,
+    ];
+
+    /// Whether this role allows `action`, assuming the organisation matches.
+    pub fn may(self, action: Action) -> bool {
+        match action {
+            Action::ViewOrganisation | Action::ListMembers => true,
+            Action::ManageMembers => self == Role::Admin,
+        }
+    }
+
+    /// The stable identifier used in the database, the CLI and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Regulator => "regulator",
+            Role::Gp => "gp",
+            Role::Specialist => "specialist",
+            Role::Nurse => "nurse",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl OrganisationKind {
+    pub const ALL: [OrganisationKind; 4] = [
+        OrganisationKind::SamuCentre,
+        OrganisationKind::GpPractice,
+        OrganisationKind::NursingHome,
+        OrganisationKind::ExpertSite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::SamuCentre => "samu_centre",
+            OrganisationKind::GpPractice => "gp_practice",
+            OrganisationKind::NursingHome => "nursing_home",
+            OrganisationKind::ExpertSite => "expert_site",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrganisationKind> {
+        OrganisationKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_members() {
+        for role in Role::ALL {
+            assert_eq!(
+                role.may(Action::ManageMembers),
+                role == Role::Admin,
+                "{role:?}"
+            );
+            assert!(role.may(Action::ViewOrganisation));
+        }
+    }
+
+    #[test]
+    fn identifiers_round_trip_and_match_serde() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{}\"", role.as_str()));
+        }
+        for kind in OrganisationKind::ALL {
+            assert_eq!(OrganisationKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,12 @@
+//! Wire types and pure domain rules shared by the Regard server and the browser app.
+//!
+//! Nothing here does I/O: the crate compiles natively and to wasm, so every rule
+//! written here is enforced identically by the server and pre-checked by the app.
+
+pub mod access;
+pub mod api;
+pub mod error;
+pub mod validate;
+
+pub use access::{Action, OrganisationKind, Role};
+pub use error::{ApiError, ErrorCode};

@@ -1,0 +1,110 @@
+//! Input rules checked by the app before sending and by the server before storing.
+//! Each returns the `field` name and an English message on failure.
+
+/// Longest accepted password, in bytes: argon2 cost grows with input length, and
+/// an unbounded password is a cheap denial of service.
+pub const PASSWORD_MAX_BYTES: usize = 256;
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const EMAIL_MAX_BYTES: usize = 254;
+pub const NAME_MAX_CHARS: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+fn invalid(field: &'static str, message: &'static str) -> Invalid {
+    Invalid { field, message }
+}
+
+/// A deliberately simple address check: one `@`, something on each side, a dot in
+/// the domain, no spaces. Deliverability is proven by sending, not by regexes.
+pub fn email(value: &str) -> Result<(), Invalid> {
+    let bad = || invalid("email", "Enter a valid e-mail address.");
+    if value.is_empty() || value.len() > EMAIL_MAX_BYTES || value.chars().any(char::is_whitespace) {
+        return Err(bad());
+    }
+    let (local, domain) = value.split_once('@').ok_or_else(bad)?;
+    if local.is_empty() || domain.contains('@') || !domain.contains('.') {
+        return Err(bad());
+    }
+    if domain.starts_with('.') || domain.ends_with('.') {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// Addresses are compared case-insensitively: people type them every which way.
+pub fn normalise_email(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+/// Password for a new account.
+pub fn new_password(value: &str) -> Result<(), Invalid> {
+    if value.len() > PASSWORD_MAX_BYTES {
+        return Err(invalid(
+            "password",
+            "The password is too long (256 bytes at most).",
+        ));
+    }
+    if value.chars().count() < PASSWORD_MIN_CHARS {
+        return Err(invalid(
+            "password",
+            "The password must have at least 12 characters.",
+        ));
+    }
+    Ok(())
+}
+
+/// A person's or organisation's display name.
+pub fn name(field: &'static str, value: &str) -> Result<(), Invalid> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(invalid(field, "This field is required."));
+    }
+    if trimmed.chars().count() > NAME_MAX_CHARS || trimmed.chars().any(char::is_control) {
+        return Err(invalid(
+            field,
+            "Use at most 100 characters, without control characters.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(email("dr.martin@samu54.fr").is_ok());
+        for bad in [
+            "", "no-at", "@x.fr", "a@b", "a b@c.fr", "a@@c.fr", "a@.fr", "a@c.fr.",
+        ] {
+            assert_eq!(email(bad).unwrap_err().field, "email", "{bad:?}");
+        }
+        assert!(email(&format!("{}@x.fr", "a".repeat(260))).is_err());
+        assert_eq!(
+            normalise_email("  Dr.Martin@SAMU54.fr "),
+            "dr.martin@samu54.fr"
+        );
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(new_password("correct horse battery").is_ok());
+        assert!(new_password("short").is_err());
+        // Twelve characters, counted as characters and not bytes.
+        assert!(new_password("éééééééééééé").is_ok());
+        assert!(new_password(&"x".repeat(PASSWORD_MAX_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn names() {
+        assert!(name("name", "SAMU 54").is_ok());
+        assert!(name("name", "   ").is_err());
+        assert!(name("name", &"x".repeat(101)).is_err());
+        assert!(name("name", "bad\u{0}name").is_err());
+    }
+}
