@@ -1,0 +1,51 @@
+//! The root component: language, routes, and the frame shared by every page.
+
+use leptos::prelude::*;
+use leptos_i18n::context::CookieOptions;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::site_header::SiteHeader;
+use crate::i18n::*;
+use crate::pages::console::home::ConsoleHome;
+use crate::pages::login::LoginPage;
+use crate::pages::not_found::NotFound;
+use crate::pages::patient::landing::PatientLanding;
+use crate::session::provide_session;
+
+/// The chosen language is remembered for a year, on the whole site.
+const LANGUAGE_COOKIE_MAX_AGE_MS: i64 = 365 * 24 * 3600 * 1000;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_session();
+    // French unless the person chose otherwise: the browser's language is not
+    // consulted, so a French service greets everyone in French first.
+    let cookie_options = CookieOptions::<Locale>::default()
+        .default_value(Some(Locale::fr))
+        .path("/")
+        .max_age(LANGUAGE_COOKIE_MAX_AGE_MS);
+    view! {
+        <I18nContextProvider cookie_name="regard_lang" cookie_options=cookie_options>
+            <Router>
+                <SkipLink />
+                <SiteHeader />
+                <main id="main" tabindex="-1">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=|| view! { <Redirect path="/console" /> } />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/console") view=ConsoleHome />
+                        <Route path=path!("/p") view=PatientLanding />
+                    </Routes>
+                </main>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Lets keyboard and screen-reader users jump over the header.
+#[component]
+fn SkipLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a> }
+}

@@ -1,0 +1,3 @@
+pub mod error_text;
+pub mod language_switch;
+pub mod site_header;

@@ -1,0 +1,38 @@
+// Playwright drives Debian's Chromium (never a downloaded browser) against a real
+// Regard server that it starts on the port, database directory and build given by
+// scripts/test through the environment.
+import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from './browser';
+
+const port = process.env.REGARD_E2E_PORT ?? '18080';
+const baseURL = `http://127.0.0.1:${port}`;
+const server = process.env.REGARD_E2E_SERVER ?? '../target/debug/regard';
+const dataDir = process.env.REGARD_E2E_DATA_DIR ?? '../target/e2e-data';
+const distDir = process.env.REGARD_E2E_DIST_DIR ?? '../dist';
+
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  // Two cores: one for the server, one for the browser.
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  timeout: 30_000,
+  use: {
+    baseURL,
+    locale: 'fr-FR',
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { REGARD_LOG: 'warn' },
+  },
+});
