@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Prints what a browser downloads to start the app: the built wasm, JavaScript and
+// CSS in dist/, raw and compressed (gzip -9 and brotli 11, as a server would
+// pre-compress them). With --write, also records the figures in BENCHMARKS.md.
+import { execSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const files = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== 'sw.js').sort();
+if (!files.some((f) => f.endsWith('.wasm'))) {
+  console.error('no built app in dist/: run trunk build --release first');
+  process.exit(1);
+}
+
+const kind = (f) => (f.endsWith('.wasm') ? 'wasm' : f.endsWith('.js') ? 'js' : 'css');
+const rows = files.map((f) => {
+  const bytes = readFileSync(join(dist, f));
+  return {
+    kind: kind(f),
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+});
+const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const lines = [
+  '| file | raw | gzip -9 | brotli 11 |',
+  '|---|---:|---:|---:|',
+  ...rows.map((r) => `| app ${r.kind} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.brotli)} |`),
+  `| **total** | **${kb(total.raw)}** | **${kb(total.gzip)}** | **${kb(total.brotli)}** |`,
+];
+console.log(lines.join('\n'));
+console.log(`app bundle: ${total.gzip} bytes gzip, ${total.brotli} bytes brotli (wasm + js + css)`);
+
+if (process.argv.includes('--write')) {
+  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  const date = new Date().toISOString().slice(0, 10);
+  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
+  const section = [
+    '## App bundle size',
+    '',
+    `Measured ${date} at commit ${commit} on ${machine} by \`node scripts/bundle-size.mjs --write\``,
+    'after `trunk build --release` (profile wasm-release: opt-level z, LTO, one codegen unit, panic=abort; wasm-opt -Oz).',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+  const file = join(root, 'BENCHMARKS.md');
+  const header = '# Benchmarks\n\nFigures measured on this project\'s machines. Each section says how to reproduce it.\n\n';
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : header;
+  const start = text.indexOf('## App bundle size');
+  if (start >= 0) {
+    const next = text.indexOf('\n## ', start + 1);
+    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
+  } else {
+    text = text.trimEnd() + '\n\n' + section;
+  }
+  writeFileSync(file, text);
+  console.log('BENCHMARKS.md updated');
+}

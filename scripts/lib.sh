@@ -1,0 +1,66 @@
+# Shared by scripts/run and scripts/test: install what is missing, reuse what is
+# there, and say what is being done. Sourced, not executed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in app/Cargo.toml
+export PATH="$HOME/.cargo/bin:$ROOT/tools/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then
+    say "Updating Debian's package lists"
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  say "Installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_node() {
+  if command -v node >/dev/null && command -v npm >/dev/null; then return; fi
+  apt_install nodejs npm
+}
+
+ensure_wasm_target() {
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then return; fi
+  say "Adding the Rust wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+}
+
+# ensure_cargo_tool BINARY CRATE VERSION [cargo install flags...]
+ensure_cargo_tool() {
+  local binary=$1 crate=$2 version=$3
+  shift 3
+  if command -v "$binary" >/dev/null && "$binary" --version 2>/dev/null | grep -q " $version\$"; then
+    return
+  fi
+  say "Installing $crate $version with cargo (takes several minutes, once)"
+  cargo install "$crate" --version "$version" "$@"
+}
+
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_cargo_tool trunk trunk "$TRUNK_VERSION" --locked
+  # No --locked: wasm-bindgen-cli's lockfile pins a crate release the registry no longer serves.
+  ensure_cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+  ensure_node
+  if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+    say "Installing binaryen's wasm-opt from npm (tools/)"
+    npm ci --prefix tools --no-audit --no-fund --loglevel=error
+  fi
+}
+
+build_app() {
+  say "Building the web app (trunk, release profile, wasm-opt -Oz) into dist/"
+  trunk build --release --offline
+}
