@@ -145,45 +145,15 @@ async fn one_address_trying_many_accounts_is_throttled() {
     let app = TestApp::new().await;
     let attacker = "198.51.100.7:40000";
     for i in 0..20 {
-        let body =
-            json!({"email": format!("user{i}@demo.regard.fr"), "password": "guess guess guess"});
-        let response = app
-            .send_from(
-                attacker,
-                request(
-                    axum::http::Method::POST,
-                    "/api/v1/auth/login",
-                    None,
-                    Some(body),
-                ),
-            )
-            .await;
+        let email = format!("user{i}@demo.regard.fr");
+        let response = app.login_from(attacker, &email, "guess guess guess").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
     }
-    let body = json!({"email": REGULATOR, "password": PASSWORD});
-    let blocked = app
-        .send_from(
-            attacker,
-            request(
-                axum::http::Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(body.clone()),
-            ),
-        )
-        .await;
+    let blocked = app.login_from(attacker, REGULATOR, PASSWORD).await;
     assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
     // The regulator at their own desk still signs in.
     let elsewhere = app
-        .send_from(
-            "203.0.113.9:50000",
-            request(
-                axum::http::Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(body),
-            ),
-        )
+        .login_from("203.0.113.9:50000", REGULATOR, PASSWORD)
         .await;
     assert_eq!(elsewhere.status(), StatusCode::OK);
 }

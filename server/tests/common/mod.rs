@@ -95,10 +95,14 @@ impl TestApp {
     }
 
     pub async fn login_response(&self, email: &str, password: &str) -> Response<Body> {
-        self.post_json(
-            "/api/v1/auth/login",
-            None,
-            serde_json::json!({"email": email, "password": password}),
+        self.login_from("192.0.2.1:50000", email, password).await
+    }
+
+    pub async fn login_from(&self, addr: &str, email: &str, password: &str) -> Response<Body> {
+        let body = serde_json::json!({"email": email, "password": password});
+        self.send_from(
+            addr,
+            request(Method::POST, "/api/v1/auth/login", None, Some(body)),
         )
         .await
     }
