@@ -86,6 +86,26 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168))]
     pub session_hours: u32,
 
+    /// Minutes a link sent to a patient stays valid before it is accepted.
+    #[arg(long, env = "REGARD_LINK_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10080))]
+    pub link_minutes: u32,
+
+    /// STUN server URLs given to browsers (comma-separated), e.g. stun:stun.example.org:3478.
+    #[arg(long = "stun-url", env = "REGARD_STUN_URLS", value_delimiter = ',')]
+    pub stun_urls: Vec<String>,
+
+    /// TURN server URLs (comma-separated), e.g. turn:turn.example.org:3478?transport=udp.
+    #[arg(long = "turn-url", env = "REGARD_TURN_URLS", value_delimiter = ',')]
+    pub turn_urls: Vec<String>,
+
+    /// Shared secret of the TURN server (coturn's static-auth-secret).
+    #[arg(long, env = "REGARD_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
+
+    /// Lifetime of the TURN credentials handed to a browser, in seconds.
+    #[arg(long, env = "REGARD_TURN_TTL_SECS", default_value_t = 3600)]
+    pub turn_ttl_secs: u64,
+
     /// Take the client address from the last X-Forwarded-For entry. Set it only
     /// behind a reverse proxy that sets that header, or rate limits can be dodged.
     #[arg(long, env = "REGARD_TRUST_FORWARDED_FOR")]

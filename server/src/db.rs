@@ -67,3 +67,16 @@ pub fn now_ms() -> i64 {
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// The stored name of a unit enum variant: its serde name (`"medical_advice"`).
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The variant a stored name stands for.
+pub fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}

@@ -28,6 +28,10 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("{0}")]
     Conflict(&'static str),
+    #[error("This link is already in use on another phone.")]
+    LinkInUse,
+    #[error("This link has expired or was replaced. Ask for a new one.")]
+    LinkExpired,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -70,6 +74,8 @@ impl AppError {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
             }
             AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            AppError::LinkInUse => (StatusCode::CONFLICT, ErrorCode::LinkInUse),
+            AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
             AppError::Database(_) | AppError::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }

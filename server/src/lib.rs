@@ -2,13 +2,18 @@
 //! document and the built web app. `app` builds the router so tests can drive it
 //! without a socket; `run` is what the binary does.
 
+pub mod assist;
 pub mod auth;
+pub mod blobs;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod health;
+pub mod links;
 pub mod organisations;
 pub mod seed;
+pub mod signalling;
+pub mod sms;
 pub mod web;
 
 use std::io::BufRead;
@@ -21,15 +26,18 @@ use axum::routing::{any, get};
 use axum::{middleware, Router};
 use regard_shared::api::NewMember;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::blobs::BlobStore;
 use crate::config::{Cli, Command, ServeArgs};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::organisations::store;
+use crate::signalling::Rooms;
+use crate::sms::SmsProvider;
 use crate::web::WebApp;
 
 /// Largest JSON body any API endpoint accepts; uploads get their own limits.
@@ -40,6 +48,22 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub web: Arc<WebApp>,
+    pub blobs: BlobStore,
+    pub sms: SmsProvider,
+    pub rooms: Arc<Rooms>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings, web: WebApp, data_dir: &std::path::Path) -> AppState {
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            web: Arc::new(web),
+            blobs: BlobStore::new(data_dir),
+            sms: SmsProvider::default(),
+            rooms: Arc::default(),
+        }
+    }
 }
 
 /// Runtime settings derived from the configuration.
@@ -47,7 +71,21 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub session_ttl_ms: i64,
     pub trust_forwarded_for: bool,
+    /// Without a trailing slash.
     pub public_url: String,
+    /// Lifetime of a link sent to a patient before it is accepted.
+    pub link_ttl_ms: i64,
+    pub ice: IceConfig,
+}
+
+/// STUN and TURN servers handed to browsers. Empty: host candidates only,
+/// which works on a LAN and on loopback.
+#[derive(Clone, Debug, Default)]
+pub struct IceConfig {
+    pub stun_urls: Vec<String>,
+    pub turn_urls: Vec<String>,
+    pub turn_secret: Option<String>,
+    pub turn_ttl_secs: u64,
 }
 
 impl Settings {
@@ -57,6 +95,13 @@ impl Settings {
             session_ttl_ms: i64::from(args.session_hours) * 3600 * 1000,
             trust_forwarded_for: args.trust_forwarded_for,
             public_url: args.public_url.trim_end_matches('/').to_owned(),
+            link_ttl_ms: i64::from(args.link_minutes) * 60 * 1000,
+            ice: IceConfig {
+                stun_urls: args.stun_urls.clone(),
+                turn_urls: args.turn_urls.clone(),
+                turn_secret: args.turn_secret.clone(),
+                turn_ttl_secs: args.turn_ttl_secs,
+            },
         }
     }
 }
@@ -67,6 +112,8 @@ impl Settings {
     tags(
         (name = "auth", description = "Clinician sign-in"),
         (name = "organisations", description = "Organisations and their members"),
+        (name = "assist", description = "Video assist, regulator side"),
+        (name = "patient", description = "Pages reached by patients' links"),
         (name = "health", description = "Liveness"),
     )
 )]
@@ -77,6 +124,8 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(health::healthz))
         .nest("/api/v1/auth", auth::routes())
         .nest("/api/v1/organisations", organisations::routes())
+        .nest("/api/v1/assists", assist::routes())
+        .nest("/api/v1/patient", assist::patient::routes())
         .split_for_parts();
     // The document is generated from the handlers' annotations: it cannot drift.
     let openapi = Arc::new(openapi);
@@ -87,6 +136,7 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { axum::Json(openapi.as_ref().clone()) }),
         )
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
+        .route("/ws/assist/{id}", get(signalling::join_assist))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .merge(web::routes(state.web.clone()))
         .layer(middleware::from_fn_with_state(
@@ -96,10 +146,29 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %request.method(), path = %redact(request.uri().path()))
+                })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(state)
+}
+
+/// The path as logged: patient link tokens are secrets and never reach the logs.
+fn redact(path: &str) -> String {
+    for prefix in ["/v/", "/api/v1/patient/assist/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            if rest == "photos" {
+                break;
+            }
+            let tail = rest
+                .split_once('/')
+                .map(|(_, tail)| format!("/{tail}"))
+                .unwrap_or_default();
+            return format!("{prefix}…{tail}");
+        }
+    }
+    path.to_owned()
 }
 
 fn init_tracing(cli: &Cli) {
@@ -119,7 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&cli);
     let db = db::connect(&cli.database_url()).await?;
     match cli.command {
-        Command::Serve(args) => serve(db, args).await,
+        Command::Serve(args) => serve(db, args, cli.data_dir).await,
         Command::CreateOrganisation { name, kind } => {
             let org = store::create_organisation(&db, &name, kind).await?;
             println!("{}", org.id);
@@ -155,15 +224,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(db: Db, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow::Result<()> {
     if args.seed_demo {
         seed::demo(&db).await?;
     }
-    let state = AppState {
+    let state = AppState::new(
         db,
-        settings: Arc::new(Settings::from_args(&args)),
-        web: Arc::new(WebApp::load(&args.dist_dir)?),
-    };
+        Settings::from_args(&args),
+        WebApp::load(&args.dist_dir)?,
+        &data_dir,
+    );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -199,4 +269,21 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn link_tokens_are_redacted_from_logged_paths() {
+        assert_eq!(super::redact("/v/abcdefghijklmnopqrstuv"), "/v/…");
+        assert_eq!(
+            super::redact("/api/v1/patient/assist/abcdef/accept"),
+            "/api/v1/patient/assist/…/accept"
+        );
+        assert_eq!(
+            super::redact("/api/v1/patient/assist/photos"),
+            "/api/v1/patient/assist/photos"
+        );
+        assert_eq!(super::redact("/console"), "/console");
+    }
 }

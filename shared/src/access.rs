@@ -44,6 +44,8 @@ pub enum Action {
     ListMembers,
     /// Create accounts in the organisation.
     ManageMembers,
+    /// Start a video assist, see the caller's camera, record the decision.
+    ConductAssist,
 }
 
 impl Role {
@@ -60,6 +62,7 @@ impl Role {
         match action {
             Action::ViewOrganisation | Action::ListMembers => true,
             Action::ManageMembers => self == Role::Admin,
+            Action::ConductAssist => self == Role::Regulator,
         }
     }
 
@@ -106,7 +109,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_admins_manage_members() {
+    fn role_permissions() {
         for role in Role::ALL {
             assert_eq!(
                 role.may(Action::ManageMembers),
@@ -114,6 +117,11 @@ mod tests {
                 "{role:?}"
             );
             assert!(role.may(Action::ViewOrganisation));
+            assert_eq!(
+                role.may(Action::ConductAssist),
+                role == Role::Regulator,
+                "{role:?}"
+            );
         }
     }
 

@@ -23,6 +23,10 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The thing already exists (e.g. an e-mail address already in use).
     Conflict,
+    /// A patient link was already accepted on another device.
+    LinkInUse,
+    /// A patient link is too old or was replaced by a newer one.
+    LinkExpired,
     Internal,
 }
 

@@ -5,7 +5,10 @@
 
 pub mod access;
 pub mod api;
+pub mod assist;
 pub mod error;
+pub mod phone;
+pub mod signal;
 pub mod validate;
 
 pub use access::{Action, OrganisationKind, Role};

@@ -1,7 +1,7 @@
 //! Server-side sessions referenced by an HttpOnly cookie, and the `CurrentUser`
 //! extractor through which every authenticated handler passes.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
@@ -104,35 +104,47 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// `Option<CurrentUser>`: `None` without a valid session, for endpoints that
+/// patients' devices reach too.
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Option<Self>> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
             .get(COOKIE_NAME)
             .map(|c| c.value())
             .filter(|v| !v.is_empty());
         let Some(token) = token else {
-            return Err(AppError::Unauthenticated);
+            return Ok(None);
         };
-        let token_hash = hash_token(token);
         let row: Option<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT u.id, u.organisation_id, u.role, u.email, u.display_name
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
-        .bind(&token_hash)
+        .bind(hash_token(token))
         .bind(now_ms())
         .fetch_optional(&state.db)
         .await?;
-        let (id, organisation_id, role, email, display_name) =
-            row.ok_or(AppError::Unauthenticated)?;
+        let Some((id, organisation_id, role, email, display_name)) = row else {
+            return Ok(None);
+        };
         let role = Role::parse(&role)
             .ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
-        Ok(CurrentUser {
+        Ok(Some(CurrentUser {
             id,
             organisation_id,
             role,
             email,
             display_name,
-        })
+        }))
     }
 }
 

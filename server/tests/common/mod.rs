@@ -3,14 +3,13 @@
 #![allow(dead_code)] // each test file uses its own subset of the helpers
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use regard_server::{db, seed, web::WebApp, AppState, Settings};
+use regard_server::{db, seed, web::WebApp, AppState, IceConfig, Settings};
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -19,6 +18,7 @@ pub const REGULATOR: &str = "regulateur@demo.regard.fr";
 pub const ADMIN: &str = "admin@demo.regard.fr";
 pub const GP: &str = "medecin@demo.regard.fr";
 pub const PASSWORD: &str = seed::DEMO_PASSWORD;
+pub const PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// The inline bootstrap script the fake built app carries, as trunk writes one.
 pub const INLINE_SCRIPT: &str = "import init from '/regard-app.js'; await init();";
@@ -35,6 +35,14 @@ impl TestApp {
     }
 
     pub async fn with(secure_cookies: bool, session_ttl_ms: i64) -> TestApp {
+        TestApp::configured(secure_cookies, session_ttl_ms, 30 * 60_000).await
+    }
+
+    pub async fn configured(
+        secure_cookies: bool,
+        session_ttl_ms: i64,
+        link_ttl_ms: i64,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("icons")).unwrap();
@@ -57,16 +65,15 @@ impl TestApp {
         let url = format!("sqlite://{}", dir.path().join("regard.db").display());
         let db = db::connect(&url).await.unwrap();
         seed::demo(&db).await.unwrap();
-        let state = AppState {
-            db,
-            settings: Arc::new(Settings {
-                secure_cookies,
-                session_ttl_ms,
-                trust_forwarded_for: false,
-                public_url: "http://127.0.0.1:8080".into(),
-            }),
-            web: Arc::new(WebApp::load(&dist).unwrap()),
+        let settings = Settings {
+            secure_cookies,
+            session_ttl_ms,
+            trust_forwarded_for: false,
+            public_url: PUBLIC_URL.into(),
+            link_ttl_ms,
+            ice: IceConfig::default(),
         };
+        let state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path());
         TestApp {
             router: regard_server::app(state.clone()),
             state,
@@ -158,4 +165,68 @@ pub async fn text(response: Response<Body>) -> String {
 pub async fn json(response: Response<Body>) -> Value {
     let body = text(response).await;
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// A cookie's `name=value` from a response's Set-Cookie headers.
+pub fn cookie_named(response: &Response<Body>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+/// The patient link token in a text message's body.
+pub fn token_in(sms_body: &str) -> String {
+    let (_, rest) = sms_body
+        .split_once(&format!("{PUBLIC_URL}/v/"))
+        .expect("a link in the message");
+    rest.chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+impl TestApp {
+    /// As the demo regulator, starts an assist for a French mobile; returns the
+    /// regulator's cookie, the case and the link token texted to the caller.
+    pub async fn start_assist(&self) -> (String, Value, String) {
+        let cookie = self.login(REGULATOR).await;
+        let response = self
+            .post_json(
+                "/api/v1/assists",
+                Some(&cookie),
+                serde_json::json!({"phone": "06 12 34 56 78"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let case = json(response).await;
+        let token = token_in(case["sms"][0]["body"].as_str().unwrap());
+        (cookie, case, token)
+    }
+
+    pub async fn accept(&self, token: &str, device: Option<&str>) -> Response<Body> {
+        let body = serde_json::json!({"consent_version": regard_shared::assist::CONSENT_VERSION, "language": "fr"});
+        self.post_json(
+            &format!("/api/v1/patient/assist/{token}/accept"),
+            device,
+            body,
+        )
+        .await
+    }
+
+    pub async fn timeline(&self, cookie: &str, assist_id: &str) -> Vec<String> {
+        let case = json(
+            self.get(&format!("/api/v1/assists/{assist_id}"), Some(cookie))
+                .await,
+        )
+        .await;
+        case["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
+            .collect()
+    }
 }

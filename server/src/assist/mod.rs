@@ -1,0 +1,246 @@
+//! Video assist, the regulator's side: create a case and send the link, follow
+//! it, resend, see the photos, record the decision.
+
+pub mod patient;
+pub mod store;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use regard_shared::assist::{
+    AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, SmsView,
+    CASE_REFERENCE_MAX_CHARS, NOTE_MAX_CHARS,
+};
+use regard_shared::validate::Invalid;
+use regard_shared::{phone, Action, ApiError};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult, Json};
+use crate::links::{self, Purpose};
+use crate::organisations::store as organisations;
+use crate::sms::{self, OutgoingSms};
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(detail))
+        .routes(routes!(resend))
+        .routes(routes!(decide))
+        .routes(routes!(photo))
+        .routes(routes!(outbox))
+}
+
+fn optional_text(
+    field: &'static str,
+    value: Option<String>,
+    max: usize,
+) -> AppResult<Option<String>> {
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if value
+        .as_ref()
+        .is_some_and(|v| v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n'))
+    {
+        return Err(Invalid {
+            field,
+            message: "This text is too long or contains control characters.",
+        }
+        .into());
+    }
+    Ok(value)
+}
+
+/// Mints a fresh link for the case and texts it to the caller.
+async fn send_link(
+    state: &AppState,
+    user: &CurrentUser,
+    assist_id: &str,
+    to: &str,
+) -> AppResult<SmsView> {
+    let token = links::mint(
+        &state.db,
+        Purpose::Assist,
+        assist_id,
+        state.settings.link_ttl_ms,
+    )
+    .await?;
+    let organisation = organisations::organisation(&state.db, &user.organisation_id).await?;
+    let url = format!(
+        "{}/{}/{}",
+        state.settings.public_url,
+        Purpose::Assist.path(),
+        token
+    );
+    let minutes = state.settings.link_ttl_ms / 60_000;
+    let body = format!(
+        "{} : pour montrer la situation au médecin en vidéo, ouvrez ce lien : {url} (valable {minutes} min). Restez en ligne.",
+        organisation.name
+    );
+    let message = OutgoingSms {
+        organisation_id: &user.organisation_id,
+        assist_id: Some(assist_id),
+        to,
+        body,
+    };
+    let sent = state.sms.send(&state.db, message).await?;
+    let (kind, detail) = match &sent.error {
+        None => (EventKind::SmsSent, sent.to.clone()),
+        Some(error) => (EventKind::SmsFailed, format!("{}: {error}", sent.to)),
+    };
+    store::record(&state.db, assist_id, kind, &detail, Some(&user.id)).await?;
+    Ok(sent)
+}
+
+/// Start a video assist: creates the case and texts the link to the caller.
+#[utoipa::path(post, path = "", tag = "assist", request_body = NewAssist,
+    responses(
+        (status = 201, body = AssistDetail),
+        (status = 403, description = "Not a regulator", body = ApiError),
+        (status = 422, description = "Invalid phone number or text", body = ApiError),
+    ))]
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(request): Json<NewAssist>,
+) -> AppResult<(StatusCode, Json<AssistDetail>)> {
+    user.authorize(Action::ConductAssist, &user.organisation_id)?;
+    let phone = phone::normalise(&request.phone).map_err(|e| Invalid {
+        field: "phone",
+        message: e.message(),
+    })?;
+    let case_reference = optional_text(
+        "case_reference",
+        request.case_reference,
+        CASE_REFERENCE_MAX_CHARS,
+    )?;
+    let note = optional_text("note", request.note, NOTE_MAX_CHARS)?;
+    let case = store::NewCase {
+        organisation_id: &user.organisation_id,
+        created_by: &user.id,
+        phone: &phone,
+        case_reference: case_reference.as_deref(),
+        note: note.as_deref(),
+    };
+    let id = store::create(&state.db, case).await?;
+    store::record(
+        &state.db,
+        &id,
+        EventKind::Created,
+        case_reference.as_deref().unwrap_or_default(),
+        Some(&user.id),
+    )
+    .await?;
+    send_link(&state, &user, &id, &phone).await?;
+    tracing::info!(assist = %id, by = %user.id, "video assist created");
+    Ok((
+        StatusCode::CREATED,
+        Json(store::detail(&state.db, &id).await?),
+    ))
+}
+
+/// The organisation's latest video assists, newest first.
+#[utoipa::path(get, path = "", tag = "assist", responses((status = 200, body = Vec<AssistSummary>)))]
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<AssistSummary>>> {
+    user.authorize(Action::ConductAssist, &user.organisation_id)?;
+    Ok(Json(
+        store::list(&state.db, &user.organisation_id, 100).await?,
+    ))
+}
+
+/// Checks that `user` may act on the case; returns the caller's number (E.164).
+async fn authorize_case(
+    state: &AppState,
+    user: &CurrentUser,
+    assist_id: &str,
+) -> AppResult<String> {
+    let (organisation_id, phone) = store::owner(&state.db, assist_id).await?;
+    user.authorize(Action::ConductAssist, &organisation_id)?;
+    Ok(phone)
+}
+
+/// One case: its timeline, photos and messages.
+#[utoipa::path(get, path = "/{id}", tag = "assist",
+    params(("id" = String, Path, description = "Assist id")),
+    responses((status = 200, body = AssistDetail), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<AssistDetail>> {
+    authorize_case(&state, &user, &id).await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// Texts a fresh link; the previous link stops working at once.
+#[utoipa::path(post, path = "/{id}/resend", tag = "assist",
+    params(("id" = String, Path, description = "Assist id")),
+    responses((status = 200, body = AssistDetail), (status = 403, body = ApiError)))]
+async fn resend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<AssistDetail>> {
+    let phone = authorize_case(&state, &user, &id).await?;
+    store::record(&state.db, &id, EventKind::LinkResent, "", Some(&user.id)).await?;
+    send_link(&state, &user, &id, &phone).await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// Records the regulator's decision (it may be revised; each one stays in the timeline).
+#[utoipa::path(post, path = "/{id}/decision", tag = "assist", request_body = DecisionRequest,
+    params(("id" = String, Path, description = "Assist id")),
+    responses((status = 200, body = AssistDetail), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<DecisionRequest>,
+) -> AppResult<Json<AssistDetail>> {
+    authorize_case(&state, &user, &id).await?;
+    let note = optional_text("note", Some(request.note), NOTE_MAX_CHARS)?.unwrap_or_default();
+    store::decide(&state.db, &id, request.outcome, &note).await?;
+    let detail = format!(
+        "{}{}{}",
+        crate::db::enum_name(&request.outcome),
+        if note.is_empty() { "" } else { ": " },
+        note
+    );
+    store::record(&state.db, &id, EventKind::Decision, &detail, Some(&user.id)).await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// One photo of the case, as stored.
+#[utoipa::path(get, path = "/{id}/photos/{photo_id}", tag = "assist",
+    params(("id" = String, Path, description = "Assist id"), ("photo_id" = String, Path, description = "Photo id")),
+    responses((status = 200, description = "The image", content_type = "image/jpeg"), (status = 403, body = ApiError)))]
+async fn photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    authorize_case(&state, &user, &id).await?;
+    let (blob, content_type) = store::photo_blob(&state.db, &id, &photo_id).await?;
+    let bytes = state.blobs.get(&blob).await.map_err(AppError::Internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The organisation's latest text messages (the outbox when no gateway is set).
+#[utoipa::path(get, path = "/outbox", tag = "assist", responses((status = 200, body = Vec<SmsView>)))]
+async fn outbox(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<SmsView>>> {
+    user.authorize(Action::ConductAssist, &user.organisation_id)?;
+    Ok(Json(
+        sms::outbox(&state.db, &user.organisation_id, 50).await?,
+    ))
+}

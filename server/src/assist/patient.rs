@@ -1,0 +1,192 @@
+//! Video assist, the caller's side: what the link shows, accepting it, and the
+//! photos the caller's phone sends into the case.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum_extra::extract::cookie::CookieJar;
+use regard_shared::assist::{
+    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, SnapshotView, CONSENT_VERSION,
+    PHOTO_MAX_BYTES,
+};
+use regard_shared::validate::Invalid;
+use regard_shared::ApiError;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::store;
+use crate::blobs::sniff_image;
+use crate::error::{AppError, AppResult, Json};
+use crate::links::{self, Lookup, PatientDevice, Purpose};
+use crate::organisations::store as organisations;
+use crate::AppState;
+
+/// How long an accepted link keeps the caller's phone connected to the case.
+const DEVICE_TTL_MS: i64 = 4 * 3600 * 1000;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(open_link))
+        .routes(routes!(accept))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload_photo))
+                .layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES)),
+        )
+}
+
+/// What the link shows: who is asking, and whether it can still be accepted.
+/// Consumes nothing.
+#[utoipa::path(get, path = "/assist/{token}", tag = "patient",
+    params(("token" = String, Path, description = "The link's token")),
+    responses((status = 200, body = LinkInfo), (status = 404, description = "Unknown link", body = ApiError)))]
+async fn open_link(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+) -> AppResult<Json<LinkInfo>> {
+    let device = links::device_token(&jar);
+    let (state_now, subject) =
+        match links::open(&state.db, Purpose::Assist, &token, device.as_deref()).await? {
+            Lookup::Valid {
+                subject_id,
+                first_open,
+            } => {
+                if first_open {
+                    store::record(&state.db, &subject_id, EventKind::LinkOpened, "", None).await?;
+                }
+                (LinkState::Valid, subject_id)
+            }
+            Lookup::AcceptedHere { subject_id } => (LinkState::AcceptedHere, subject_id),
+            Lookup::InUse => {
+                return Ok(Json(LinkInfo {
+                    state: LinkState::InUse,
+                    organisation: String::new(),
+                }))
+            }
+            Lookup::Expired => {
+                return Ok(Json(LinkInfo {
+                    state: LinkState::Expired,
+                    organisation: String::new(),
+                }))
+            }
+        };
+    let (organisation_id, _) = store::owner(&state.db, &subject).await?;
+    let organisation = organisations::organisation(&state.db, &organisation_id)
+        .await?
+        .name;
+    Ok(Json(LinkInfo {
+        state: state_now,
+        organisation,
+    }))
+}
+
+/// Accepts the video: consumes the link, binds it to this phone, records consent.
+#[utoipa::path(post, path = "/assist/{token}/accept", tag = "patient", request_body = AcceptRequest,
+    params(("token" = String, Path, description = "The link's token")),
+    responses(
+        (status = 200, body = Accepted),
+        (status = 409, description = "Accepted on another phone", body = ApiError),
+        (status = 410, description = "Expired or replaced", body = ApiError),
+    ))]
+async fn accept(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+    Json(request): Json<AcceptRequest>,
+) -> AppResult<(CookieJar, Json<Accepted>)> {
+    if request.consent_version != CONSENT_VERSION {
+        return Err(Invalid {
+            field: "consent_version",
+            message: "The consent text has changed: reload the page.",
+        }
+        .into());
+    }
+    let language = request
+        .language
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .take(8)
+        .collect::<String>();
+    let device = links::device_token(&jar);
+    let (assist_id, cookie) = links::accept(
+        &state.db,
+        Purpose::Assist,
+        &token,
+        device.as_deref(),
+        DEVICE_TTL_MS,
+        state.settings.secure_cookies,
+    )
+    .await?;
+    let jar = match cookie {
+        Some(cookie) => {
+            let detail = format!("{CONSENT_VERSION} ({language})");
+            store::record(
+                &state.db,
+                &assist_id,
+                EventKind::ConsentGiven,
+                &detail,
+                None,
+            )
+            .await?;
+            jar.add(cookie)
+        }
+        None => jar,
+    };
+    Ok((jar, Json(Accepted { assist_id })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct PhotoQuery {
+    /// `snapshot` when the regulator asked for it during the video, `photo` when
+    /// the caller chose to send one.
+    source: String,
+}
+
+/// A still or a photo from the caller's phone, stored in the case.
+#[utoipa::path(post, path = "/assist/photos", tag = "patient",
+    params(PhotoQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses(
+        (status = 201, body = SnapshotView),
+        (status = 401, description = "No accepted link on this device", body = ApiError),
+        (status = 413, body = ApiError),
+        (status = 422, description = "Not a JPEG, PNG or WebP image", body = ApiError),
+    ))]
+async fn upload_photo(
+    State(state): State<AppState>,
+    device: PatientDevice,
+    Query(query): Query<PhotoQuery>,
+    body: Bytes,
+) -> AppResult<(axum::http::StatusCode, Json<SnapshotView>)> {
+    if device.purpose != "assist" {
+        return Err(AppError::Forbidden);
+    }
+    let (source, kind) = match query.source.as_str() {
+        "snapshot" => ("snapshot", EventKind::Snapshot),
+        "photo" => ("photo", EventKind::Photo),
+        _ => {
+            return Err(Invalid {
+                field: "source",
+                message: "Use snapshot or photo.",
+            }
+            .into())
+        }
+    };
+    let content_type = sniff_image(&body).ok_or(AppError::Validation(Invalid {
+        field: "photo",
+        message: "Send a JPEG, PNG or WebP image.",
+    }))?;
+    let blob = state.blobs.put(&body).await?;
+    let view = store::add_photo(
+        &state.db,
+        &device.subject_id,
+        &blob,
+        content_type,
+        body.len() as i64,
+        source,
+    )
+    .await?;
+    store::record(&state.db, &device.subject_id, kind, &view.id, None).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(view)))
+}

@@ -1,0 +1,214 @@
+//! Assist cases in the database: the case, its append-only timeline, its photos.
+
+use regard_shared::assist::{
+    order_timeline, AssistDetail, AssistSummary, EventKind, Outcome, SnapshotView, TimelineEvent,
+};
+use regard_shared::phone;
+
+use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::error::{AppError, AppResult};
+use crate::sms;
+
+pub struct NewCase<'a> {
+    pub organisation_id: &'a str,
+    pub created_by: &'a str,
+    /// E.164.
+    pub phone: &'a str,
+    pub case_reference: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+pub async fn create(db: &Db, case: NewCase<'_>) -> AppResult<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO assists (id, organisation_id, created_by, phone, case_reference, note, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(case.organisation_id)
+    .bind(case.created_by)
+    .bind(case.phone)
+    .bind(case.case_reference)
+    .bind(case.note)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+/// Appends an event to the case's timeline. There is no way to change or remove
+/// one: the table's triggers refuse it.
+pub async fn record(
+    db: &Db,
+    assist_id: &str,
+    kind: EventKind,
+    detail: &str,
+    actor: Option<&str>,
+) -> AppResult<()> {
+    sqlx::query("INSERT INTO assist_events (assist_id, at, kind, detail, actor) VALUES ($1, $2, $3, $4, $5)")
+        .bind(assist_id)
+        .bind(now_ms())
+        .bind(enum_name(&kind))
+        .bind(detail)
+        .bind(actor)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The case's organisation and caller number, for authorization and messages.
+pub async fn owner(db: &Db, assist_id: &str) -> AppResult<(String, String)> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT organisation_id, phone FROM assists WHERE id = $1")
+            .bind(assist_id)
+            .fetch_optional(db)
+            .await?;
+    row.ok_or(AppError::NotFound)
+}
+
+type SummaryRow = (String, String, Option<String>, i64, String, Option<String>);
+
+const SUMMARY_SELECT: &str =
+    "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name, a.outcome
+     FROM assists a JOIN users u ON u.id = a.created_by";
+
+fn summary(
+    (id, phone_e164, case_reference, created_at, created_by, outcome): SummaryRow,
+) -> AssistSummary {
+    AssistSummary {
+        id,
+        phone: phone::display(&phone_e164),
+        case_reference,
+        created_at,
+        created_by,
+        outcome: outcome.as_deref().and_then(parse_enum),
+    }
+}
+
+/// The organisation's latest cases, newest first.
+pub async fn list(db: &Db, organisation_id: &str, limit: i64) -> AppResult<Vec<AssistSummary>> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE a.organisation_id = $1 ORDER BY a.created_at DESC LIMIT $2"
+    ))
+    .bind(organisation_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(summary).collect())
+}
+
+pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
+    let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.id = $1"))
+        .bind(assist_id)
+        .fetch_optional(db)
+        .await?;
+    let summary = summary(row.ok_or(AppError::NotFound)?);
+    let (note, decision_note): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT note, decision_note FROM assists WHERE id = $1")
+            .bind(assist_id)
+            .fetch_one(db)
+            .await?;
+    let events: Vec<(i64, i64, String, String)> =
+        sqlx::query_as("SELECT at, seq, kind, detail FROM assist_events WHERE assist_id = $1")
+            .bind(assist_id)
+            .fetch_all(db)
+            .await?;
+    let mut timeline: Vec<(i64, i64, TimelineEvent)> = events
+        .into_iter()
+        .filter_map(|(at, seq, kind, detail)| {
+            Some((
+                at,
+                seq,
+                TimelineEvent {
+                    at,
+                    kind: parse_enum(&kind)?,
+                    detail,
+                },
+            ))
+        })
+        .collect();
+    order_timeline(&mut timeline);
+    Ok(AssistDetail {
+        summary,
+        note,
+        decision_note,
+        timeline: timeline.into_iter().map(|(_, _, event)| event).collect(),
+        snapshots: photos(db, assist_id).await?,
+        sms: sms::for_assist(db, assist_id).await?,
+    })
+}
+
+pub async fn decide(db: &Db, assist_id: &str, outcome: Outcome, note: &str) -> AppResult<()> {
+    sqlx::query("UPDATE assists SET outcome = $1, decision_note = $2 WHERE id = $3")
+        .bind(enum_name(&outcome))
+        .bind(note)
+        .bind(assist_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+type PhotoRow = (String, i64, String, i64, String);
+
+fn photo_view((id, taken_at, content_type, bytes, source): PhotoRow) -> SnapshotView {
+    SnapshotView {
+        id,
+        taken_at,
+        content_type,
+        bytes,
+        source,
+    }
+}
+
+pub async fn add_photo(
+    db: &Db,
+    assist_id: &str,
+    blob: &str,
+    content_type: &str,
+    bytes: i64,
+    source: &str,
+) -> AppResult<SnapshotView> {
+    let view = photo_view((
+        new_id(),
+        now_ms(),
+        content_type.to_owned(),
+        bytes,
+        source.to_owned(),
+    ));
+    sqlx::query(
+        "INSERT INTO assist_photos (id, assist_id, blob, content_type, bytes, source, taken_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&view.id)
+    .bind(assist_id)
+    .bind(blob)
+    .bind(&view.content_type)
+    .bind(bytes)
+    .bind(&view.source)
+    .bind(view.taken_at)
+    .execute(db)
+    .await?;
+    Ok(view)
+}
+
+async fn photos(db: &Db, assist_id: &str) -> AppResult<Vec<SnapshotView>> {
+    let rows: Vec<PhotoRow> = sqlx::query_as(
+        "SELECT id, taken_at, content_type, bytes, source FROM assist_photos WHERE assist_id = $1 ORDER BY taken_at",
+    )
+    .bind(assist_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(photo_view).collect())
+}
+
+/// The stored file and type of one photo of the case.
+pub async fn photo_blob(db: &Db, assist_id: &str, photo_id: &str) -> AppResult<(String, String)> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT blob, content_type FROM assist_photos WHERE id = $1 AND assist_id = $2",
+    )
+    .bind(photo_id)
+    .bind(assist_id)
+    .fetch_optional(db)
+    .await?;
+    row.ok_or(AppError::NotFound)
+}

@@ -1,0 +1,254 @@
+//! Links sent to patients (video assist now; teleconsultation and monitoring
+//! later): one mechanism for all of them. A link's token has 128 random bits, is
+//! stored only as a hash and expires. Opening it (GET) consumes nothing, because
+//! messaging apps' preview bots open links; accepting it (POST) consumes it and
+//! binds it to that device with a second secret kept in an HttpOnly cookie.
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, AppResult};
+use crate::AppState;
+
+pub const DEVICE_COOKIE: &str = "regard_patient";
+
+/// What a link leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Assist,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Assist => "assist",
+        }
+    }
+
+    /// The path of the patient page in the app, kept short for text messages.
+    pub fn path(self) -> &'static str {
+        match self {
+            Purpose::Assist => "v",
+        }
+    }
+}
+
+fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+pub fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Creates a link for `subject_id`, revoking the subject's earlier links (a new
+/// link replaces the old one), and returns its token.
+pub async fn mint(db: &Db, purpose: Purpose, subject_id: &str, ttl_ms: i64) -> AppResult<String> {
+    let token = random_token(16);
+    let now = now_ms();
+    sqlx::query("UPDATE patient_links SET revoked_at = $1 WHERE purpose = $2 AND subject_id = $3 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(purpose.as_str())
+        .bind(subject_id)
+        .execute(db)
+        .await?;
+    sqlx::query(
+        "INSERT INTO patient_links (token_hash, purpose, subject_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash(&token))
+    .bind(purpose.as_str())
+    .bind(subject_id)
+    .bind(now)
+    .bind(now + ttl_ms)
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// A link as seen by whoever holds its token.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    Valid {
+        subject_id: String,
+        first_open: bool,
+    },
+    AcceptedHere {
+        subject_id: String,
+    },
+    InUse,
+    Expired,
+}
+
+type LinkRow = (
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+async fn row(db: &Db, purpose: Purpose, token: &str) -> AppResult<Option<LinkRow>> {
+    Ok(sqlx::query_as(
+        "SELECT subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash
+         FROM patient_links WHERE token_hash = $1 AND purpose = $2",
+    )
+    .bind(hash(token))
+    .bind(purpose.as_str())
+    .fetch_optional(db)
+    .await?)
+}
+
+/// What opening the link shows. Consumes nothing; notes the first opening.
+pub async fn open(
+    db: &Db,
+    purpose: Purpose,
+    token: &str,
+    device: Option<&str>,
+) -> AppResult<Lookup> {
+    let Some((subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash)) =
+        row(db, purpose, token).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    if revoked_at.is_some() {
+        return Ok(Lookup::Expired);
+    }
+    if accepted_at.is_some() {
+        let here = device.is_some_and(|d| device_hash.as_deref() == Some(hash(d).as_str()));
+        return Ok(if here {
+            Lookup::AcceptedHere { subject_id }
+        } else {
+            Lookup::InUse
+        });
+    }
+    if expires_at <= now_ms() {
+        return Ok(Lookup::Expired);
+    }
+    if opened_at.is_none() {
+        sqlx::query(
+            "UPDATE patient_links SET opened_at = $1 WHERE token_hash = $2 AND opened_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(hash(token))
+        .execute(db)
+        .await?;
+    }
+    Ok(Lookup::Valid {
+        subject_id,
+        first_open: opened_at.is_none(),
+    })
+}
+
+/// Consumes the link for this device. Returns the subject and, when the device
+/// is new, the cookie that will identify it (valid `device_ttl_ms`).
+pub async fn accept(
+    db: &Db,
+    purpose: Purpose,
+    token: &str,
+    device: Option<&str>,
+    device_ttl_ms: i64,
+    secure: bool,
+) -> AppResult<(String, Option<Cookie<'static>>)> {
+    match open(db, purpose, token, device).await? {
+        Lookup::AcceptedHere { subject_id } => Ok((subject_id, None)),
+        Lookup::InUse => Err(AppError::LinkInUse),
+        Lookup::Expired => Err(AppError::LinkExpired),
+        Lookup::Valid { subject_id, .. } => {
+            let device_token = random_token(32);
+            let now = now_ms();
+            // The WHERE clause makes the consumption atomic: of two devices
+            // accepting at once, exactly one updates the row.
+            let done = sqlx::query(
+                "UPDATE patient_links SET accepted_at = $1, device_hash = $2, device_expires_at = $3
+                 WHERE token_hash = $4 AND accepted_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(hash(&device_token))
+            .bind(now + device_ttl_ms)
+            .bind(hash(token))
+            .execute(db)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(AppError::LinkInUse);
+            }
+            let cookie = Cookie::build((DEVICE_COOKIE, device_token))
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .secure(secure)
+                .path("/")
+                .max_age(time::Duration::milliseconds(device_ttl_ms))
+                .build();
+            Ok((subject_id, Some(cookie)))
+        }
+    }
+}
+
+/// A patient's device that accepted a link: the subject it may act on.
+#[derive(Clone, Debug)]
+pub struct PatientDevice {
+    pub purpose: String,
+    pub subject_id: String,
+}
+
+impl OptionalFromRequestParts<AppState> for PatientDevice {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Option<Self>> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned()) else {
+            return Ok(None);
+        };
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT purpose, subject_id FROM patient_links
+             WHERE device_hash = $1 AND device_expires_at > $2 AND revoked_at IS NULL",
+        )
+        .bind(hash(&token))
+        .bind(now_ms())
+        .fetch_optional(&state.db)
+        .await?;
+        Ok(row.map(|(purpose, subject_id)| PatientDevice {
+            purpose,
+            subject_id,
+        }))
+    }
+}
+
+impl FromRequestParts<AppState> for PatientDevice {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The device cookie's value, if the request carries one.
+pub fn device_token(jar: &CookieJar) -> Option<String> {
+    jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_have_128_bits_and_are_hashed() {
+        let token = random_token(16);
+        assert_eq!(token.len(), 22);
+        assert_ne!(random_token(16), token);
+        assert_eq!(hash(&token).len(), 64);
+        assert_eq!(hash(&token), hash(&token));
+    }
+}

@@ -1,0 +1,345 @@
+//! WebRTC signalling over WebSocket: one room per assist, holding at most one
+//! clinician and one patient socket. The server relays `PeerSignal`s between the
+//! two and never sees media. Each socket is authenticated when it joins (session
+//! cookie or patient device cookie) and can only ever reach its own room.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use base64::Engine;
+use futures_util::{SinkExt, StreamExt};
+use hmac::{Hmac, Mac};
+use regard_shared::assist::EventKind;
+use regard_shared::signal::{
+    ClientMessage, IceServer, PeerRole, PeerSignal, ServerMessage, MAX_FRAMES_PER_SECOND,
+    MAX_FRAME_BYTES,
+};
+use regard_shared::Action;
+use tokio::sync::mpsc;
+
+use crate::assist::store;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::links::PatientDevice;
+use crate::{AppState, IceConfig};
+
+/// Frames queued for one socket before it is considered stuck and dropped.
+const QUEUE: usize = 64;
+
+struct Member {
+    id: u64,
+    tx: mpsc::Sender<ServerMessage>,
+}
+
+#[derive(Default)]
+struct Room {
+    clinician: Option<Member>,
+    patient: Option<Member>,
+    media_connected: bool,
+}
+
+impl Room {
+    fn slot(&mut self, role: PeerRole) -> &mut Option<Member> {
+        match role {
+            PeerRole::Clinician => &mut self.clinician,
+            PeerRole::Patient => &mut self.patient,
+        }
+    }
+
+    fn other(&mut self, role: PeerRole) -> &mut Option<Member> {
+        self.slot(match role {
+            PeerRole::Clinician => PeerRole::Patient,
+            PeerRole::Patient => PeerRole::Clinician,
+        })
+    }
+}
+
+/// Every open room of this server process.
+#[derive(Default)]
+pub struct Rooms {
+    rooms: Mutex<HashMap<String, Room>>,
+    next_id: AtomicU64,
+}
+
+impl Rooms {
+    fn with_room<T>(&self, id: &str, f: impl FnOnce(&mut Room) -> T) -> T {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        f(rooms.entry(id.to_owned()).or_default())
+    }
+
+    /// Seats `tx` as `role` (a reconnecting device replaces its old socket) and
+    /// tells the other peer. Returns the member id and whether the peer is there.
+    fn join(&self, id: &str, role: PeerRole, tx: mpsc::Sender<ServerMessage>) -> (u64, bool) {
+        let member = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.with_room(id, |room| {
+            *room.slot(role) = Some(Member { id: member, tx });
+            let other = room.other(role).as_ref();
+            if let Some(other) = other {
+                let _ = other.tx.try_send(ServerMessage::PeerJoined);
+            }
+            (member, other.is_some())
+        })
+    }
+
+    /// Passes `signal` to the other peer; false when nobody is there.
+    fn relay(&self, id: &str, from: PeerRole, signal: PeerSignal) -> bool {
+        self.with_room(id, |room| match room.other(from) {
+            Some(other) => other.tx.try_send(ServerMessage::Signal { signal }).is_ok(),
+            None => false,
+        })
+    }
+
+    /// Records the media state; returns true when it changed.
+    fn set_media(&self, id: &str, connected: bool) -> bool {
+        self.with_room(id, |room| {
+            std::mem::replace(&mut room.media_connected, connected) != connected
+        })
+    }
+
+    /// Removes the member if it still holds its seat. Returns whether media was
+    /// flowing when the clinician left (the call then ends).
+    fn leave(&self, id: &str, role: PeerRole, member: u64) -> bool {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(room) = rooms.get_mut(id) else {
+            return false;
+        };
+        if room.slot(role).as_ref().is_none_or(|m| m.id != member) {
+            return false;
+        }
+        *room.slot(role) = None;
+        if let Some(other) = room.other(role) {
+            let _ = other.tx.try_send(ServerMessage::PeerLeft);
+        }
+        let call_ended = std::mem::take(&mut room.media_connected);
+        if room.clinician.is_none() && room.patient.is_none() {
+            rooms.remove(id);
+        }
+        call_ended
+    }
+
+    /// Number of open rooms (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The ICE servers a peer is given. TURN credentials follow coturn's
+/// `use-auth-secret` scheme: username = expiry timestamp, password =
+/// base64(HMAC-SHA1(secret, username)), so they expire without any state.
+pub fn ice_servers(config: &IceConfig, now_secs: u64) -> Vec<IceServer> {
+    let mut servers = Vec::new();
+    if !config.stun_urls.is_empty() {
+        servers.push(IceServer {
+            urls: config.stun_urls.clone(),
+            username: None,
+            credential: None,
+        });
+    }
+    if let (false, Some(secret)) = (config.turn_urls.is_empty(), &config.turn_secret) {
+        let username = format!("{}:regard", now_secs + config.turn_ttl_secs);
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes())
+            .expect("HMAC takes any key length");
+        mac.update(username.as_bytes());
+        let credential =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        servers.push(IceServer {
+            urls: config.turn_urls.clone(),
+            username: Some(username),
+            credential: Some(credential),
+        });
+    }
+    servers
+}
+
+/// Joins the signalling room of an assist, as its regulator or as the phone that
+/// accepted its link.
+pub async fn join_assist(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Path(assist_id): Path<String>,
+    user: Option<CurrentUser>,
+    device: Option<PatientDevice>,
+) -> AppResult<Response> {
+    let (role, actor) = if let Some(user) = user {
+        let (organisation_id, _) = store::owner(&state.db, &assist_id).await?;
+        user.authorize(Action::ConductAssist, &organisation_id)?;
+        (PeerRole::Clinician, Some(user.id))
+    } else if let Some(device) = device {
+        if device.purpose != "assist" || device.subject_id != assist_id {
+            return Err(AppError::Forbidden);
+        }
+        (PeerRole::Patient, None)
+    } else {
+        return Err(AppError::Unauthenticated);
+    };
+    Ok(ws
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| run(socket, state, assist_id, role, actor)))
+}
+
+/// Allows `MAX_FRAMES_PER_SECOND` on average with bursts of twice that.
+struct RateLimit {
+    tokens: f64,
+    last: Instant,
+}
+
+impl RateLimit {
+    fn new() -> RateLimit {
+        RateLimit {
+            tokens: f64::from(MAX_FRAMES_PER_SECOND) * 2.0,
+            last: Instant::now(),
+        }
+    }
+
+    fn allow(&mut self) -> bool {
+        let rate = f64::from(MAX_FRAMES_PER_SECOND);
+        let now = Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.last).as_secs_f64() * rate).min(rate * 2.0);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn error(code: &str, message: &str) -> ServerMessage {
+    ServerMessage::Error {
+        code: code.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+async fn run(
+    socket: WebSocket,
+    state: AppState,
+    assist_id: String,
+    role: PeerRole,
+    actor: Option<String>,
+) {
+    let (mut sink, mut stream) = socket.split();
+    let (tx, mut rx) = mpsc::channel::<ServerMessage>(QUEUE);
+    let (member, peer_present) = state.rooms.join(&assist_id, role, tx.clone());
+    let now_secs = (crate::db::now_ms() / 1000) as u64;
+    let ice_servers = ice_servers(&state.settings.ice, now_secs);
+    let _ = tx.try_send(ServerMessage::Welcome {
+        role,
+        peer_present,
+        ice_servers,
+    });
+    tracing::info!(assist = %assist_id, ?role, "joined signalling");
+
+    // The writer ends when every sender is gone: this socket's own (dropped at
+    // the end of this function) and the room's (dropped on leave or replacement).
+    let writer = tokio::spawn(async move {
+        while let Some(message) = rx.recv().await {
+            let text = serde_json::to_string(&message).expect("server messages serialise");
+            if sink.send(Message::Text(text.into())).await.is_err() {
+                return;
+            }
+        }
+        let _ = sink.send(Message::Close(None)).await;
+    });
+
+    let mut limit = RateLimit::new();
+    while let Some(Ok(frame)) = stream.next().await {
+        let text = match frame {
+            Message::Text(text) => text,
+            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) => continue,
+            Message::Binary(_) => {
+                let _ = tx.try_send(error("bad_frame", "Send JSON text frames."));
+                continue;
+            }
+        };
+        if !limit.allow() {
+            let _ = tx.try_send(error(
+                "rate_limited",
+                "Too many messages: the connection is closed.",
+            ));
+            break;
+        }
+        match serde_json::from_str::<ClientMessage>(&text) {
+            Ok(ClientMessage::Signal { signal }) => {
+                if !state.rooms.relay(&assist_id, role, signal) {
+                    let _ = tx.try_send(error("no_peer", "The other side is not connected."));
+                }
+            }
+            Ok(ClientMessage::MediaState { connected }) if role == PeerRole::Clinician => {
+                if state.rooms.set_media(&assist_id, connected) {
+                    let kind = if connected {
+                        EventKind::CallStarted
+                    } else {
+                        EventKind::CallEnded
+                    };
+                    if let Err(e) =
+                        store::record(&state.db, &assist_id, kind, "", actor.as_deref()).await
+                    {
+                        tracing::error!(error = ?e, "recording call state");
+                    }
+                }
+            }
+            Ok(ClientMessage::MediaState { .. }) => {
+                let _ = tx.try_send(error(
+                    "forbidden",
+                    "Only the clinician reports the call state.",
+                ));
+            }
+            Ok(ClientMessage::Bye) => break,
+            Err(_) => {
+                let _ = tx.try_send(error("bad_message", "This message could not be read."));
+            }
+        }
+    }
+
+    if state.rooms.leave(&assist_id, role, member) {
+        let _ = store::record(
+            &state.db,
+            &assist_id,
+            EventKind::CallEnded,
+            "",
+            actor.as_deref(),
+        )
+        .await;
+    }
+    drop(tx);
+    let _ = writer.await;
+    tracing::info!(assist = %assist_id, ?role, "left signalling");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turn_credentials_follow_coturn_rest_scheme() {
+        let config = IceConfig {
+            stun_urls: vec!["stun:stun.example.org:3478".into()],
+            turn_urls: vec!["turn:turn.example.org:3478".into()],
+            turn_secret: Some("secret".into()),
+            turn_ttl_secs: 3600,
+        };
+        let servers = ice_servers(&config, 1_000);
+        assert_eq!(servers.len(), 2);
+        assert_eq!(servers[1].username.as_deref(), Some("4600:regard"));
+        // printf "4600:regard" | openssl dgst -sha1 -hmac secret -binary | base64
+        assert_eq!(
+            servers[1].credential.as_deref(),
+            Some("+ngiiJzaVQ++J4PLffemqcTgeN8=")
+        );
+        assert!(ice_servers(&IceConfig::default(), 0).is_empty());
+    }
+}

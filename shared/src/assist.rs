@@ -1,0 +1,207 @@
+//! Video assist: a regulator sends a link by SMS, the caller accepts, and the
+//! regulator sees the caller's camera. Wire types and the rules both sides share.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the consent text the caller accepts (the texts live in the app's
+/// locale files under `consent`). Change it whenever the wording's meaning changes.
+pub const CONSENT_VERSION: &str = "assist-v1";
+
+/// Longest case reference and note accepted, in characters.
+pub const CASE_REFERENCE_MAX_CHARS: usize = 64;
+pub const NOTE_MAX_CHARS: usize = 2000;
+/// Largest snapshot or photo accepted, in bytes.
+pub const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// What the regulator decides at the end of the assist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    MedicalAdvice,
+    Gp,
+    Ambulance,
+    Firefighters,
+    Smur,
+    Other,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 6] = [
+        Outcome::MedicalAdvice,
+        Outcome::Gp,
+        Outcome::Ambulance,
+        Outcome::Firefighters,
+        Outcome::Smur,
+        Outcome::Other,
+    ];
+}
+
+/// A step of the case's timeline, the append-only audit trail of the assist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Created,
+    SmsSent,
+    SmsFailed,
+    LinkResent,
+    LinkOpened,
+    ConsentGiven,
+    CallStarted,
+    CallEnded,
+    Snapshot,
+    Photo,
+    Location,
+    Decision,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEvent {
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+    pub kind: EventKind,
+    /// Free text for people (e.g. the decision's note, the consent version).
+    pub detail: String,
+}
+
+/// Orders events as they happened; events of the same millisecond keep the
+/// order in which they were recorded (`seq`).
+pub fn order_timeline(events: &mut [(i64, i64, TimelineEvent)]) {
+    events.sort_by_key(|(at, seq, _)| (*at, *seq));
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewAssist {
+    /// The caller's mobile number, French or international.
+    pub phone: String,
+    #[serde(default)]
+    pub case_reference: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssistSummary {
+    pub id: String,
+    /// The caller's number as people read it (`06 12 34 56 78`).
+    pub phone: String,
+    pub case_reference: Option<String>,
+    pub created_at: i64,
+    pub created_by: String,
+    pub outcome: Option<Outcome>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SnapshotView {
+    pub id: String,
+    pub taken_at: i64,
+    pub content_type: String,
+    pub bytes: i64,
+    /// `snapshot` (asked by the regulator during video) or `photo` (sent by the caller).
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SmsView {
+    pub id: String,
+    pub assist_id: String,
+    pub to: String,
+    pub body: String,
+    pub created_at: i64,
+    /// `sent` or `failed`.
+    pub status: String,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssistDetail {
+    pub summary: AssistSummary,
+    pub note: Option<String>,
+    pub decision_note: Option<String>,
+    pub timeline: Vec<TimelineEvent>,
+    pub snapshots: Vec<SnapshotView>,
+    pub sms: Vec<SmsView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionRequest {
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What a patient link's page shows before anything is accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// Can be accepted.
+    Valid,
+    /// Accepted on this device already: go straight on.
+    AcceptedHere,
+    /// Accepted on another phone.
+    InUse,
+    /// Too old, or replaced by a newer link.
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkInfo {
+    pub state: LinkState,
+    /// Who is asking: the SAMU centre's name.
+    pub organisation: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AcceptRequest {
+    pub consent_version: String,
+    /// The language the consent was read in.
+    pub language: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Accepted {
+    pub assist_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeline_orders_by_time_then_recording_order() {
+        let event = |kind| TimelineEvent {
+            at: 0,
+            kind,
+            detail: String::new(),
+        };
+        let mut events = vec![
+            (20, 3, event(EventKind::Decision)),
+            (10, 2, event(EventKind::SmsSent)),
+            (10, 1, event(EventKind::Created)),
+            (15, 4, event(EventKind::ConsentGiven)),
+        ];
+        order_timeline(&mut events);
+        let kinds: Vec<_> = events.iter().map(|(_, _, e)| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                EventKind::Created,
+                EventKind::SmsSent,
+                EventKind::ConsentGiven,
+                EventKind::Decision
+            ]
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! The signalling protocol between the browsers and the server's WebSocket
+//! rooms. The server relays `PeerSignal` between the two peers of one assist
+//! without reading it; everything else is between a peer and the server.
+
+use serde::{Deserialize, Serialize};
+
+/// Largest frame the server accepts, in bytes (an SDP offer is a few KiB).
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Frames a socket may send per second on average before it is closed.
+pub const MAX_FRAMES_PER_SECOND: u32 = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeerRole {
+    /// The clinician's console.
+    Clinician,
+    /// The patient's or caller's device.
+    Patient,
+}
+
+/// What the clinician asks of the caller's device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Request {
+    Snapshot,
+    SwitchCamera,
+    Torch { on: bool },
+    Zoom { level: f64 },
+    Location,
+    Audio { on: bool },
+    PhotosOnly,
+}
+
+/// The caller device's answer to a `Request`, or news it volunteers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Reply {
+    /// A snapshot or photo was stored in the case.
+    SnapshotStored {
+        id: String,
+    },
+    /// The device's camera abilities, so the console shows only usable controls.
+    Capabilities {
+        torch: bool,
+        zoom: Option<(f64, f64)>,
+        cameras: u32,
+    },
+    Refused {
+        request: String,
+    },
+    Failed {
+        request: String,
+        reason: String,
+    },
+}
+
+/// Relayed verbatim from one peer to the other.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PeerSignal {
+    Offer {
+        sdp: String,
+    },
+    Answer {
+        sdp: String,
+    },
+    Ice {
+        candidate: String,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+    },
+    Request(Request),
+    Reply(Reply),
+}
+
+/// From a browser to the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    Signal {
+        signal: PeerSignal,
+    },
+    /// The clinician's side reports that media flows or stopped flowing, for the timeline.
+    MediaState {
+        connected: bool,
+    },
+    Bye,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+/// From the server to a browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// First frame after joining: who you are, whether the other peer is there,
+    /// and the ICE servers to use.
+    Welcome {
+        role: PeerRole,
+        peer_present: bool,
+        ice_servers: Vec<IceServer>,
+    },
+    PeerJoined,
+    PeerLeft,
+    Signal {
+        signal: PeerSignal,
+    },
+    /// The frame was refused; the socket stays open unless the error says otherwise.
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_format_is_tagged_json() {
+        let message = ClientMessage::Signal {
+            signal: PeerSignal::Offer { sdp: "v=0".into() },
+        };
+        let json = serde_json::to_string(&message).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"signal","signal":{"kind":"offer","sdp":"v=0"}}"#
+        );
+        let request = ClientMessage::Signal {
+            signal: PeerSignal::Request(Request::Torch { on: true }),
+        };
+        let json = serde_json::to_string(&request).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"signal","signal":{"kind":"request","what":"torch","on":true}}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<ClientMessage>(&json).unwrap(),
+            request
+        );
+        assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"nonsense"}"#).is_err());
+    }
+}
