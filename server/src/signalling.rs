@@ -266,10 +266,13 @@ async fn run(
             }
         };
         if !limit.allow() {
-            let _ = tx.try_send(error(
-                "rate_limited",
-                "Too many messages: the connection is closed.",
-            ));
+            // Wait for room in the queue: this last word must not be dropped.
+            let _ = tx
+                .send(error(
+                    "rate_limited",
+                    "Too many messages: the connection is closed.",
+                ))
+                .await;
             break;
         }
         match serde_json::from_str::<ClientMessage>(&text) {
