@@ -14,13 +14,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let mut others: Vec<String> = std::fs::read_dir("locales")?
         .filter_map(|entry| entry.ok())
-        .filter_map(|entry| {
-            entry
-                .file_name()
-                .to_str()?
-                .strip_suffix(".json")
-                .map(str::to_owned)
-        })
+        .filter_map(|entry| entry.file_name().to_str()?.strip_suffix(".json").map(str::to_owned))
         .filter(|locale| locale != DEFAULT_LOCALE)
         .collect();
     others.sort();

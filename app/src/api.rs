@@ -3,8 +3,13 @@
 
 use gloo_net::http::{Request, Response};
 use regard_shared::api::{LoginRequest, Me};
+use regard_shared::assist::{
+    AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LinkInfo, NewAssist, Outcome, SmsView,
+    SnapshotView, CONSENT_VERSION,
+};
 use regard_shared::ApiError;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 #[derive(Clone, Debug)]
 pub enum Failure {
@@ -19,30 +24,75 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
     if response.ok() {
         response.json().await.map_err(|_| Failure::Network)
     } else {
-        Err(response
-            .json::<ApiError>()
-            .await
-            .map(Failure::Api)
-            .unwrap_or(Failure::Network))
+        Err(response.json::<ApiError>().await.map(Failure::Api).unwrap_or(Failure::Network))
     }
 }
 
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
+    read(Request::get(path).send().await).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Failure> {
+    let request = Request::post(path).json(body).map_err(|_| Failure::Network)?;
+    read(request.send().await).await
+}
+
 pub async fn me() -> Result<Me, Failure> {
-    read(Request::get("/api/v1/auth/me").send().await).await
+    get("/api/v1/auth/me").await
 }
 
 pub async fn login(email: String, password: String) -> Result<Me, Failure> {
-    let request = Request::post("/api/v1/auth/login")
-        .json(&LoginRequest { email, password })
+    post("/api/v1/auth/login", &LoginRequest { email, password }).await
+}
+
+pub async fn create_assist(request: &NewAssist) -> Result<AssistDetail, Failure> {
+    post("/api/v1/assists", request).await
+}
+
+pub async fn assists() -> Result<Vec<AssistSummary>, Failure> {
+    get("/api/v1/assists").await
+}
+
+pub async fn outbox() -> Result<Vec<SmsView>, Failure> {
+    get("/api/v1/assists/outbox").await
+}
+
+pub async fn assist(id: &str) -> Result<AssistDetail, Failure> {
+    get(&format!("/api/v1/assists/{id}")).await
+}
+
+pub async fn resend(id: &str) -> Result<AssistDetail, Failure> {
+    post(&format!("/api/v1/assists/{id}/resend"), &()).await
+}
+
+pub async fn decide(id: &str, outcome: Outcome, note: String) -> Result<AssistDetail, Failure> {
+    post(&format!("/api/v1/assists/{id}/decision"), &DecisionRequest { outcome, note }).await
+}
+
+pub fn photo_url(assist_id: &str, photo_id: &str) -> String {
+    format!("/api/v1/assists/{assist_id}/photos/{photo_id}")
+}
+
+pub async fn link_info(token: &str) -> Result<LinkInfo, Failure> {
+    get(&format!("/api/v1/patient/assist/{token}")).await
+}
+
+pub async fn accept_link(token: &str, language: &str) -> Result<Accepted, Failure> {
+    let body = AcceptRequest { consent_version: CONSENT_VERSION.to_owned(), language: language.to_owned() };
+    post(&format!("/api/v1/patient/assist/{token}/accept"), &body).await
+}
+
+/// Sends an image from the caller's phone into the case (`source`: snapshot or photo).
+pub async fn upload_photo(source: &str, image: &web_sys::Blob) -> Result<SnapshotView, Failure> {
+    let request = Request::post(&format!("/api/v1/patient/assist/photos?source={source}"))
+        .header("content-type", &image.type_())
+        .body(image.clone())
         .map_err(|_| Failure::Network)?;
     read(request.send().await).await
 }
 
 pub async fn logout() -> Result<(), Failure> {
-    let response = Request::post("/api/v1/auth/logout")
-        .send()
-        .await
-        .map_err(|_| Failure::Network)?;
+    let response = Request::post("/api/v1/auth/logout").send().await.map_err(|_| Failure::Network)?;
     if response.ok() {
         Ok(())
     } else {

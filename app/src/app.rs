@@ -7,9 +7,12 @@ use leptos_router::path;
 
 use crate::components::site_header::SiteHeader;
 use crate::i18n::*;
+use crate::pages::console::assist_case::AssistCase;
+use crate::pages::console::assist_list::AssistDesk;
 use crate::pages::console::home::ConsoleHome;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::patient::assist::CallerPage;
 use crate::pages::patient::landing::PatientLanding;
 use crate::session::provide_session;
 
@@ -35,7 +38,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=|| view! { <Redirect path="/console" /> } />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/console") view=ConsoleHome />
+                        <Route path=path!("/console/assist") view=AssistDesk />
+                        <Route path=path!("/console/assist/:id") view=AssistCase />
                         <Route path=path!("/p") view=PatientLanding />
+                        <Route path=path!("/v/:token") view=CallerPage />
                     </Routes>
                 </main>
             </Router>

@@ -4,6 +4,7 @@
 mod api;
 mod app;
 mod components;
+mod media;
 mod pages;
 mod pwa;
 mod session;

@@ -14,9 +14,7 @@ pub struct BlobStore {
 
 impl BlobStore {
     pub fn new(data_dir: &Path) -> BlobStore {
-        BlobStore {
-            root: data_dir.join("blobs"),
-        }
+        BlobStore { root: data_dir.join("blobs") }
     }
 
     fn path(&self, name: &str) -> Option<PathBuf> {
@@ -29,34 +27,23 @@ impl BlobStore {
 
     /// Stores `bytes` and returns their name.
     pub async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
-        let name: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let name: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
         let path = self.path(&name).expect("a SHA-256 hex name is valid");
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(name);
         }
         let dir = path.parent().expect("blob paths have a parent");
-        tokio::fs::create_dir_all(dir)
-            .await
-            .with_context(|| format!("creating {}", dir.display()))?;
+        tokio::fs::create_dir_all(dir).await.with_context(|| format!("creating {}", dir.display()))?;
         // Write then rename, so a crash never leaves a truncated file under a valid name.
         let partial = dir.join(format!(".{}.partial", &name[2..]));
-        tokio::fs::write(&partial, bytes)
-            .await
-            .with_context(|| format!("writing {}", partial.display()))?;
-        tokio::fs::rename(&partial, &path)
-            .await
-            .context("storing blob")?;
+        tokio::fs::write(&partial, bytes).await.with_context(|| format!("writing {}", partial.display()))?;
+        tokio::fs::rename(&partial, &path).await.context("storing blob")?;
         Ok(name)
     }
 
     pub async fn get(&self, name: &str) -> anyhow::Result<Vec<u8>> {
         let path = self.path(name).context("invalid blob name")?;
-        tokio::fs::read(&path)
-            .await
-            .with_context(|| format!("reading {}", path.display()))
+        tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))
     }
 }
 

@@ -67,11 +67,7 @@ pub struct ServeArgs {
 
     /// Public base URL, used in links sent to patients and to decide whether
     /// cookies are marked Secure (they are when it starts with https://).
-    #[arg(
-        long,
-        env = "REGARD_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
+    #[arg(long, env = "REGARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,
 
     /// Directory of the built web app (trunk's output).
@@ -114,9 +110,7 @@ pub struct ServeArgs {
 
 impl Cli {
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("regard.db").display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("regard.db").display()))
     }
 }
 

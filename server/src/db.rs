@@ -21,18 +21,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         bail!("unsupported database URL {url:?}: this build supports sqlite://PATH");
     };
     let path = path.split('?').next().unwrap_or(path);
-    if let Some(parent) = Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating the database directory {}", parent.display()))?;
     }
-    let url = if url.contains('?') {
-        url.to_owned()
-    } else {
-        format!("{url}?mode=rwc")
-    };
+    let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
     let pool = AnyPoolOptions::new()
         .max_connections(8)
         .connect(&url)
@@ -40,13 +33,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .with_context(|| format!("opening the database {path}"))?;
     // WAL lets readers proceed while a request writes; the setting is stored in
     // the file, so running it at each start is cheap and idempotent.
-    sqlx::query("PRAGMA journal_mode = WAL")
-        .execute(&pool)
-        .await?;
-    SQLITE_MIGRATIONS
-        .run(&pool)
-        .await
-        .context("running database migrations")?;
+    sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+    SQLITE_MIGRATIONS.run(&pool).await.context("running database migrations")?;
     Ok(pool)
 }
 
@@ -57,10 +45,7 @@ pub async fn ping(db: &Db) -> bool {
 
 /// Milliseconds since the Unix epoch: the one timestamp format stored.
 pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// A fresh random identifier for a row.
@@ -70,10 +55,7 @@ pub fn new_id() -> String {
 
 /// The stored name of a unit enum variant: its serde name (`"medical_advice"`).
 pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// The variant a stored name stands for.

@@ -161,10 +161,7 @@ fn redact(path: &str) -> String {
             if rest == "photos" {
                 break;
             }
-            let tail = rest
-                .split_once('/')
-                .map(|(_, tail)| format!("/{tail}"))
-                .unwrap_or_default();
+            let tail = rest.split_once('/').map(|(_, tail)| format!("/{tail}")).unwrap_or_default();
             return format!("{prefix}…{tail}");
         }
     }
@@ -172,11 +169,9 @@ fn redact(path: &str) -> String {
 }
 
 fn init_tracing(cli: &Cli) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if cli.log_json {
         builder.json().init();
     } else {
@@ -194,12 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", org.id);
             Ok(())
         }
-        Command::CreateUser {
-            organisation,
-            email,
-            name,
-            role,
-        } => {
+        Command::CreateUser { organisation, email, name, role } => {
             let org = store::find_organisation(&db, &organisation)
                 .await?
                 .with_context(|| format!("no organisation with id or name {organisation:?}"))?;
@@ -211,12 +201,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            let member = NewMember {
-                email,
-                display_name: name,
-                role,
-                password,
-            };
+            let member = NewMember { email, display_name: name, role, password };
             let user = store::create_user(&db, &org.id, member).await?;
             println!("{}", user.id);
             Ok(())
@@ -228,22 +213,13 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     if args.seed_demo {
         seed::demo(&db).await?;
     }
-    let state = AppState::new(
-        db,
-        Settings::from_args(&args),
-        WebApp::load(&args.dist_dir)?,
-        &data_dir,
-    );
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("listening on {}", args.listen))?;
+    let state = AppState::new(db, Settings::from_args(&args), WebApp::load(&args.dist_dir)?, &data_dir);
+    let listener =
+        tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Regard listening on http://{}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -276,14 +252,8 @@ mod tests {
     #[test]
     fn link_tokens_are_redacted_from_logged_paths() {
         assert_eq!(super::redact("/v/abcdefghijklmnopqrstuv"), "/v/…");
-        assert_eq!(
-            super::redact("/api/v1/patient/assist/abcdef/accept"),
-            "/api/v1/patient/assist/…/accept"
-        );
-        assert_eq!(
-            super::redact("/api/v1/patient/assist/photos"),
-            "/api/v1/patient/assist/photos"
-        );
+        assert_eq!(super::redact("/api/v1/patient/assist/abcdef/accept"), "/api/v1/patient/assist/…/accept");
+        assert_eq!(super::redact("/api/v1/patient/assist/photos"), "/api/v1/patient/assist/photos");
         assert_eq!(super::redact("/console"), "/console");
     }
 }

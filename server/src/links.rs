@@ -45,10 +45,7 @@ fn random_token(bytes: usize) -> String {
 }
 
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates a link for `subject_id`, revoking the subject's earlier links (a new
@@ -56,12 +53,14 @@ pub fn hash(token: &str) -> String {
 pub async fn mint(db: &Db, purpose: Purpose, subject_id: &str, ttl_ms: i64) -> AppResult<String> {
     let token = random_token(16);
     let now = now_ms();
-    sqlx::query("UPDATE patient_links SET revoked_at = $1 WHERE purpose = $2 AND subject_id = $3 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(purpose.as_str())
-        .bind(subject_id)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "UPDATE patient_links SET revoked_at = $1 WHERE purpose = $2 AND subject_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(purpose.as_str())
+    .bind(subject_id)
+    .execute(db)
+    .await?;
     sqlx::query(
         "INSERT INTO patient_links (token_hash, purpose, subject_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -78,25 +77,13 @@ pub async fn mint(db: &Db, purpose: Purpose, subject_id: &str, ttl_ms: i64) -> A
 /// A link as seen by whoever holds its token.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Lookup {
-    Valid {
-        subject_id: String,
-        first_open: bool,
-    },
-    AcceptedHere {
-        subject_id: String,
-    },
+    Valid { subject_id: String, first_open: bool },
+    AcceptedHere { subject_id: String },
     InUse,
     Expired,
 }
 
-type LinkRow = (
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
+type LinkRow = (String, i64, Option<i64>, Option<i64>, Option<i64>, Option<String>);
 
 async fn row(db: &Db, purpose: Purpose, token: &str) -> AppResult<Option<LinkRow>> {
     Ok(sqlx::query_as(
@@ -110,12 +97,7 @@ async fn row(db: &Db, purpose: Purpose, token: &str) -> AppResult<Option<LinkRow
 }
 
 /// What opening the link shows. Consumes nothing; notes the first opening.
-pub async fn open(
-    db: &Db,
-    purpose: Purpose,
-    token: &str,
-    device: Option<&str>,
-) -> AppResult<Lookup> {
+pub async fn open(db: &Db, purpose: Purpose, token: &str, device: Option<&str>) -> AppResult<Lookup> {
     let Some((subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash)) =
         row(db, purpose, token).await?
     else {
@@ -126,28 +108,19 @@ pub async fn open(
     }
     if accepted_at.is_some() {
         let here = device.is_some_and(|d| device_hash.as_deref() == Some(hash(d).as_str()));
-        return Ok(if here {
-            Lookup::AcceptedHere { subject_id }
-        } else {
-            Lookup::InUse
-        });
+        return Ok(if here { Lookup::AcceptedHere { subject_id } } else { Lookup::InUse });
     }
     if expires_at <= now_ms() {
         return Ok(Lookup::Expired);
     }
     if opened_at.is_none() {
-        sqlx::query(
-            "UPDATE patient_links SET opened_at = $1 WHERE token_hash = $2 AND opened_at IS NULL",
-        )
-        .bind(now_ms())
-        .bind(hash(token))
-        .execute(db)
-        .await?;
+        sqlx::query("UPDATE patient_links SET opened_at = $1 WHERE token_hash = $2 AND opened_at IS NULL")
+            .bind(now_ms())
+            .bind(hash(token))
+            .execute(db)
+            .await?;
     }
-    Ok(Lookup::Valid {
-        subject_id,
-        first_open: opened_at.is_none(),
-    })
+    Ok(Lookup::Valid { subject_id, first_open: opened_at.is_none() })
 }
 
 /// Consumes the link for this device. Returns the subject and, when the device
@@ -217,10 +190,7 @@ impl OptionalFromRequestParts<AppState> for PatientDevice {
         .bind(now_ms())
         .fetch_optional(&state.db)
         .await?;
-        Ok(row.map(|(purpose, subject_id)| PatientDevice {
-            purpose,
-            subject_id,
-        }))
+        Ok(row.map(|(purpose, subject_id)| PatientDevice { purpose, subject_id }))
     }
 }
 

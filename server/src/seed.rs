@@ -14,33 +14,15 @@ const ORGANISATIONS: [(&str, OrganisationKind); 4] = [
     ("SAMU 54 – Centre 15 de Nancy", OrganisationKind::SamuCentre),
     ("Cabinet médical du Parc", OrganisationKind::GpPractice),
     ("EHPAD Les Tilleuls", OrganisationKind::NursingHome),
-    (
-        "CHRU de Nancy – Télé-expertise",
-        OrganisationKind::ExpertSite,
-    ),
+    ("CHRU de Nancy – Télé-expertise", OrganisationKind::ExpertSite),
 ];
 
 /// (organisation index, e-mail, name, role)
 const ACCOUNTS: [(usize, &str, &str, Role); 5] = [
-    (
-        0,
-        "regulateur@demo.regard.fr",
-        "Dr Claire Martin",
-        Role::Regulator,
-    ),
+    (0, "regulateur@demo.regard.fr", "Dr Claire Martin", Role::Regulator),
     (1, "medecin@demo.regard.fr", "Dr Paul Durand", Role::Gp),
-    (
-        3,
-        "specialiste@demo.regard.fr",
-        "Dr Inès Leroy",
-        Role::Specialist,
-    ),
-    (
-        2,
-        "infirmiere@demo.regard.fr",
-        "Sophie Bernard",
-        Role::Nurse,
-    ),
+    (3, "specialiste@demo.regard.fr", "Dr Inès Leroy", Role::Specialist),
+    (2, "infirmiere@demo.regard.fr", "Sophie Bernard", Role::Nurse),
     (0, "admin@demo.regard.fr", "Admin SAMU 54", Role::Admin),
 ];
 
@@ -64,9 +46,6 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
             store::create_user(db, &ids[org], member).await?;
         }
     }
-    tracing::info!(
-        accounts = ACCOUNTS.len(),
-        "demo organisations and accounts ready"
-    );
+    tracing::info!(accounts = ACCOUNTS.len(), "demo organisations and accounts ready");
     Ok(())
 }

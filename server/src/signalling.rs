@@ -16,8 +16,7 @@ use futures_util::{SinkExt, StreamExt};
 use hmac::{Hmac, Mac};
 use regard_shared::assist::EventKind;
 use regard_shared::signal::{
-    ClientMessage, IceServer, PeerRole, PeerSignal, ServerMessage, MAX_FRAMES_PER_SECOND,
-    MAX_FRAME_BYTES,
+    ClientMessage, IceServer, PeerRole, PeerSignal, ServerMessage, MAX_FRAMES_PER_SECOND, MAX_FRAME_BYTES,
 };
 use regard_shared::Action;
 use tokio::sync::mpsc;
@@ -96,9 +95,7 @@ impl Rooms {
 
     /// Records the media state; returns true when it changed.
     fn set_media(&self, id: &str, connected: bool) -> bool {
-        self.with_room(id, |room| {
-            std::mem::replace(&mut room.media_connected, connected) != connected
-        })
+        self.with_room(id, |room| std::mem::replace(&mut room.media_connected, connected) != connected)
     }
 
     /// Removes the member if it still holds its seat. Returns whether media was
@@ -138,19 +135,13 @@ impl Rooms {
 pub fn ice_servers(config: &IceConfig, now_secs: u64) -> Vec<IceServer> {
     let mut servers = Vec::new();
     if !config.stun_urls.is_empty() {
-        servers.push(IceServer {
-            urls: config.stun_urls.clone(),
-            username: None,
-            credential: None,
-        });
+        servers.push(IceServer { urls: config.stun_urls.clone(), username: None, credential: None });
     }
     if let (false, Some(secret)) = (config.turn_urls.is_empty(), &config.turn_secret) {
         let username = format!("{}:regard", now_secs + config.turn_ttl_secs);
-        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes())
-            .expect("HMAC takes any key length");
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
         mac.update(username.as_bytes());
-        let credential =
-            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let credential = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
         servers.push(IceServer {
             urls: config.turn_urls.clone(),
             username: Some(username),
@@ -195,17 +186,13 @@ struct RateLimit {
 
 impl RateLimit {
     fn new() -> RateLimit {
-        RateLimit {
-            tokens: f64::from(MAX_FRAMES_PER_SECOND) * 2.0,
-            last: Instant::now(),
-        }
+        RateLimit { tokens: f64::from(MAX_FRAMES_PER_SECOND) * 2.0, last: Instant::now() }
     }
 
     fn allow(&mut self) -> bool {
         let rate = f64::from(MAX_FRAMES_PER_SECOND);
         let now = Instant::now();
-        self.tokens =
-            (self.tokens + now.duration_since(self.last).as_secs_f64() * rate).min(rate * 2.0);
+        self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * rate).min(rate * 2.0);
         self.last = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -217,29 +204,16 @@ impl RateLimit {
 }
 
 fn error(code: &str, message: &str) -> ServerMessage {
-    ServerMessage::Error {
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
+    ServerMessage::Error { code: code.to_owned(), message: message.to_owned() }
 }
 
-async fn run(
-    socket: WebSocket,
-    state: AppState,
-    assist_id: String,
-    role: PeerRole,
-    actor: Option<String>,
-) {
+async fn run(socket: WebSocket, state: AppState, assist_id: String, role: PeerRole, actor: Option<String>) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<ServerMessage>(QUEUE);
     let (member, peer_present) = state.rooms.join(&assist_id, role, tx.clone());
     let now_secs = (crate::db::now_ms() / 1000) as u64;
     let ice_servers = ice_servers(&state.settings.ice, now_secs);
-    let _ = tx.try_send(ServerMessage::Welcome {
-        role,
-        peer_present,
-        ice_servers,
-    });
+    let _ = tx.try_send(ServerMessage::Welcome { role, peer_present, ice_servers });
     tracing::info!(assist = %assist_id, ?role, "joined signalling");
 
     // The writer ends when every sender is gone: this socket's own (dropped at
@@ -267,12 +241,7 @@ async fn run(
         };
         if !limit.allow() {
             // Wait for room in the queue: this last word must not be dropped.
-            let _ = tx
-                .send(error(
-                    "rate_limited",
-                    "Too many messages: the connection is closed.",
-                ))
-                .await;
+            let _ = tx.send(error("rate_limited", "Too many messages: the connection is closed.")).await;
             break;
         }
         match serde_json::from_str::<ClientMessage>(&text) {
@@ -283,23 +252,14 @@ async fn run(
             }
             Ok(ClientMessage::MediaState { connected }) if role == PeerRole::Clinician => {
                 if state.rooms.set_media(&assist_id, connected) {
-                    let kind = if connected {
-                        EventKind::CallStarted
-                    } else {
-                        EventKind::CallEnded
-                    };
-                    if let Err(e) =
-                        store::record(&state.db, &assist_id, kind, "", actor.as_deref()).await
-                    {
+                    let kind = if connected { EventKind::CallStarted } else { EventKind::CallEnded };
+                    if let Err(e) = store::record(&state.db, &assist_id, kind, "", actor.as_deref()).await {
                         tracing::error!(error = ?e, "recording call state");
                     }
                 }
             }
             Ok(ClientMessage::MediaState { .. }) => {
-                let _ = tx.try_send(error(
-                    "forbidden",
-                    "Only the clinician reports the call state.",
-                ));
+                let _ = tx.try_send(error("forbidden", "Only the clinician reports the call state."));
             }
             Ok(ClientMessage::Bye) => break,
             Err(_) => {
@@ -309,14 +269,7 @@ async fn run(
     }
 
     if state.rooms.leave(&assist_id, role, member) {
-        let _ = store::record(
-            &state.db,
-            &assist_id,
-            EventKind::CallEnded,
-            "",
-            actor.as_deref(),
-        )
-        .await;
+        let _ = store::record(&state.db, &assist_id, EventKind::CallEnded, "", actor.as_deref()).await;
     }
     drop(tx);
     let _ = writer.await;
@@ -339,10 +292,7 @@ mod tests {
         assert_eq!(servers.len(), 2);
         assert_eq!(servers[1].username.as_deref(), Some("4600:regard"));
         // printf "4600:regard" | openssl dgst -sha1 -hmac secret -binary | base64
-        assert_eq!(
-            servers[1].credential.as_deref(),
-            Some("+ngiiJzaVQ++J4PLffemqcTgeN8=")
-        );
+        assert_eq!(servers[1].credential.as_deref(), Some("+ngiiJzaVQ++J4PLffemqcTgeN8="));
         assert!(ice_servers(&IceConfig::default(), 0).is_empty());
     }
 }

@@ -60,26 +60,10 @@ impl SmsProvider {
     }
 }
 
-type SmsRow = (
-    String,
-    Option<String>,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-);
+type SmsRow = (String, Option<String>, String, String, i64, String, Option<String>);
 
 fn view((id, assist_id, to, body, created_at, status, error): SmsRow) -> SmsView {
-    SmsView {
-        id,
-        assist_id: assist_id.unwrap_or_default(),
-        to: phone::display(&to),
-        body,
-        created_at,
-        status,
-        error,
-    }
+    SmsView { id, assist_id: assist_id.unwrap_or_default(), to: phone::display(&to), body, created_at, status, error }
 }
 
 /// The organisation's latest messages, newest first.

@@ -33,14 +33,9 @@ impl WebApp {
         if index_html.is_none() {
             tracing::warn!(dir = %dir.display(), "no built app found (index.html missing): serving the API only");
         }
-        let inline_hashes: Vec<String> = index_html
-            .as_deref()
-            .map(inline_script_hashes)
-            .unwrap_or_default();
+        let inline_hashes: Vec<String> = index_html.as_deref().map(inline_script_hashes).unwrap_or_default();
         let service_worker = match (&index_html, std::fs::read_to_string(dir.join("sw.js"))) {
-            (Some(index), Ok(template)) => {
-                Some(stamp_service_worker(&template, index, &shell_files(dir)?))
-            }
+            (Some(index), Ok(template)) => Some(stamp_service_worker(&template, index, &shell_files(dir)?)),
             _ => None,
         };
         Ok(WebApp {
@@ -55,10 +50,7 @@ impl WebApp {
 /// Content-Security-Policy: scripts from our origin, plus the inline bootstrap
 /// that trunk writes into index.html, allowed by hash rather than `unsafe-inline`.
 fn content_security_policy(inline_script_hashes: &[String]) -> String {
-    let hashes: String = inline_script_hashes
-        .iter()
-        .map(|h| format!(" 'sha256-{h}'"))
-        .collect();
+    let hashes: String = inline_script_hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
          img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; \
@@ -102,11 +94,7 @@ fn shell_files(dir: &Path) -> anyhow::Result<Vec<String>> {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if entry.file_type()?.is_file() && name != "sw.js" && name != "index.html" {
-                files.push(if sub.is_empty() {
-                    format!("/{name}")
-                } else {
-                    format!("/{sub}/{name}")
-                });
+                files.push(if sub.is_empty() { format!("/{name}") } else { format!("/{sub}/{name}") });
             }
         }
     }
@@ -120,24 +108,16 @@ fn stamp_service_worker(template: &str, index_html: &str, files: &[String]) -> S
     let digest = Sha256::digest(index_html.as_bytes());
     let build: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     let list = serde_json::to_string(files).expect("a list of strings serialises");
-    template
-        .replace("__REGARD_BUILD__", &build)
-        .replace("__REGARD_SHELL__", &list)
+    template.replace("__REGARD_BUILD__", &build).replace("__REGARD_SHELL__", &list)
 }
 
 pub fn routes<S>(web: Arc<WebApp>) -> Router<S> {
     let files = ServeDir::new(&web.dir).fallback(get(client_route).with_state(web.clone()));
-    Router::new()
-        .route("/sw.js", get(service_worker))
-        .route("/", get(index))
-        .fallback_service(files)
-        .with_state(web)
+    Router::new().route("/sw.js", get(service_worker)).route("/", get(index)).fallback_service(files).with_state(web)
 }
 
 fn no_cache(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
 }
 
@@ -161,13 +141,7 @@ async fn client_route(State(web): State<Arc<WebApp>>, uri: Uri) -> Response {
 
 async fn service_worker(State(web): State<Arc<WebApp>>) -> Response {
     match &web.service_worker {
-        Some(js) => no_cache(
-            (
-                [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                js.clone(),
-            )
-                .into_response(),
-        ),
+        Some(js) => no_cache(([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], js.clone()).into_response()),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -183,23 +157,12 @@ pub async fn security_headers(
     headers.insert(header::CONTENT_SECURITY_POLICY, web.csp.clone());
     headers.insert(
         "permissions-policy",
-        HeaderValue::from_static(
-            "camera=(self), microphone=(self), geolocation=(self), payment=(), usb=()",
-        ),
+        HeaderValue::from_static("camera=(self), microphone=(self), geolocation=(self), payment=(), usb=()"),
     );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     response
 }
 
@@ -213,8 +176,7 @@ mod tests {
 <script type="module">import init from '/x.js';</script></body>"#;
         let hashes = inline_script_hashes(html);
         assert_eq!(hashes.len(), 1);
-        let expected = base64::engine::general_purpose::STANDARD
-            .encode(Sha256::digest(b"import init from '/x.js';"));
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/x.js';"));
         assert_eq!(hashes[0], expected);
         let csp = content_security_policy(&hashes);
         assert!(csp.contains(&format!("'sha256-{expected}'")));

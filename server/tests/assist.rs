@@ -8,9 +8,7 @@ use common::*;
 use http_body_util::BodyExt;
 use serde_json::json;
 
-const JPEG: &[u8] = &[
-    0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 4, 5,
-];
+const JPEG: &[u8] = &[0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 4, 5];
 
 fn upload(source: &str, device: &str, bytes: &[u8]) -> Request<Body> {
     Request::builder()
@@ -44,29 +42,19 @@ async fn a_regulator_starts_an_assist_and_the_link_is_texted() {
 async fn phone_numbers_are_checked() {
     let app = TestApp::new().await;
     let cookie = app.login(REGULATOR).await;
-    for (phone, message) in [
-        ("hello", "Enter a phone number such as 06 12 34 56 78"),
-        ("01 23 45 67 89", "is not a mobile"),
-    ] {
-        let response = app
-            .post_json("/api/v1/assists", Some(&cookie), json!({"phone": phone}))
-            .await;
+    for (phone, message) in
+        [("hello", "Enter a phone number such as 06 12 34 56 78"), ("01 23 45 67 89", "is not a mobile")]
+    {
+        let response = app.post_json("/api/v1/assists", Some(&cookie), json!({"phone": phone})).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let error = json(response).await;
         assert_eq!(error["field"], "phone");
-        assert!(
-            error["message"].as_str().unwrap().contains(message),
-            "{error}"
-        );
+        assert!(error["message"].as_str().unwrap().contains(message), "{error}");
     }
     let long = json!({"phone": "0612345678", "case_reference": "x".repeat(65)});
     let response = app.post_json("/api/v1/assists", Some(&cookie), long).await;
     assert_eq!(json(response).await["field"], "case_reference");
-    assert!(json(app.get("/api/v1/assists", Some(&cookie)).await)
-        .await
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(json(app.get("/api/v1/assists", Some(&cookie)).await).await.as_array().unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -75,34 +63,15 @@ async fn only_regulators_of_the_centre_reach_its_cases() {
     let (_, case, _) = app.start_assist().await;
     let id = case["summary"]["id"].as_str().unwrap();
     let gp = app.login(GP).await;
-    let create = app
-        .post_json("/api/v1/assists", Some(&gp), json!({"phone": "0612345678"}))
-        .await;
+    let create = app.post_json("/api/v1/assists", Some(&gp), json!({"phone": "0612345678"})).await;
     assert_eq!(create.status(), StatusCode::FORBIDDEN);
-    for path in [
-        format!("/api/v1/assists/{id}"),
-        "/api/v1/assists".into(),
-        "/api/v1/assists/outbox".into(),
-    ] {
-        assert_eq!(
-            app.get(&path, Some(&gp)).await.status(),
-            StatusCode::FORBIDDEN,
-            "{path}"
-        );
-        assert_eq!(
-            app.get(&path, None).await.status(),
-            StatusCode::UNAUTHORIZED,
-            "{path}"
-        );
+    for path in [format!("/api/v1/assists/{id}"), "/api/v1/assists".into(), "/api/v1/assists/outbox".into()] {
+        assert_eq!(app.get(&path, Some(&gp)).await.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(app.get(&path, None).await.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
     // The SAMU's admin is in the same organisation but does not regulate.
     let admin = app.login(ADMIN).await;
-    assert_eq!(
-        app.get(&format!("/api/v1/assists/{id}"), Some(&admin))
-            .await
-            .status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.get(&format!("/api/v1/assists/{id}"), Some(&admin)).await.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -118,45 +87,26 @@ async fn opening_the_link_consumes_nothing_and_accepting_binds_one_phone() {
         assert_eq!(info["state"], "valid");
         assert_eq!(info["organisation"], "SAMU 54 – Centre 15 de Nancy");
     }
-    assert_eq!(
-        app.timeline(&cookie, id).await,
-        ["created", "sms_sent", "link_opened"]
-    );
+    assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent", "link_opened"]);
 
     let accepted = app.accept(&token, None).await;
     assert_eq!(accepted.status(), StatusCode::OK);
     let device = cookie_named(&accepted, "regard_patient").expect("a device cookie");
     let set_cookie = set_cookie(&accepted);
-    assert!(
-        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
-        "{set_cookie}"
-    );
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
     assert_eq!(json(accepted).await["assist_id"], id);
 
     // The same phone may come back; another one may not.
-    assert_eq!(
-        json(app.get(&link, Some(&device)).await).await["state"],
-        "accepted_here"
-    );
-    assert_eq!(
-        app.accept(&token, Some(&device)).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(json(app.get(&link, Some(&device)).await).await["state"], "accepted_here");
+    assert_eq!(app.accept(&token, Some(&device)).await.status(), StatusCode::OK);
     assert_eq!(json(app.get(&link, None).await).await["state"], "in_use");
     let second = app.accept(&token, None).await;
     assert_eq!(second.status(), StatusCode::CONFLICT);
     assert_eq!(json(second).await["code"], "link_in_use");
 
     let timeline = app.timeline(&cookie, id).await;
-    assert_eq!(
-        timeline,
-        ["created", "sms_sent", "link_opened", "consent_given"]
-    );
-    let case = json(
-        app.get(&format!("/api/v1/assists/{id}"), Some(&cookie))
-            .await,
-    )
-    .await;
+    assert_eq!(timeline, ["created", "sms_sent", "link_opened", "consent_given"]);
+    let case = json(app.get(&format!("/api/v1/assists/{id}"), Some(&cookie)).await).await;
     assert_eq!(case["timeline"][3]["detail"], "assist-v1 (fr)");
 }
 
@@ -164,18 +114,12 @@ async fn opening_the_link_consumes_nothing_and_accepting_binds_one_phone() {
 async fn unknown_and_expired_links_say_so() {
     let app = TestApp::configured(false, 3_600_000, 0).await;
     let (_, _, token) = app.start_assist().await;
-    let info = json(
-        app.get(&format!("/api/v1/patient/assist/{token}"), None)
-            .await,
-    )
-    .await;
+    let info = json(app.get(&format!("/api/v1/patient/assist/{token}"), None).await).await;
     assert_eq!(info["state"], "expired");
     let accept = app.accept(&token, None).await;
     assert_eq!(accept.status(), StatusCode::GONE);
     assert_eq!(json(accept).await["code"], "link_expired");
-    let unknown = app
-        .get("/api/v1/patient/assist/AAAAAAAAAAAAAAAAAAAAAA", None)
-        .await;
+    let unknown = app.get("/api/v1/patient/assist/AAAAAAAAAAAAAAAAAAAAAA", None).await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
 
@@ -184,37 +128,13 @@ async fn resending_replaces_the_link() {
     let app = TestApp::new().await;
     let (cookie, case, old) = app.start_assist().await;
     let id = case["summary"]["id"].as_str().unwrap();
-    let resent = json(
-        app.post_json(
-            &format!("/api/v1/assists/{id}/resend"),
-            Some(&cookie),
-            json!({}),
-        )
-        .await,
-    )
-    .await;
+    let resent = json(app.post_json(&format!("/api/v1/assists/{id}/resend"), Some(&cookie), json!({})).await).await;
     let new = token_in(resent["sms"][1]["body"].as_str().unwrap());
     assert_ne!(new, old);
-    assert_eq!(
-        json(
-            app.get(&format!("/api/v1/patient/assist/{old}"), None)
-                .await
-        )
-        .await["state"],
-        "expired"
-    );
+    assert_eq!(json(app.get(&format!("/api/v1/patient/assist/{old}"), None).await).await["state"], "expired");
     assert_eq!(app.accept(&old, None).await.status(), StatusCode::GONE);
     assert_eq!(app.accept(&new, None).await.status(), StatusCode::OK);
-    assert_eq!(
-        app.timeline(&cookie, id).await,
-        [
-            "created",
-            "sms_sent",
-            "link_resent",
-            "sms_sent",
-            "consent_given"
-        ]
-    );
+    assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent", "link_resent", "sms_sent", "consent_given"]);
 }
 
 #[tokio::test]
@@ -222,12 +142,7 @@ async fn photos_from_the_phone_land_in_the_case() {
     let app = TestApp::new().await;
     let (cookie, case, token) = app.start_assist().await;
     let id = case["summary"]["id"].as_str().unwrap();
-    assert_eq!(
-        app.send(upload("snapshot", "regard_patient=nope", JPEG))
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.send(upload("snapshot", "regard_patient=nope", JPEG)).await.status(), StatusCode::UNAUTHORIZED);
 
     let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
     let stored = app.send(upload("snapshot", &device, JPEG)).await;
@@ -236,48 +151,22 @@ async fn photos_from_the_phone_land_in_the_case() {
     assert_eq!(photo["content_type"], "image/jpeg");
     assert_eq!(photo["bytes"], JPEG.len());
 
-    let not_an_image = app
-        .send(upload("photo", &device, b"%PDF-1.7 not an image"))
-        .await;
+    let not_an_image = app.send(upload("photo", &device, b"%PDF-1.7 not an image")).await;
     assert_eq!(not_an_image.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let bad_source = app.send(upload("selfie", &device, JPEG)).await;
     assert_eq!(bad_source.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let too_big = app
-        .send(upload(
-            "photo",
-            &device,
-            &vec![0xff; regard_shared::assist::PHOTO_MAX_BYTES + 1],
-        ))
-        .await;
+    let too_big = app.send(upload("photo", &device, &vec![0xff; regard_shared::assist::PHOTO_MAX_BYTES + 1])).await;
     assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    let path = format!(
-        "/api/v1/assists/{id}/photos/{}",
-        photo["id"].as_str().unwrap()
-    );
+    let path = format!("/api/v1/assists/{id}/photos/{}", photo["id"].as_str().unwrap());
     let image = app.get(&path, Some(&cookie)).await;
     assert_eq!(image.status(), StatusCode::OK);
     assert_eq!(image.headers()[header::CONTENT_TYPE], "image/jpeg");
     assert_eq!(image.headers()[header::CACHE_CONTROL], "private, no-store");
-    assert_eq!(
-        image
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .as_ref(),
-        JPEG
-    );
+    assert_eq!(image.into_body().collect().await.unwrap().to_bytes().as_ref(), JPEG);
     let gp = app.login(GP).await;
-    assert_eq!(
-        app.get(&path, Some(&gp)).await.status(),
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.get(&path, Some(&device)).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.get(&path, Some(&gp)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&path, Some(&device)).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.timeline(&cookie, id).await.last().unwrap(), "snapshot");
 }
 
@@ -287,38 +176,19 @@ async fn the_decision_is_recorded_and_the_timeline_cannot_be_rewritten() {
     let (cookie, case, _) = app.start_assist().await;
     let id = case["summary"]["id"].as_str().unwrap();
     let path = format!("/api/v1/assists/{id}/decision");
-    let bad = app
-        .post_json(&path, Some(&cookie), json!({"outcome": "teleportation"}))
-        .await;
+    let bad = app.post_json(&path, Some(&cookie), json!({"outcome": "teleportation"})).await;
     assert!(bad.status().is_client_error());
-    let decided = app
-        .post_json(
-            &path,
-            Some(&cookie),
-            json!({"outcome": "ambulance", "note": "Suspected fracture"}),
-        )
-        .await;
+    let decided =
+        app.post_json(&path, Some(&cookie), json!({"outcome": "ambulance", "note": "Suspected fracture"})).await;
     assert_eq!(decided.status(), StatusCode::OK);
     let case = json(decided).await;
     assert_eq!(case["summary"]["outcome"], "ambulance");
     assert_eq!(case["decision_note"], "Suspected fracture");
-    assert_eq!(
-        case["timeline"].as_array().unwrap().last().unwrap()["detail"],
-        "ambulance: Suspected fracture"
-    );
+    assert_eq!(case["timeline"].as_array().unwrap().last().unwrap()["detail"], "ambulance: Suspected fracture");
 
-    for statement in [
-        "UPDATE assist_events SET detail = 'forged'",
-        "DELETE FROM assist_events",
-    ] {
+    for statement in ["UPDATE assist_events SET detail = 'forged'", "DELETE FROM assist_events"] {
         let result = sqlx::query(statement).execute(&app.state.db).await;
-        assert!(
-            result.unwrap_err().to_string().contains("append-only"),
-            "{statement}"
-        );
+        assert!(result.unwrap_err().to_string().contains("append-only"), "{statement}");
     }
-    assert_eq!(
-        app.timeline(&cookie, id).await,
-        ["created", "sms_sent", "decision"]
-    );
+    assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent", "decision"]);
 }

@@ -16,15 +16,8 @@ async fn login_succeeds_and_sets_a_strict_http_only_cookie() {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(
-        !cookie.contains("Secure"),
-        "plain http must not mark the cookie Secure: {cookie}"
-    );
-    let token = cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("regard_session=");
+    assert!(!cookie.contains("Secure"), "plain http must not mark the cookie Secure: {cookie}");
+    let token = cookie.split(';').next().unwrap().trim_start_matches("regard_session=");
     assert!(token.len() >= 43, "at least 256 bits of token: {token}");
 
     let me = json(response).await;
@@ -43,19 +36,14 @@ async fn cookie_is_secure_when_served_over_https() {
 #[tokio::test]
 async fn email_is_matched_case_insensitively() {
     let app = TestApp::new().await;
-    let response = app
-        .login_response("  Regulateur@Demo.Regard.FR ", PASSWORD)
-        .await;
+    let response = app.login_response("  Regulateur@Demo.Regard.FR ", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn wrong_password_and_unknown_account_fail_alike() {
     let app = TestApp::new().await;
-    for (email, password) in [
-        (REGULATOR, "not the password"),
-        ("nobody@demo.regard.fr", PASSWORD),
-    ] {
+    for (email, password) in [(REGULATOR, "not the password"), ("nobody@demo.regard.fr", PASSWORD)] {
         let response = app.login_response(email, password).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         assert!(response.headers().get(header::SET_COOKIE).is_none());
@@ -72,9 +60,7 @@ async fn me_requires_a_session_and_logout_ends_it() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json(anonymous).await["code"], "unauthenticated");
 
-    let forged = app
-        .get("/api/v1/auth/me", Some("regard_session=forged-token"))
-        .await;
+    let forged = app.get("/api/v1/auth/me", Some("regard_session=forged-token")).await;
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
 
     let cookie = app.login(GP).await;
@@ -82,9 +68,7 @@ async fn me_requires_a_session_and_logout_ends_it() {
     assert_eq!(me.status(), StatusCode::OK);
     assert_eq!(json(me).await["user"]["display_name"], "Dr Paul Durand");
 
-    let logout = app
-        .post_json("/api/v1/auth/logout", Some(&cookie), json!({}))
-        .await;
+    let logout = app.post_json("/api/v1/auth/logout", Some(&cookie), json!({})).await;
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
     assert!(set_cookie(&logout).contains("Max-Age=0"));
     // The old cookie no longer opens anything, even if the browser kept it.
@@ -109,11 +93,7 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
     }
     let locked = app.login_response(REGULATOR, PASSWORD).await;
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after: u64 = locked.headers()[header::RETRY_AFTER]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = locked.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "{retry_after}");
     let body = json(locked).await;
     assert_eq!(body["code"], "too_many_attempts");
@@ -134,10 +114,7 @@ async fn success_forgives_earlier_failures() {
     for _ in 0..4 {
         app.login_response(REGULATOR, "guess guess guess").await;
     }
-    assert_eq!(
-        app.login_response(REGULATOR, PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.login_response(REGULATOR, PASSWORD).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -152,8 +129,6 @@ async fn one_address_trying_many_accounts_is_throttled() {
     let blocked = app.login_from(attacker, REGULATOR, PASSWORD).await;
     assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
     // The regulator at their own desk still signs in.
-    let elsewhere = app
-        .login_from("203.0.113.9:50000", REGULATOR, PASSWORD)
-        .await;
+    let elsewhere = app.login_from("203.0.113.9:50000", REGULATOR, PASSWORD).await;
     assert_eq!(elsewhere.status(), StatusCode::OK);
 }

@@ -4,10 +4,7 @@ use std::process::Command;
 
 fn regard(data_dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_regard"));
-    command
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("REGARD_LOG", "warn");
+    command.arg("--data-dir").arg(data_dir).env("REGARD_LOG", "warn");
     command
 }
 
@@ -15,20 +12,10 @@ fn regard(data_dir: &std::path::Path) -> Command {
 fn creates_an_organisation_and_a_user() {
     let dir = tempfile::tempdir().unwrap();
     let out = regard(dir.path())
-        .args([
-            "create-organisation",
-            "--name",
-            "SAMU 68",
-            "--kind",
-            "samu_centre",
-        ])
+        .args(["create-organisation", "--name", "SAMU 68", "--kind", "samu_centre"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let org_id = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert_eq!(org_id.len(), 36, "a UUID: {org_id}");
 
@@ -47,24 +34,10 @@ fn creates_an_organisation_and_a_user() {
         .env("REGARD_USER_PASSWORD", "a long enough password")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let weak = regard(dir.path())
-        .args([
-            "create-user",
-            "--organisation",
-            &org_id,
-            "--email",
-            "x@samu68.fr",
-            "--name",
-            "X",
-            "--role",
-            "nurse",
-        ])
+        .args(["create-user", "--organisation", &org_id, "--email", "x@samu68.fr", "--name", "X", "--role", "nurse"])
         .env("REGARD_USER_PASSWORD", "short")
         .output()
         .unwrap();
@@ -72,17 +45,7 @@ fn creates_an_organisation_and_a_user() {
     assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
 
     let bad_role = regard(dir.path())
-        .args([
-            "create-user",
-            "--organisation",
-            &org_id,
-            "--email",
-            "y@samu68.fr",
-            "--name",
-            "Y",
-            "--role",
-            "root",
-        ])
+        .args(["create-user", "--organisation", &org_id, "--email", "y@samu68.fr", "--name", "Y", "--role", "root"])
         .output()
         .unwrap();
     assert!(!bad_role.status.success());

@@ -30,19 +30,13 @@ async fn client_routes_fall_back_to_the_app_with_200() {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
-        assert!(
-            text(response).await.contains("<title>Regard</title>"),
-            "{path}"
-        );
+        assert!(text(response).await.contains("<title>Regard</title>"), "{path}");
     }
     let asset = app.get("/regard-app.js", None).await;
     assert_eq!(asset.status(), StatusCode::OK);
     assert!(text(asset).await.contains("export default"));
     // A missing file is a 404, not the app's HTML in disguise.
-    assert_eq!(
-        app.get("/missing.js", None).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get("/missing.js", None).await.status(), StatusCode::NOT_FOUND);
     let api = app.get("/api/v1/no-such-thing", None).await;
     assert_eq!(api.status(), StatusCode::NOT_FOUND);
     assert_eq!(json(api).await["code"], "not_found");
@@ -51,26 +45,13 @@ async fn client_routes_fall_back_to_the_app_with_200() {
 #[tokio::test]
 async fn security_headers_on_every_response() {
     let app = TestApp::new().await;
-    let inline_hash =
-        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT.as_bytes()));
-    for path in [
-        "/",
-        "/healthz",
-        "/api/v1/auth/me",
-        "/regard-app.js",
-        "/missing.js",
-    ] {
+    let inline_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT.as_bytes()));
+    for path in ["/", "/healthz", "/api/v1/auth/me", "/regard-app.js", "/missing.js"] {
         let response = app.get(path, None).await;
         let headers = response.headers();
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert!(
-            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
-            "{path}: {csp}"
-        );
-        assert!(
-            csp.contains(&format!("'sha256-{inline_hash}'")),
-            "{path}: {csp}"
-        );
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(csp.contains(&format!("'sha256-{inline_hash}'")), "{path}: {csp}");
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         let permissions = headers["permissions-policy"].to_str().unwrap();
@@ -85,10 +66,8 @@ async fn security_headers_on_every_response() {
 #[tokio::test]
 async fn responses_are_compressed_when_asked() {
     let app = TestApp::new().await;
-    let request = Request::get("/api/openapi.json")
-        .header(header::ACCEPT_ENCODING, "gzip")
-        .body(Body::empty())
-        .unwrap();
+    let request =
+        Request::get("/api/openapi.json").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
     let response = app.send(request).await;
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
 }
@@ -109,11 +88,7 @@ async fn openapi_document_lists_the_api() {
         "/api/v1/organisations/{id}",
         "/api/v1/organisations/{id}/members",
     ] {
-        assert!(
-            paths.contains_key(path),
-            "missing {path} in {:?}",
-            paths.keys()
-        );
+        assert!(paths.contains_key(path), "missing {path} in {:?}", paths.keys());
     }
     assert!(paths["/api/v1/organisations/{id}/members"]["post"].is_object());
     assert!(doc["components"]["schemas"]["ApiError"].is_object());
@@ -131,34 +106,16 @@ async fn unreadable_bodies_get_json_errors() {
             .unwrap()
     };
     for (request, status) in [
-        (
-            login("application/json", "{not json".into()),
-            StatusCode::BAD_REQUEST,
-        ),
-        (
-            login("application/json", r#"{"email": 42}"#.into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        (
-            login("text/plain", "{}".into()),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ),
-        (
-            login(
-                "application/json",
-                format!(r#"{{"email":"{}"}}"#, "x".repeat(100_000)),
-            ),
-            StatusCode::PAYLOAD_TOO_LARGE,
-        ),
+        (login("application/json", "{not json".into()), StatusCode::BAD_REQUEST),
+        (login("application/json", r#"{"email": 42}"#.into()), StatusCode::UNPROCESSABLE_ENTITY),
+        (login("text/plain", "{}".into()), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (login("application/json", format!(r#"{{"email":"{}"}}"#, "x".repeat(100_000))), StatusCode::PAYLOAD_TOO_LARGE),
     ] {
         let response = app.send(request).await;
         let got = response.status();
         assert!(got.is_client_error(), "{got}");
         let body = json(response).await;
-        assert!(
-            body["code"].is_string() && body["message"].is_string(),
-            "{body}"
-        );
+        assert!(body["code"].is_string() && body["message"].is_string(), "{body}");
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             assert_eq!(got, status);
             assert_eq!(body["code"], "payload_too_large");

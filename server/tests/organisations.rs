@@ -14,27 +14,14 @@ async fn members_see_their_own_organisation_only() {
     let samu = app.organisation_of(&regulator).await;
     let practice = app.organisation_of(&gp).await;
 
-    let own = app
-        .get(
-            &format!("/api/v1/organisations/{samu}/members"),
-            Some(&regulator),
-        )
-        .await;
+    let own = app.get(&format!("/api/v1/organisations/{samu}/members"), Some(&regulator)).await;
     assert_eq!(own.status(), StatusCode::OK);
     let members = json(own).await;
-    let emails: Vec<&str> = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["email"].as_str().unwrap())
-        .collect();
+    let emails: Vec<&str> = members.as_array().unwrap().iter().map(|m| m["email"].as_str().unwrap()).collect();
     assert_eq!(emails.len(), 2, "{emails:?}");
     assert!(emails.contains(&REGULATOR) && emails.contains(&ADMIN));
 
-    for path in [
-        format!("/api/v1/organisations/{practice}"),
-        format!("/api/v1/organisations/{practice}/members"),
-    ] {
+    for path in [format!("/api/v1/organisations/{practice}"), format!("/api/v1/organisations/{practice}/members")] {
         let denied = app.get(&path, Some(&regulator)).await;
         assert_eq!(denied.status(), StatusCode::FORBIDDEN, "{path}");
         assert_eq!(json(denied).await["code"], "forbidden");
@@ -42,11 +29,7 @@ async fn members_see_their_own_organisation_only() {
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
 
-    let org = json(
-        app.get(&format!("/api/v1/organisations/{practice}"), Some(&gp))
-            .await,
-    )
-    .await;
+    let org = json(app.get(&format!("/api/v1/organisations/{practice}"), Some(&gp)).await).await;
     assert_eq!(org["name"], "Cabinet médical du Parc");
 }
 
@@ -65,32 +48,20 @@ async fn only_an_admin_of_the_organisation_creates_accounts() {
     let password = "a long enough password";
 
     let path = format!("/api/v1/organisations/{samu}/members");
-    let by_regulator = app
-        .post_json(
-            &path,
-            Some(&regulator),
-            new_member("jp@samu54.fr", password),
-        )
-        .await;
+    let by_regulator = app.post_json(&path, Some(&regulator), new_member("jp@samu54.fr", password)).await;
     assert_eq!(by_regulator.status(), StatusCode::FORBIDDEN);
 
     let other = format!("/api/v1/organisations/{practice}/members");
-    let cross = app
-        .post_json(&other, Some(&admin), new_member("jp@samu54.fr", password))
-        .await;
+    let cross = app.post_json(&other, Some(&admin), new_member("jp@samu54.fr", password)).await;
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
 
-    let created = app
-        .post_json(&path, Some(&admin), new_member("JP@samu54.fr", password))
-        .await;
+    let created = app.post_json(&path, Some(&admin), new_member("JP@samu54.fr", password)).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     assert_eq!(json(created).await["email"], "jp@samu54.fr");
     let login = app.login_response("jp@samu54.fr", password).await;
     assert_eq!(login.status(), StatusCode::OK);
 
-    let again = app
-        .post_json(&path, Some(&admin), new_member("jp@samu54.fr", password))
-        .await;
+    let again = app.post_json(&path, Some(&admin), new_member("jp@samu54.fr", password)).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(json(again).await["code"], "conflict");
 }
@@ -99,16 +70,10 @@ async fn only_an_admin_of_the_organisation_creates_accounts() {
 async fn invalid_fields_are_named() {
     let app = TestApp::new().await;
     let admin = app.login(ADMIN).await;
-    let path = format!(
-        "/api/v1/organisations/{}/members",
-        app.organisation_of(&admin).await
-    );
+    let path = format!("/api/v1/organisations/{}/members", app.organisation_of(&admin).await);
     for (body, field) in [
         (new_member("jp@samu54.fr", "short"), "password"),
-        (
-            new_member("not-an-address", "a long enough password"),
-            "email",
-        ),
+        (new_member("not-an-address", "a long enough password"), "email"),
         (
             json!({"email": "a@b.fr", "display_name": " ", "role": "gp", "password": "a long enough password"}),
             "display_name",

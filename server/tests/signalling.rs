@@ -19,48 +19,30 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 async fn serve(app: &TestApp) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let service = app
-        .router
-        .clone()
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let service = app.router.clone().into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     addr
 }
 
-async fn connect(
-    addr: SocketAddr,
-    assist_id: &str,
-    cookie: Option<&str>,
-) -> Result<Socket, WsError> {
-    let mut request = format!("ws://{addr}/ws/assist/{assist_id}")
-        .into_client_request()
-        .unwrap();
+async fn connect(addr: SocketAddr, assist_id: &str, cookie: Option<&str>) -> Result<Socket, WsError> {
+    let mut request = format!("ws://{addr}/ws/assist/{assist_id}").into_client_request().unwrap();
     if let Some(cookie) = cookie {
-        request
-            .headers_mut()
-            .insert("cookie", cookie.parse().unwrap());
+        request.headers_mut().insert("cookie", cookie.parse().unwrap());
     }
-    tokio_tungstenite::connect_async(request)
-        .await
-        .map(|(socket, _)| socket)
+    tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
 }
 
 fn refused_with(result: Result<Socket, WsError>) -> StatusCode {
     match result {
         Err(WsError::Http(response)) => response.status(),
-        other => panic!(
-            "expected an HTTP refusal, got {:?}",
-            other.map(|_| "a socket")
-        ),
+        other => panic!("expected an HTTP refusal, got {:?}", other.map(|_| "a socket")),
     }
 }
 
 /// The next server message, failing the test if none comes within 5 s.
 async fn next(socket: &mut Socket) -> ServerMessage {
     loop {
-        let frame = tokio::time::timeout(Duration::from_secs(5), socket.next())
-            .await
-            .expect("a frame in time");
+        let frame = tokio::time::timeout(Duration::from_secs(5), socket.next()).await.expect("a frame in time");
         match frame.expect("an open socket").expect("a readable frame") {
             Message::Text(text) => return serde_json::from_str(&text).expect("a server message"),
             Message::Ping(_) | Message::Pong(_) => continue,
@@ -70,29 +52,18 @@ async fn next(socket: &mut Socket) -> ServerMessage {
 }
 
 async fn send(socket: &mut Socket, message: &ClientMessage) {
-    socket
-        .send(Message::Text(
-            serde_json::to_string(message).unwrap().into(),
-        ))
-        .await
-        .unwrap();
+    socket.send(Message::Text(serde_json::to_string(message).unwrap().into())).await.unwrap();
 }
 
 fn offer(sdp: &str) -> ClientMessage {
-    ClientMessage::Signal {
-        signal: PeerSignal::Offer { sdp: sdp.into() },
-    }
+    ClientMessage::Signal { signal: PeerSignal::Offer { sdp: sdp.into() } }
 }
 
 /// An assist with its regulator's cookie, id, and the accepting phone's cookie.
 async fn accepted_assist(app: &TestApp) -> (String, String, String) {
     let (cookie, case, token) = app.start_assist().await;
     let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
-    (
-        cookie,
-        case["summary"]["id"].as_str().unwrap().to_owned(),
-        device,
-    )
+    (cookie, case["summary"]["id"].as_str().unwrap().to_owned(), device)
 }
 
 #[tokio::test]
@@ -103,23 +74,11 @@ async fn only_the_case_regulator_and_its_phone_may_join() {
     let (_, other_id, other_device) = accepted_assist(&app).await;
     let gp = app.login(GP).await;
 
-    assert_eq!(
-        refused_with(connect(addr, &id, None).await),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        refused_with(connect(addr, &id, Some("regard_patient=forged")).await),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        refused_with(connect(addr, &id, Some(&gp)).await),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(refused_with(connect(addr, &id, None).await), StatusCode::UNAUTHORIZED);
+    assert_eq!(refused_with(connect(addr, &id, Some("regard_patient=forged")).await), StatusCode::UNAUTHORIZED);
+    assert_eq!(refused_with(connect(addr, &id, Some(&gp)).await), StatusCode::FORBIDDEN);
     // A phone of another case cannot reach this room.
-    assert_eq!(
-        refused_with(connect(addr, &id, Some(&other_device)).await),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(refused_with(connect(addr, &id, Some(&other_device)).await), StatusCode::FORBIDDEN);
     assert!(connect(addr, &other_id, Some(&other_device)).await.is_ok());
 }
 
@@ -132,84 +91,45 @@ async fn signals_are_relayed_between_the_two_peers_and_the_call_is_timed() {
     let mut clinician = connect(addr, &id, Some(&cookie)).await.unwrap();
     assert_eq!(
         next(&mut clinician).await,
-        ServerMessage::Welcome {
-            role: PeerRole::Clinician,
-            peer_present: false,
-            ice_servers: vec![]
-        }
+        ServerMessage::Welcome { role: PeerRole::Clinician, peer_present: false, ice_servers: vec![] }
     );
     let mut phone = connect(addr, &id, Some(&device)).await.unwrap();
     assert!(matches!(
         next(&mut phone).await,
-        ServerMessage::Welcome {
-            role: PeerRole::Patient,
-            peer_present: true,
-            ..
-        }
+        ServerMessage::Welcome { role: PeerRole::Patient, peer_present: true, .. }
     ));
     assert_eq!(next(&mut clinician).await, ServerMessage::PeerJoined);
 
     send(&mut clinician, &offer("v=0 clinician")).await;
     assert_eq!(
         next(&mut phone).await,
-        ServerMessage::Signal {
-            signal: PeerSignal::Offer {
-                sdp: "v=0 clinician".into()
-            }
-        }
+        ServerMessage::Signal { signal: PeerSignal::Offer { sdp: "v=0 clinician".into() } }
     );
     let ice = PeerSignal::Ice {
         candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host".into(),
         sdp_mid: Some("0".into()),
         sdp_m_line_index: Some(0),
     };
-    send(
-        &mut phone,
-        &ClientMessage::Signal {
-            signal: ice.clone(),
-        },
-    )
-    .await;
-    assert_eq!(
-        next(&mut clinician).await,
-        ServerMessage::Signal { signal: ice }
-    );
+    send(&mut phone, &ClientMessage::Signal { signal: ice.clone() }).await;
+    assert_eq!(next(&mut clinician).await, ServerMessage::Signal { signal: ice });
 
     // Only the clinician reports media state; it lands in the timeline once.
     send(&mut phone, &ClientMessage::MediaState { connected: true }).await;
-    assert!(
-        matches!(next(&mut phone).await, ServerMessage::Error { code, .. } if code == "forbidden")
-    );
-    send(
-        &mut clinician,
-        &ClientMessage::MediaState { connected: true },
-    )
-    .await;
-    send(
-        &mut clinician,
-        &ClientMessage::MediaState { connected: true },
-    )
-    .await;
+    assert!(matches!(next(&mut phone).await, ServerMessage::Error { code, .. } if code == "forbidden"));
+    send(&mut clinician, &ClientMessage::MediaState { connected: true }).await;
+    send(&mut clinician, &ClientMessage::MediaState { connected: true }).await;
     send(&mut clinician, &ClientMessage::Bye).await;
     assert_eq!(next(&mut phone).await, ServerMessage::PeerLeft);
     let timeline = app.timeline(&cookie, &id).await;
-    assert_eq!(
-        &timeline[timeline.len() - 2..],
-        ["call_started", "call_ended"]
-    );
+    assert_eq!(&timeline[timeline.len() - 2..], ["call_started", "call_ended"]);
 
     // Alone in the room, the phone is told nobody hears it.
     send(&mut phone, &offer("v=0 phone")).await;
-    assert!(
-        matches!(next(&mut phone).await, ServerMessage::Error { code, .. } if code == "no_peer")
-    );
+    assert!(matches!(next(&mut phone).await, ServerMessage::Error { code, .. } if code == "no_peer"));
     send(&mut phone, &ClientMessage::Bye).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while !app.state.rooms.is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the room was not cleaned up"
-        );
+        assert!(tokio::time::Instant::now() < deadline, "the room was not cleaned up");
         tokio::task::yield_now().await;
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -225,12 +145,7 @@ async fn rooms_are_isolated() {
     let mut phone_a = connect(addr, &a, Some(&device_a)).await.unwrap();
     let mut clinician_b = connect(addr, &b, Some(&cookie_b)).await.unwrap();
     let mut phone_b = connect(addr, &b, Some(&device_b)).await.unwrap();
-    for socket in [
-        &mut clinician_a,
-        &mut phone_a,
-        &mut clinician_b,
-        &mut phone_b,
-    ] {
+    for socket in [&mut clinician_a, &mut phone_a, &mut clinician_b, &mut phone_b] {
         assert!(matches!(next(socket).await, ServerMessage::Welcome { .. }));
     }
     assert_eq!(next(&mut clinician_a).await, ServerMessage::PeerJoined);
@@ -240,19 +155,11 @@ async fn rooms_are_isolated() {
     send(&mut phone_b, &offer("for b")).await;
     assert_eq!(
         next(&mut clinician_b).await,
-        ServerMessage::Signal {
-            signal: PeerSignal::Offer {
-                sdp: "for b".into()
-            }
-        }
+        ServerMessage::Signal { signal: PeerSignal::Offer { sdp: "for b".into() } }
     );
     assert_eq!(
         next(&mut clinician_a).await,
-        ServerMessage::Signal {
-            signal: PeerSignal::Offer {
-                sdp: "for a".into()
-            }
-        }
+        ServerMessage::Signal { signal: PeerSignal::Offer { sdp: "for a".into() } }
     );
 }
 
@@ -265,21 +172,12 @@ async fn bad_frames_get_errors_and_abuse_closes_the_socket() {
     next(&mut socket).await;
 
     socket.send(Message::Text("not json".into())).await.unwrap();
-    assert!(
-        matches!(next(&mut socket).await, ServerMessage::Error { code, .. } if code == "bad_message")
-    );
-    socket
-        .send(Message::Binary(vec![1, 2, 3].into()))
-        .await
-        .unwrap();
-    assert!(
-        matches!(next(&mut socket).await, ServerMessage::Error { code, .. } if code == "bad_frame")
-    );
+    assert!(matches!(next(&mut socket).await, ServerMessage::Error { code, .. } if code == "bad_message"));
+    socket.send(Message::Binary(vec![1, 2, 3].into())).await.unwrap();
+    assert!(matches!(next(&mut socket).await, ServerMessage::Error { code, .. } if code == "bad_frame"));
     // Still open after both.
     send(&mut socket, &offer("alone")).await;
-    assert!(
-        matches!(next(&mut socket).await, ServerMessage::Error { code, .. } if code == "no_peer")
-    );
+    assert!(matches!(next(&mut socket).await, ServerMessage::Error { code, .. } if code == "no_peer"));
 
     // A frame over the limit closes the connection instead of being buffered.
     let huge = "x".repeat(regard_shared::signal::MAX_FRAME_BYTES + 1);
@@ -290,20 +188,12 @@ async fn bad_frames_get_errors_and_abuse_closes_the_socket() {
     let mut flood = connect(addr, &id, Some(&cookie)).await.unwrap();
     next(&mut flood).await;
     for _ in 0..200 {
-        if flood
-            .send(Message::Text(
-                serde_json::to_string(&offer("x")).unwrap().into(),
-            ))
-            .await
-            .is_err()
-        {
+        if flood.send(Message::Text(serde_json::to_string(&offer("x")).unwrap().into())).await.is_err() {
             break;
         }
     }
     let mut rate_limited = false;
-    while let Ok(Some(Ok(Message::Text(text)))) =
-        tokio::time::timeout(Duration::from_secs(5), flood.next()).await
-    {
+    while let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(Duration::from_secs(5), flood.next()).await {
         if text.contains("rate_limited") {
             rate_limited = true;
         }

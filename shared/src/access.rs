@@ -49,13 +49,7 @@ pub enum Action {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Regulator,
-        Role::Gp,
-        Role::Specialist,
-        Role::Nurse,
-        Role::Admin,
-    ];
+    pub const ALL: [Role; 5] = [Role::Regulator, Role::Gp, Role::Specialist, Role::Nurse, Role::Admin];
 
     /// Whether this role allows `action`, assuming the organisation matches.
     pub fn may(self, action: Action) -> bool {
@@ -111,17 +105,9 @@ mod tests {
     #[test]
     fn role_permissions() {
         for role in Role::ALL {
-            assert_eq!(
-                role.may(Action::ManageMembers),
-                role == Role::Admin,
-                "{role:?}"
-            );
+            assert_eq!(role.may(Action::ManageMembers), role == Role::Admin, "{role:?}");
             assert!(role.may(Action::ViewOrganisation));
-            assert_eq!(
-                role.may(Action::ConductAssist),
-                role == Role::Regulator,
-                "{role:?}"
-            );
+            assert_eq!(role.may(Action::ConductAssist), role == Role::Regulator, "{role:?}");
         }
     }
 

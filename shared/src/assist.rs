@@ -27,14 +27,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 6] = [
-        Outcome::MedicalAdvice,
-        Outcome::Gp,
-        Outcome::Ambulance,
-        Outcome::Firefighters,
-        Outcome::Smur,
-        Outcome::Other,
-    ];
+    pub const ALL: [Outcome; 6] =
+        [Outcome::MedicalAdvice, Outcome::Gp, Outcome::Ambulance, Outcome::Firefighters, Outcome::Smur, Outcome::Other];
 }
 
 /// A step of the case's timeline, the append-only audit trail of the assist.
@@ -159,6 +153,9 @@ pub struct LinkInfo {
     pub state: LinkState,
     /// Who is asking: the SAMU centre's name.
     pub organisation: String,
+    /// The case, only when this device has already accepted the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assist_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -181,11 +178,7 @@ mod tests {
 
     #[test]
     fn timeline_orders_by_time_then_recording_order() {
-        let event = |kind| TimelineEvent {
-            at: 0,
-            kind,
-            detail: String::new(),
-        };
+        let event = |kind| TimelineEvent { at: 0, kind, detail: String::new() };
         let mut events = vec![
             (20, 3, event(EventKind::Decision)),
             (10, 2, event(EventKind::SmsSent)),
@@ -194,14 +187,6 @@ mod tests {
         ];
         order_timeline(&mut events);
         let kinds: Vec<_> = events.iter().map(|(_, _, e)| e.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                EventKind::Created,
-                EventKind::SmsSent,
-                EventKind::ConsentGiven,
-                EventKind::Decision
-            ]
-        );
+        assert_eq!(kinds, [EventKind::Created, EventKind::SmsSent, EventKind::ConsentGiven, EventKind::Decision]);
     }
 }

@@ -12,12 +12,8 @@ pub enum PhoneError {
 impl PhoneError {
     pub fn message(self) -> &'static str {
         match self {
-            PhoneError::Invalid => {
-                "Enter a phone number such as 06 12 34 56 78, +33 6 12 34 56 78 or +447911123456."
-            }
-            PhoneError::NotMobile => {
-                "This French number is not a mobile (06 or 07): a text message cannot reach it."
-            }
+            PhoneError::Invalid => "Enter a phone number such as 06 12 34 56 78, +33 6 12 34 56 78 or +447911123456.",
+            PhoneError::NotMobile => "This French number is not a mobile (06 or 07): a text message cannot reach it.",
         }
     }
 }

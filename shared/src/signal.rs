@@ -58,17 +58,9 @@ pub enum Reply {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PeerSignal {
-    Offer {
-        sdp: String,
-    },
-    Answer {
-        sdp: String,
-    },
-    Ice {
-        candidate: String,
-        sdp_mid: Option<String>,
-        sdp_m_line_index: Option<u16>,
-    },
+    Offer { sdp: String },
+    Answer { sdp: String },
+    Ice { candidate: String, sdp_mid: Option<String>, sdp_m_line_index: Option<u16> },
     Request(Request),
     Reply(Reply),
 }
@@ -125,26 +117,13 @@ mod tests {
 
     #[test]
     fn wire_format_is_tagged_json() {
-        let message = ClientMessage::Signal {
-            signal: PeerSignal::Offer { sdp: "v=0".into() },
-        };
+        let message = ClientMessage::Signal { signal: PeerSignal::Offer { sdp: "v=0".into() } };
         let json = serde_json::to_string(&message).unwrap();
-        assert_eq!(
-            json,
-            r#"{"type":"signal","signal":{"kind":"offer","sdp":"v=0"}}"#
-        );
-        let request = ClientMessage::Signal {
-            signal: PeerSignal::Request(Request::Torch { on: true }),
-        };
+        assert_eq!(json, r#"{"type":"signal","signal":{"kind":"offer","sdp":"v=0"}}"#);
+        let request = ClientMessage::Signal { signal: PeerSignal::Request(Request::Torch { on: true }) };
         let json = serde_json::to_string(&request).unwrap();
-        assert_eq!(
-            json,
-            r#"{"type":"signal","signal":{"kind":"request","what":"torch","on":true}}"#
-        );
-        assert_eq!(
-            serde_json::from_str::<ClientMessage>(&json).unwrap(),
-            request
-        );
+        assert_eq!(json, r#"{"type":"signal","signal":{"kind":"request","what":"torch","on":true}}"#);
+        assert_eq!(serde_json::from_str::<ClientMessage>(&json).unwrap(), request);
         assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"nonsense"}"#).is_err());
     }
 }

@@ -43,16 +43,10 @@ pub fn normalise_email(value: &str) -> String {
 /// Password for a new account.
 pub fn new_password(value: &str) -> Result<(), Invalid> {
     if value.len() > PASSWORD_MAX_BYTES {
-        return Err(invalid(
-            "password",
-            "The password is too long (256 bytes at most).",
-        ));
+        return Err(invalid("password", "The password is too long (256 bytes at most)."));
     }
     if value.chars().count() < PASSWORD_MIN_CHARS {
-        return Err(invalid(
-            "password",
-            "The password must have at least 12 characters.",
-        ));
+        return Err(invalid("password", "The password must have at least 12 characters."));
     }
     Ok(())
 }
@@ -64,10 +58,7 @@ pub fn name(field: &'static str, value: &str) -> Result<(), Invalid> {
         return Err(invalid(field, "This field is required."));
     }
     if trimmed.chars().count() > NAME_MAX_CHARS || trimmed.chars().any(char::is_control) {
-        return Err(invalid(
-            field,
-            "Use at most 100 characters, without control characters.",
-        ));
+        return Err(invalid(field, "Use at most 100 characters, without control characters."));
     }
     Ok(())
 }
@@ -79,16 +70,11 @@ mod tests {
     #[test]
     fn emails() {
         assert!(email("dr.martin@samu54.fr").is_ok());
-        for bad in [
-            "", "no-at", "@x.fr", "a@b", "a b@c.fr", "a@@c.fr", "a@.fr", "a@c.fr.",
-        ] {
+        for bad in ["", "no-at", "@x.fr", "a@b", "a b@c.fr", "a@@c.fr", "a@.fr", "a@c.fr."] {
             assert_eq!(email(bad).unwrap_err().field, "email", "{bad:?}");
         }
         assert!(email(&format!("{}@x.fr", "a".repeat(260))).is_err());
-        assert_eq!(
-            normalise_email("  Dr.Martin@SAMU54.fr "),
-            "dr.martin@samu54.fr"
-        );
+        assert_eq!(normalise_email("  Dr.Martin@SAMU54.fr "), "dr.martin@samu54.fr");
     }
 
     #[test]

@@ -11,9 +11,7 @@ pub fn error_text(i18n: I18nContext<Locale>, failure: &Failure) -> String {
     match failure {
         Failure::Network => t_string!(i18n, errors.network).to_string(),
         Failure::Api(error) => match error.code {
-            ErrorCode::InvalidCredentials => {
-                t_string!(i18n, errors.invalid_credentials).to_string()
-            }
+            ErrorCode::InvalidCredentials => t_string!(i18n, errors.invalid_credentials).to_string(),
             ErrorCode::TooManyAttempts => {
                 let minutes = error.retry_after_secs.unwrap_or(60).div_ceil(60);
                 t_string!(i18n, errors.too_many_attempts, minutes).to_string()

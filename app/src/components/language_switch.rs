@@ -11,10 +11,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let next = move || {
         let locales = Locale::get_all();
-        let current = locales
-            .iter()
-            .position(|l| *l == i18n.get_locale())
-            .unwrap_or(0);
+        let current = locales.iter().position(|l| *l == i18n.get_locale()).unwrap_or(0);
         locales[(current + 1) % locales.len()]
     };
     view! {

@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use regard_shared::assist::{
-    AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, SmsView,
-    CASE_REFERENCE_MAX_CHARS, NOTE_MAX_CHARS,
+    AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, SmsView, CASE_REFERENCE_MAX_CHARS,
+    NOTE_MAX_CHARS,
 };
 use regard_shared::validate::Invalid;
 use regard_shared::{phone, Action, ApiError};
@@ -33,57 +33,25 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(outbox))
 }
 
-fn optional_text(
-    field: &'static str,
-    value: Option<String>,
-    max: usize,
-) -> AppResult<Option<String>> {
+fn optional_text(field: &'static str, value: Option<String>, max: usize) -> AppResult<Option<String>> {
     let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    if value
-        .as_ref()
-        .is_some_and(|v| v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n'))
-    {
-        return Err(Invalid {
-            field,
-            message: "This text is too long or contains control characters.",
-        }
-        .into());
+    if value.as_ref().is_some_and(|v| v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n')) {
+        return Err(Invalid { field, message: "This text is too long or contains control characters." }.into());
     }
     Ok(value)
 }
 
 /// Mints a fresh link for the case and texts it to the caller.
-async fn send_link(
-    state: &AppState,
-    user: &CurrentUser,
-    assist_id: &str,
-    to: &str,
-) -> AppResult<SmsView> {
-    let token = links::mint(
-        &state.db,
-        Purpose::Assist,
-        assist_id,
-        state.settings.link_ttl_ms,
-    )
-    .await?;
+async fn send_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &str) -> AppResult<SmsView> {
+    let token = links::mint(&state.db, Purpose::Assist, assist_id, state.settings.link_ttl_ms).await?;
     let organisation = organisations::organisation(&state.db, &user.organisation_id).await?;
-    let url = format!(
-        "{}/{}/{}",
-        state.settings.public_url,
-        Purpose::Assist.path(),
-        token
-    );
+    let url = format!("{}/{}/{}", state.settings.public_url, Purpose::Assist.path(), token);
     let minutes = state.settings.link_ttl_ms / 60_000;
     let body = format!(
         "{} : pour montrer la situation au médecin en vidéo, ouvrez ce lien : {url} (valable {minutes} min). Restez en ligne.",
         organisation.name
     );
-    let message = OutgoingSms {
-        organisation_id: &user.organisation_id,
-        assist_id: Some(assist_id),
-        to,
-        body,
-    };
+    let message = OutgoingSms { organisation_id: &user.organisation_id, assist_id: Some(assist_id), to, body };
     let sent = state.sms.send(&state.db, message).await?;
     let (kind, detail) = match &sent.error {
         None => (EventKind::SmsSent, sent.to.clone()),
@@ -106,15 +74,8 @@ async fn create(
     Json(request): Json<NewAssist>,
 ) -> AppResult<(StatusCode, Json<AssistDetail>)> {
     user.authorize(Action::ConductAssist, &user.organisation_id)?;
-    let phone = phone::normalise(&request.phone).map_err(|e| Invalid {
-        field: "phone",
-        message: e.message(),
-    })?;
-    let case_reference = optional_text(
-        "case_reference",
-        request.case_reference,
-        CASE_REFERENCE_MAX_CHARS,
-    )?;
+    let phone = phone::normalise(&request.phone).map_err(|e| Invalid { field: "phone", message: e.message() })?;
+    let case_reference = optional_text("case_reference", request.case_reference, CASE_REFERENCE_MAX_CHARS)?;
     let note = optional_text("note", request.note, NOTE_MAX_CHARS)?;
     let case = store::NewCase {
         organisation_id: &user.organisation_id,
@@ -124,40 +85,22 @@ async fn create(
         note: note.as_deref(),
     };
     let id = store::create(&state.db, case).await?;
-    store::record(
-        &state.db,
-        &id,
-        EventKind::Created,
-        case_reference.as_deref().unwrap_or_default(),
-        Some(&user.id),
-    )
-    .await?;
+    store::record(&state.db, &id, EventKind::Created, case_reference.as_deref().unwrap_or_default(), Some(&user.id))
+        .await?;
     send_link(&state, &user, &id, &phone).await?;
     tracing::info!(assist = %id, by = %user.id, "video assist created");
-    Ok((
-        StatusCode::CREATED,
-        Json(store::detail(&state.db, &id).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
 }
 
 /// The organisation's latest video assists, newest first.
 #[utoipa::path(get, path = "", tag = "assist", responses((status = 200, body = Vec<AssistSummary>)))]
-async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> AppResult<Json<Vec<AssistSummary>>> {
+async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<AssistSummary>>> {
     user.authorize(Action::ConductAssist, &user.organisation_id)?;
-    Ok(Json(
-        store::list(&state.db, &user.organisation_id, 100).await?,
-    ))
+    Ok(Json(store::list(&state.db, &user.organisation_id, 100).await?))
 }
 
 /// Checks that `user` may act on the case; returns the caller's number (E.164).
-async fn authorize_case(
-    state: &AppState,
-    user: &CurrentUser,
-    assist_id: &str,
-) -> AppResult<String> {
+async fn authorize_case(state: &AppState, user: &CurrentUser, assist_id: &str) -> AppResult<String> {
     let (organisation_id, phone) = store::owner(&state.db, assist_id).await?;
     user.authorize(Action::ConductAssist, &organisation_id)?;
     Ok(phone)
@@ -204,12 +147,8 @@ async fn decide(
     authorize_case(&state, &user, &id).await?;
     let note = optional_text("note", Some(request.note), NOTE_MAX_CHARS)?.unwrap_or_default();
     store::decide(&state.db, &id, request.outcome, &note).await?;
-    let detail = format!(
-        "{}{}{}",
-        crate::db::enum_name(&request.outcome),
-        if note.is_empty() { "" } else { ": " },
-        note
-    );
+    let detail =
+        format!("{}{}{}", crate::db::enum_name(&request.outcome), if note.is_empty() { "" } else { ": " }, note);
     store::record(&state.db, &id, EventKind::Decision, &detail, Some(&user.id)).await?;
     Ok(Json(store::detail(&state.db, &id).await?))
 }
@@ -226,13 +165,7 @@ async fn photo(
     authorize_case(&state, &user, &id).await?;
     let (blob, content_type) = store::photo_blob(&state.db, &id, &photo_id).await?;
     let bytes = state.blobs.get(&blob).await.map_err(AppError::Internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, no-store".to_owned())], bytes)
         .into_response())
 }
 
@@ -240,7 +173,5 @@ async fn photo(
 #[utoipa::path(get, path = "/outbox", tag = "assist", responses((status = 200, body = Vec<SmsView>)))]
 async fn outbox(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<SmsView>>> {
     user.authorize(Action::ConductAssist, &user.organisation_id)?;
-    Ok(Json(
-        sms::outbox(&state.db, &user.organisation_id, 50).await?,
-    ))
+    Ok(Json(sms::outbox(&state.db, &user.organisation_id, 50).await?))
 }

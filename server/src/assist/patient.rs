@@ -5,8 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum_extra::extract::cookie::CookieJar;
 use regard_shared::assist::{
-    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, SnapshotView, CONSENT_VERSION,
-    PHOTO_MAX_BYTES,
+    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, SnapshotView, CONSENT_VERSION, PHOTO_MAX_BYTES,
 };
 use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
@@ -28,11 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(open_link))
         .routes(routes!(accept))
-        .merge(
-            OpenApiRouter::new()
-                .routes(routes!(upload_photo))
-                .layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES)),
-        )
+        .merge(OpenApiRouter::new().routes(routes!(upload_photo)).layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES)))
 }
 
 /// What the link shows: who is asking, and whether it can still be accepted.
@@ -46,39 +41,26 @@ async fn open_link(
     Path(token): Path<String>,
 ) -> AppResult<Json<LinkInfo>> {
     let device = links::device_token(&jar);
-    let (state_now, subject) =
-        match links::open(&state.db, Purpose::Assist, &token, device.as_deref()).await? {
-            Lookup::Valid {
-                subject_id,
-                first_open,
-            } => {
-                if first_open {
-                    store::record(&state.db, &subject_id, EventKind::LinkOpened, "", None).await?;
-                }
-                (LinkState::Valid, subject_id)
+    let (link_state, subject) = match links::open(&state.db, Purpose::Assist, &token, device.as_deref()).await? {
+        Lookup::Valid { subject_id, first_open } => {
+            if first_open {
+                store::record(&state.db, &subject_id, EventKind::LinkOpened, "", None).await?;
             }
-            Lookup::AcceptedHere { subject_id } => (LinkState::AcceptedHere, subject_id),
-            Lookup::InUse => {
-                return Ok(Json(LinkInfo {
-                    state: LinkState::InUse,
-                    organisation: String::new(),
-                }))
-            }
-            Lookup::Expired => {
-                return Ok(Json(LinkInfo {
-                    state: LinkState::Expired,
-                    organisation: String::new(),
-                }))
-            }
-        };
+            (LinkState::Valid, subject_id)
+        }
+        Lookup::AcceptedHere { subject_id } => (LinkState::AcceptedHere, subject_id),
+        // Say nothing about the case to a device that does not hold it.
+        Lookup::InUse => {
+            return Ok(Json(LinkInfo { state: LinkState::InUse, organisation: String::new(), assist_id: None }))
+        }
+        Lookup::Expired => {
+            return Ok(Json(LinkInfo { state: LinkState::Expired, organisation: String::new(), assist_id: None }))
+        }
+    };
     let (organisation_id, _) = store::owner(&state.db, &subject).await?;
-    let organisation = organisations::organisation(&state.db, &organisation_id)
-        .await?
-        .name;
-    Ok(Json(LinkInfo {
-        state: state_now,
-        organisation,
-    }))
+    let organisation = organisations::organisation(&state.db, &organisation_id).await?.name;
+    let assist_id = (link_state == LinkState::AcceptedHere).then_some(subject);
+    Ok(Json(LinkInfo { state: link_state, organisation, assist_id }))
 }
 
 /// Accepts the video: consumes the link, binds it to this phone, records consent.
@@ -96,18 +78,11 @@ async fn accept(
     Json(request): Json<AcceptRequest>,
 ) -> AppResult<(CookieJar, Json<Accepted>)> {
     if request.consent_version != CONSENT_VERSION {
-        return Err(Invalid {
-            field: "consent_version",
-            message: "The consent text has changed: reload the page.",
-        }
-        .into());
+        return Err(
+            Invalid { field: "consent_version", message: "The consent text has changed: reload the page." }.into()
+        );
     }
-    let language = request
-        .language
-        .chars()
-        .filter(char::is_ascii_alphabetic)
-        .take(8)
-        .collect::<String>();
+    let language = request.language.chars().filter(char::is_ascii_alphabetic).take(8).collect::<String>();
     let device = links::device_token(&jar);
     let (assist_id, cookie) = links::accept(
         &state.db,
@@ -121,14 +96,7 @@ async fn accept(
     let jar = match cookie {
         Some(cookie) => {
             let detail = format!("{CONSENT_VERSION} ({language})");
-            store::record(
-                &state.db,
-                &assist_id,
-                EventKind::ConsentGiven,
-                &detail,
-                None,
-            )
-            .await?;
+            store::record(&state.db, &assist_id, EventKind::ConsentGiven, &detail, None).await?;
             jar.add(cookie)
         }
         None => jar,
@@ -165,28 +133,12 @@ async fn upload_photo(
     let (source, kind) = match query.source.as_str() {
         "snapshot" => ("snapshot", EventKind::Snapshot),
         "photo" => ("photo", EventKind::Photo),
-        _ => {
-            return Err(Invalid {
-                field: "source",
-                message: "Use snapshot or photo.",
-            }
-            .into())
-        }
+        _ => return Err(Invalid { field: "source", message: "Use snapshot or photo." }.into()),
     };
-    let content_type = sniff_image(&body).ok_or(AppError::Validation(Invalid {
-        field: "photo",
-        message: "Send a JPEG, PNG or WebP image.",
-    }))?;
+    let content_type = sniff_image(&body)
+        .ok_or(AppError::Validation(Invalid { field: "photo", message: "Send a JPEG, PNG or WebP image." }))?;
     let blob = state.blobs.put(&body).await?;
-    let view = store::add_photo(
-        &state.db,
-        &device.subject_id,
-        &blob,
-        content_type,
-        body.len() as i64,
-        source,
-    )
-    .await?;
+    let view = store::add_photo(&state.db, &device.subject_id, &blob, content_type, body.len() as i64, source).await?;
     store::record(&state.db, &device.subject_id, kind, &view.id, None).await?;
     Ok((axum::http::StatusCode::CREATED, Json(view)))
 }

@@ -38,13 +38,7 @@ pub async fn create(db: &Db, case: NewCase<'_>) -> AppResult<String> {
 
 /// Appends an event to the case's timeline. There is no way to change or remove
 /// one: the table's triggers refuse it.
-pub async fn record(
-    db: &Db,
-    assist_id: &str,
-    kind: EventKind,
-    detail: &str,
-    actor: Option<&str>,
-) -> AppResult<()> {
+pub async fn record(db: &Db, assist_id: &str, kind: EventKind, detail: &str, actor: Option<&str>) -> AppResult<()> {
     sqlx::query("INSERT INTO assist_events (assist_id, at, kind, detail, actor) VALUES ($1, $2, $3, $4, $5)")
         .bind(assist_id)
         .bind(now_ms())
@@ -58,23 +52,19 @@ pub async fn record(
 
 /// The case's organisation and caller number, for authorization and messages.
 pub async fn owner(db: &Db, assist_id: &str) -> AppResult<(String, String)> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT organisation_id, phone FROM assists WHERE id = $1")
-            .bind(assist_id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(String, String)> = sqlx::query_as("SELECT organisation_id, phone FROM assists WHERE id = $1")
+        .bind(assist_id)
+        .fetch_optional(db)
+        .await?;
     row.ok_or(AppError::NotFound)
 }
 
 type SummaryRow = (String, String, Option<String>, i64, String, Option<String>);
 
-const SUMMARY_SELECT: &str =
-    "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name, a.outcome
+const SUMMARY_SELECT: &str = "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name, a.outcome
      FROM assists a JOIN users u ON u.id = a.created_by";
 
-fn summary(
-    (id, phone_e164, case_reference, created_at, created_by, outcome): SummaryRow,
-) -> AssistSummary {
+fn summary((id, phone_e164, case_reference, created_at, created_by, outcome): SummaryRow) -> AssistSummary {
     AssistSummary {
         id,
         phone: phone::display(&phone_e164),
@@ -87,27 +77,21 @@ fn summary(
 
 /// The organisation's latest cases, newest first.
 pub async fn list(db: &Db, organisation_id: &str, limit: i64) -> AppResult<Vec<AssistSummary>> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE a.organisation_id = $1 ORDER BY a.created_at DESC LIMIT $2"
-    ))
-    .bind(organisation_id)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.organisation_id = $1 ORDER BY a.created_at DESC LIMIT $2"))
+            .bind(organisation_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?;
     Ok(rows.into_iter().map(summary).collect())
 }
 
 pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
-    let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.id = $1"))
-        .bind(assist_id)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.id = $1")).bind(assist_id).fetch_optional(db).await?;
     let summary = summary(row.ok_or(AppError::NotFound)?);
     let (note, decision_note): (Option<String>, Option<String>) =
-        sqlx::query_as("SELECT note, decision_note FROM assists WHERE id = $1")
-            .bind(assist_id)
-            .fetch_one(db)
-            .await?;
+        sqlx::query_as("SELECT note, decision_note FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
     let events: Vec<(i64, i64, String, String)> =
         sqlx::query_as("SELECT at, seq, kind, detail FROM assist_events WHERE assist_id = $1")
             .bind(assist_id)
@@ -115,17 +99,7 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
             .await?;
     let mut timeline: Vec<(i64, i64, TimelineEvent)> = events
         .into_iter()
-        .filter_map(|(at, seq, kind, detail)| {
-            Some((
-                at,
-                seq,
-                TimelineEvent {
-                    at,
-                    kind: parse_enum(&kind)?,
-                    detail,
-                },
-            ))
-        })
+        .filter_map(|(at, seq, kind, detail)| Some((at, seq, TimelineEvent { at, kind: parse_enum(&kind)?, detail })))
         .collect();
     order_timeline(&mut timeline);
     Ok(AssistDetail {
@@ -151,13 +125,7 @@ pub async fn decide(db: &Db, assist_id: &str, outcome: Outcome, note: &str) -> A
 type PhotoRow = (String, i64, String, i64, String);
 
 fn photo_view((id, taken_at, content_type, bytes, source): PhotoRow) -> SnapshotView {
-    SnapshotView {
-        id,
-        taken_at,
-        content_type,
-        bytes,
-        source,
-    }
+    SnapshotView { id, taken_at, content_type, bytes, source }
 }
 
 pub async fn add_photo(
@@ -168,13 +136,7 @@ pub async fn add_photo(
     bytes: i64,
     source: &str,
 ) -> AppResult<SnapshotView> {
-    let view = photo_view((
-        new_id(),
-        now_ms(),
-        content_type.to_owned(),
-        bytes,
-        source.to_owned(),
-    ));
+    let view = photo_view((new_id(), now_ms(), content_type.to_owned(), bytes, source.to_owned()));
     sqlx::query(
         "INSERT INTO assist_photos (id, assist_id, blob, content_type, bytes, source, taken_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -203,12 +165,11 @@ async fn photos(db: &Db, assist_id: &str) -> AppResult<Vec<SnapshotView>> {
 
 /// The stored file and type of one photo of the case.
 pub async fn photo_blob(db: &Db, assist_id: &str, photo_id: &str) -> AppResult<(String, String)> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT blob, content_type FROM assist_photos WHERE id = $1 AND assist_id = $2",
-    )
-    .bind(photo_id)
-    .bind(assist_id)
-    .fetch_optional(db)
-    .await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT blob, content_type FROM assist_photos WHERE id = $1 AND assist_id = $2")
+            .bind(photo_id)
+            .bind(assist_id)
+            .fetch_optional(db)
+            .await?;
     row.ok_or(AppError::NotFound)
 }

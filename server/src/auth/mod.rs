@@ -23,10 +23,7 @@ use crate::organisations::store;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
 }
 
 /// The address a sign-in attempt comes from, for per-address throttling.
@@ -35,10 +32,7 @@ pub struct ClientAddr(pub String);
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if state.settings.trust_forwarded_for {
             // The proxy appends the peer it saw: the last entry is the one it vouches for.
             let forwarded = parts
@@ -54,10 +48,7 @@ impl FromRequestParts<AppState> for ClientAddr {
                 return Ok(ClientAddr(addr.to_owned()));
             }
         }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ClientAddr(peer.unwrap_or_else(|| "unknown".to_owned())))
     }
 }
@@ -76,9 +67,7 @@ async fn login(
     Json(request): Json<LoginRequest>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
     let email = validate::normalise_email(&request.email);
-    if email.len() > validate::EMAIL_MAX_BYTES
-        || request.password.len() > validate::PASSWORD_MAX_BYTES
-    {
+    if email.len() > validate::EMAIL_MAX_BYTES || request.password.len() > validate::PASSWORD_MAX_BYTES {
         return Err(AppError::InvalidCredentials);
     }
     throttle::check(&state.db, &email, &address).await?;
@@ -103,17 +92,11 @@ async fn login(
 /// Sign out: ends the server-side session and clears the cookie.
 #[utoipa::path(post, path = "/logout", tag = "auth",
     responses((status = 204, description = "Signed out")))]
-async fn logout(
-    State(state): State<AppState>,
-    jar: CookieJar,
-) -> AppResult<(StatusCode, CookieJar)> {
+async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<(StatusCode, CookieJar)> {
     if let Some(cookie) = jar.get(session::COOKIE_NAME) {
         session::close(&state.db, cookie.value()).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        jar.add(session::expired_cookie(&state.settings)),
-    ))
+    Ok((StatusCode::NO_CONTENT, jar.add(session::expired_cookie(&state.settings))))
 }
 
 /// The signed-in clinician and their organisation.

@@ -4,17 +4,14 @@
 use std::sync::LazyLock;
 
 use anyhow::Context;
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
 /// Hash compared against when the account does not exist, so that an unknown
 /// e-mail takes as long to reject as a wrong password and accounts cannot be
 /// enumerated by timing.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_blocking("no account has this password").expect("argon2 hashes a constant")
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_blocking("no account has this password").expect("argon2 hashes a constant"));
 
 fn hash_blocking(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -25,9 +22,7 @@ fn hash_blocking(password: &str) -> anyhow::Result<String> {
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .context("password hashing task")?
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.context("password hashing task")?
 }
 
 /// Checks `password` against `stored` (or against a dummy hash when there is no
@@ -37,9 +32,7 @@ pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        let matches = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(exists && matches)
     })
     .await
@@ -54,14 +47,8 @@ mod tests {
     async fn verifies_only_the_right_password() {
         let stored = hash("correct horse battery".into()).await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(stored.clone()))
-            .await
-            .unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(stored))
-            .await
-            .unwrap());
-        assert!(!verify("no account has this password".into(), None)
-            .await
-            .unwrap());
+        assert!(verify("correct horse battery".into(), Some(stored.clone())).await.unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(stored)).await.unwrap());
+        assert!(!verify("no account has this password".into(), None).await.unwrap());
     }
 }

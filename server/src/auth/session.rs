@@ -34,10 +34,7 @@ pub async fn open(db: &Db, settings: &Settings, user_id: &str) -> AppResult<Cook
     let now = now_ms();
     // Expired sessions have no use; sweeping them here keeps the table bounded
     // without a background job.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(db)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(db).await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(hash_token(&token))
         .bind(user_id)
@@ -45,19 +42,12 @@ pub async fn open(db: &Db, settings: &Settings, user_id: &str) -> AppResult<Cook
         .bind(now + settings.session_ttl_ms)
         .execute(db)
         .await?;
-    Ok(session_cookie(
-        settings,
-        token,
-        settings.session_ttl_ms / 1000,
-    ))
+    Ok(session_cookie(settings, token, settings.session_ttl_ms / 1000))
 }
 
 /// Ends the session `token` refers to, if any.
 pub async fn close(db: &Db, token: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(hash_token(token))
-        .execute(db)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)).execute(db).await?;
     Ok(())
 }
 
@@ -117,10 +107,7 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Option<Self>> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar
-            .get(COOKIE_NAME)
-            .map(|c| c.value())
-            .filter(|v| !v.is_empty());
+        let token = jar.get(COOKIE_NAME).map(|c| c.value()).filter(|v| !v.is_empty());
         let Some(token) = token else {
             return Ok(None);
         };
@@ -136,15 +123,8 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
         let Some((id, organisation_id, role, email, display_name)) = row else {
             return Ok(None);
         };
-        let role = Role::parse(&role)
-            .ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
-        Ok(Some(CurrentUser {
-            id,
-            organisation_id,
-            role,
-            email,
-            display_name,
-        }))
+        let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
+        Ok(Some(CurrentUser { id, organisation_id, role, email, display_name }))
     }
 }
 

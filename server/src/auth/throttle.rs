@@ -16,17 +16,13 @@ pub const MAX_PER_ADDRESS: i64 = 20;
 /// saying how long until the oldest counted failure leaves the window.
 pub async fn check(db: &Db, account: &str, address: &str) -> AppResult<()> {
     let since = now_ms() - WINDOW_MS;
-    for (column, key, max) in [
-        ("account", account, MAX_PER_ACCOUNT),
-        ("address", address, MAX_PER_ADDRESS),
-    ] {
-        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(&format!(
-            "SELECT COUNT(*), MIN(at) FROM login_failures WHERE {column} = $1 AND at > $2"
-        ))
-        .bind(key)
-        .bind(since)
-        .fetch_one(db)
-        .await?;
+    for (column, key, max) in [("account", account, MAX_PER_ACCOUNT), ("address", address, MAX_PER_ADDRESS)] {
+        let (count, oldest): (i64, Option<i64>) =
+            sqlx::query_as(&format!("SELECT COUNT(*), MIN(at) FROM login_failures WHERE {column} = $1 AND at > $2"))
+                .bind(key)
+                .bind(since)
+                .fetch_one(db)
+                .await?;
         if count >= max {
             let until = oldest.unwrap_or(since) + WINDOW_MS;
             let retry_after_secs = ((until - now_ms()).max(1000) / 1000) as u64;
@@ -39,10 +35,7 @@ pub async fn check(db: &Db, account: &str, address: &str) -> AppResult<()> {
 pub async fn record_failure(db: &Db, account: &str, address: &str) -> AppResult<()> {
     let now = now_ms();
     // Keep the table as small as the window: old rows have no further use.
-    sqlx::query("DELETE FROM login_failures WHERE at <= $1")
-        .bind(now - WINDOW_MS)
-        .execute(db)
-        .await?;
+    sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(now - WINDOW_MS).execute(db).await?;
     sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
         .bind(account)
         .bind(address)
@@ -54,9 +47,6 @@ pub async fn record_failure(db: &Db, account: &str, address: &str) -> AppResult<
 
 /// A successful sign-in forgives the account's earlier failures.
 pub async fn clear_account(db: &Db, account: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1")
-        .bind(account)
-        .execute(db)
-        .await?;
+    sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(account).execute(db).await?;
     Ok(())
 }

@@ -14,9 +14,7 @@ use crate::error::{AppResult, Json};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(organisation))
-        .routes(routes!(members, add_member))
+    OpenApiRouter::new().routes(routes!(organisation)).routes(routes!(members, add_member))
 }
 
 /// The organisation's name and kind. Members only.

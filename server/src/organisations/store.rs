@@ -12,20 +12,14 @@ type OrganisationRow = (String, String, String);
 type UserRow = (String, String, String, String);
 
 fn organisation_view((id, name, kind): OrganisationRow) -> AppResult<OrganisationView> {
-    let kind = OrganisationKind::parse(&kind)
-        .ok_or_else(|| anyhow::anyhow!("organisation {id} has unknown kind {kind:?}"))?;
+    let kind =
+        OrganisationKind::parse(&kind).ok_or_else(|| anyhow::anyhow!("organisation {id} has unknown kind {kind:?}"))?;
     Ok(OrganisationView { id, name, kind })
 }
 
 fn user_view((id, email, display_name, role): UserRow) -> AppResult<UserView> {
-    let role =
-        Role::parse(&role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
-    Ok(UserView {
-        id,
-        email,
-        display_name,
-        role,
-    })
+    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
+    Ok(UserView { id, email, display_name, role })
 }
 
 fn conflict_on_unique(error: sqlx::Error, message: &'static str) -> AppError {
@@ -35,17 +29,9 @@ fn conflict_on_unique(error: sqlx::Error, message: &'static str) -> AppError {
     }
 }
 
-pub async fn create_organisation(
-    db: &Db,
-    name: &str,
-    kind: OrganisationKind,
-) -> AppResult<OrganisationView> {
+pub async fn create_organisation(db: &Db, name: &str, kind: OrganisationKind) -> AppResult<OrganisationView> {
     validate::name("name", name)?;
-    let view = OrganisationView {
-        id: new_id(),
-        name: name.trim().to_owned(),
-        kind,
-    };
+    let view = OrganisationView { id: new_id(), name: name.trim().to_owned(), kind };
     sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&view.id)
         .bind(&view.name)
@@ -59,20 +45,18 @@ pub async fn create_organisation(
 
 /// Looks an organisation up by id, or else by its exact name (for the CLI).
 pub async fn find_organisation(db: &Db, id_or_name: &str) -> AppResult<Option<OrganisationView>> {
-    let row: Option<OrganisationRow> =
-        sqlx::query_as("SELECT id, name, kind FROM organisations WHERE id = $1 OR name = $1 ORDER BY id = $1 DESC LIMIT 1")
-            .bind(id_or_name)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<OrganisationRow> = sqlx::query_as(
+        "SELECT id, name, kind FROM organisations WHERE id = $1 OR name = $1 ORDER BY id = $1 DESC LIMIT 1",
+    )
+    .bind(id_or_name)
+    .fetch_optional(db)
+    .await?;
     row.map(organisation_view).transpose()
 }
 
 pub async fn organisation(db: &Db, id: &str) -> AppResult<OrganisationView> {
     let row: Option<OrganisationRow> =
-        sqlx::query_as("SELECT id, name, kind FROM organisations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
+        sqlx::query_as("SELECT id, name, kind FROM organisations WHERE id = $1").bind(id).fetch_optional(db).await?;
     organisation_view(row.ok_or(AppError::NotFound)?)
 }
 
@@ -81,12 +65,7 @@ pub async fn create_user(db: &Db, organisation_id: &str, member: NewMember) -> A
     validate::email(&email)?;
     validate::name("display_name", &member.display_name)?;
     validate::new_password(&member.password)?;
-    let view = UserView {
-        id: new_id(),
-        email,
-        display_name: member.display_name.trim().to_owned(),
-        role: member.role,
-    };
+    let view = UserView { id: new_id(), email, display_name: member.display_name.trim().to_owned(), role: member.role };
     let password_hash = hash_password(member.password).await?;
     sqlx::query(
         "INSERT INTO users (id, organisation_id, email, display_name, role, password_hash, created_at)
@@ -117,21 +96,15 @@ pub async fn members(db: &Db, organisation_id: &str) -> AppResult<Vec<UserView>>
 
 /// The id and password hash of the account with this (normalised) e-mail.
 pub async fn credentials_by_email(db: &Db, email: &str) -> AppResult<Option<(String, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_optional(db)
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(db).await?)
 }
 
 pub async fn me(db: &Db, user_id: &str) -> AppResult<Me> {
-    let row: Option<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, email, display_name, role, organisation_id FROM users WHERE id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(db)
-    .await?;
+    let row: Option<(String, String, String, String, String)> =
+        sqlx::query_as("SELECT id, email, display_name, role, organisation_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
     let (id, email, display_name, role, organisation_id) = row.ok_or(AppError::NotFound)?;
     Ok(Me {
         user: user_view((id, email, display_name, role))?,

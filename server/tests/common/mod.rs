@@ -38,11 +38,7 @@ impl TestApp {
         TestApp::configured(secure_cookies, session_ttl_ms, 30 * 60_000).await
     }
 
-    pub async fn configured(
-        secure_cookies: bool,
-        session_ttl_ms: i64,
-        link_ttl_ms: i64,
-    ) -> TestApp {
+    pub async fn configured(secure_cookies: bool, session_ttl_ms: i64, link_ttl_ms: i64) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("icons")).unwrap();
@@ -51,17 +47,10 @@ impl TestApp {
             format!("<!DOCTYPE html><html><head><title>Regard</title></head><body><script type=\"module\">{INLINE_SCRIPT}</script></body></html>"),
         )
         .unwrap();
-        std::fs::write(
-            dist.join("regard-app.js"),
-            "export default async function init() {}",
-        )
-        .unwrap();
+        std::fs::write(dist.join("regard-app.js"), "export default async function init() {}").unwrap();
         std::fs::write(dist.join("icons/icon-192.png"), b"png").unwrap();
-        std::fs::write(
-            dist.join("sw.js"),
-            "const BUILD = '__REGARD_BUILD__'; const SHELL = __REGARD_SHELL__;",
-        )
-        .unwrap();
+        std::fs::write(dist.join("sw.js"), "const BUILD = '__REGARD_BUILD__'; const SHELL = __REGARD_SHELL__;")
+            .unwrap();
         let url = format!("sqlite://{}", dir.path().join("regard.db").display());
         let db = db::connect(&url).await.unwrap();
         seed::demo(&db).await.unwrap();
@@ -74,11 +63,7 @@ impl TestApp {
             ice: IceConfig::default(),
         };
         let state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path());
-        TestApp {
-            router: regard_server::app(state.clone()),
-            state,
-            _dir: dir,
-        }
+        TestApp { router: regard_server::app(state.clone()), state, _dir: dir }
     }
 
     /// Sends a request as if from `addr`, as the real server's ConnectInfo would.
@@ -97,8 +82,7 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, cookie: Option<&str>, body: Value) -> Response<Body> {
-        self.send(request(Method::POST, path, cookie, Some(body)))
-            .await
+        self.send(request(Method::POST, path, cookie, Some(body))).await
     }
 
     pub async fn login_response(&self, email: &str, password: &str) -> Response<Body> {
@@ -107,11 +91,7 @@ impl TestApp {
 
     pub async fn login_from(&self, addr: &str, email: &str, password: &str) -> Response<Body> {
         let body = serde_json::json!({"email": email, "password": password});
-        self.send_from(
-            addr,
-            request(Method::POST, "/api/v1/auth/login", None, Some(body)),
-        )
-        .await
+        self.send_from(addr, request(Method::POST, "/api/v1/auth/login", None, Some(body))).await
     }
 
     /// Signs in and returns the `name=value` pair to send back as Cookie.
@@ -128,33 +108,21 @@ impl TestApp {
     }
 }
 
-pub fn request(
-    method: Method,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<Value>,
-) -> Request<Body> {
+pub fn request(method: Method, path: &str, cookie: Option<&str>, body: Option<Value>) -> Request<Body> {
     let mut builder = Request::builder().method(method).uri(path);
     if let Some(cookie) = cookie {
         builder = builder.header(header::COOKIE, cookie);
     }
     match body {
-        Some(body) => builder
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
+        Some(body) => {
+            builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap()
+        }
         None => builder.body(Body::empty()).unwrap(),
     }
 }
 
 pub fn set_cookie(response: &Response<Body>) -> String {
-    response
-        .headers()
-        .get(header::SET_COOKIE)
-        .expect("a Set-Cookie header")
-        .to_str()
-        .unwrap()
-        .to_owned()
+    response.headers().get(header::SET_COOKIE).expect("a Set-Cookie header").to_str().unwrap().to_owned()
 }
 
 pub async fn text(response: Response<Body>) -> String {
@@ -180,12 +148,8 @@ pub fn cookie_named(response: &Response<Body>, name: &str) -> Option<String> {
 
 /// The patient link token in a text message's body.
 pub fn token_in(sms_body: &str) -> String {
-    let (_, rest) = sms_body
-        .split_once(&format!("{PUBLIC_URL}/v/"))
-        .expect("a link in the message");
-    rest.chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    let (_, rest) = sms_body.split_once(&format!("{PUBLIC_URL}/v/")).expect("a link in the message");
+    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 impl TestApp {
@@ -193,13 +157,8 @@ impl TestApp {
     /// regulator's cookie, the case and the link token texted to the caller.
     pub async fn start_assist(&self) -> (String, Value, String) {
         let cookie = self.login(REGULATOR).await;
-        let response = self
-            .post_json(
-                "/api/v1/assists",
-                Some(&cookie),
-                serde_json::json!({"phone": "06 12 34 56 78"}),
-            )
-            .await;
+        let response =
+            self.post_json("/api/v1/assists", Some(&cookie), serde_json::json!({"phone": "06 12 34 56 78"})).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         let case = json(response).await;
         let token = token_in(case["sms"][0]["body"].as_str().unwrap());
@@ -208,25 +167,11 @@ impl TestApp {
 
     pub async fn accept(&self, token: &str, device: Option<&str>) -> Response<Body> {
         let body = serde_json::json!({"consent_version": regard_shared::assist::CONSENT_VERSION, "language": "fr"});
-        self.post_json(
-            &format!("/api/v1/patient/assist/{token}/accept"),
-            device,
-            body,
-        )
-        .await
+        self.post_json(&format!("/api/v1/patient/assist/{token}/accept"), device, body).await
     }
 
     pub async fn timeline(&self, cookie: &str, assist_id: &str) -> Vec<String> {
-        let case = json(
-            self.get(&format!("/api/v1/assists/{assist_id}"), Some(cookie))
-                .await,
-        )
-        .await;
-        case["timeline"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["kind"].as_str().unwrap().to_owned())
-            .collect()
+        let case = json(self.get(&format!("/api/v1/assists/{assist_id}"), Some(cookie)).await).await;
+        case["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect()
     }
 }

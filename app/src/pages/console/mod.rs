@@ -1,1 +1,4 @@
+pub mod assist_case;
+pub mod assist_decision;
+pub mod assist_list;
 pub mod home;

@@ -1,1 +1,3 @@
+pub mod assist;
+pub mod assist_live;
 pub mod landing;

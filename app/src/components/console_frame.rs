@@ -1,0 +1,84 @@
+//! The frame of every console page: makes sure someone is signed in (or sends
+//! them to the sign-in page), and shows the navigation their role allows.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_navigate};
+use regard_shared::api::Me;
+use regard_shared::{Action, ErrorCode};
+
+use crate::api::{self, Failure};
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::i18n::*;
+use crate::session::use_session;
+
+#[component]
+pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+
+    // A reload keeps the cookie but not the page's memory: ask the server who we are.
+    if session.0.get_untracked().is_none() {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::me().await {
+                Ok(me) => session.0.set(Some(me)),
+                Err(Failure::Api(e)) if e.code == ErrorCode::Unauthenticated => navigate("/login", Default::default()),
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+        });
+    }
+
+    let children = StoredValue::new(children);
+    view! {
+        <ErrorAlert message=error.into() />
+        {move || match session.0.get() {
+            None => view! { <p class="muted" role="status">{t!(i18n, console.loading)}</p> }.into_any(),
+            Some(me) => view! {
+                <div class="console">
+                    <ConsoleNav me=me />
+                    {children.with_value(|children| children())}
+                </div>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ConsoleNav(me: Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let path = use_location().pathname;
+    let current = move |href: &'static str| {
+        let here = path.get();
+        let active = if href == "/console" { here == href } else { here.starts_with(href) };
+        active.then_some("page")
+    };
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Even if the server is unreachable, forget the session on this screen.
+            let _ = api::logout().await;
+            session.0.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+    let regulates = me.user.role.may(Action::ConductAssist);
+    view! {
+        <nav class="console-nav" aria-label=move || t_string!(i18n, console.nav_label).to_string()>
+            <div class="nav-links">
+                <a href="/console" aria-current=move || current("/console")>{t!(i18n, console.home)}</a>
+                <Show when=move || regulates>
+                    <a href="/console/assist" aria-current=move || current("/console/assist")>
+                        {t!(i18n, console.nav_assist)}
+                    </a>
+                </Show>
+            </div>
+            <button type="button" class="secondary" on:click=sign_out>{t!(i18n, console.logout)}</button>
+        </nav>
+    }
+}

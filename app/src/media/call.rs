@@ -1,0 +1,337 @@
+//! One WebRTC call between a clinician and a patient's device, with its
+//! signalling WebSocket. The patient's side offers (it owns the camera); the
+//! clinician's side answers. Every (re)join of either side starts a fresh peer
+//! connection, so a dropped network or a reloaded page recovers through the
+//! signalling channel without a new link.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Reflect};
+use regard_shared::signal::{ClientMessage, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{
+    MediaStream, MessageEvent, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent, WebSocket,
+};
+
+use super::after;
+
+/// What the page hears from the call.
+#[derive(Clone, Debug)]
+pub enum CallEvent {
+    /// The peer connection's state: new, connecting, connected, disconnected, failed, closed.
+    Connection(String),
+    /// Whether the other side is connected to the signalling room.
+    PeerPresent(bool),
+    RemoteStream(MediaStream),
+    Request(Request),
+    Reply(Reply),
+    /// The signalling socket is down and being reopened.
+    Reconnecting,
+}
+
+struct Inner {
+    role: PeerRole,
+    url: String,
+    local: Option<MediaStream>,
+    ws: RefCell<Option<WebSocket>>,
+    pc: RefCell<Option<RtcPeerConnection>>,
+    ice_servers: RefCell<Vec<IceServer>>,
+    on_event: Box<dyn Fn(CallEvent)>,
+    // The JS callbacks must live as long as the objects that call them.
+    ws_handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    pc_handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    closed: Cell<bool>,
+    retry_ms: Cell<i32>,
+}
+
+/// A handle on the call; dropping it does not hang up, `hang_up` does.
+#[derive(Clone)]
+pub struct Call(Rc<Inner>);
+
+impl Call {
+    pub fn start(
+        assist_id: &str,
+        role: PeerRole,
+        local: Option<MediaStream>,
+        on_event: impl Fn(CallEvent) + 'static,
+    ) -> Call {
+        let location = web_sys::window().expect("a window").location();
+        let scheme = if location.protocol().unwrap_or_default() == "https:" { "wss" } else { "ws" };
+        let host = location.host().unwrap_or_default();
+        let call = Call(Rc::new(Inner {
+            role,
+            url: format!("{scheme}://{host}/ws/assist/{assist_id}"),
+            local,
+            ws: RefCell::new(None),
+            pc: RefCell::new(None),
+            ice_servers: RefCell::new(Vec::new()),
+            on_event: Box::new(on_event),
+            ws_handlers: RefCell::new(Vec::new()),
+            pc_handlers: RefCell::new(Vec::new()),
+            closed: Cell::new(false),
+            retry_ms: Cell::new(500),
+        }));
+        call.connect();
+        call
+    }
+
+    fn emit(&self, event: CallEvent) {
+        (self.0.on_event)(event);
+    }
+
+    fn connect(&self) {
+        let Ok(ws) = WebSocket::new(&self.0.url) else {
+            self.schedule_reconnect();
+            return;
+        };
+        let mut handlers = Vec::new();
+        let this = self.clone();
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let Some(text) = event.dyn_ref::<MessageEvent>().and_then(|e| e.data().as_string()) else { return };
+            if let Ok(message) = serde_json::from_str::<ServerMessage>(&text) {
+                this.on_server_message(message);
+            }
+        });
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        handlers.push(on_message);
+        let this = self.clone();
+        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| this.0.retry_ms.set(500));
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        handlers.push(on_open);
+        let this = self.clone();
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if !this.0.closed.get() {
+                this.emit(CallEvent::Reconnecting);
+                this.schedule_reconnect();
+            }
+        });
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        handlers.push(on_close);
+        *self.0.ws.borrow_mut() = Some(ws);
+        *self.0.ws_handlers.borrow_mut() = handlers;
+    }
+
+    fn schedule_reconnect(&self) {
+        let delay = self.0.retry_ms.get();
+        self.0.retry_ms.set((delay * 2).min(5000));
+        let this = self.clone();
+        after(delay, move || {
+            if !this.0.closed.get() {
+                this.connect();
+            }
+        });
+    }
+
+    fn send(&self, message: &ClientMessage) {
+        if let Some(ws) = self.0.ws.borrow().as_ref() {
+            if ws.ready_state() == WebSocket::OPEN {
+                let _ = ws.send_with_str(&serde_json::to_string(message).expect("client messages serialise"));
+            }
+        }
+    }
+
+    fn signal(&self, signal: PeerSignal) {
+        self.send(&ClientMessage::Signal { signal });
+    }
+
+    pub fn request(&self, request: Request) {
+        self.signal(PeerSignal::Request(request));
+    }
+
+    pub fn reply(&self, reply: Reply) {
+        self.signal(PeerSignal::Reply(reply));
+    }
+
+    /// Ends the call for good: tells the server, closes the socket and the connection.
+    pub fn hang_up(&self) {
+        self.0.closed.set(true);
+        self.send(&ClientMessage::Bye);
+        if let Some(ws) = self.0.ws.borrow_mut().take() {
+            ws.set_onclose(None);
+            ws.set_onmessage(None);
+            let _ = ws.close();
+        }
+        self.close_peer_connection();
+        // Breaks the reference cycle between the call and its callbacks.
+        let handlers = std::mem::take(&mut *self.0.ws_handlers.borrow_mut());
+        after(0, move || drop(handlers));
+    }
+
+    /// The peer connection of the moment, for statistics.
+    pub fn peer_connection(&self) -> Option<RtcPeerConnection> {
+        self.0.pc.borrow().clone()
+    }
+
+    fn on_server_message(&self, message: ServerMessage) {
+        match message {
+            ServerMessage::Welcome { ice_servers, peer_present, .. } => {
+                *self.0.ice_servers.borrow_mut() = ice_servers;
+                self.emit(CallEvent::PeerPresent(peer_present));
+                if peer_present && self.0.role == PeerRole::Patient {
+                    self.offer();
+                }
+            }
+            ServerMessage::PeerJoined => {
+                self.emit(CallEvent::PeerPresent(true));
+                if self.0.role == PeerRole::Patient {
+                    self.offer();
+                }
+            }
+            ServerMessage::PeerLeft => self.emit(CallEvent::PeerPresent(false)),
+            ServerMessage::Signal { signal } => self.on_signal(signal),
+            ServerMessage::Error { code, message } => {
+                leptos::logging::warn!("signalling error {code}: {message}");
+            }
+        }
+    }
+
+    fn on_signal(&self, signal: PeerSignal) {
+        match signal {
+            PeerSignal::Offer { sdp } if self.0.role == PeerRole::Clinician => self.answer(sdp),
+            PeerSignal::Answer { sdp } if self.0.role == PeerRole::Patient => {
+                let Some(pc) = self.peer_connection() else { return };
+                spawn_local(async move {
+                    let _ = JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Answer, &sdp))).await;
+                });
+            }
+            PeerSignal::Ice { candidate, sdp_mid, sdp_m_line_index } => {
+                let Some(pc) = self.peer_connection() else { return };
+                let init = RtcIceCandidateInit::new(&candidate);
+                init.set_sdp_mid(sdp_mid.as_deref());
+                init.set_sdp_m_line_index(sdp_m_line_index);
+                // A candidate for a connection that was just replaced fails: harmless.
+                let _ = pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
+            }
+            PeerSignal::Request(request) => self.emit(CallEvent::Request(request)),
+            PeerSignal::Reply(reply) => self.emit(CallEvent::Reply(reply)),
+            _ => {}
+        }
+    }
+
+    fn close_peer_connection(&self) {
+        if let Some(pc) = self.0.pc.borrow_mut().take() {
+            pc.set_onicecandidate(None);
+            pc.set_ontrack(None);
+            pc.set_onconnectionstatechange(None);
+            pc.close();
+        }
+        // This may run inside one of these callbacks (a failed connection is
+        // replaced from its own state handler): drop them on the next tick.
+        let handlers = std::mem::take(&mut *self.0.pc_handlers.borrow_mut());
+        after(0, move || drop(handlers));
+    }
+
+    /// A fresh peer connection wired to the signalling socket and the page.
+    fn new_peer_connection(&self) -> Option<RtcPeerConnection> {
+        self.close_peer_connection();
+        let config = RtcConfiguration::new();
+        let servers = Array::new();
+        for server in self.0.ice_servers.borrow().iter() {
+            let urls = Array::new();
+            for url in &server.urls {
+                urls.push(&JsValue::from_str(url));
+            }
+            let ice = RtcIceServer::new();
+            ice.set_urls(&urls);
+            if let (Some(username), Some(credential)) = (&server.username, &server.credential) {
+                ice.set_username(username);
+                ice.set_credential(credential);
+            }
+            servers.push(&ice);
+        }
+        config.set_ice_servers(&servers);
+        let pc = RtcPeerConnection::new_with_configuration(&config).ok()?;
+        let mut handlers = Vec::new();
+
+        let this = self.clone();
+        let on_candidate = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let Some(candidate) = event.dyn_ref::<RtcPeerConnectionIceEvent>().and_then(|e| e.candidate()) else {
+                return;
+            };
+            this.signal(PeerSignal::Ice {
+                candidate: candidate.candidate(),
+                sdp_mid: candidate.sdp_mid(),
+                sdp_m_line_index: candidate.sdp_m_line_index(),
+            });
+        });
+        pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
+        handlers.push(on_candidate);
+
+        let this = self.clone();
+        let on_track = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let stream =
+                event.dyn_ref::<RtcTrackEvent>().and_then(|e| e.streams().get(0).dyn_into::<MediaStream>().ok());
+            if let Some(stream) = stream {
+                this.emit(CallEvent::RemoteStream(stream));
+            }
+        });
+        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        handlers.push(on_track);
+
+        let this = self.clone();
+        let watched = pc.clone();
+        let on_state = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            let state =
+                Reflect::get(&watched, &"connectionState".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            if this.0.role == PeerRole::Clinician && matches!(state.as_str(), "connected" | "failed" | "closed") {
+                this.send(&ClientMessage::MediaState { connected: state == "connected" });
+            }
+            if this.0.role == PeerRole::Patient && state == "failed" {
+                // The network changed under the call: negotiate a new path.
+                this.offer();
+            }
+            this.emit(CallEvent::Connection(state));
+        });
+        pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+        handlers.push(on_state);
+
+        *self.0.pc_handlers.borrow_mut() = handlers;
+        *self.0.pc.borrow_mut() = Some(pc.clone());
+        Some(pc)
+    }
+
+    /// The patient's side: a new connection carrying the camera, and its offer.
+    fn offer(&self) {
+        let Some(pc) = self.new_peer_connection() else { return };
+        if let Some(stream) = &self.0.local {
+            for track in stream.get_tracks().iter() {
+                if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                    pc.add_track_0(&track, stream);
+                }
+            }
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            let Ok(offer) = JsFuture::from(pc.create_offer()).await else { return };
+            let sdp = Reflect::get(&offer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Offer, &sdp))).await.is_ok() {
+                this.signal(PeerSignal::Offer { sdp });
+            }
+        });
+    }
+
+    /// The clinician's side: a new connection answering the patient's offer.
+    fn answer(&self, offer_sdp: String) {
+        let Some(pc) = self.new_peer_connection() else { return };
+        let this = self.clone();
+        spawn_local(async move {
+            if JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Offer, &offer_sdp))).await.is_err() {
+                return;
+            }
+            let Ok(answer) = JsFuture::from(pc.create_answer()).await else { return };
+            let sdp = Reflect::get(&answer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Answer, &sdp))).await.is_ok() {
+                this.signal(PeerSignal::Answer { sdp });
+            }
+        });
+    }
+}
+
+fn description(kind: RtcSdpType, sdp: &str) -> RtcSessionDescriptionInit {
+    let init = RtcSessionDescriptionInit::new(kind);
+    init.set_sdp(sdp);
+    init
+}

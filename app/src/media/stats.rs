@@ -1,0 +1,59 @@
+//! Live quality of the received video, from `RTCPeerConnection.getStats()`.
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::RtcPeerConnection;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Quality {
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    pub kbps: f64,
+    pub rtt_ms: Option<f64>,
+}
+
+fn number(object: &JsValue, key: &str) -> Option<f64> {
+    Reflect::get(object, &key.into()).ok()?.as_f64()
+}
+
+fn text(object: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(object, &key.into()).ok()?.as_string()
+}
+
+/// Samples the incoming video. `previous` holds (bytes, timestamp ms) of the
+/// last sample, to turn the byte counter into a bitrate.
+pub async fn sample(pc: &RtcPeerConnection, previous: &mut Option<(f64, f64)>) -> Option<Quality> {
+    let report = JsFuture::from(pc.get_stats()).await.ok()?;
+    let values: js_sys::Function = Reflect::get(&report, &"values".into()).ok()?.dyn_into().ok()?;
+    let entries = Array::from(&values.call0(&report).ok()?);
+    let mut quality = Quality::default();
+    let mut found = false;
+    for entry in entries.iter() {
+        match text(&entry, "type").as_deref() {
+            Some("inbound-rtp") if text(&entry, "kind").as_deref() == Some("video") => {
+                found = true;
+                quality.width = number(&entry, "frameWidth").unwrap_or(0.0) as u32;
+                quality.height = number(&entry, "frameHeight").unwrap_or(0.0) as u32;
+                quality.fps = number(&entry, "framesPerSecond").unwrap_or(0.0);
+                let bytes = number(&entry, "bytesReceived").unwrap_or(0.0);
+                let at = number(&entry, "timestamp").unwrap_or(0.0);
+                if let Some((last_bytes, last_at)) = previous.replace((bytes, at)) {
+                    if at > last_at {
+                        quality.kbps = (bytes - last_bytes) * 8.0 / (at - last_at);
+                    }
+                }
+            }
+            Some("candidate-pair")
+                if Reflect::get(&entry, &"nominated".into()).ok().and_then(|v| v.as_bool()) == Some(true) =>
+            {
+                if let Some(rtt) = number(&entry, "currentRoundTripTime") {
+                    quality.rtt_ms = Some(rtt * 1000.0);
+                }
+            }
+            _ => {}
+        }
+    }
+    found.then_some(quality)
+}

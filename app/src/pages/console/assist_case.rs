@@ -1,0 +1,263 @@
+//! One video assist as the regulator sees it: the caller's live camera, the
+//! controls, the photos, the decision and the timeline.
+
+use leptos::html::Video;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_params_map;
+use regard_shared::assist::{AssistDetail, EventKind};
+use regard_shared::signal::{PeerRole, Reply, Request};
+use web_sys::MediaStream;
+
+use super::assist_decision::DecisionForm;
+use crate::api;
+use crate::components::console_frame::ConsoleFrame;
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::time;
+use crate::components::video_view::VideoView;
+use crate::i18n::*;
+use crate::media::call::{Call, CallEvent};
+use crate::media::stats::{self, Quality};
+use crate::pages::console::assist_list::SmsBody;
+
+#[component]
+pub fn AssistCase() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    view! {
+        <ConsoleFrame>
+            <CaseView id=id.clone() />
+        </ConsoleFrame>
+    }
+}
+
+/// Where the call stands, as the regulator needs to know it.
+#[derive(Clone, Copy, PartialEq)]
+enum Link {
+    Waiting,
+    Present,
+    Connected,
+    Interrupted,
+    Failed,
+    Reconnecting,
+}
+
+fn link_text(i18n: I18nContext<Locale>, link: Link) -> String {
+    match link {
+        Link::Waiting => t_string!(i18n, assist.state_waiting),
+        Link::Present => t_string!(i18n, assist.state_present),
+        Link::Connected => t_string!(i18n, assist.state_connected),
+        Link::Interrupted => t_string!(i18n, assist.state_interrupted),
+        Link::Failed => t_string!(i18n, assist.state_failed),
+        Link::Reconnecting => t_string!(i18n, assist.state_reconnecting),
+    }
+    .to_string()
+}
+
+#[component]
+fn CaseView(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let detail = RwSignal::new(None::<AssistDetail>);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let link = RwSignal::new(Link::Waiting);
+    let quality = RwSignal::new(None::<Quality>);
+    let (remote, set_remote) = signal_local(None::<MediaStream>);
+    let video = NodeRef::<Video>::new();
+
+    let refresh = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            spawn_local(async move {
+                match api::assist(&id).await {
+                    Ok(case) => detail.set(Some(case)),
+                    Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                }
+            });
+        }
+    };
+    refresh();
+
+    let on_event = {
+        let refresh = refresh.clone();
+        move |event: CallEvent| match event {
+            CallEvent::PeerPresent(present) => {
+                link.set(if present { Link::Present } else { Link::Waiting });
+                refresh();
+            }
+            CallEvent::Connection(state) => {
+                link.set(match state.as_str() {
+                    "connected" => Link::Connected,
+                    "disconnected" => Link::Interrupted,
+                    "failed" => Link::Failed,
+                    _ => link.get_untracked(),
+                });
+                if state == "connected" {
+                    refresh();
+                }
+            }
+            CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
+            CallEvent::Reply(Reply::SnapshotStored { .. }) => refresh(),
+            CallEvent::Reply(_) | CallEvent::Request(_) => {}
+            CallEvent::Reconnecting => link.set(Link::Reconnecting),
+        }
+    };
+    let call = StoredValue::new_local(Call::start(&id, PeerRole::Clinician, None, on_event));
+    on_cleanup(move || call.with_value(Call::hang_up));
+
+    // Live quality, sampled once a second while the video flows.
+    let previous = StoredValue::new_local(None::<(f64, f64)>);
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            let Some(pc) = call.with_value(Call::peer_connection) else { return };
+            if link.get_untracked() != Link::Connected {
+                return;
+            }
+            spawn_local(async move {
+                let mut last = previous.get_value();
+                let sample = stats::sample(&pc, &mut last).await;
+                previous.set_value(last);
+                quality.set(sample);
+            });
+        },
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    let snapshot = move |_| call.with_value(|c| c.request(Request::Snapshot));
+    let end_call = move |_| {
+        call.with_value(Call::hang_up);
+        set_remote.set(None);
+        link.set(Link::Waiting);
+    };
+    let resend = {
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            spawn_local(async move {
+                match api::resend(&id).await {
+                    Ok(case) => {
+                        detail.set(Some(case));
+                        notice.set(Some(t_string!(i18n, assist.resent).to_string()));
+                    }
+                    Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                }
+            });
+        }
+    };
+
+    let title = move || detail.with(|d| d.as_ref().map(|d| d.summary.phone.clone())).unwrap_or_default();
+    view! {
+        <p><a href="/console/assist">{t!(i18n, assist.back)}</a></p>
+        <h1>{t!(i18n, assist.nav)} " – " {title}</h1>
+        <ErrorAlert message=error.into() />
+        <div class="case-layout">
+            <section class="card live" aria-labelledby="live-title">
+                <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get())}</h2>
+                <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" />
+                <p class="quality" data-testid="quality">
+                    {move || quality.get().map(|q| t_string!(i18n, assist.quality,
+                        width = q.width, height = q.height, fps = format!("{:.0}", q.fps),
+                        kbps = format!("{:.0}", q.kbps), rtt = q.rtt_ms.map_or("–".to_owned(), |r| format!("{r:.0}"))).to_string())}
+                </p>
+                <div class="controls">
+                    <button type="button" class="primary" on:click=snapshot disabled=move || link.get() != Link::Connected>
+                        {t!(i18n, assist.snapshot)}
+                    </button>
+                    <button type="button" class="secondary" on:click=end_call>{t!(i18n, assist.end_call)}</button>
+                    <button type="button" class="secondary" on:click=resend>{t!(i18n, assist.resend)}</button>
+                </div>
+                <Show when=move || notice.get().is_some()>
+                    <p class="alert" role="status">{move || notice.get()}</p>
+                </Show>
+            </section>
+            <div>
+                <DecisionForm id=id.clone() detail=detail />
+                <Gallery id=id.clone() detail=detail />
+            </div>
+        </div>
+        <Timeline detail=detail />
+    }
+}
+
+#[component]
+fn Gallery(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = StoredValue::new(id);
+    view! {
+        <section class="card" aria-labelledby="gallery-title">
+            <h2 id="gallery-title">{t!(i18n, assist.gallery)}</h2>
+            {move || {
+                let photos = detail.with(|d| d.as_ref().map(|d| d.snapshots.clone()).unwrap_or_default());
+                if photos.is_empty() {
+                    return view! { <p class="muted">{t!(i18n, assist.no_photos)}</p> }.into_any();
+                }
+                let lang = i18n.get_locale().as_str();
+                view! {
+                    <ul class="gallery" data-testid="gallery">
+                        {photos.into_iter().map(|photo| {
+                            let url = api::photo_url(&id.get_value(), &photo.id);
+                            let alt = t_string!(i18n, assist.photo_alt, time = time(photo.taken_at, lang)).to_string();
+                            let href = url.clone();
+                            view! { <li><a href=href target="_blank" rel="noopener"><img src=url alt=alt /></a></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn event_name(i18n: I18nContext<Locale>, kind: EventKind) -> String {
+    match kind {
+        EventKind::Created => t_string!(i18n, events.created),
+        EventKind::SmsSent => t_string!(i18n, events.sms_sent),
+        EventKind::SmsFailed => t_string!(i18n, events.sms_failed),
+        EventKind::LinkResent => t_string!(i18n, events.link_resent),
+        EventKind::LinkOpened => t_string!(i18n, events.link_opened),
+        EventKind::ConsentGiven => t_string!(i18n, events.consent_given),
+        EventKind::CallStarted => t_string!(i18n, events.call_started),
+        EventKind::CallEnded => t_string!(i18n, events.call_ended),
+        EventKind::Snapshot => t_string!(i18n, events.snapshot),
+        EventKind::Photo => t_string!(i18n, events.photo),
+        EventKind::Location => t_string!(i18n, events.location),
+        EventKind::Decision => t_string!(i18n, events.decision),
+    }
+    .to_string()
+}
+
+/// The event's stable name (`consent_given`), for tests and styling.
+fn kind_id(kind: EventKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+#[component]
+fn Timeline(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{t!(i18n, assist.timeline)}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {move || {
+                    let lang = i18n.get_locale().as_str();
+                    detail.with(|d| d.as_ref().map(|d| d.timeline.clone()).unwrap_or_default())
+                        .into_iter()
+                        .map(|event| view! {
+                            <li data-kind=kind_id(event.kind)>
+                                <time>{time(event.at, lang)}</time>
+                                " " <strong>{event_name(i18n, event.kind)}</strong>
+                                {(!event.detail.is_empty()).then(|| format!(" — {}", event.detail))}
+                            </li>
+                        })
+                        .collect_view()
+                }}
+            </ol>
+            {move || detail.with(|d| d.as_ref().and_then(|d| d.sms.last().cloned())).map(|sms| view! {
+                <p class="hint"><SmsBody body=sms.body /></p>
+            })}
+        </section>
+    }
+}

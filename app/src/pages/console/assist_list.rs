@@ -1,0 +1,205 @@
+//! The regulator's video assist desk: start an assist, see recent ones and the
+//! text messages sent.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_navigate;
+use regard_shared::assist::{AssistSummary, NewAssist, Outcome, SmsView, CASE_REFERENCE_MAX_CHARS};
+use regard_shared::phone::{self, PhoneError};
+
+use crate::api;
+use crate::components::console_frame::ConsoleFrame;
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::date_time;
+use crate::i18n::*;
+
+#[component]
+pub fn AssistDesk() -> impl IntoView {
+    view! {
+        <ConsoleFrame>
+            <h1>{t!(use_i18n(), assist.nav)}</h1>
+            <div class="columns">
+                <NewAssistForm />
+                <Outbox />
+            </div>
+            <RecentAssists />
+        </ConsoleFrame>
+    }
+}
+
+pub fn phone_error(i18n: I18nContext<Locale>, error: PhoneError) -> String {
+    match error {
+        PhoneError::Invalid => t_string!(i18n, errors.phone_invalid),
+        PhoneError::NotMobile => t_string!(i18n, errors.phone_not_mobile),
+    }
+    .to_string()
+}
+
+#[component]
+fn NewAssistForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let phone_number = RwSignal::new(String::new());
+    let case_reference = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        // The same rules as the server, checked here to answer at once and in the page's language.
+        if let Err(e) = phone::normalise(&phone_number.get_untracked()) {
+            error.set(Some(phone_error(i18n, e)));
+            return;
+        }
+        if case_reference.get_untracked().chars().count() > CASE_REFERENCE_MAX_CHARS {
+            error.set(Some(t_string!(i18n, errors.too_long).to_string()));
+            return;
+        }
+        let optional = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let request = NewAssist {
+            phone: phone_number.get_untracked(),
+            case_reference: optional(case_reference.get_untracked()),
+            note: optional(note.get_untracked()),
+        };
+        pending.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::create_assist(&request).await {
+                Ok(case) => navigate(&format!("/console/assist/{}", case.summary.id), Default::default()),
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="new-assist">
+            <h2 id="new-assist">{t!(i18n, assist.new_title)}</h2>
+            <form on:submit=submit novalidate>
+                <label for="assist-phone">{t!(i18n, assist.phone)}</label>
+                <input id="assist-phone" type="tel" inputmode="tel" autocomplete="off" aria-describedby="assist-phone-hint" bind:value=phone_number />
+                <p id="assist-phone-hint" class="hint">{t!(i18n, assist.phone_hint)}</p>
+                <label for="assist-case">{t!(i18n, assist.case_reference)}</label>
+                <input id="assist-case" type="text" autocomplete="off" maxlength="64" bind:value=case_reference />
+                <label for="assist-note">{t!(i18n, assist.note)}</label>
+                <textarea id="assist-note" rows="2" maxlength="2000" bind:value=note></textarea>
+                <ErrorAlert message=error.into() />
+                <button type="submit" class="primary" disabled=move || pending.get()>
+                    {move || if pending.get() { t_string!(i18n, assist.sending) } else { t_string!(i18n, assist.send) }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+pub fn outcome_name(i18n: I18nContext<Locale>, outcome: Outcome) -> String {
+    match outcome {
+        Outcome::MedicalAdvice => t_string!(i18n, outcomes.medical_advice),
+        Outcome::Gp => t_string!(i18n, outcomes.gp),
+        Outcome::Ambulance => t_string!(i18n, outcomes.ambulance),
+        Outcome::Firefighters => t_string!(i18n, outcomes.firefighters),
+        Outcome::Smur => t_string!(i18n, outcomes.smur),
+        Outcome::Other => t_string!(i18n, outcomes.other),
+    }
+    .to_string()
+}
+
+#[component]
+fn RecentAssists() -> impl IntoView {
+    let i18n = use_i18n();
+    let cases = LocalResource::new(api::assists);
+    let row = move |case: AssistSummary| {
+        let lang = i18n.get_locale().as_str();
+        let href = format!("/console/assist/{}", case.id);
+        let label = t_string!(i18n, assist.open_case, phone = case.phone.clone()).to_string();
+        let outcome =
+            case.outcome.map(|o| outcome_name(i18n, o)).unwrap_or_else(|| t_string!(i18n, assist.pending).to_string());
+        view! {
+            <tr>
+                <td>{date_time(case.created_at, lang)}</td>
+                <td><a href=href aria-label=label>{case.phone.clone()}</a></td>
+                <td>{case.case_reference.clone().unwrap_or_default()}</td>
+                <td>{outcome}</td>
+            </tr>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="recent-assists">
+            <h2 id="recent-assists">{t!(i18n, assist.recent)}</h2>
+            {move || match cases.get() {
+                None => view! { <p class="muted">"…"</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t!(i18n, assist.none)}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <div class="table-scroll">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{t!(i18n, assist.created_at)}</th>
+                                <th scope="col">{t!(i18n, assist.caller)}</th>
+                                <th scope="col">{t!(i18n, assist.reference)}</th>
+                                <th scope="col">{t!(i18n, assist.outcome)}</th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(row).collect_view()}</tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// A text message's body with its link made clickable: with the outbox
+/// provider, this is how a demo or a regulator reaches the caller's page.
+#[component]
+pub fn SmsBody(body: String) -> impl IntoView {
+    let (before, link, after) = match body.find("http") {
+        Some(start) => {
+            let end = body[start..].find(char::is_whitespace).map_or(body.len(), |e| start + e);
+            (body[..start].to_owned(), Some(body[start..end].to_owned()), body[end..].to_owned())
+        }
+        None => (body.clone(), None, String::new()),
+    };
+    view! {
+        <span class="sms-body">
+            {before}
+            {link.map(|url| {
+                let href = url.clone();
+                view! { <a href=href target="_blank" rel="noopener">{url}</a> }
+            })}
+            {after}
+        </span>
+    }
+}
+
+#[component]
+fn Outbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let messages = LocalResource::new(api::outbox);
+    let item = move |sms: SmsView| {
+        let lang = i18n.get_locale().as_str();
+        view! {
+            <li class="sms">
+                <p class="sms-meta">{date_time(sms.created_at, lang)} " · " {sms.to.clone()}</p>
+                <p><SmsBody body=sms.body.clone() /></p>
+                {sms.error.clone().map(|error| view! {
+                    <p class="alert alert-error">{t_string!(i18n, assist.sms_failed, error = error).to_string()}</p>
+                })}
+            </li>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="outbox">
+            <h2 id="outbox">{t!(i18n, assist.outbox_title)}</h2>
+            <p class="hint">{t!(i18n, assist.outbox_hint)}</p>
+            {move || messages.get().and_then(Result::ok).map(|list| view! {
+                <ul class="outbox" data-testid="outbox">{list.into_iter().take(10).map(item).collect_view()}</ul>
+            })}
+        </section>
+    }
+}

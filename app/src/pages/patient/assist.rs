@@ -1,0 +1,172 @@
+//! The caller's page, reached from the text message: who is asking, consent,
+//! then the camera. Opening the page consumes nothing; the Accept button does.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use regard_shared::assist::LinkState;
+use regard_shared::ErrorCode;
+use web_sys::MediaStream;
+
+use super::assist_live::{LiveCamera, PhotoSender};
+use crate::api::{self, Failure};
+use crate::components::error_text::error_text;
+use crate::i18n::*;
+use crate::media::camera::{self, CameraError};
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Loading,
+    Consent { organisation: String },
+    Starting,
+    Live { assist_id: String },
+    NoCamera(CameraError),
+    Stopped,
+    Expired,
+    InUse,
+    Failed(String),
+}
+
+#[component]
+pub fn CallerPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
+    let step = RwSignal::new(Step::Loading);
+    let (stream, set_stream) = signal_local(None::<MediaStream>);
+
+    let fail = move |failure: Failure| {
+        step.set(match &failure {
+            Failure::Api(e) if e.code == ErrorCode::LinkInUse => Step::InUse,
+            Failure::Api(e) if matches!(e.code, ErrorCode::LinkExpired | ErrorCode::NotFound) => Step::Expired,
+            _ => Step::Failed(error_text(i18n, &failure)),
+        })
+    };
+    let start_camera = move |assist_id: String| {
+        spawn_local(async move {
+            match camera::rear_camera().await {
+                Ok(camera) => {
+                    set_stream.set(Some(camera));
+                    step.set(Step::Live { assist_id });
+                }
+                Err(error) => step.set(Step::NoCamera(error)),
+            }
+        });
+    };
+
+    {
+        let token = token.clone();
+        spawn_local(async move {
+            match api::link_info(&token).await {
+                Ok(info) => match (info.state, info.assist_id) {
+                    (LinkState::AcceptedHere, Some(assist_id)) => start_camera(assist_id),
+                    (LinkState::InUse, _) => step.set(Step::InUse),
+                    (LinkState::Expired, _) => step.set(Step::Expired),
+                    _ => step.set(Step::Consent { organisation: info.organisation }),
+                },
+                Err(failure) => fail(failure),
+            }
+        });
+    }
+
+    let token = StoredValue::new(token);
+    let accept = move |_| {
+        step.set(Step::Starting);
+        spawn_local(async move {
+            let language = i18n.get_locale_untracked().as_str();
+            match api::accept_link(&token.get_value(), language).await {
+                Ok(accepted) => start_camera(accepted.assist_id),
+                Err(failure) => fail(failure),
+            }
+        });
+    };
+    let stop = Callback::new(move |()| {
+        if let Some(stream) = stream.get_untracked() {
+            camera::stop(&stream);
+        }
+        set_stream.set(None);
+        step.set(Step::Stopped);
+    });
+
+    view! {
+        <article class="patient caller">
+            {move || match step.get() {
+                Step::Loading => view! { <p role="status" class="muted">"…"</p> }.into_any(),
+                Step::Consent { organisation } => view! { <Consent organisation=organisation on_accept=accept starting=false /> }.into_any(),
+                Step::Starting => view! { <Consent organisation=String::new() on_accept=|_| {} starting=true /> }.into_any(),
+                Step::Live { assist_id } => view! { <LiveCamera assist_id=assist_id stream=stream on_stop=stop /> }.into_any(),
+                Step::NoCamera(error) => view! { <NoCamera error=error /> }.into_any(),
+                Step::Stopped => view! { <Notice title=t_string!(i18n, caller.stopped_title).to_string() body=t_string!(i18n, caller.stopped).to_string() /> }.into_any(),
+                Step::Expired => view! { <Notice title=t_string!(i18n, caller.expired_title).to_string() body=t_string!(i18n, caller.expired).to_string() /> }.into_any(),
+                Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, caller.in_use).to_string() /> }.into_any(),
+                Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
+            }}
+        </article>
+    }
+}
+
+#[component]
+fn Consent(
+    organisation: String,
+    on_accept: impl Fn(leptos::ev::MouseEvent) + 'static,
+    starting: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let organisation = StoredValue::new(organisation);
+    view! {
+        <h1>{move || t_string!(i18n, caller.asking, organisation = organisation.get_value()).to_string()}</h1>
+        <section aria-labelledby="consent-title">
+            <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
+            <ul class="consent">
+                <li>{t!(i18n, caller.consent_see)}</li>
+                <li>{t!(i18n, caller.consent_call)}</li>
+                <li>{t!(i18n, caller.consent_record)}</li>
+                <li>{t!(i18n, caller.consent_stop)}</li>
+            </ul>
+        </section>
+        <button type="button" class="primary big" on:click=on_accept disabled=starting>
+            {move || if starting { t_string!(i18n, caller.accepting) } else { t_string!(i18n, caller.accept) }}
+        </button>
+        <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
+    }
+}
+
+#[component]
+fn Notice(title: String, body: String) -> impl IntoView {
+    view! {
+        <h1>{title}</h1>
+        <p class="lead">{body}</p>
+    }
+}
+
+/// The camera cannot be used: say why, how to fix it, and offer to send a photo instead.
+#[component]
+fn NoCamera(error: CameraError) -> impl IntoView {
+    let i18n = use_i18n();
+    let explanation = move || match error {
+        CameraError::Unsupported => view! {
+            <h1>{t!(i18n, caller.no_camera_title)}</h1>
+            <p>{t!(i18n, caller.no_camera)}</p>
+        }
+        .into_any(),
+        CameraError::Denied => view! {
+            <h1>{t!(i18n, caller.denied_title)}</h1>
+            <ul class="steps">
+                <li>{t!(i18n, caller.denied_android)}</li>
+                <li>{t!(i18n, caller.denied_ios)}</li>
+            </ul>
+        }
+        .into_any(),
+        CameraError::NotFound | CameraError::Failed => view! {
+            <h1>{t!(i18n, caller.no_camera_title)}</h1>
+            <p>{t!(i18n, caller.camera_failed)}</p>
+        }
+        .into_any(),
+    };
+    view! {
+        {explanation}
+        <button type="button" class="secondary" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
+            {t!(i18n, caller.retry)}
+        </button>
+        <PhotoSender />
+    }
+}

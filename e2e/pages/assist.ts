@@ -1,0 +1,92 @@
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { DEMO_PASSWORD, LoginPage, REGULATOR } from './login-page';
+
+/** A regulator signed in to the console, in a desktop browser context of their own. */
+export async function regulatorPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  const page = await context.newPage();
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.signIn(REGULATOR, DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/console$/);
+  return page;
+}
+
+/** A caller's phone: small touch screen, its own cookies. */
+export async function callerContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'fr-FR',
+  });
+}
+
+/** The regulator's video assist desk. */
+export class AssistDesk {
+  constructor(readonly page: Page) {}
+
+  async start(phone: string): Promise<AssistCase> {
+    await this.page.goto('/console/assist');
+    await this.page.getByLabel('Mobile de l\'appelant').fill(phone);
+    await this.page.getByRole('button', { name: 'Envoyer le lien par SMS' }).click();
+    await expect(this.page).toHaveURL(/\/console\/assist\/[0-9a-f-]{36}$/);
+    return new AssistCase(this.page);
+  }
+}
+
+/** One assist as the regulator sees it. */
+export class AssistCase {
+  readonly state: Locator;
+  readonly video: Locator;
+  readonly snapshot: Locator;
+  readonly gallery: Locator;
+  readonly timeline: Locator;
+
+  constructor(readonly page: Page) {
+    this.state = page.getByTestId('call-state');
+    this.video = page.locator('video.remote-video');
+    this.snapshot = page.getByRole('button', { name: 'Prendre une photo' });
+    this.gallery = page.getByTestId('gallery').locator('img');
+    this.timeline = page.getByTestId('timeline').locator('li');
+  }
+
+  /** The link texted to the caller, as the outbox shows it. */
+  async link(): Promise<string> {
+    const link = this.page.locator('a[href*="/v/"]').last();
+    await expect(link).toBeVisible();
+    return (await link.getAttribute('href'))!;
+  }
+
+  async timelineKinds(): Promise<string[]> {
+    return this.timeline.evaluateAll((items) => items.map((li) => li.getAttribute('data-kind') ?? ''));
+  }
+
+  /** Resolves when the caller's video plays with a real frame size. */
+  async videoPlays() {
+    await this.page.waitForFunction(() => {
+      const video = document.querySelector('video.remote-video') as HTMLVideoElement | null;
+      return !!video && !video.paused && video.videoWidth > 0 && video.videoHeight > 0 && video.currentTime > 0;
+    });
+  }
+
+  async decide(outcome: string, note: string) {
+    await this.page.getByLabel(outcome, { exact: true }).check();
+    await this.page.getByLabel('Note', { exact: true }).fill(note);
+    await this.page.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await expect(this.page.getByText('Décision enregistrée.')).toBeVisible();
+  }
+}
+
+/** The caller's page behind the texted link. */
+export class CallerPage {
+  readonly heading: Locator;
+  readonly accept: Locator;
+  readonly status: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1 });
+    this.accept = page.getByRole('button', { name: 'Accepter la vidéo' });
+    this.status = page.getByTestId('caller-status');
+  }
+}

@@ -1,0 +1,126 @@
+import { expect, test } from '@playwright/test';
+import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
+
+test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  await expect(assist.state).toHaveText('En attente de l\'appelant');
+  const link = await assist.link();
+
+  const phone = await callerContext(browser);
+  const caller = new CallerPage(await phone.newPage());
+  await caller.page.goto(link);
+  await expect(caller.heading).toHaveText('SAMU 54 – Centre 15 de Nancy vous demande de montrer la situation en vidéo.');
+  await caller.accept.click();
+  await expect(caller.status).toHaveText('Le médecin vous voit.');
+
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  await assist.videoPlays();
+  const size = await assist.video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight]);
+  expect(size[0]).toBeGreaterThan(0);
+  await expect(regulator.getByTestId('quality')).toContainText('×');
+
+  await assist.snapshot.click();
+  await expect(assist.gallery).toHaveCount(1);
+  await expect(caller.page.getByText('Le médecin a pris une photo.')).toBeVisible();
+  // The stored image shows the camera's picture, not a blank frame.
+  const distinctColours = await assist.gallery.first().evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(img, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  });
+  expect(distinctColours).toBeGreaterThan(20);
+
+  await assist.decide('Ambulance', 'Suspicion de fracture de la cheville');
+  await expect(assist.timeline.last()).toContainText('ambulance: Suspicion de fracture de la cheville');
+  const kinds = await assist.timelineKinds();
+  expect(kinds.slice(0, 4)).toEqual(['created', 'sms_sent', 'link_opened', 'consent_given']);
+  const order = ['call_started', 'snapshot', 'decision'].map((k) => kinds.indexOf(k));
+  expect(order.every((i) => i > 3)).toBe(true);
+  expect([...order].sort((a, b) => a - b)).toEqual(order);
+
+  // The caller stops: the regulator sees it.
+  await caller.page.getByRole('button', { name: 'Arrêter la vidéo' }).click();
+  await expect(caller.heading).toHaveText('Vidéo arrêtée');
+  await expect(assist.state).toHaveText('En attente de l\'appelant');
+  await phone.close();
+  await regulator.context().close();
+});
+
+test('opening a link consumes nothing; one phone only; a replaced link says so', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('+33 7 98 76 54 32');
+  const link = await assist.link();
+
+  // A messaging app's preview bot fetches the page: the link stays usable.
+  const preview = await browser.newContext();
+  expect((await preview.request.get(link)).status()).toBe(200);
+  await preview.close();
+
+  const first = await callerContext(browser);
+  const caller = new CallerPage(await first.newPage());
+  await caller.page.goto(link);
+  await caller.accept.click();
+  await expect(caller.status).toBeVisible();
+
+  const second = await callerContext(browser);
+  const intruder = new CallerPage(await second.newPage());
+  await intruder.page.goto(link);
+  await expect(intruder.heading).toHaveText('Lien déjà utilisé');
+  await expect(intruder.accept).toHaveCount(0);
+
+  // The regulator resends: the old link now says to ask for a new one.
+  await regulator.getByRole('button', { name: 'Renvoyer un nouveau lien' }).click();
+  await expect(regulator.getByText('Un nouveau lien a été envoyé')).toBeVisible();
+  await intruder.page.reload();
+  await expect(intruder.heading).toHaveText('Ce lien n\'est plus valable');
+  const newLink = await assist.link();
+  expect(newLink).not.toBe(link);
+  await intruder.page.goto(newLink);
+  await expect(intruder.accept).toBeVisible();
+  await Promise.all([first.close(), second.close(), regulator.context().close()]);
+});
+
+test('a caller sends a photo by hand and it lands in the case', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('0612345678');
+  const phone = await callerContext(browser);
+  const caller = new CallerPage(await phone.newPage());
+  await caller.page.goto(await assist.link());
+  await caller.accept.click();
+
+  // A 2×2 PNG, as a phone's camera app would hand over a file.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC',
+    'base64',
+  );
+  await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: png });
+  await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible();
+  await regulator.reload();
+  await expect(assist.gallery).toHaveCount(1);
+  expect(await assist.timelineKinds()).toContain('photo');
+  await Promise.all([phone.close(), regulator.context().close()]);
+});
+
+test('the caller page fits a 320 px phone and has no serious accessibility violation', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 11 22 33 44');
+  const link = await assist.link();
+  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  await page.goto(link);
+  await expect(page.getByRole('button', { name: 'Accepter la vidéo' })).toBeVisible();
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  expect(blocking).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await Promise.all([phone.close(), regulator.context().close()]);
+});
