@@ -299,7 +299,7 @@ impl Call {
         if let Some(stream) = &self.0.local {
             for track in stream.get_tracks().iter() {
                 if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-                    pc.add_track_0(&track, stream);
+                    keep_resolution(&pc.add_track_0(&track, stream));
                 }
             }
         }
@@ -327,6 +327,21 @@ impl Call {
                 this.signal(PeerSignal::Answer { sdp });
             }
         });
+    }
+}
+
+/// A doctor reads details (a wound's edge, a pupil): on a poor link, lower the
+/// frame rate rather than the resolution. Without this, video starts at a
+/// quarter of the camera's resolution and climbs for many seconds.
+fn keep_resolution(sender: &web_sys::RtcRtpSender) {
+    let Ok(get) = Reflect::get(sender, &"getParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
+        return;
+    };
+    let Ok(parameters) = get.call0(sender) else { return };
+    let _ = Reflect::set(&parameters, &"degradationPreference".into(), &"maintain-resolution".into());
+    if let Ok(set) = Reflect::get(sender, &"setParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+        // Returns a promise; a browser that refuses the preference keeps its default.
+        let _ = set.call1(sender, &parameters);
     }
 }
 

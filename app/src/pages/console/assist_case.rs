@@ -249,7 +249,9 @@ fn Timeline(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
                             <li data-kind=kind_id(event.kind)>
                                 <time>{time(event.at, lang)}</time>
                                 " " <strong>{event_name(i18n, event.kind)}</strong>
-                                {(!event.detail.is_empty()).then(|| format!(" — {}", event.detail))}
+                                // A photo's id means nothing to a person: the gallery shows it.
+                                {(!event.detail.is_empty() && !matches!(event.kind, EventKind::Snapshot | EventKind::Photo))
+                                    .then(|| format!(" — {}", event.detail))}
                             </li>
                         })
                         .collect_view()
