@@ -4,8 +4,8 @@
 use gloo_net::http::{Request, Response};
 use regard_shared::api::{LoginRequest, Me};
 use regard_shared::assist::{
-    AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LinkInfo, NewAssist, Outcome, SmsView,
-    SnapshotView, CONSENT_VERSION,
+    AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LinkInfo, LocationReport, NewAssist,
+    Outcome, SmsView, SnapshotView, CONSENT_VERSION,
 };
 use regard_shared::ApiError;
 use serde::de::DeserializeOwned;
@@ -80,6 +80,17 @@ pub async fn link_info(token: &str) -> Result<LinkInfo, Failure> {
 pub async fn accept_link(token: &str, language: &str) -> Result<Accepted, Failure> {
     let body = AcceptRequest { consent_version: CONSENT_VERSION.to_owned(), language: language.to_owned() };
     post(&format!("/api/v1/patient/assist/{token}/accept"), &body).await
+}
+
+/// Sends the caller's position into the case.
+pub async fn share_location(report: &LocationReport) -> Result<(), Failure> {
+    let request = Request::post("/api/v1/patient/assist/location").json(report).map_err(|_| Failure::Network)?;
+    let response = request.send().await.map_err(|_| Failure::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(Failure::Network)
+    }
 }
 
 /// Sends an image from the caller's phone into the case (`source`: snapshot or photo).

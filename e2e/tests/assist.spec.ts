@@ -124,3 +124,53 @@ test('the caller page fits a 320 px phone and has no serious accessibility viola
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
   await Promise.all([phone.close(), regulator.context().close()]);
 });
+
+test('the regulator asks for the location and the sound, then switches to photos only', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'fr-FR',
+    permissions: ['geolocation'],
+    geolocation: { latitude: 48.6924, longitude: 6.1844, accuracy: 30 },
+  });
+  const caller = new CallerPage(await phone.newPage());
+  await caller.page.goto(await assist.link());
+  await caller.accept.click();
+  await expect(assist.state).toHaveText('Vidéo en direct');
+
+  // Location: asked by the regulator, given by the caller's own tap.
+  await regulator.getByRole('button', { name: 'Demander la position' }).click();
+  await expect(caller.page.getByText('Le médecin demande où vous êtes.')).toBeVisible();
+  await caller.page.getByRole('button', { name: 'Partager ma position' }).click();
+  await expect(regulator.getByText('Position reçue.')).toBeVisible();
+  await expect(assist.timeline.last()).toContainText('48.692400, 6.184400 ±30 m');
+  const map = assist.timeline.last().getByRole('link', { name: 'Voir sur la carte' });
+  await expect(map).toHaveAttribute('href', /mlat=48\.692400&mlon=6\.184400/);
+
+  // Sound: off by default, on when the caller accepts.
+  await expect(assist.video).toHaveJSProperty('muted', true);
+  await regulator.getByRole('button', { name: 'Demander le son' }).click();
+  await caller.page.getByRole('button', { name: 'Activer le micro' }).click();
+  await expect(regulator.getByText('Le son de l\'appelant est activé.')).toBeVisible();
+  await expect(regulator.getByRole('button', { name: 'Couper le son' })).toBeVisible();
+  await expect(assist.video).toHaveJSProperty('muted', false);
+  await regulator.waitForFunction(() => {
+    const video = document.querySelector('video.remote-video') as HTMLVideoElement;
+    return (video.srcObject as MediaStream | null)?.getAudioTracks().length === 1;
+  });
+
+  // Photos only: the caller's camera stops and photos still reach the case.
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  await regulator.getByRole('button', { name: 'Photos seulement' }).click();
+  await expect(caller.page.getByRole('heading', { name: 'Le médecin préfère des photos' })).toBeVisible();
+  await expect(regulator.getByText('L\'appelant est passé en mode photos.')).toBeVisible();
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC', 'base64');
+  await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: png });
+  await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible();
+  await regulator.reload();
+  await expect(assist.gallery).toHaveCount(1);
+  await Promise.all([phone.close(), regulator.context().close()]);
+});

@@ -192,3 +192,23 @@ async fn the_decision_is_recorded_and_the_timeline_cannot_be_rewritten() {
     }
     assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent", "decision"]);
 }
+
+#[tokio::test]
+async fn the_caller_shares_a_position() {
+    let app = TestApp::new().await;
+    let (cookie, case, token) = app.start_assist().await;
+    let id = case["summary"]["id"].as_str().unwrap();
+    let here = json!({"latitude": 48.6924, "longitude": 6.1844, "accuracy_m": 25.0});
+    let anonymous = app.post_json("/api/v1/patient/assist/location", None, here.clone()).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
+    let nowhere = json!({"latitude": 148.0, "longitude": 6.1844, "accuracy_m": 25.0});
+    let refused = app.post_json("/api/v1/patient/assist/location", Some(&device), nowhere).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let shared = app.post_json("/api/v1/patient/assist/location", Some(&device), here).await;
+    assert_eq!(shared.status(), StatusCode::NO_CONTENT);
+    let case = json(app.get(&format!("/api/v1/assists/{id}"), Some(&cookie)).await).await;
+    let last = case["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "location");
+    assert_eq!(last["detail"], "48.692400, 6.184400 ±25 m");
+}

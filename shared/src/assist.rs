@@ -172,9 +172,64 @@ pub struct Accepted {
     pub assist_id: String,
 }
 
+/// Where the caller is, as their phone reports it, shared only on their tap.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LocationReport {
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Radius of the 95 % confidence circle, in metres.
+    pub accuracy_m: f64,
+}
+
+impl LocationReport {
+    pub fn is_valid(&self) -> bool {
+        (-90.0..=90.0).contains(&self.latitude)
+            && (-180.0..=180.0).contains(&self.longitude)
+            && (0.0..=1_000_000.0).contains(&self.accuracy_m)
+    }
+
+    /// The timeline's wording, which `parse` reads back: `48.692400, 6.184400 ±25 m`.
+    pub fn describe(&self) -> String {
+        format!("{:.6}, {:.6} ±{:.0} m", self.latitude, self.longitude, self.accuracy_m)
+    }
+
+    pub fn parse(text: &str) -> Option<LocationReport> {
+        let (coordinates, accuracy) = text.split_once(" ±")?;
+        let (latitude, longitude) = coordinates.split_once(", ")?;
+        let report = LocationReport {
+            latitude: latitude.parse().ok()?,
+            longitude: longitude.parse().ok()?,
+            accuracy_m: accuracy.strip_suffix(" m")?.parse().ok()?,
+        };
+        report.is_valid().then_some(report)
+    }
+
+    /// A map centred on the position, openable from the console.
+    pub fn map_url(&self) -> String {
+        format!(
+            "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=17/{lat:.6}/{lon:.6}",
+            lat = self.latitude,
+            lon = self.longitude
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locations_round_trip_through_the_timeline() {
+        let here = LocationReport { latitude: 48.6924, longitude: 6.1844, accuracy_m: 25.4 };
+        assert_eq!(here.describe(), "48.692400, 6.184400 ±25 m");
+        let back = LocationReport::parse(&here.describe()).unwrap();
+        assert_eq!((back.latitude, back.longitude, back.accuracy_m), (48.6924, 6.1844, 25.0));
+        assert!(here.map_url().contains("mlat=48.692400&mlon=6.184400"));
+        assert!(!LocationReport { latitude: 91.0, ..here }.is_valid());
+        assert!(!LocationReport { accuracy_m: f64::NAN, ..here }.is_valid());
+        assert_eq!(LocationReport::parse("nowhere"), None);
+    }
 
     #[test]
     fn timeline_orders_by_time_then_recording_order() {

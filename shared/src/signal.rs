@@ -39,6 +39,14 @@ pub enum Reply {
     SnapshotStored {
         id: String,
     },
+    /// The caller shared their position; it is in the case's timeline.
+    LocationShared,
+    /// The caller's microphone is now on or off.
+    AudioState {
+        on: bool,
+    },
+    /// The caller switched to sending photos only.
+    PhotosOnly,
     /// The device's camera abilities, so the console shows only usable controls.
     Capabilities {
         torch: bool,

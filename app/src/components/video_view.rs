@@ -13,14 +13,20 @@ pub fn VideoView(
     label: Signal<String>,
     node_ref: NodeRef<Video>,
     #[prop(optional, into)] class: String,
+    /// Whether to play the stream's sound (off unless asked: a console in a
+    /// regulation room must not blare).
+    #[prop(optional)]
+    audible: Option<Signal<bool>>,
 ) -> impl IntoView {
+    let muted = move || !audible.is_some_and(|a| a.get());
     Effect::new(move |_| {
         if let Some(video) = node_ref.get() {
             video.set_src_object(stream.get().as_ref());
         }
     });
-    // Muted and inline: phones and desktops then play it without a user gesture.
+    // Muted and inline: phones and desktops then play it without a user gesture;
+    // sound is turned on by the regulator's click, which is such a gesture.
     view! {
-        <video node_ref=node_ref class=class autoplay=true playsinline=true muted=true aria-label=move || label.get()></video>
+        <video node_ref=node_ref class=class autoplay=true playsinline=true prop:muted=muted aria-label=move || label.get()></video>
     }
 }

@@ -145,6 +145,14 @@ impl Call {
         self.signal(PeerSignal::Reply(reply));
     }
 
+    /// The patient's side, after its tracks changed (camera switched,
+    /// microphone added, video stopped): a new connection with the new tracks.
+    pub fn renegotiate(&self) {
+        if self.0.role == PeerRole::Patient {
+            self.offer();
+        }
+    }
+
     /// Ends the call for good: tells the server, closes the socket and the connection.
     pub fn hang_up(&self) {
         self.0.closed.set(true);

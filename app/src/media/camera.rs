@@ -79,3 +79,87 @@ pub async fn keep_screen_awake() -> Option<JsValue> {
     let promise: js_sys::Promise = request.call1(&wake_lock, &"screen".into()).ok()?.dyn_into().ok()?;
     JsFuture::from(promise).await.ok()
 }
+
+fn video_track(stream: &MediaStream) -> Option<web_sys::MediaStreamTrack> {
+    stream.get_video_tracks().get(0).dyn_into().ok()
+}
+
+/// Torch and zoom range of the camera in use, when the browser reports them.
+pub fn capabilities(stream: &MediaStream) -> (bool, Option<(f64, f64)>) {
+    let Some(track) = video_track(stream) else { return (false, None) };
+    let Some(get) =
+        Reflect::get(&track, &"getCapabilities".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return (false, None);
+    };
+    let Ok(caps) = get.call0(&track) else { return (false, None) };
+    let torch = Reflect::get(&caps, &"torch".into()).map(|t| t.is_truthy()).unwrap_or(false);
+    let zoom = Reflect::get(&caps, &"zoom".into()).ok().filter(|z| z.is_object()).and_then(|z| {
+        let min = Reflect::get(&z, &"min".into()).ok()?.as_f64()?;
+        let max = Reflect::get(&z, &"max".into()).ok()?.as_f64()?;
+        (max > min).then_some((min, max))
+    });
+    (torch, zoom)
+}
+
+/// How many cameras the device has (0 if it will not say).
+pub async fn camera_count() -> u32 {
+    let Some(devices) = media_devices() else { return 0 };
+    let Ok(promise) = devices.enumerate_devices() else { return 0 };
+    let Ok(list) = JsFuture::from(promise).await else { return 0 };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter(|d| Reflect::get(d, &"kind".into()).ok().and_then(|k| k.as_string()).as_deref() == Some("videoinput"))
+        .count() as u32
+}
+
+/// Applies one advanced constraint (`torch`, `zoom`) to the camera in use.
+pub async fn apply(stream: &MediaStream, key: &str, value: JsValue) -> bool {
+    let Some(track) = video_track(stream) else { return false };
+    let advanced = js_sys::Array::of1(&object(&[(key, value)]));
+    let constraints = object(&[("advanced", advanced.into())]);
+    let Ok(apply) = Reflect::get(&track, &"applyConstraints".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return false;
+    };
+    let Ok(promise) = apply.call1(&track, &constraints).and_then(|p| p.dyn_into::<js_sys::Promise>()) else {
+        return false;
+    };
+    JsFuture::from(promise).await.is_ok()
+}
+
+/// Replaces the stream's camera by the one facing `facing` (`user` or `environment`).
+pub async fn switch(stream: &MediaStream, facing: &str) -> bool {
+    let Some(devices) = media_devices() else { return false };
+    let Ok(fresh) = get_user_media(&devices, object(&[("facingMode", facing.into())])).await else { return false };
+    let Some(new_track) = video_track(&fresh) else { return false };
+    if let Some(old) = video_track(stream) {
+        old.stop();
+        stream.remove_track(&old);
+    }
+    stream.add_track(&new_track);
+    true
+}
+
+/// Adds (or removes) the microphone to the stream. Returns whether it is on.
+pub async fn set_microphone(stream: &MediaStream, on: bool) -> bool {
+    for track in stream.get_audio_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+            track.stop();
+            stream.remove_track(&track);
+        }
+    }
+    if !on {
+        return false;
+    }
+    let Some(devices) = media_devices() else { return false };
+    let constraints = object(&[("audio", JsValue::TRUE), ("video", JsValue::FALSE)]);
+    let Ok(promise) = devices.get_user_media_with_constraints(constraints.unchecked_ref()) else { return false };
+    let Ok(audio) = JsFuture::from(promise).await.and_then(|s| s.dyn_into::<MediaStream>()) else { return false };
+    for track in audio.get_audio_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+            stream.add_track(&track);
+        }
+    }
+    true
+}

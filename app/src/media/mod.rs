@@ -4,6 +4,7 @@
 
 pub mod call;
 pub mod camera;
+pub mod location;
 pub mod snapshot;
 pub mod stats;
 

@@ -5,7 +5,8 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum_extra::extract::cookie::CookieJar;
 use regard_shared::assist::{
-    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, SnapshotView, CONSENT_VERSION, PHOTO_MAX_BYTES,
+    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, LocationReport, SnapshotView, CONSENT_VERSION,
+    PHOTO_MAX_BYTES,
 };
 use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(open_link))
         .routes(routes!(accept))
+        .routes(routes!(share_location))
         .merge(OpenApiRouter::new().routes(routes!(upload_photo)).layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES)))
 }
 
@@ -141,4 +143,26 @@ async fn upload_photo(
     let view = store::add_photo(&state.db, &device.subject_id, &blob, content_type, body.len() as i64, source).await?;
     store::record(&state.db, &device.subject_id, kind, &view.id, None).await?;
     Ok((axum::http::StatusCode::CREATED, Json(view)))
+}
+
+/// The caller's position, sent when they tap "share my location".
+#[utoipa::path(post, path = "/assist/location", tag = "patient", request_body = LocationReport,
+    responses(
+        (status = 204, description = "Recorded in the case"),
+        (status = 401, description = "No accepted link on this device", body = ApiError),
+        (status = 422, body = ApiError),
+    ))]
+async fn share_location(
+    State(state): State<AppState>,
+    device: PatientDevice,
+    Json(report): Json<LocationReport>,
+) -> AppResult<axum::http::StatusCode> {
+    if device.purpose != "assist" {
+        return Err(AppError::Forbidden);
+    }
+    if !report.is_valid() {
+        return Err(Invalid { field: "location", message: "This is not a position on Earth." }.into());
+    }
+    store::record(&state.db, &device.subject_id, EventKind::Location, &report.describe(), None).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_params_map;
-use regard_shared::assist::{AssistDetail, EventKind};
+use regard_shared::assist::{AssistDetail, EventKind, LocationReport};
 use regard_shared::signal::{PeerRole, Reply, Request};
 use web_sys::MediaStream;
 
+use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
 use crate::api;
 use crate::components::console_frame::ConsoleFrame;
@@ -64,6 +65,8 @@ fn CaseView(id: String) -> impl IntoView {
     let link = RwSignal::new(Link::Waiting);
     let quality = RwSignal::new(None::<Quality>);
     let (remote, set_remote) = signal_local(None::<MediaStream>);
+    let capabilities = RwSignal::new(None::<Capabilities>);
+    let audio_on = RwSignal::new(false);
     let video = NodeRef::<Video>::new();
 
     let refresh = {
@@ -99,8 +102,26 @@ fn CaseView(id: String) -> impl IntoView {
                 }
             }
             CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
-            CallEvent::Reply(Reply::SnapshotStored { .. }) => refresh(),
-            CallEvent::Reply(_) | CallEvent::Request(_) => {}
+            CallEvent::Reply(reply) => {
+                let said = match reply {
+                    Reply::SnapshotStored { .. } => None,
+                    Reply::Capabilities { torch, zoom, cameras } => {
+                        capabilities.set(Some(Capabilities { torch, zoom, cameras }));
+                        None
+                    }
+                    Reply::LocationShared => Some(t_string!(i18n, assist.location_received)),
+                    Reply::AudioState { on } => {
+                        audio_on.set(on);
+                        on.then(|| t_string!(i18n, assist.audio_on))
+                    }
+                    Reply::PhotosOnly => Some(t_string!(i18n, assist.photos_only_on)),
+                    Reply::Refused { .. } => Some(t_string!(i18n, assist.refused)),
+                    Reply::Failed { .. } => Some(t_string!(i18n, assist.failed)),
+                };
+                notice.set(said.map(|s| s.to_string()));
+                refresh();
+            }
+            CallEvent::Request(_) => {}
             CallEvent::Reconnecting => link.set(Link::Reconnecting),
         }
     };
@@ -157,7 +178,7 @@ fn CaseView(id: String) -> impl IntoView {
         <div class="case-layout">
             <section class="card live" aria-labelledby="live-title">
                 <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get())}</h2>
-                <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" />
+                <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" audible=audio_on.into() />
                 <p class="quality" data-testid="quality">
                     {move || quality.get().map(|q| t_string!(i18n, assist.quality,
                         width = q.width, height = q.height, fps = format!("{:.0}", q.fps),
@@ -170,6 +191,7 @@ fn CaseView(id: String) -> impl IntoView {
                     <button type="button" class="secondary" on:click=end_call>{t!(i18n, assist.end_call)}</button>
                     <button type="button" class="secondary" on:click=resend>{t!(i18n, assist.resend)}</button>
                 </div>
+                <CameraControls call=call connected=Signal::derive(move || link.get() == Link::Connected) capabilities=capabilities audio_on=audio_on notice=notice />
                 <Show when=move || notice.get().is_some()>
                     <p class="alert" role="status">{move || notice.get()}</p>
                 </Show>
@@ -252,6 +274,9 @@ fn Timeline(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
                                 // A photo's id means nothing to a person: the gallery shows it.
                                 {(!event.detail.is_empty() && !matches!(event.kind, EventKind::Snapshot | EventKind::Photo))
                                     .then(|| format!(" — {}", event.detail))}
+                                {(event.kind == EventKind::Location).then(|| LocationReport::parse(&event.detail)).flatten().map(|here| view! {
+                                    " " <a href=here.map_url() target="_blank" rel="noopener">{t!(i18n, assist.open_map)}</a>
+                                })}
                             </li>
                         })
                         .collect_view()

@@ -1,4 +1,5 @@
 pub mod assist_case;
+pub mod assist_controls;
 pub mod assist_decision;
 pub mod assist_list;
 pub mod home;

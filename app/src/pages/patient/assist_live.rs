@@ -11,7 +11,7 @@ use crate::api;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
-use crate::media::{camera, snapshot};
+use crate::media::{camera, location, snapshot};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Status {
@@ -33,31 +33,121 @@ pub fn LiveCamera(
     let preview = NodeRef::<Video>::new();
     let call = StoredValue::new_local(None::<Call>);
 
-    let on_request = move |request: Request| match request {
-        Request::Snapshot => spawn_local(async move {
-            let (Some(camera), Some(video)) = (stream.get_untracked(), preview.get_untracked()) else { return };
-            let reply = match snapshot::take(&camera, &video).await {
-                Some(image) => match api::upload_photo("snapshot", &image).await {
-                    Ok(stored) => {
-                        notice.set(Some(t_string!(i18n, caller.snapshot_taken).to_string()));
-                        Reply::SnapshotStored { id: stored.id }
-                    }
-                    Err(_) => Reply::Failed { request: "snapshot".into(), reason: "upload".into() },
-                },
-                None => Reply::Failed { request: "snapshot".into(), reason: "no frame yet".into() },
-            };
-            call.with_value(|c| c.as_ref().map(|c| c.reply(reply)));
-        }),
-        other => {
-            let name = format!("{other:?}");
-            call.with_value(|c| c.as_ref().map(|c| c.reply(Reply::Refused { request: name })));
+    let ask = RwSignal::new(None::<Ask>);
+    let photos_only = RwSignal::new(false);
+    let facing = StoredValue::new("environment");
+    let reply = move |reply: Reply| {
+        call.with_value(|c| {
+            if let Some(c) = c {
+                c.reply(reply)
+            }
+        })
+    };
+    let renegotiate = move || {
+        call.with_value(|c| {
+            if let Some(c) = c {
+                c.renegotiate()
+            }
+        })
+    };
+    // Tells the console what this camera can do, so it shows only usable controls.
+    let send_capabilities = move || {
+        spawn_local(async move {
+            let Some(camera) = stream.get_untracked() else { return };
+            let (torch, zoom) = camera::capabilities(&camera);
+            let cameras = camera::camera_count().await;
+            reply(Reply::Capabilities { torch, zoom, cameras });
+        })
+    };
+
+    let on_request = move |request: Request| {
+        let Some(camera) = stream.get_untracked() else { return };
+        match request {
+            Request::Snapshot => spawn_local(async move {
+                let Some(video) = preview.get_untracked() else { return };
+                let answer = match snapshot::take(&camera, &video).await {
+                    Some(image) => match api::upload_photo("snapshot", &image).await {
+                        Ok(stored) => {
+                            notice.set(Some(t_string!(i18n, caller.snapshot_taken).to_string()));
+                            Reply::SnapshotStored { id: stored.id }
+                        }
+                        Err(_) => Reply::Failed { request: "snapshot".into(), reason: "upload".into() },
+                    },
+                    None => Reply::Failed { request: "snapshot".into(), reason: "no frame yet".into() },
+                };
+                reply(answer);
+            }),
+            Request::SwitchCamera => spawn_local(async move {
+                let next = if facing.get_value() == "environment" { "user" } else { "environment" };
+                if camera::switch(&camera, next).await {
+                    facing.set_value(next);
+                    renegotiate();
+                    send_capabilities();
+                } else {
+                    reply(Reply::Failed { request: "switch_camera".into(), reason: "no other camera".into() });
+                }
+            }),
+            Request::Torch { on } => spawn_local(async move {
+                if !camera::apply(&camera, "torch", on.into()).await {
+                    reply(Reply::Failed { request: "torch".into(), reason: "unsupported".into() });
+                }
+            }),
+            Request::Zoom { level } => spawn_local(async move {
+                camera::apply(&camera, "zoom", level.into()).await;
+            }),
+            // Position and sound need the caller's own tap.
+            Request::Location => ask.set(Some(Ask::Location)),
+            Request::Audio { on: true } => ask.set(Some(Ask::Audio)),
+            Request::Audio { on: false } => spawn_local(async move {
+                camera::set_microphone(&camera, false).await;
+                renegotiate();
+                reply(Reply::AudioState { on: false });
+            }),
+            Request::PhotosOnly => {
+                camera::stop(&camera);
+                photos_only.set(true);
+                renegotiate();
+                reply(Reply::PhotosOnly);
+            }
         }
+    };
+    let answer_ask = move |accepted: bool| {
+        let Some(question) = ask.get_untracked() else { return };
+        ask.set(None);
+        let Some(camera) = stream.get_untracked() else { return };
+        spawn_local(async move {
+            match (question, accepted) {
+                (Ask::Location, true) => match location::current_position().await {
+                    Some(here) if api::share_location(&here).await.is_ok() => {
+                        notice.set(Some(t_string!(i18n, caller.location_sent).to_string()));
+                        reply(Reply::LocationShared);
+                    }
+                    _ => {
+                        notice.set(Some(t_string!(i18n, caller.location_failed).to_string()));
+                        reply(Reply::Failed { request: "location".into(), reason: "unavailable".into() });
+                    }
+                },
+                (Ask::Audio, true) => {
+                    let on = camera::set_microphone(&camera, true).await;
+                    renegotiate();
+                    if on {
+                        notice.set(Some(t_string!(i18n, caller.audio_enabled).to_string()));
+                    }
+                    reply(Reply::AudioState { on });
+                }
+                (Ask::Location, false) => reply(Reply::Refused { request: "location".into() }),
+                (Ask::Audio, false) => reply(Reply::Refused { request: "audio".into() }),
+            }
+        });
     };
     let on_event = move |event: CallEvent| match event {
         CallEvent::PeerPresent(true) => status.set(Status::Connecting),
         CallEvent::PeerPresent(false) => status.set(Status::WaitingDoctor),
         CallEvent::Connection(state) => match state.as_str() {
-            "connected" => status.set(Status::Connected),
+            "connected" => {
+                status.set(Status::Connected);
+                send_capabilities();
+            }
             "disconnected" | "failed" => status.set(Status::Reconnecting),
             _ => {}
         },
@@ -94,11 +184,41 @@ pub fn LiveCamera(
         <p class="status" role="status" data-testid="caller-status">{status_text}</p>
         <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
         <p>{t!(i18n, caller.keep_open)}</p>
+        <Show when=move || photos_only.get()>
+            <section class="alert" aria-labelledby="photos-only-title">
+                <h2 id="photos-only-title">{t!(i18n, caller.photos_only_title)}</h2>
+                <p>{t!(i18n, caller.photos_only)}</p>
+            </section>
+        </Show>
+        {move || ask.get().map(|question| view! { <AskPrompt question=question on_answer=answer_ask /> })}
         <Show when=move || notice.get().is_some()>
             <p class="alert" role="status">{move || notice.get()}</p>
         </Show>
         <button type="button" class="stop big" on:click=stop>{t!(i18n, caller.stop)}</button>
         <PhotoSender />
+    }
+}
+
+/// What the doctor asked that needs the caller's own tap.
+#[derive(Clone, Copy, PartialEq)]
+enum Ask {
+    Location,
+    Audio,
+}
+
+#[component]
+fn AskPrompt(question: Ask, on_answer: impl Fn(bool) + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let (text, yes) = match question {
+        Ask::Location => (t_string!(i18n, caller.ask_location), t_string!(i18n, caller.share_location)),
+        Ask::Audio => (t_string!(i18n, caller.ask_audio), t_string!(i18n, caller.enable_audio)),
+    };
+    view! {
+        <section class="ask" role="alertdialog" aria-labelledby="ask-text">
+            <p id="ask-text" class="lead">{text.to_string()}</p>
+            <button type="button" class="primary big" on:click=move |_| on_answer(true)>{yes.to_string()}</button>
+            <button type="button" class="secondary big" on:click=move |_| on_answer(false)>{t!(i18n, caller.decline)}</button>
+        </section>
     }
 }
 
