@@ -57,6 +57,10 @@ pub async fn outbox() -> Result<Vec<SmsView>, Failure> {
     get("/api/v1/assists/outbox").await
 }
 
+pub async fn usage() -> Result<Vec<regard_shared::usage::MonthUsage>, Failure> {
+    get("/api/v1/assists/usage").await
+}
+
 pub async fn assist(id: &str) -> Result<AssistDetail, Failure> {
     get(&format!("/api/v1/assists/{id}")).await
 }

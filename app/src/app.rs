@@ -9,6 +9,7 @@ use crate::components::site_header::SiteHeader;
 use crate::i18n::*;
 use crate::pages::console::assist_case::AssistCase;
 use crate::pages::console::assist_list::AssistDesk;
+use crate::pages::console::assist_usage::AssistUsage;
 use crate::pages::console::home::ConsoleHome;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/console") view=ConsoleHome />
                         <Route path=path!("/console/assist") view=AssistDesk />
+                        <Route path=path!("/console/assist/usage") view=AssistUsage />
                         <Route path=path!("/console/assist/:id") view=AssistCase />
                         <Route path=path!("/p") view=PatientLanding />
                         <Route path=path!("/v/:token") view=CallerPage />

@@ -50,6 +50,14 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
   await caller.page.getByRole('button', { name: 'Arrêter la vidéo' }).click();
   await expect(caller.heading).toHaveText('Vidéo arrêtée');
   await expect(assist.state).toHaveText('En attente de l\'appelant');
+
+  // The month's activity counts this assist as one that reached video, decided "ambulance".
+  await regulator.goto('/console/assist/usage');
+  const month = new Date().toISOString().slice(0, 7);
+  const row = regulator.getByTestId('usage').getByRole('row').filter({ hasText: month });
+  await expect(row).toContainText('Ambulance');
+  const reached = Number((await row.getByRole('cell').nth(1).textContent())!.split(' ')[0]);
+  expect(reached).toBeGreaterThanOrEqual(1);
   await phone.close();
   await regulator.context().close();
 });

@@ -212,3 +212,19 @@ async fn the_caller_shares_a_position() {
     assert_eq!(last["kind"], "location");
     assert_eq!(last["detail"], "48.692400, 6.184400 ±25 m");
 }
+
+#[tokio::test]
+async fn usage_counts_assists_video_and_outcomes() {
+    let app = TestApp::new().await;
+    let (cookie, case, _) = app.start_assist().await;
+    let id = case["summary"]["id"].as_str().unwrap();
+    app.post_json(&format!("/api/v1/assists/{id}/decision"), Some(&cookie), json!({"outcome": "smur"})).await;
+    app.post_json("/api/v1/assists", Some(&cookie), json!({"phone": "0700000000"})).await;
+    let usage = json(app.get("/api/v1/assists/usage", Some(&cookie)).await).await;
+    assert_eq!(usage.as_array().unwrap().len(), 1);
+    assert_eq!(usage[0]["assists"], 2);
+    assert_eq!(usage[0]["reached_video"], 0);
+    assert_eq!(usage[0]["outcomes"], json!({"smur": 1}));
+    let gp = app.login(GP).await;
+    assert_eq!(app.get("/api/v1/assists/usage", Some(&gp)).await.status(), StatusCode::FORBIDDEN);
+}

@@ -9,6 +9,7 @@ pub mod assist;
 pub mod error;
 pub mod phone;
 pub mod signal;
+pub mod usage;
 pub mod validate;
 
 pub use access::{Action, OrganisationKind, Role};

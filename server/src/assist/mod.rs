@@ -11,6 +11,7 @@ use regard_shared::assist::{
     AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, SmsView, CASE_REFERENCE_MAX_CHARS,
     NOTE_MAX_CHARS,
 };
+use regard_shared::usage::MonthUsage;
 use regard_shared::validate::Invalid;
 use regard_shared::{phone, Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
@@ -31,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(decide))
         .routes(routes!(photo))
         .routes(routes!(outbox))
+        .routes(routes!(usage))
 }
 
 fn optional_text(field: &'static str, value: Option<String>, max: usize) -> AppResult<Option<String>> {
@@ -174,4 +176,12 @@ async fn photo(
 async fn outbox(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<SmsView>>> {
     user.authorize(Action::ConductAssist, &user.organisation_id)?;
     Ok(Json(sms::outbox(&state.db, &user.organisation_id, 50).await?))
+}
+
+/// Assists per month over the last year: how many, how many reached video, what was decided.
+#[utoipa::path(get, path = "/usage", tag = "assist", responses((status = 200, body = Vec<MonthUsage>)))]
+async fn usage(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<MonthUsage>>> {
+    user.authorize(Action::ConductAssist, &user.organisation_id)?;
+    let since = crate::db::now_ms() - 366 * 24 * 3600 * 1000;
+    Ok(Json(store::usage(&state.db, &user.organisation_id, since).await?))
 }

@@ -4,6 +4,7 @@ use regard_shared::assist::{
     order_timeline, AssistDetail, AssistSummary, EventKind, Outcome, SnapshotView, TimelineEvent,
 };
 use regard_shared::phone;
+use regard_shared::usage::{self, CaseFact, MonthUsage};
 
 use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
 use crate::error::{AppError, AppResult};
@@ -172,4 +173,26 @@ pub async fn photo_blob(db: &Db, assist_id: &str, photo_id: &str) -> AppResult<(
             .fetch_optional(db)
             .await?;
     row.ok_or(AppError::NotFound)
+}
+
+/// The organisation's monthly figures for cases created since `since_ms`.
+pub async fn usage(db: &Db, organisation_id: &str, since_ms: i64) -> AppResult<Vec<MonthUsage>> {
+    let rows: Vec<(i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT a.created_at, a.outcome,
+                (SELECT COUNT(*) FROM assist_events e WHERE e.assist_id = a.id AND e.kind = 'call_started')
+         FROM assists a WHERE a.organisation_id = $1 AND a.created_at >= $2",
+    )
+    .bind(organisation_id)
+    .bind(since_ms)
+    .fetch_all(db)
+    .await?;
+    let facts: Vec<CaseFact> = rows
+        .into_iter()
+        .map(|(created_at_ms, outcome, calls)| CaseFact {
+            created_at_ms,
+            reached_video: calls > 0,
+            outcome: outcome.as_deref().and_then(parse_enum),
+        })
+        .collect();
+    Ok(usage::by_month(&facts))
 }

@@ -118,7 +118,10 @@ fn CaseView(id: String) -> impl IntoView {
                     Reply::Refused { .. } => Some(t_string!(i18n, assist.refused)),
                     Reply::Failed { .. } => Some(t_string!(i18n, assist.failed)),
                 };
-                notice.set(said.map(|s| s.to_string()));
+                // Replies that say nothing (capabilities, a stored photo) leave the last message up.
+                if let Some(said) = said {
+                    notice.set(Some(said.to_string()));
+                }
                 refresh();
             }
             CallEvent::Request(_) => {}

@@ -19,6 +19,7 @@ pub fn AssistDesk() -> impl IntoView {
     view! {
         <ConsoleFrame>
             <h1>{t!(use_i18n(), assist.nav)}</h1>
+            <p><a href="/console/assist/usage">{t!(use_i18n(), assist.usage_link)}</a></p>
             <div class="columns">
                 <NewAssistForm />
                 <Outbox />

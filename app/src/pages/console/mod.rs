@@ -2,4 +2,5 @@ pub mod assist_case;
 pub mod assist_controls;
 pub mod assist_decision;
 pub mod assist_list;
+pub mod assist_usage;
 pub mod home;
