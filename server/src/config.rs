@@ -102,6 +102,18 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_TURN_TTL_SECS", default_value_t = 3600)]
     pub turn_ttl_secs: u64,
 
+    /// URL of an HTTP SMS gateway; without it, messages stay in the console's outbox.
+    #[arg(long, env = "REGARD_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+
+    /// Header sent to the gateway, as 'Name: value' (e.g. 'Authorization: Bearer KEY').
+    #[arg(long, env = "REGARD_SMS_GATEWAY_HEADER", hide_env_values = true)]
+    pub sms_gateway_header: Option<String>,
+
+    /// JSON body posted to the gateway; {{to}} (E.164) and {{text}} are filled in.
+    #[arg(long, env = "REGARD_SMS_GATEWAY_BODY", default_value = crate::sms::DEFAULT_TEMPLATE)]
+    pub sms_gateway_body: String,
+
     /// Take the client address from the last X-Forwarded-For entry. Set it only
     /// behind a reverse proxy that sets that header, or rate limits can be dodged.
     #[arg(long, env = "REGARD_TRUST_FORWARDED_FOR")]

@@ -213,7 +213,12 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     if args.seed_demo {
         seed::demo(&db).await?;
     }
-    let state = AppState::new(db, Settings::from_args(&args), WebApp::load(&args.dist_dir)?, &data_dir);
+    let mut state = AppState::new(db, Settings::from_args(&args), WebApp::load(&args.dist_dir)?, &data_dir);
+    if let Some(url) = &args.sms_gateway_url {
+        let gateway = sms::HttpGateway::new(url, args.sms_gateway_header.as_deref(), &args.sms_gateway_body)?;
+        state.sms = SmsProvider::Http(gateway);
+        tracing::info!(%url, "text messages go through the HTTP gateway");
+    }
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Regard listening on http://{}", listener.local_addr()?);

@@ -16,6 +16,77 @@ pub enum SmsProvider {
     /// Kept in the outbox table, shown in the console.
     #[default]
     Outbox,
+    /// Posted to an SMS gateway's HTTP API.
+    Http(HttpGateway),
+}
+
+/// A generic HTTP SMS gateway: one POST per message, with a JSON body made from
+/// a template where `{{to}}` (E.164) and `{{text}}` are replaced, and an
+/// optional header for authentication.
+#[derive(Clone, Debug)]
+pub struct HttpGateway {
+    client: reqwest::Client,
+    url: reqwest::Url,
+    header: Option<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+    template: String,
+}
+
+/// The body sent when no template is configured.
+pub const DEFAULT_TEMPLATE: &str = r#"{"to": "{{to}}", "text": "{{text}}"}"#;
+
+/// JSON string content (without the quotes), so any text fits inside the template's quotes.
+fn json_escaped(value: &str) -> String {
+    let quoted = serde_json::to_string(value).expect("strings serialise");
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+impl HttpGateway {
+    /// Checks the configuration once, at start: a bad URL, header or template
+    /// stops the server instead of failing every message later.
+    pub fn new(url: &str, header: Option<&str>, template: &str) -> anyhow::Result<HttpGateway> {
+        let url = reqwest::Url::parse(url).map_err(|e| anyhow::anyhow!("SMS gateway URL {url:?}: {e}"))?;
+        let header = match header {
+            None => None,
+            Some(line) => {
+                let (name, value) = line
+                    .split_once(':')
+                    .ok_or_else(|| anyhow::anyhow!("SMS gateway header must look like 'Name: value'"))?;
+                Some((name.trim().parse()?, value.trim().parse()?))
+            }
+        };
+        let gateway = HttpGateway {
+            client: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?,
+            url,
+            header,
+            template: template.to_owned(),
+        };
+        serde_json::from_str::<serde_json::Value>(&gateway.body("+33600000000", "a \"quoted\" text\nline"))
+            .map_err(|e| anyhow::anyhow!("SMS gateway body template is not JSON once filled: {e}"))?;
+        Ok(gateway)
+    }
+
+    fn body(&self, to: &str, text: &str) -> String {
+        self.template.replace("{{to}}", &json_escaped(to)).replace("{{text}}", &json_escaped(text))
+    }
+
+    /// Posts one message; the error says what the gateway answered.
+    async fn post(&self, to: &str, text: &str) -> Result<(), String> {
+        let mut request = self
+            .client
+            .post(self.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(self.body(to, text));
+        if let Some((name, value)) = &self.header {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.map_err(|e| format!("gateway unreachable: {e}"))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let answer: String = response.text().await.unwrap_or_default().chars().take(200).collect();
+        Err(format!("gateway answered {status}: {answer}"))
+    }
 }
 
 pub struct OutgoingSms<'a> {
@@ -32,6 +103,13 @@ impl SmsProvider {
     pub async fn send(&self, db: &Db, sms: OutgoingSms<'_>) -> AppResult<SmsView> {
         let (status, error): (&str, Option<String>) = match self {
             SmsProvider::Outbox => ("sent", None),
+            SmsProvider::Http(gateway) => match gateway.post(sms.to, &sms.body).await {
+                Ok(()) => ("sent", None),
+                Err(error) => {
+                    tracing::warn!(%error, "text message not sent");
+                    ("failed", Some(error))
+                }
+            },
         };
         let view = SmsView {
             id: new_id(),

@@ -39,6 +39,20 @@ impl TestApp {
     }
 
     pub async fn configured(secure_cookies: bool, session_ttl_ms: i64, link_ttl_ms: i64) -> TestApp {
+        TestApp::build(secure_cookies, session_ttl_ms, link_ttl_ms, |_| {}).await
+    }
+
+    /// A default app whose state `customise` adjusts (e.g. another SMS provider).
+    pub async fn customised(customise: impl FnOnce(&mut AppState)) -> TestApp {
+        TestApp::build(false, 3_600_000, 30 * 60_000, customise).await
+    }
+
+    async fn build(
+        secure_cookies: bool,
+        session_ttl_ms: i64,
+        link_ttl_ms: i64,
+        customise: impl FnOnce(&mut AppState),
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("icons")).unwrap();
@@ -62,7 +76,8 @@ impl TestApp {
             link_ttl_ms,
             ice: IceConfig::default(),
         };
-        let state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path());
+        let mut state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path());
+        customise(&mut state);
         TestApp { router: regard_server::app(state.clone()), state, _dir: dir }
     }
 
