@@ -2,7 +2,7 @@
 // Regard server that it starts on the port, database directory and build given by
 // scripts/test through the environment.
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from './browser';
+import { chromiumArgs, chromiumPath } from './browser.mjs';
 
 const port = process.env.REGARD_E2E_PORT ?? '18080';
 const baseURL = `http://127.0.0.1:${port}`;
