@@ -43,6 +43,7 @@ struct Inner {
     // The JS callbacks must live as long as the objects that call them.
     ws_handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
     pc_handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    window_handlers: RefCell<Vec<(&'static str, Closure<dyn FnMut(JsValue)>)>>,
     closed: Cell<bool>,
     retry_ms: Cell<i32>,
 }
@@ -71,11 +72,40 @@ impl Call {
             on_event: Box::new(on_event),
             ws_handlers: RefCell::new(Vec::new()),
             pc_handlers: RefCell::new(Vec::new()),
+            window_handlers: RefCell::new(Vec::new()),
             closed: Cell::new(false),
             retry_ms: Cell::new(500),
         }));
         call.connect();
+        call.watch_network();
         call
+    }
+
+    /// Phones switching between Wi-Fi and 4G go offline then online with a new
+    /// address: the old socket and media path are dead even if nothing noticed
+    /// yet, so start both afresh as soon as the network is back.
+    fn watch_network(&self) {
+        let Some(window) = web_sys::window() else { return };
+        let this = self.clone();
+        let offline = Closure::<dyn FnMut(JsValue)>::new(move |_| this.emit(CallEvent::Reconnecting));
+        let this = self.clone();
+        let online = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if this.0.closed.get() {
+                return;
+            }
+            if let Some(ws) = this.0.ws.borrow_mut().take() {
+                ws.set_onclose(None);
+                let _ = ws.close();
+            }
+            this.0.retry_ms.set(500);
+            // The fresh socket's welcome makes the phone offer a new connection.
+            this.connect();
+        });
+        let mut handlers = self.0.window_handlers.borrow_mut();
+        for (event, handler) in [("offline", offline), ("online", online)] {
+            let _ = window.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            handlers.push((event, handler));
+        }
     }
 
     fn emit(&self, event: CallEvent) {
@@ -164,8 +194,14 @@ impl Call {
         }
         self.close_peer_connection();
         // Breaks the reference cycle between the call and its callbacks.
+        let window_handlers = std::mem::take(&mut *self.0.window_handlers.borrow_mut());
+        if let Some(window) = web_sys::window() {
+            for (event, handler) in &window_handlers {
+                let _ = window.remove_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            }
+        }
         let handlers = std::mem::take(&mut *self.0.ws_handlers.borrow_mut());
-        after(0, move || drop(handlers));
+        after(0, move || drop((handlers, window_handlers)));
     }
 
     /// The peer connection of the moment, for statistics.

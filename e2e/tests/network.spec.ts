@@ -1,0 +1,24 @@
+import { expect, test } from '@playwright/test';
+import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
+
+test('after a network drop on the phone, video flows again without a new link', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const phone = await callerContext(browser);
+  const caller = new CallerPage(await phone.newPage());
+  await caller.page.goto(await assist.link());
+  await caller.accept.click();
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  await assist.videoPlays();
+
+  await phone.setOffline(true);
+  await expect(caller.status).toHaveText('Connexion perdue, reconnexion…');
+  await phone.setOffline(false);
+  await expect(caller.status).toHaveText('Le médecin vous voit.', { timeout: 20_000 });
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  // The regulator's video shows frames again: its clock moves on.
+  const before = await assist.video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await regulator.waitForFunction((t) => (document.querySelector('video.remote-video') as HTMLVideoElement).currentTime > t + 0.5, before);
+  expect(caller.page.url()).toContain('/v/');
+  await Promise.all([phone.close(), regulator.context().close()]);
+});
