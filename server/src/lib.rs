@@ -3,6 +3,7 @@
 //! without a socket; `run` is what the binary does.
 
 pub mod assist;
+pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod config;

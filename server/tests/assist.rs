@@ -228,3 +228,30 @@ async fn usage_counts_assists_video_and_outcomes() {
     let gp = app.login(GP).await;
     assert_eq!(app.get("/api/v1/assists/usage", Some(&gp)).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn reading_a_case_is_logged() {
+    let app = TestApp::new().await;
+    let (cookie, case, _) = app.start_assist().await;
+    let id = case["summary"]["id"].as_str().unwrap();
+    let count = || async {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM access_log WHERE subject = 'assist' AND subject_id = $1 AND action = 'view'",
+        )
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+        n
+    };
+    assert_eq!(count().await, 0);
+    app.get(&format!("/api/v1/assists/{id}"), Some(&cookie)).await;
+    app.get(&format!("/api/v1/assists/{id}"), Some(&cookie)).await;
+    assert_eq!(count().await, 2);
+    // A refused read leaves no trace of access, because there was none.
+    let gp = app.login(GP).await;
+    app.get(&format!("/api/v1/assists/{id}"), Some(&gp)).await;
+    assert_eq!(count().await, 2);
+    let tamper = sqlx::query("DELETE FROM access_log").execute(&app.state.db).await;
+    assert!(tamper.unwrap_err().to_string().contains("append-only"));
+}

@@ -17,6 +17,7 @@ use regard_shared::{phone, Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::audit;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Purpose};
@@ -118,6 +119,7 @@ async fn detail(
     Path(id): Path<String>,
 ) -> AppResult<Json<AssistDetail>> {
     authorize_case(&state, &user, &id).await?;
+    audit::record(&state.db, &user, "assist", &id, "view").await?;
     Ok(Json(store::detail(&state.db, &id).await?))
 }
 
@@ -166,6 +168,7 @@ async fn photo(
 ) -> AppResult<Response> {
     authorize_case(&state, &user, &id).await?;
     let (blob, content_type) = store::photo_blob(&state.db, &id, &photo_id).await?;
+    audit::record(&state.db, &user, "assist_photo", &photo_id, "view").await?;
     let bytes = state.blobs.get(&blob).await.map_err(AppError::Internal)?;
     Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, no-store".to_owned())], bytes)
         .into_response())
