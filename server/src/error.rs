@@ -28,6 +28,8 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("{0}")]
     Conflict(&'static str),
+    #[error("Too many open connections for this account.")]
+    TooManyConnections,
     #[error("This link is already in use on another phone.")]
     LinkInUse,
     #[error("This link has expired or was replaced. Ask for a new one.")]
@@ -69,6 +71,7 @@ impl AppError {
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             AppError::LinkInUse => (StatusCode::CONFLICT, ErrorCode::LinkInUse),
+            AppError::TooManyConnections => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyConnections),
             AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
             AppError::Database(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }

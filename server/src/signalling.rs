@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -19,7 +19,7 @@ use regard_shared::signal::{
     ClientMessage, IceServer, PeerRole, PeerSignal, ServerMessage, MAX_FRAMES_PER_SECOND, MAX_FRAME_BYTES,
 };
 use regard_shared::Action;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use crate::assist::store;
 use crate::auth::CurrentUser;
@@ -33,6 +33,8 @@ const QUEUE: usize = 64;
 struct Member {
     id: u64,
     tx: mpsc::Sender<ServerMessage>,
+    /// Wakes the member's socket when another socket takes its seat.
+    kick: Arc<Notify>,
 }
 
 #[derive(Default)]
@@ -63,6 +65,40 @@ impl Room {
 pub struct Rooms {
     rooms: Mutex<HashMap<String, Room>>,
     next_id: AtomicU64,
+    /// Open sockets per clinician, to bound what one account can hold open.
+    per_clinician: Mutex<HashMap<String, usize>>,
+}
+
+/// Signalling sockets one clinician may hold open at once (one per case on screen).
+pub const MAX_SOCKETS_PER_CLINICIAN: usize = 8;
+
+/// A clinician's reserved socket; freed when dropped, whether or not the
+/// WebSocket upgrade ever happened.
+struct Slot {
+    rooms: Arc<Rooms>,
+    user: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut counts = self.rooms.per_clinician.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = counts.get_mut(&self.user) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.user);
+            }
+        }
+    }
+}
+
+fn reserve(rooms: &Arc<Rooms>, user: &str) -> Option<Slot> {
+    let mut counts = rooms.per_clinician.lock().unwrap_or_else(|e| e.into_inner());
+    let count = counts.entry(user.to_owned()).or_default();
+    if *count >= MAX_SOCKETS_PER_CLINICIAN {
+        return None;
+    }
+    *count += 1;
+    Some(Slot { rooms: rooms.clone(), user: user.to_owned() })
 }
 
 impl Rooms {
@@ -73,10 +109,12 @@ impl Rooms {
 
     /// Seats `tx` as `role` (a reconnecting device replaces its old socket) and
     /// tells the other peer. Returns the member id and whether the peer is there.
-    fn join(&self, id: &str, role: PeerRole, tx: mpsc::Sender<ServerMessage>) -> (u64, bool) {
+    fn join(&self, id: &str, role: PeerRole, tx: mpsc::Sender<ServerMessage>, kick: Arc<Notify>) -> (u64, bool) {
         let member = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.with_room(id, |room| {
-            *room.slot(role) = Some(Member { id: member, tx });
+            if let Some(previous) = room.slot(role).replace(Member { id: member, tx, kick }) {
+                previous.kick.notify_one();
+            }
             let other = room.other(role).as_ref();
             if let Some(other) = other {
                 let _ = other.tx.try_send(ServerMessage::PeerJoined);
@@ -160,22 +198,23 @@ pub async fn join_assist(
     user: Option<CurrentUser>,
     device: Option<PatientDevice>,
 ) -> AppResult<Response> {
-    let (role, actor) = if let Some(user) = user {
+    let (role, actor, slot) = if let Some(user) = user {
         let (organisation_id, _) = store::owner(&state.db, &assist_id).await?;
         user.authorize(Action::ConductAssist, &organisation_id)?;
-        (PeerRole::Clinician, Some(user.id))
+        let slot = reserve(&state.rooms, &user.id).ok_or(AppError::TooManyConnections)?;
+        (PeerRole::Clinician, Some(user.id), Some(slot))
     } else if let Some(device) = device {
         if device.purpose != "assist" || device.subject_id != assist_id {
             return Err(AppError::Forbidden);
         }
-        (PeerRole::Patient, None)
+        (PeerRole::Patient, None, None)
     } else {
         return Err(AppError::Unauthenticated);
     };
-    Ok(ws
-        .max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| run(socket, state, assist_id, role, actor)))
+    Ok(ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).on_upgrade(move |socket| async move {
+        run(socket, state, assist_id, role, actor).await;
+        drop(slot);
+    }))
 }
 
 /// Allows `MAX_FRAMES_PER_SECOND` on average with bursts of twice that.
@@ -210,7 +249,8 @@ fn error(code: &str, message: &str) -> ServerMessage {
 async fn run(socket: WebSocket, state: AppState, assist_id: String, role: PeerRole, actor: Option<String>) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<ServerMessage>(QUEUE);
-    let (member, peer_present) = state.rooms.join(&assist_id, role, tx.clone());
+    let kick = Arc::new(Notify::new());
+    let (member, peer_present) = state.rooms.join(&assist_id, role, tx.clone(), kick.clone());
     let now_secs = (crate::db::now_ms() / 1000) as u64;
     let ice_servers = ice_servers(&state.settings.ice, now_secs);
     let _ = tx.try_send(ServerMessage::Welcome { role, peer_present, ice_servers });
@@ -229,7 +269,18 @@ async fn run(socket: WebSocket, state: AppState, assist_id: String, role: PeerRo
     });
 
     let mut limit = RateLimit::new();
-    while let Some(Ok(frame)) = stream.next().await {
+    loop {
+        let frame = tokio::select! {
+            frame = stream.next() => frame,
+            () = kick.notified() => {
+                // The same person opened this case in another tab or reloaded the
+                // phone's page: this socket stops, and is told why so it does not
+                // fight back by reconnecting.
+                let _ = tx.send(error("replaced", "This case was opened elsewhere.")).await;
+                break;
+            }
+        };
+        let Some(Ok(frame)) = frame else { break };
         let text = match frame {
             Message::Text(text) => text,
             Message::Close(_) => break,

@@ -211,3 +211,50 @@ async fn closes(socket: &mut Socket) -> bool {
         }
     }
 }
+
+#[tokio::test]
+async fn a_second_tab_takes_the_seat_and_the_first_is_told() {
+    let app = TestApp::new().await;
+    let addr = serve(&app).await;
+    let (cookie, id, _) = accepted_assist(&app).await;
+    let mut first = connect(addr, &id, Some(&cookie)).await.unwrap();
+    next(&mut first).await;
+    let mut second = connect(addr, &id, Some(&cookie)).await.unwrap();
+    assert!(matches!(next(&mut second).await, ServerMessage::Welcome { .. }));
+    assert!(matches!(next(&mut first).await, ServerMessage::Error { code, .. } if code == "replaced"));
+    assert!(closes(&mut first).await);
+}
+
+#[tokio::test]
+async fn one_clinician_holds_a_bounded_number_of_sockets() {
+    let app = TestApp::new().await;
+    let addr = serve(&app).await;
+    let cookie = app.login(REGULATOR).await;
+    let mut ids = Vec::new();
+    for _ in 0..=regard_server::signalling::MAX_SOCKETS_PER_CLINICIAN {
+        let case =
+            json(app.post_json("/api/v1/assists", Some(&cookie), serde_json::json!({"phone": "0612345678"})).await)
+                .await;
+        ids.push(case["summary"]["id"].as_str().unwrap().to_owned());
+    }
+    let mut open = Vec::new();
+    for id in &ids[..regard_server::signalling::MAX_SOCKETS_PER_CLINICIAN] {
+        let mut socket = connect(addr, id, Some(&cookie)).await.unwrap();
+        next(&mut socket).await;
+        open.push(socket);
+    }
+    let last = ids.last().unwrap();
+    assert_eq!(refused_with(connect(addr, last, Some(&cookie)).await), StatusCode::TOO_MANY_REQUESTS);
+
+    // Closing one frees its slot once the server has seen it go.
+    let mut closed = open.pop().unwrap();
+    closed.close(None).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match connect(addr, last, Some(&cookie)).await {
+            Ok(_) => break,
+            Err(_) if tokio::time::Instant::now() < deadline => tokio::task::yield_now().await,
+            Err(e) => panic!("slot never freed: {e}"),
+        }
+    }
+}

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The thing already exists (e.g. an e-mail address already in use).
     Conflict,
+    /// Too many connections open at once for this account.
+    TooManyConnections,
     /// A patient link was already accepted on another device.
     LinkInUse,
     /// A patient link is too old or was replaced by a newer one.

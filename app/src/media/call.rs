@@ -30,6 +30,8 @@ pub enum CallEvent {
     Reply(Reply),
     /// The signalling socket is down and being reopened.
     Reconnecting,
+    /// The same person opened this call elsewhere (another tab); this one stopped.
+    Replaced,
 }
 
 struct Inner {
@@ -226,6 +228,12 @@ impl Call {
             }
             ServerMessage::PeerLeft => self.emit(CallEvent::PeerPresent(false)),
             ServerMessage::Signal { signal } => self.on_signal(signal),
+            ServerMessage::Error { code, .. } if code == "replaced" => {
+                // Reconnecting would take the seat back and start a tug of war.
+                self.0.closed.set(true);
+                self.close_peer_connection();
+                self.emit(CallEvent::Replaced);
+            }
             ServerMessage::Error { code, message } => {
                 leptos::logging::warn!("signalling error {code}: {message}");
             }

@@ -42,6 +42,7 @@ enum Link {
     Interrupted,
     Failed,
     Reconnecting,
+    Elsewhere,
 }
 
 fn link_text(i18n: I18nContext<Locale>, link: Link) -> String {
@@ -52,6 +53,7 @@ fn link_text(i18n: I18nContext<Locale>, link: Link) -> String {
         Link::Interrupted => t_string!(i18n, assist.state_interrupted),
         Link::Failed => t_string!(i18n, assist.state_failed),
         Link::Reconnecting => t_string!(i18n, assist.state_reconnecting),
+        Link::Elsewhere => t_string!(i18n, assist.state_elsewhere),
     }
     .to_string()
 }
@@ -126,6 +128,10 @@ fn CaseView(id: String) -> impl IntoView {
             }
             CallEvent::Request(_) => {}
             CallEvent::Reconnecting => link.set(Link::Reconnecting),
+            CallEvent::Replaced => {
+                set_remote.set(None);
+                link.set(Link::Elsewhere);
+            }
         }
     };
     let call = StoredValue::new_local(Call::start(&id, PeerRole::Clinician, None, on_event));

@@ -19,6 +19,7 @@ enum Status {
     Connecting,
     Connected,
     Reconnecting,
+    Elsewhere,
 }
 
 #[component]
@@ -152,6 +153,7 @@ pub fn LiveCamera(
             _ => {}
         },
         CallEvent::Reconnecting => status.set(Status::Reconnecting),
+        CallEvent::Replaced => status.set(Status::Elsewhere),
         CallEvent::Request(request) => on_request(request),
         CallEvent::RemoteStream(_) | CallEvent::Reply(_) => {}
     };
@@ -176,6 +178,7 @@ pub fn LiveCamera(
             Status::Connecting => t_string!(i18n, caller.connecting),
             Status::Connected => t_string!(i18n, caller.connected),
             Status::Reconnecting => t_string!(i18n, caller.reconnecting),
+            Status::Elsewhere => t_string!(i18n, caller.elsewhere),
         }
         .to_string()
     };
