@@ -11,7 +11,10 @@ use crate::api;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
-use crate::media::{camera, location, snapshot};
+use crate::media::{self, camera, location, snapshot};
+
+/// How long video may take to connect before the caller is pointed to photos.
+const WEAK_NETWORK_MS: i32 = 12_000;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Status {
@@ -31,6 +34,7 @@ pub fn LiveCamera(
     let i18n = use_i18n();
     let status = RwSignal::new(Status::WaitingDoctor);
     let notice = RwSignal::new(None::<String>);
+    let weak_network = RwSignal::new(false);
     let preview = NodeRef::<Video>::new();
     let call = StoredValue::new_local(None::<Call>);
 
@@ -78,25 +82,12 @@ pub fn LiveCamera(
                 };
                 reply(answer);
             }),
-            Request::SwitchCamera => spawn_local(async move {
-                let next = if facing.get_value() == "environment" { "user" } else { "environment" };
-                if camera::switch(&camera, next).await {
-                    facing.set_value(next);
-                    renegotiate();
-                    send_capabilities();
-                } else {
-                    reply(Reply::Failed { request: "switch_camera".into(), reason: "no other camera".into() });
-                }
-            }),
-            Request::Torch { on } => spawn_local(async move {
-                if !camera::apply(&camera, "torch", on.into()).await {
-                    reply(Reply::Failed { request: "torch".into(), reason: "unsupported".into() });
-                }
-            }),
             Request::Zoom { level } => spawn_local(async move {
                 camera::apply(&camera, "zoom", level.into()).await;
             }),
-            // Position and sound need the caller's own tap.
+            // The caller holds the phone: what changes it is asked, and done on their tap.
+            Request::SwitchCamera => ask.set(Some(Ask::SwitchCamera)),
+            Request::Torch { on } => ask.set(Some(Ask::Torch { on })),
             Request::Location => ask.set(Some(Ask::Location)),
             Request::Audio { on: true } => ask.set(Some(Ask::Audio)),
             Request::Audio { on: false } => spawn_local(async move {
@@ -136,17 +127,41 @@ pub fn LiveCamera(
                     }
                     reply(Reply::AudioState { on });
                 }
-                (Ask::Location, false) => reply(Reply::Refused { request: "location".into() }),
-                (Ask::Audio, false) => reply(Reply::Refused { request: "audio".into() }),
+                (Ask::SwitchCamera, true) => {
+                    let next = if facing.get_value() == "environment" { "user" } else { "environment" };
+                    if camera::switch(&camera, next).await {
+                        facing.set_value(next);
+                        renegotiate();
+                        send_capabilities();
+                    } else {
+                        reply(Reply::Failed { request: "switch_camera".into(), reason: "no other camera".into() });
+                    }
+                }
+                (Ask::Torch { on }, true) => {
+                    if !camera::apply(&camera, "torch", on.into()).await {
+                        reply(Reply::Failed { request: "torch".into(), reason: "unsupported".into() });
+                    }
+                }
+                (question, false) => reply(Reply::Refused { request: question.name().into() }),
             }
         });
     };
     let on_event = move |event: CallEvent| match event {
-        CallEvent::PeerPresent(true) => status.set(Status::Connecting),
+        CallEvent::PeerPresent(true) => {
+            status.set(Status::Connecting);
+            // Video that cannot connect within seconds will rarely do better:
+            // point the caller to photos meanwhile (the attempt goes on).
+            media::after(WEAK_NETWORK_MS, move || {
+                if status.try_get_untracked() == Some(Status::Connecting) {
+                    weak_network.try_set(true);
+                }
+            });
+        }
         CallEvent::PeerPresent(false) => status.set(Status::WaitingDoctor),
         CallEvent::Connection(state) => match state.as_str() {
             "connected" => {
                 status.set(Status::Connected);
+                weak_network.set(false);
                 send_capabilities();
             }
             "disconnected" | "failed" => status.set(Status::Reconnecting),
@@ -187,6 +202,9 @@ pub fn LiveCamera(
         <p class="status" role="status" data-testid="caller-status">{status_text}</p>
         <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
         <p>{t!(i18n, caller.keep_open)}</p>
+        <Show when=move || weak_network.get() && !photos_only.get()>
+            <p class="alert" role="status">{t!(i18n, caller.weak_network)}</p>
+        </Show>
         <Show when=move || photos_only.get()>
             <section class="alert" aria-labelledby="photos-only-title">
                 <h2 id="photos-only-title">{t!(i18n, caller.photos_only_title)}</h2>
@@ -205,14 +223,30 @@ pub fn LiveCamera(
 /// What the doctor asked that needs the caller's own tap.
 #[derive(Clone, Copy, PartialEq)]
 enum Ask {
+    SwitchCamera,
+    Torch { on: bool },
     Location,
     Audio,
+}
+
+impl Ask {
+    fn name(self) -> &'static str {
+        match self {
+            Ask::SwitchCamera => "switch_camera",
+            Ask::Torch { .. } => "torch",
+            Ask::Location => "location",
+            Ask::Audio => "audio",
+        }
+    }
 }
 
 #[component]
 fn AskPrompt(question: Ask, on_answer: impl Fn(bool) + Copy + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let (text, yes) = match question {
+        Ask::SwitchCamera => (t_string!(i18n, caller.ask_switch), t_string!(i18n, caller.switch)),
+        Ask::Torch { on: true } => (t_string!(i18n, caller.ask_torch_on), t_string!(i18n, caller.torch_on)),
+        Ask::Torch { on: false } => (t_string!(i18n, caller.ask_torch_off), t_string!(i18n, caller.torch_off)),
         Ask::Location => (t_string!(i18n, caller.ask_location), t_string!(i18n, caller.share_location)),
         Ask::Audio => (t_string!(i18n, caller.ask_audio), t_string!(i18n, caller.enable_audio)),
     };
