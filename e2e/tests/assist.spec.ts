@@ -149,6 +149,10 @@ test('the regulator asks for the location and the sound, then switches to photos
   await caller.accept.click();
   await expect(assist.state).toHaveText('Vidéo en direct');
 
+  // Chromium's fake camera has no torch: the console does not offer one.
+  await expect(regulator.getByRole('button', { name: 'Prendre une photo' })).toBeEnabled();
+  await expect(regulator.getByRole('button', { name: 'Allumer la lampe' })).toHaveCount(0);
+
   // Location: asked by the regulator, given by the caller's own tap.
   await regulator.getByRole('button', { name: 'Demander la position' }).click();
   await expect(caller.page.getByText('Le médecin demande où vous êtes.')).toBeVisible();
