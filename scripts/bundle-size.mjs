@@ -2,11 +2,10 @@
 // Prints what a browser downloads to start the app: the built wasm, JavaScript and
 // CSS in dist/, raw and compressed (gzip -9 and brotli 11, as a server would
 // pre-compress them). With --write, also records the figures in BENCHMARKS.md.
-import { execSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { provenance, writeSection } from './benchmarks-md.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -38,28 +37,10 @@ console.log(lines.join('\n'));
 console.log(`app bundle: ${total.gzip} bytes gzip, ${total.brotli} bytes brotli (wasm + js + css)`);
 
 if (process.argv.includes('--write')) {
-  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  const date = new Date().toISOString().slice(0, 10);
-  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
-  const section = [
-    '## App bundle size',
-    '',
-    `Measured ${date} at commit ${commit} on ${machine} by \`node scripts/bundle-size.mjs --write\``,
+  writeSection('App bundle size', [
+    `${provenance()} by \`node scripts/bundle-size.mjs --write\``,
     'after `trunk build --release` (profile wasm-release: opt-level z, LTO, one codegen unit, panic=abort; wasm-opt -Oz).',
     '',
     ...lines,
-    '',
-  ].join('\n');
-  const file = join(root, 'BENCHMARKS.md');
-  const header = '# Benchmarks\n\nFigures measured on this project\'s machines. Each section says how to reproduce it.\n\n';
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : header;
-  const start = text.indexOf('## App bundle size');
-  if (start >= 0) {
-    const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
-  } else {
-    text = text.trimEnd() + '\n\n' + section;
-  }
-  writeFileSync(file, text);
-  console.log('BENCHMARKS.md updated');
+  ]);
 }

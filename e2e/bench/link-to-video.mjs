@@ -2,10 +2,7 @@
 // to the regulator's first decoded video frame (the Accept tap is automated).
 // Usage: node bench/link-to-video.mjs BASE_URL RUNS [--write]
 import { chromium } from '@playwright/test';
-import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { provenance, writeSection } from '../../scripts/benchmarks-md.mjs';
 import { chromiumArgs, chromiumPath } from '../browser.mjs';
 
 const [baseURL, runsArg] = process.argv.slice(2);
@@ -54,30 +51,13 @@ const summary = { min: timings[0], median, max: timings[timings.length - 1] };
 console.log(`link to first frame over ${runs} runs: min ${summary.min.toFixed(0)} ms, median ${summary.median.toFixed(0)} ms, max ${summary.max.toFixed(0)} ms`);
 
 if (process.argv.includes('--write')) {
-  const root = new URL('../..', import.meta.url).pathname;
-  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
-  const section = [
-    '## Video assist: link to first frame',
-    '',
-    `Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit} on ${machine} by \`./scripts/bench-link-to-video\`:`,
+  writeSection('Video assist: link to first frame', [
+    `${provenance()} by \`./scripts/bench-link-to-video\`:`,
     'the caller opens the texted link on an emulated phone, Accept is tapped as soon as it shows, and the clock stops at the',
     'first frame decoded by the regulator\'s page (`requestVideoFrameCallback`). Loopback, Chromium\'s fake camera, release server.',
     '',
     '| runs | min | median | max | goal |',
     '|---:|---:|---:|---:|---|',
     `| ${runs} | ${summary.min.toFixed(0)} ms | ${summary.median.toFixed(0)} ms | ${summary.max.toFixed(0)} ms | median ≤ 1000 ms |`,
-    '',
-  ].join('\n');
-  const file = join(root, 'BENCHMARKS.md');
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-  const start = text.indexOf('## Video assist: link to first frame');
-  if (start >= 0) {
-    const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
-  } else {
-    text = text.trimEnd() + '\n\n' + section;
-  }
-  writeFileSync(file, text);
-  console.log('BENCHMARKS.md updated');
+  ]);
 }
