@@ -255,3 +255,16 @@ async fn reading_a_case_is_logged() {
     let tamper = sqlx::query("DELETE FROM access_log").execute(&app.state.db).await;
     assert!(tamper.unwrap_err().to_string().contains("append-only"));
 }
+
+#[tokio::test]
+async fn a_case_holds_a_bounded_number_of_photos() {
+    let app = TestApp::new().await;
+    let (_, _, token) = app.start_assist().await;
+    let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
+    for i in 0..200 {
+        assert_eq!(app.send(upload("photo", &device, JPEG)).await.status(), StatusCode::CREATED, "photo {i}");
+    }
+    let refused = app.send(upload("photo", &device, JPEG)).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(refused).await["field"], "photo");
+}

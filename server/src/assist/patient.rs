@@ -21,6 +21,9 @@ use crate::links::{self, Lookup, PatientDevice, Purpose};
 use crate::organisations::store as organisations;
 use crate::AppState;
 
+/// Photos one case may hold.
+const MAX_PHOTOS_PER_CASE: i64 = 200;
+
 /// How long an accepted link keeps the caller's phone connected to the case.
 const DEVICE_TTL_MS: i64 = 4 * 3600 * 1000;
 
@@ -137,6 +140,10 @@ async fn upload_photo(
         "photo" => ("photo", EventKind::Photo),
         _ => return Err(Invalid { field: "source", message: "Use snapshot or photo." }.into()),
     };
+    // Bounded so that one device cannot fill the disk (10 MiB each at most).
+    if store::photo_count(&state.db, &device.subject_id).await? >= MAX_PHOTOS_PER_CASE {
+        return Err(Invalid { field: "photo", message: "This case already has as many photos as it can hold." }.into());
+    }
     let content_type = sniff_image(&body)
         .ok_or(AppError::Validation(Invalid { field: "photo", message: "Send a JPEG, PNG or WebP image." }))?;
     let blob = state.blobs.put(&body).await?;

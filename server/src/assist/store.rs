@@ -129,6 +129,12 @@ fn photo_view((id, taken_at, content_type, bytes, source): PhotoRow) -> Snapshot
     SnapshotView { id, taken_at, content_type, bytes, source }
 }
 
+pub async fn photo_count(db: &Db, assist_id: &str) -> AppResult<i64> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM assist_photos WHERE assist_id = $1").bind(assist_id).fetch_one(db).await?;
+    Ok(count)
+}
+
 pub async fn add_photo(
     db: &Db,
     assist_id: &str,
