@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 
 test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
@@ -94,6 +95,25 @@ test('opening a link consumes nothing; one phone only; a replaced link says so',
   await intruder.page.goto(newLink);
   await expect(intruder.accept).toBeVisible();
   await Promise.all([first.close(), second.close(), regulator.context().close()]);
+});
+
+test('a link opened too late says to ask for a new text message', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const link = await (await new AssistDesk(regulator).start('06 11 22 33 44')).link();
+  const phone = await callerContext(browser);
+  const caller = new CallerPage(await phone.newPage());
+  await caller.page.goto(link);
+  await expect(caller.accept).toBeVisible();
+
+  // The caller leaves the page open past the link's lifetime, then taps Accept.
+  expireLink(link);
+  await caller.accept.click();
+  await expect(caller.heading).toHaveText('Ce lien n\'est plus valable');
+  await expect(caller.page.getByText('Demandez au médecin régulateur de vous envoyer un nouveau SMS.')).toBeVisible();
+  await caller.page.reload();
+  await expect(caller.heading).toHaveText('Ce lien n\'est plus valable');
+  await expect(caller.accept).toHaveCount(0);
+  await Promise.all([phone.close(), regulator.context().close()]);
 });
 
 test('a caller sends a photo by hand and it lands in the case', async ({ browser }) => {
