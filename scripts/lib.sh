@@ -60,6 +60,16 @@ ensure_build_tools() {
   fi
 }
 
+# Python tools for the tests (aiosmtpd, a real SMTP server), pinned in
+# tools/requirements.txt and installed into tools/.venv.
+ensure_python_tools() {
+  if tools/.venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then return; fi
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3-venv; fi
+  say "Installing the test SMTP server (aiosmtpd from PyPI) into tools/.venv"
+  python3 -m venv tools/.venv
+  tools/.venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+}
+
 build_app() {
   say "Building the web app (trunk, release profile, wasm-opt -Oz) into dist/"
   trunk build --release --offline

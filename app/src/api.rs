@@ -54,7 +54,7 @@ pub async fn assists() -> Result<Vec<AssistSummary>, Failure> {
 }
 
 pub async fn outbox() -> Result<Vec<SmsView>, Failure> {
-    get("/api/v1/assists/outbox").await
+    get("/api/v1/outbox").await
 }
 
 pub async fn usage() -> Result<Vec<regard_shared::usage::MonthUsage>, Failure> {

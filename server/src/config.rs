@@ -114,6 +114,22 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_SMS_GATEWAY_BODY", default_value = crate::sms::DEFAULT_TEMPLATE)]
     pub sms_gateway_body: String,
 
+    /// SMTP server for e-mail, e.g. smtp://127.0.0.1:25 (plain, for a local relay),
+    /// smtp://user:pass@mail.example.org:587?tls=required (STARTTLS) or
+    /// smtps://user:pass@mail.example.org (TLS). Without it, e-mails are not sent
+    /// and the console says so.
+    #[arg(long, env = "REGARD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of Regard's e-mails.
+    #[arg(long, env = "REGARD_MAIL_FROM", default_value = "Regard <no-reply@regard.localhost>")]
+    pub mail_from: String,
+
+    /// Days a patient keeps access to their consultation's report and documents
+    /// through the invitation link, counted from when they entered.
+    #[arg(long, env = "REGARD_CONSULTATION_ACCESS_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub consultation_access_days: u32,
+
     /// Take the client address from the last X-Forwarded-For entry. Set it only
     /// behind a reverse proxy that sets that header, or rate limits can be dodged.
     #[arg(long, env = "REGARD_TRUST_FORWARDED_FOR")]

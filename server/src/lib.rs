@@ -7,10 +7,12 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod config;
+pub mod consultation;
 pub mod db;
 pub mod error;
 pub mod health;
 pub mod links;
+pub mod mail;
 pub mod organisations;
 pub mod seed;
 pub mod signalling;
@@ -36,6 +38,7 @@ use crate::blobs::BlobStore;
 use crate::config::{Cli, Command, ServeArgs};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::mail::Mailer;
 use crate::organisations::store;
 use crate::signalling::Rooms;
 use crate::sms::SmsProvider;
@@ -51,6 +54,7 @@ pub struct AppState {
     pub web: Arc<WebApp>,
     pub blobs: BlobStore,
     pub sms: SmsProvider,
+    pub mailer: Mailer,
     pub rooms: Arc<Rooms>,
 }
 
@@ -62,6 +66,7 @@ impl AppState {
             web: Arc::new(web),
             blobs: BlobStore::new(data_dir),
             sms: SmsProvider::default(),
+            mailer: Mailer::disabled(),
             rooms: Arc::default(),
         }
     }
@@ -76,6 +81,8 @@ pub struct Settings {
     pub public_url: String,
     /// Lifetime of a link sent to a patient before it is accepted.
     pub link_ttl_ms: i64,
+    /// How long a patient's device keeps access to a consultation after entering.
+    pub consultation_access_ms: i64,
     pub ice: IceConfig,
 }
 
@@ -97,6 +104,7 @@ impl Settings {
             trust_forwarded_for: args.trust_forwarded_for,
             public_url: args.public_url.trim_end_matches('/').to_owned(),
             link_ttl_ms: i64::from(args.link_minutes) * 60 * 1000,
+            consultation_access_ms: i64::from(args.consultation_access_days) * 24 * 3600 * 1000,
             ice: IceConfig {
                 stun_urls: args.stun_urls.clone(),
                 turn_urls: args.turn_urls.clone(),
@@ -114,6 +122,8 @@ impl Settings {
         (name = "auth", description = "Clinician sign-in"),
         (name = "organisations", description = "Organisations and their members"),
         (name = "assist", description = "Video assist, regulator side"),
+        (name = "consultation", description = "Teleconsultation, clinician side"),
+        (name = "sms", description = "Text messages sent"),
         (name = "patient", description = "Pages reached by patients' links"),
         (name = "health", description = "Liveness"),
     )
@@ -126,7 +136,9 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1/auth", auth::routes())
         .nest("/api/v1/organisations", organisations::routes())
         .nest("/api/v1/assists", assist::routes())
-        .nest("/api/v1/patient", assist::patient::routes())
+        .nest("/api/v1/consultations", consultation::routes())
+        .nest("/api/v1/outbox", sms::routes())
+        .nest("/api/v1/patient", assist::patient::routes().merge(consultation::patient::routes()))
         .split_for_parts();
     // The document is generated from the handlers' annotations: it cannot drift.
     let openapi = Arc::new(openapi);
@@ -138,6 +150,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
         .route("/ws/assist/{id}", get(signalling::join_assist))
+        .route("/ws/consultation/{id}", get(consultation::join))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .merge(web::routes(state.web.clone()))
         .layer(middleware::from_fn_with_state(
@@ -157,7 +170,7 @@ pub fn app(state: AppState) -> Router {
 
 /// The path as logged: patient link tokens are secrets and never reach the logs.
 fn redact(path: &str) -> String {
-    for prefix in ["/v/", "/api/v1/patient/assist/"] {
+    for prefix in ["/v/", "/c/", "/api/v1/patient/assist/", "/api/v1/patient/invitations/"] {
         if let Some(rest) = path.strip_prefix(prefix) {
             if rest == "photos" {
                 break;
@@ -220,6 +233,7 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         state.sms = SmsProvider::Http(gateway);
         tracing::info!(%url, "text messages go through the HTTP gateway");
     }
+    state.mailer = mail::Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Regard listening on http://{}", listener.local_addr()?);

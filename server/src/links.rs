@@ -1,5 +1,5 @@
-//! Links sent to patients (video assist now; teleconsultation and monitoring
-//! later): one mechanism for all of them. A link's token has 128 random bits, is
+//! Links sent to patients (video assist, teleconsultation; monitoring later):
+//! one mechanism for all of them. A link's token has 128 random bits, is
 //! stored only as a hash and expires. Opening it (GET) consumes nothing, because
 //! messaging apps' preview bots open links; accepting it (POST) consumes it and
 //! binds it to that device with a second secret kept in an HttpOnly cookie.
@@ -21,12 +21,14 @@ pub const DEVICE_COOKIE: &str = "regard_patient";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
     Assist,
+    Consultation,
 }
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Assist => "assist",
+            Purpose::Consultation => "consultation",
         }
     }
 
@@ -34,6 +36,7 @@ impl Purpose {
     pub fn path(self) -> &'static str {
         match self {
             Purpose::Assist => "v",
+            Purpose::Consultation => "c",
         }
     }
 }

@@ -1,5 +1,5 @@
-//! WebRTC signalling over WebSocket: one room per assist, holding at most one
-//! clinician and one patient socket. The server relays `PeerSignal`s between the
+//! WebRTC signalling over WebSocket: one room per assist or consultation,
+//! holding at most one clinician and one patient socket. The server relays `PeerSignal`s between the
 //! two and never sees media. Each socket is authenticated when it joins (session
 //! cookie or patient device cookie) and can only ever reach its own room.
 
@@ -91,14 +91,49 @@ impl Drop for Slot {
     }
 }
 
-fn reserve(rooms: &Arc<Rooms>, user: &str) -> Option<Slot> {
+/// Reserves one of the clinician's sockets, or refuses when they hold too many.
+fn reserve(rooms: &Arc<Rooms>, user: &str) -> AppResult<Slot> {
     let mut counts = rooms.per_clinician.lock().unwrap_or_else(|e| e.into_inner());
     let count = counts.entry(user.to_owned()).or_default();
     if *count >= MAX_SOCKETS_PER_CLINICIAN {
-        return None;
+        return Err(AppError::TooManyConnections);
     }
     *count += 1;
-    Some(Slot { rooms: rooms.clone(), user: user.to_owned() })
+    Ok(Slot { rooms: rooms.clone(), user: user.to_owned() })
+}
+
+/// What a room is about. Assists and consultations share the machinery; only
+/// what a change of media state means differs.
+#[derive(Clone, Debug)]
+pub enum Subject {
+    Assist(String),
+    Consultation(String),
+}
+
+impl Subject {
+    fn key(&self) -> String {
+        match self {
+            Subject::Assist(id) => format!("assist:{id}"),
+            Subject::Consultation(id) => format!("consultation:{id}"),
+        }
+    }
+
+    /// An assist's timeline records when video started and stopped; a
+    /// consultation's milestones are the GP's admit and end instead.
+    async fn media_changed(&self, state: &AppState, connected: bool, actor: Option<&str>) {
+        if let Subject::Assist(id) = self {
+            let kind = if connected { EventKind::CallStarted } else { EventKind::CallEnded };
+            if let Err(e) = store::record(&state.db, id, kind, "", actor).await {
+                tracing::error!(error = ?e, "recording call state");
+            }
+        }
+    }
+}
+
+/// Who is joining a room, once the domain module has checked they may.
+pub enum Joiner {
+    Clinician(CurrentUser),
+    Patient,
 }
 
 impl Rooms {
@@ -157,6 +192,16 @@ impl Rooms {
         call_ended
     }
 
+    /// Sends `message` to everyone in the room (news from the server, e.g. a chat message).
+    pub fn broadcast(&self, subject: &Subject, message: ServerMessage) {
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(room) = rooms.get(&subject.key()) {
+            for member in [&room.clinician, &room.patient].into_iter().flatten() {
+                let _ = member.tx.try_send(message.clone());
+            }
+        }
+    }
+
     /// Number of open rooms (for tests and metrics).
     pub fn len(&self) -> usize {
         self.rooms.lock().unwrap_or_else(|e| e.into_inner()).len()
@@ -198,21 +243,29 @@ pub async fn join_assist(
     user: Option<CurrentUser>,
     device: Option<PatientDevice>,
 ) -> AppResult<Response> {
-    let (role, actor, slot) = if let Some(user) = user {
+    let joiner = if let Some(user) = user {
         let (organisation_id, _) = store::owner(&state.db, &assist_id).await?;
         user.authorize(Action::ConductAssist, &organisation_id)?;
-        let slot = reserve(&state.rooms, &user.id).ok_or(AppError::TooManyConnections)?;
-        (PeerRole::Clinician, Some(user.id), Some(slot))
+        Joiner::Clinician(user)
     } else if let Some(device) = device {
         if device.purpose != "assist" || device.subject_id != assist_id {
             return Err(AppError::Forbidden);
         }
-        (PeerRole::Patient, None, None)
+        Joiner::Patient
     } else {
         return Err(AppError::Unauthenticated);
     };
+    upgrade(ws, state, Subject::Assist(assist_id), joiner)
+}
+
+/// Upgrades to the room's WebSocket for someone already authorized.
+pub fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: Joiner) -> AppResult<Response> {
+    let (role, actor, slot) = match joiner {
+        Joiner::Clinician(user) => (PeerRole::Clinician, Some(user.id.clone()), Some(reserve(&state.rooms, &user.id)?)),
+        Joiner::Patient => (PeerRole::Patient, None, None),
+    };
     Ok(ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).on_upgrade(move |socket| async move {
-        run(socket, state, assist_id, role, actor).await;
+        run(socket, state, subject, role, actor).await;
         drop(slot);
     }))
 }
@@ -246,15 +299,16 @@ fn error(code: &str, message: &str) -> ServerMessage {
     ServerMessage::Error { code: code.to_owned(), message: message.to_owned() }
 }
 
-async fn run(socket: WebSocket, state: AppState, assist_id: String, role: PeerRole, actor: Option<String>) {
+async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRole, actor: Option<String>) {
+    let room = subject.key();
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<ServerMessage>(QUEUE);
     let kick = Arc::new(Notify::new());
-    let (member, peer_present) = state.rooms.join(&assist_id, role, tx.clone(), kick.clone());
+    let (member, peer_present) = state.rooms.join(&room, role, tx.clone(), kick.clone());
     let now_secs = (crate::db::now_ms() / 1000) as u64;
     let ice_servers = ice_servers(&state.settings.ice, now_secs);
     let _ = tx.try_send(ServerMessage::Welcome { role, peer_present, ice_servers });
-    tracing::info!(assist = %assist_id, ?role, "joined signalling");
+    tracing::info!(?subject, ?role, "joined signalling");
 
     // The writer ends when every sender is gone: this socket's own (dropped at
     // the end of this function) and the room's (dropped on leave or replacement).
@@ -297,16 +351,13 @@ async fn run(socket: WebSocket, state: AppState, assist_id: String, role: PeerRo
         }
         match serde_json::from_str::<ClientMessage>(&text) {
             Ok(ClientMessage::Signal { signal }) => {
-                if !state.rooms.relay(&assist_id, role, signal) {
+                if !state.rooms.relay(&room, role, signal) {
                     let _ = tx.try_send(error("no_peer", "The other side is not connected."));
                 }
             }
             Ok(ClientMessage::MediaState { connected }) if role == PeerRole::Clinician => {
-                if state.rooms.set_media(&assist_id, connected) {
-                    let kind = if connected { EventKind::CallStarted } else { EventKind::CallEnded };
-                    if let Err(e) = store::record(&state.db, &assist_id, kind, "", actor.as_deref()).await {
-                        tracing::error!(error = ?e, "recording call state");
-                    }
+                if state.rooms.set_media(&room, connected) {
+                    subject.media_changed(&state, connected, actor.as_deref()).await;
                 }
             }
             Ok(ClientMessage::MediaState { .. }) => {
@@ -319,12 +370,12 @@ async fn run(socket: WebSocket, state: AppState, assist_id: String, role: PeerRo
         }
     }
 
-    if state.rooms.leave(&assist_id, role, member) {
-        let _ = store::record(&state.db, &assist_id, EventKind::CallEnded, "", actor.as_deref()).await;
+    if state.rooms.leave(&room, role, member) {
+        subject.media_changed(&state, false, actor.as_deref()).await;
     }
     drop(tx);
     let _ = writer.await;
-    tracing::info!(assist = %assist_id, ?role, "left signalling");
+    tracing::info!(?subject, ?role, "left signalling");
 }
 
 #[cfg(test)]

@@ -4,11 +4,30 @@
 //! (with their link), which is enough for a demo, tests, and a centre that reads
 //! the link out over the phone.
 
+use axum::extract::State;
 use regard_shared::assist::SmsView;
-use regard_shared::phone;
+use regard_shared::{phone, Action};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::auth::CurrentUser;
 use crate::db::{new_id, now_ms, Db};
-use crate::error::AppResult;
+use crate::error::{AppResult, Json};
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(latest))
+}
+
+/// The organisation's latest text messages (the outbox when no gateway is set),
+/// for those who send them: regulators, GPs and specialists.
+#[utoipa::path(get, path = "", tag = "sms", responses((status = 200, body = Vec<SmsView>)))]
+async fn latest(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<SmsView>>> {
+    if user.authorize(Action::ConductAssist, &user.organisation_id).is_err() {
+        user.authorize(Action::ConductConsultation, &user.organisation_id)?;
+    }
+    Ok(Json(outbox(&state.db, &user.organisation_id, 50).await?))
+}
 
 /// How messages leave Regard.
 #[derive(Clone, Debug, Default)]

@@ -32,7 +32,7 @@ async fn a_regulator_starts_an_assist_and_the_link_is_texted() {
     let id = case["summary"]["id"].as_str().unwrap();
     assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent"]);
 
-    let outbox = json(app.get("/api/v1/assists/outbox", Some(&cookie)).await).await;
+    let outbox = json(app.get("/api/v1/outbox", Some(&cookie)).await).await;
     assert_eq!(outbox[0]["assist_id"], id);
     let list = json(app.get("/api/v1/assists", Some(&cookie)).await).await;
     assert_eq!(list[0]["id"], id);
@@ -65,7 +65,7 @@ async fn only_regulators_of_the_centre_reach_its_cases() {
     let gp = app.login(GP).await;
     let create = app.post_json("/api/v1/assists", Some(&gp), json!({"phone": "0612345678"})).await;
     assert_eq!(create.status(), StatusCode::FORBIDDEN);
-    for path in [format!("/api/v1/assists/{id}"), "/api/v1/assists".into(), "/api/v1/assists/outbox".into()] {
+    for path in [format!("/api/v1/assists/{id}"), "/api/v1/assists".into(), "/api/v1/outbox".into()] {
         assert_eq!(app.get(&path, Some(&gp)).await.status(), StatusCode::FORBIDDEN, "{path}");
         assert_eq!(app.get(&path, None).await.status(), StatusCode::UNAUTHORIZED, "{path}");
     }

@@ -46,6 +46,8 @@ pub enum Action {
     ManageMembers,
     /// Start a video assist, see the caller's camera, record the decision.
     ConductAssist,
+    /// Schedule teleconsultations, see patients by video, write reports.
+    ConductConsultation,
 }
 
 impl Role {
@@ -57,6 +59,8 @@ impl Role {
             Action::ViewOrganisation | Action::ListMembers => true,
             Action::ManageMembers => self == Role::Admin,
             Action::ConductAssist => self == Role::Regulator,
+            // Specialists consult by video too (an expert request may turn into one).
+            Action::ConductConsultation => matches!(self, Role::Gp | Role::Specialist),
         }
     }
 
@@ -108,6 +112,8 @@ mod tests {
             assert_eq!(role.may(Action::ManageMembers), role == Role::Admin, "{role:?}");
             assert!(role.may(Action::ViewOrganisation));
             assert_eq!(role.may(Action::ConductAssist), role == Role::Regulator, "{role:?}");
+            let consults = role.may(Action::ConductConsultation);
+            assert_eq!(consults, matches!(role, Role::Gp | Role::Specialist), "{role:?}");
         }
     }
 

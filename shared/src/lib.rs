@@ -6,6 +6,7 @@
 pub mod access;
 pub mod api;
 pub mod assist;
+pub mod consultation;
 pub mod error;
 pub mod phone;
 pub mod signal;

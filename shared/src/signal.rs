@@ -1,6 +1,7 @@
 //! The signalling protocol between the browsers and the server's WebSocket
-//! rooms. The server relays `PeerSignal` between the two peers of one assist
-//! without reading it; everything else is between a peer and the server.
+//! rooms. The server relays `PeerSignal` between the two peers of one room (an
+//! assist or a consultation) without reading it; everything else is between a
+//! peer and the server.
 
 use serde::{Deserialize, Serialize};
 
@@ -112,6 +113,12 @@ pub enum ServerMessage {
     Signal {
         signal: PeerSignal,
     },
+    /// A chat message was stored; both peers show it.
+    Chat {
+        message: crate::consultation::ChatMessage,
+    },
+    /// The clinician ended the consultation: no reconnection will follow.
+    Ended,
     /// The frame was refused; the socket stays open unless the error says otherwise.
     Error {
         code: String,

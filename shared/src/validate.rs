@@ -63,6 +63,21 @@ pub fn name(field: &'static str, value: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Optional free text (a note, a reference): trimmed, empty means none, at most
+/// `max` characters, no control characters but line breaks.
+pub fn optional_text(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>, Invalid> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    if value.is_some_and(|v| v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n')) {
+        return Err(invalid(field, "This text is too long or contains control characters."));
+    }
+    Ok(value.map(str::to_owned))
+}
+
+/// Free text that must be there (a reason, a chat message).
+pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<String, Invalid> {
+    optional_text(field, Some(value), max)?.ok_or_else(|| invalid(field, "This field is required."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +99,17 @@ mod tests {
         // Twelve characters, counted as characters and not bytes.
         assert!(new_password("éééééééééééé").is_ok());
         assert!(new_password(&"x".repeat(PASSWORD_MAX_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn free_texts() {
+        assert_eq!(optional_text("note", Some("  a\nb "), 10), Ok(Some("a\nb".to_owned())));
+        assert_eq!(optional_text("note", Some("   "), 10), Ok(None));
+        assert_eq!(optional_text("note", None, 10), Ok(None));
+        assert!(optional_text("note", Some("abcdefghijk"), 10).is_err());
+        assert!(optional_text("note", Some("a\u{7}b"), 10).is_err());
+        assert_eq!(required_text("reason", " x ", 10), Ok("x".to_owned()));
+        assert_eq!(required_text("reason", "  ", 10).unwrap_err().field, "reason");
     }
 
     #[test]

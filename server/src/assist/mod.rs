@@ -12,7 +12,7 @@ use regard_shared::assist::{
     NOTE_MAX_CHARS,
 };
 use regard_shared::usage::MonthUsage;
-use regard_shared::validate::Invalid;
+use regard_shared::validate::{optional_text, Invalid};
 use regard_shared::{phone, Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,7 +22,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Purpose};
 use crate::organisations::store as organisations;
-use crate::sms::{self, OutgoingSms};
+use crate::sms::OutgoingSms;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -32,16 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resend))
         .routes(routes!(decide))
         .routes(routes!(photo))
-        .routes(routes!(outbox))
         .routes(routes!(usage))
-}
-
-fn optional_text(field: &'static str, value: Option<String>, max: usize) -> AppResult<Option<String>> {
-    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    if value.as_ref().is_some_and(|v| v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n')) {
-        return Err(Invalid { field, message: "This text is too long or contains control characters." }.into());
-    }
-    Ok(value)
 }
 
 /// Mints a fresh link for the case and texts it to the caller.
@@ -78,8 +69,8 @@ async fn create(
 ) -> AppResult<(StatusCode, Json<AssistDetail>)> {
     user.authorize(Action::ConductAssist, &user.organisation_id)?;
     let phone = phone::normalise(&request.phone).map_err(|e| Invalid { field: "phone", message: e.message() })?;
-    let case_reference = optional_text("case_reference", request.case_reference, CASE_REFERENCE_MAX_CHARS)?;
-    let note = optional_text("note", request.note, NOTE_MAX_CHARS)?;
+    let case_reference = optional_text("case_reference", request.case_reference.as_deref(), CASE_REFERENCE_MAX_CHARS)?;
+    let note = optional_text("note", request.note.as_deref(), NOTE_MAX_CHARS)?;
     let case = store::NewCase {
         organisation_id: &user.organisation_id,
         created_by: &user.id,
@@ -149,7 +140,7 @@ async fn decide(
     Json(request): Json<DecisionRequest>,
 ) -> AppResult<Json<AssistDetail>> {
     authorize_case(&state, &user, &id).await?;
-    let note = optional_text("note", Some(request.note), NOTE_MAX_CHARS)?.unwrap_or_default();
+    let note = optional_text("note", Some(&request.note), NOTE_MAX_CHARS)?.unwrap_or_default();
     store::decide(&state.db, &id, request.outcome, &note).await?;
     let detail =
         format!("{}{}{}", crate::db::enum_name(&request.outcome), if note.is_empty() { "" } else { ": " }, note);
@@ -172,13 +163,6 @@ async fn photo(
     let bytes = state.blobs.get(&blob).await.map_err(AppError::Internal)?;
     Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, no-store".to_owned())], bytes)
         .into_response())
-}
-
-/// The organisation's latest text messages (the outbox when no gateway is set).
-#[utoipa::path(get, path = "/outbox", tag = "assist", responses((status = 200, body = Vec<SmsView>)))]
-async fn outbox(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<SmsView>>> {
-    user.authorize(Action::ConductAssist, &user.organisation_id)?;
-    Ok(Json(sms::outbox(&state.db, &user.organisation_id, 50).await?))
 }
 
 /// Assists per month over the last year: how many, how many reached video, what was decided.

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test file uses its own subset of the helpers
 
+pub mod smtp;
+pub mod ws;
+
 use std::net::SocketAddr;
 
 use axum::body::Body;
@@ -74,6 +77,7 @@ impl TestApp {
             trust_forwarded_for: false,
             public_url: PUBLIC_URL.into(),
             link_ttl_ms,
+            consultation_access_ms: 30 * 24 * 3600 * 1000,
             ice: IceConfig::default(),
         };
         let mut state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path());

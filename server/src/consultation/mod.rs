@@ -1,0 +1,302 @@
+//! Teleconsultation, the GP's side: schedule and invite, the day's list, admit
+//! the patient from the waiting room, chat, write the report, end.
+
+pub mod patient;
+pub mod store;
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::TimeZone;
+use regard_shared::consultation::{
+    self as rules, Author, ChatMessage, ConsultationDetail, ConsultationSummary, NewConsultation, NewMessage,
+    ReportRequest, Status, MESSAGE_MAX_CHARS, REASON_MAX_CHARS, REPORT_MAX_CHARS,
+};
+use regard_shared::signal::ServerMessage;
+use regard_shared::validate::{self, optional_text, required_text, Invalid};
+use regard_shared::{phone, Action, ApiError};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit;
+use crate::auth::CurrentUser;
+use crate::db::now_ms;
+use crate::error::{AppError, AppResult, Json};
+use crate::links::{self, PatientDevice, Purpose};
+use crate::signalling::{self, Joiner, Subject};
+use crate::sms::OutgoingSms;
+use crate::AppState;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+/// Invitations stay valid until a day after the appointment: a patient may be
+/// late, and the GP may still see them.
+const LINK_GRACE_MS: i64 = DAY_MS;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, day))
+        .routes(routes!(detail))
+        .routes(routes!(resend))
+        .routes(routes!(admit))
+        .routes(routes!(end))
+        .routes(routes!(post_message))
+        .routes(routes!(save_report))
+}
+
+/// Appointment times, in the words of a French text message.
+fn paris_time(ms: i64) -> (String, String) {
+    let at = chrono::Utc.timestamp_millis_opt(ms).single().unwrap_or_default().with_timezone(&chrono_tz::Europe::Paris);
+    (at.format("%d/%m/%Y").to_string(), at.format("%H:%M").to_string())
+}
+
+/// Mints a fresh link (the previous one stops working) and sends it through
+/// every channel the patient gave. Failures are recorded, not raised: the
+/// consultation exists, and the GP sees which invitation did not leave.
+async fn invite(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<()> {
+    let owner = store::owner(&state.db, id).await?;
+    let ttl = owner.scheduled_at + LINK_GRACE_MS - now_ms();
+    let token = links::mint(&state.db, Purpose::Consultation, id, ttl.max(60_000)).await?;
+    let url = format!("{}/{}/{}", state.settings.public_url, Purpose::Consultation.path(), token);
+    let (date, time) = paris_time(owner.scheduled_at);
+    let who = format!("{} ({})", owner.clinician_name, owner.practice);
+    if let Some(to) = &owner.phone {
+        let body = format!("Téléconsultation avec {who} le {date} à {time}. Le moment venu, ouvrez : {url}");
+        let message = OutgoingSms { organisation_id: &owner.organisation_id, assist_id: None, to, body };
+        let sent = state.sms.send(&state.db, message).await?;
+        store::record_invitation(&state.db, id, "sms", &sent.to, sent.error.as_deref()).await?;
+    }
+    if let Some(to) = &owner.email {
+        let subject = format!("Votre téléconsultation du {date} à {time}");
+        let body = format!(
+            "Bonjour,\n\nVous avez rendez-vous en téléconsultation avec {who} le {date} à {time}.\n\n\
+             Quelques minutes avant, ouvrez ce lien sur un téléphone ou un ordinateur équipé d'une caméra :\n{url}\n\n\
+             Votre date de naissance vous sera demandée. Ce lien est personnel : ne le transférez pas.\n\n\
+             (English: your video consultation link. Open it a few minutes before the time above.)\n"
+        );
+        let error = state.mailer.send(to, &subject, body).await.err();
+        store::record_invitation(&state.db, id, "email", to, error.as_deref()).await?;
+    }
+    tracing::info!(consultation = %id, by = %user.id, "invitation sent");
+    Ok(())
+}
+
+fn today() -> String {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).format("%Y-%m-%d").to_string()
+}
+
+/// Schedule a teleconsultation and invite the patient by text message and/or e-mail.
+#[utoipa::path(post, path = "", tag = "consultation", request_body = NewConsultation,
+    responses(
+        (status = 201, body = ConsultationDetail),
+        (status = 403, description = "Not a GP or specialist", body = ApiError),
+        (status = 422, description = "A field is invalid; `field` names it", body = ApiError),
+    ))]
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(request): Json<NewConsultation>,
+) -> AppResult<(StatusCode, Json<ConsultationDetail>)> {
+    user.authorize(Action::ConductConsultation, &user.organisation_id)?;
+    validate::name("last_name", &request.last_name)?;
+    validate::name("first_name", &request.first_name)?;
+    rules::birth_date(&request.birth_date, &today())?;
+    let phone = match optional_text("phone", request.phone.as_deref(), 32)? {
+        Some(number) => Some(phone::normalise(&number).map_err(|e| Invalid { field: "phone", message: e.message() })?),
+        None => None,
+    };
+    let email = optional_text("email", request.email.as_deref(), validate::EMAIL_MAX_BYTES)?
+        .map(|e| validate::normalise_email(&e));
+    if let Some(email) = &email {
+        validate::email(email)?;
+    }
+    if phone.is_none() && email.is_none() {
+        return Err(Invalid { field: "phone", message: "Give a mobile number or an e-mail address." }.into());
+    }
+    let now = now_ms();
+    if request.scheduled_at < now - DAY_MS || request.scheduled_at > now + 366 * DAY_MS {
+        return Err(Invalid { field: "scheduled_at", message: "Choose a time between yesterday and next year." }.into());
+    }
+    let reason = required_text("reason", &request.reason, REASON_MAX_CHARS)?;
+    let appointment = store::NewAppointment {
+        organisation_id: &user.organisation_id,
+        clinician_id: &user.id,
+        last_name: request.last_name.trim(),
+        first_name: request.first_name.trim(),
+        birth_date: &request.birth_date,
+        phone: phone.as_deref(),
+        email: email.as_deref(),
+        scheduled_at: request.scheduled_at,
+        reason: &reason,
+    };
+    let id = store::create(&state.db, appointment).await?;
+    invite(&state, &user, &id).await?;
+    Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct Range {
+    /// Start of the period, ms since the epoch (the browser's local midnight).
+    from: i64,
+    /// End of the period (excluded); at most 7 days after `from`.
+    to: i64,
+}
+
+/// The organisation's appointments in a period (a day, as the browser sees it).
+#[utoipa::path(get, path = "", tag = "consultation", params(Range),
+    responses((status = 200, body = Vec<ConsultationSummary>), (status = 422, body = ApiError)))]
+async fn day(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(range): Query<Range>,
+) -> AppResult<Json<Vec<ConsultationSummary>>> {
+    user.authorize(Action::ConductConsultation, &user.organisation_id)?;
+    if range.to <= range.from || range.to - range.from > 7 * DAY_MS {
+        return Err(Invalid { field: "to", message: "Ask for at most 7 days." }.into());
+    }
+    Ok(Json(store::day(&state.db, &user.organisation_id, range.from, range.to).await?))
+}
+
+/// Checks that `user` may act on the consultation.
+async fn authorize(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<store::Owner> {
+    let owner = store::owner(&state.db, id).await?;
+    user.authorize(Action::ConductConsultation, &owner.organisation_id)?;
+    Ok(owner)
+}
+
+/// One consultation: identity, invitations, chat, report.
+#[utoipa::path(get, path = "/{id}", tag = "consultation",
+    params(("id" = String, Path, description = "Consultation id")),
+    responses((status = 200, body = ConsultationDetail), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ConsultationDetail>> {
+    authorize(&state, &user, &id).await?;
+    audit::record(&state.db, &user, "consultation", &id, "view").await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// Sends a fresh invitation; the previous link stops working at once.
+#[utoipa::path(post, path = "/{id}/resend", tag = "consultation",
+    params(("id" = String, Path, description = "Consultation id")),
+    responses((status = 200, body = ConsultationDetail), (status = 403, body = ApiError)))]
+async fn resend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ConsultationDetail>> {
+    authorize(&state, &user, &id).await?;
+    invite(&state, &user, &id).await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// Lets the waiting patient in: the call starts when the GP's page joins.
+#[utoipa::path(post, path = "/{id}/admit", tag = "consultation",
+    params(("id" = String, Path, description = "Consultation id")),
+    responses((status = 200, body = ConsultationDetail), (status = 409, description = "The patient is not waiting", body = ApiError)))]
+async fn admit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ConsultationDetail>> {
+    let owner = authorize(&state, &user, &id).await?;
+    match owner.milestones.status(now_ms()) {
+        Status::Waiting | Status::InConsultation => {}
+        _ => return Err(AppError::Conflict("The patient is not in the waiting room.")),
+    }
+    store::mark(&state.db, &id, store::Milestone::Admitted).await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// Ends the consultation; the patient's page is told and stops the call.
+#[utoipa::path(post, path = "/{id}/end", tag = "consultation",
+    params(("id" = String, Path, description = "Consultation id")),
+    responses((status = 200, body = ConsultationDetail), (status = 403, body = ApiError)))]
+async fn end(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ConsultationDetail>> {
+    authorize(&state, &user, &id).await?;
+    store::mark(&state.db, &id, store::Milestone::Ended).await?;
+    state.rooms.broadcast(&Subject::Consultation(id.clone()), ServerMessage::Ended);
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// Stores a chat message and shows it at once on both sides.
+pub(crate) async fn chat(
+    state: &AppState,
+    id: &str,
+    author: Author,
+    author_id: Option<&str>,
+    body: &str,
+) -> AppResult<ChatMessage> {
+    let body = required_text("body", body, MESSAGE_MAX_CHARS)?;
+    let message = store::add_message(&state.db, id, author, author_id, &body).await?;
+    state.rooms.broadcast(&Subject::Consultation(id.to_owned()), ServerMessage::Chat { message: message.clone() });
+    Ok(message)
+}
+
+/// The GP writes in the consultation's chat.
+#[utoipa::path(post, path = "/{id}/messages", tag = "consultation", request_body = NewMessage,
+    params(("id" = String, Path, description = "Consultation id")),
+    responses((status = 201, body = ChatMessage), (status = 422, body = ApiError)))]
+async fn post_message(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<NewMessage>,
+) -> AppResult<(StatusCode, Json<ChatMessage>)> {
+    authorize(&state, &user, &id).await?;
+    let message = chat(&state, &id, Author::Clinician, Some(&user.id), &request.body).await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Saves the report (compte rendu); the patient sees it through their link.
+#[utoipa::path(put, path = "/{id}/report", tag = "consultation", request_body = ReportRequest,
+    params(("id" = String, Path, description = "Consultation id")),
+    responses((status = 200, body = ConsultationDetail), (status = 422, body = ApiError)))]
+async fn save_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<ReportRequest>,
+) -> AppResult<Json<ConsultationDetail>> {
+    authorize(&state, &user, &id).await?;
+    let report = optional_text("report", Some(&request.report), REPORT_MAX_CHARS)?.unwrap_or_default();
+    store::save_report(&state.db, &id, &report).await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
+}
+
+/// Joins the consultation's video room: the GP once they admitted the patient,
+/// the patient's device once it entered the waiting room.
+pub async fn join(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: Option<CurrentUser>,
+    device: Option<PatientDevice>,
+) -> AppResult<Response> {
+    let owner = store::owner(&state.db, &id).await?;
+    let joiner = if let Some(user) = user {
+        user.authorize(Action::ConductConsultation, &owner.organisation_id)?;
+        if owner.milestones.status(now_ms()) != Status::InConsultation {
+            return Err(AppError::Conflict("Admit the patient first."));
+        }
+        Joiner::Clinician(user)
+    } else if let Some(device) = device {
+        if device.purpose != Purpose::Consultation.as_str() || device.subject_id != id {
+            return Err(AppError::Forbidden);
+        }
+        if !matches!(owner.milestones.status(now_ms()), Status::Waiting | Status::InConsultation) {
+            return Err(AppError::Conflict("Enter the waiting room first."));
+        }
+        Joiner::Patient
+    } else {
+        return Err(AppError::Unauthenticated);
+    };
+    signalling::upgrade(ws, state, Subject::Consultation(id), joiner)
+}

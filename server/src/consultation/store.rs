@@ -1,0 +1,293 @@
+//! Consultations in the database: the appointment and its milestones, the
+//! invitations sent, the chat, the report.
+
+use regard_shared::consultation::{
+    Author, ChatMessage, ConsultationDetail, ConsultationSummary, Invitation, Milestones, PatientConsultation,
+    MAX_IDENTITY_FAILURES,
+};
+use regard_shared::phone;
+
+use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::error::{AppError, AppResult};
+
+pub struct NewAppointment<'a> {
+    pub organisation_id: &'a str,
+    pub clinician_id: &'a str,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub birth_date: &'a str,
+    /// E.164.
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub scheduled_at: i64,
+    pub reason: &'a str,
+}
+
+pub async fn create(db: &Db, new: NewAppointment<'_>) -> AppResult<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO consultations (id, organisation_id, clinician_id, last_name, first_name, birth_date, phone,
+                                    email, scheduled_at, reason, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(new.organisation_id)
+    .bind(new.clinician_id)
+    .bind(new.last_name)
+    .bind(new.first_name)
+    .bind(new.birth_date)
+    .bind(new.phone)
+    .bind(new.email)
+    .bind(new.scheduled_at)
+    .bind(new.reason)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+/// What authorization and invitations need to know about a consultation.
+pub struct Owner {
+    pub organisation_id: String,
+    pub clinician_id: String,
+    pub clinician_name: String,
+    pub practice: String,
+    pub scheduled_at: i64,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub milestones: Milestones,
+}
+
+type OwnerRow = (String, String, String, String, i64, Option<String>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
+
+pub async fn owner(db: &Db, id: &str) -> AppResult<Owner> {
+    let row: Option<OwnerRow> = sqlx::query_as(
+        "SELECT c.organisation_id, c.clinician_id, u.display_name, o.name, c.scheduled_at, c.phone, c.email,
+                c.waiting_since, c.admitted_at, c.ended_at
+         FROM consultations c JOIN users u ON u.id = c.clinician_id JOIN organisations o ON o.id = c.organisation_id
+         WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let (organisation_id, clinician_id, clinician_name, practice, scheduled_at, phone, email, waiting, admitted, ended) =
+        row.ok_or(AppError::NotFound)?;
+    Ok(Owner {
+        organisation_id,
+        clinician_id,
+        clinician_name,
+        practice,
+        scheduled_at,
+        phone,
+        email,
+        milestones: Milestones { scheduled_at, waiting_since: waiting, admitted_at: admitted, ended_at: ended },
+    })
+}
+
+pub async fn record_invitation(db: &Db, id: &str, channel: &str, to: &str, error: Option<&str>) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO consultation_invitations (consultation_id, channel, to_address, at, error) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(channel)
+    .bind(to)
+    .bind(now_ms())
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+type SummaryRow = (String, String, String, i64, String, String, Option<i64>, Option<i64>, Option<i64>);
+
+const SUMMARY_COLUMNS: &str = "c.id, c.first_name, c.last_name, c.scheduled_at, c.reason, u.display_name,
+     c.waiting_since, c.admitted_at, c.ended_at";
+
+fn summary(row: SummaryRow, now: i64) -> ConsultationSummary {
+    let (id, first_name, last_name, scheduled_at, reason, clinician_name, waiting_since, admitted_at, ended_at) = row;
+    let milestones = Milestones { scheduled_at, waiting_since, admitted_at, ended_at };
+    ConsultationSummary {
+        id,
+        patient_name: format!("{first_name} {last_name}"),
+        scheduled_at,
+        reason,
+        status: milestones.status(now),
+        clinician_name,
+        waiting_since,
+    }
+}
+
+/// The organisation's appointments between `from` and `to` (ms), in time order.
+pub async fn day(db: &Db, organisation_id: &str, from: i64, to: i64) -> AppResult<Vec<ConsultationSummary>> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM consultations c JOIN users u ON u.id = c.clinician_id
+         WHERE c.organisation_id = $1 AND c.scheduled_at >= $2 AND c.scheduled_at < $3
+         ORDER BY c.scheduled_at, c.created_at LIMIT 500"
+    ))
+    .bind(organisation_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?;
+    let now = now_ms();
+    Ok(rows.into_iter().map(|row| summary(row, now)).collect())
+}
+
+pub async fn messages(db: &Db, id: &str) -> AppResult<Vec<ChatMessage>> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, author, body, at FROM consultation_messages WHERE consultation_id = $1 ORDER BY at, id LIMIT 1000",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, author, body, at)| Some(ChatMessage { id, author: parse_enum(&author)?, body, at }))
+        .collect())
+}
+
+/// Messages one consultation may hold, so that one device cannot fill the disk.
+pub const MAX_MESSAGES: i64 = 1000;
+
+pub async fn add_message(
+    db: &Db,
+    id: &str,
+    author: Author,
+    author_id: Option<&str>,
+    body: &str,
+) -> AppResult<ChatMessage> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consultation_messages WHERE consultation_id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await?;
+    if count >= MAX_MESSAGES {
+        return Err(AppError::Conflict("This consultation holds as many messages as it can."));
+    }
+    let message = ChatMessage { id: new_id(), author, body: body.to_owned(), at: now_ms() };
+    sqlx::query(
+        "INSERT INTO consultation_messages (id, consultation_id, author, author_id, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&message.id)
+    .bind(id)
+    .bind(enum_name(&author))
+    .bind(author_id)
+    .bind(&message.body)
+    .bind(message.at)
+    .execute(db)
+    .await?;
+    Ok(message)
+}
+
+type DetailRow = (String, Option<String>, Option<String>, String, Option<String>, Option<i64>);
+
+pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
+    let row: Option<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM consultations c JOIN users u ON u.id = c.clinician_id WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let summary = summary(row.ok_or(AppError::NotFound)?, now_ms());
+    let (birth_date, phone, email, report, consent_version, consented_at): DetailRow = sqlx::query_as(
+        "SELECT birth_date, phone, email, report, consent_version, consented_at FROM consultations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    let invitations: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT channel, to_address, at, error FROM consultation_invitations WHERE consultation_id = $1 ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(ConsultationDetail {
+        summary,
+        birth_date,
+        phone: phone.as_deref().map(phone::display),
+        email,
+        invitations: invitations.into_iter().map(|(channel, to, at, error)| Invitation { channel, to, at, error }).collect(),
+        messages: messages(db, id).await?,
+        report,
+        consent: consent_version.zip(consented_at),
+    })
+}
+
+/// The patient's view: no identity details beyond what they gave, no invitations.
+pub async fn for_patient(db: &Db, id: &str) -> AppResult<PatientConsultation> {
+    let owner = owner(db, id).await?;
+    let (report,): (String,) =
+        sqlx::query_as("SELECT report FROM consultations WHERE id = $1").bind(id).fetch_one(db).await?;
+    Ok(PatientConsultation {
+        id: id.to_owned(),
+        practice: owner.practice,
+        clinician_name: owner.clinician_name,
+        scheduled_at: owner.scheduled_at,
+        status: owner.milestones.status(now_ms()),
+        messages: messages(db, id).await?,
+        report,
+    })
+}
+
+/// Compares the date of birth the patient typed; counts failures and, after
+/// `MAX_IDENTITY_FAILURES`, refuses every further try.
+pub async fn check_identity(db: &Db, id: &str, birth_date: &str) -> AppResult<bool> {
+    let (expected, failures): (String, i64) =
+        sqlx::query_as("SELECT birth_date, identity_failures FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+    if failures >= MAX_IDENTITY_FAILURES {
+        return Err(AppError::LinkExpired);
+    }
+    if expected == birth_date {
+        return Ok(true);
+    }
+    sqlx::query("UPDATE consultations SET identity_failures = identity_failures + 1 WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(false)
+}
+
+pub async fn record_consent(db: &Db, id: &str, version: &str) -> AppResult<()> {
+    sqlx::query("UPDATE consultations SET consent_version = $1, consented_at = $2 WHERE id = $3")
+        .bind(version)
+        .bind(now_ms())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a milestone once; later calls keep the first time. `column` is one of
+/// the fixed milestone names, never user input.
+pub async fn mark(db: &Db, id: &str, column: Milestone) -> AppResult<()> {
+    let column = match column {
+        Milestone::Waiting => "waiting_since",
+        Milestone::Admitted => "admitted_at",
+        Milestone::Ended => "ended_at",
+    };
+    sqlx::query(&format!("UPDATE consultations SET {column} = $1 WHERE id = $2 AND {column} IS NULL"))
+        .bind(now_ms())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Milestone {
+    Waiting,
+    Admitted,
+    Ended,
+}
+
+pub async fn save_report(db: &Db, id: &str, report: &str) -> AppResult<()> {
+    sqlx::query("UPDATE consultations SET report = $1, report_updated_at = $2 WHERE id = $3")
+        .bind(report)
+        .bind(now_ms())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! Teleconsultation through the router and real WebSockets, with invitations
+//! mailed to a real SMTP server (aiosmtpd) on loopback.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::smtp::SmtpServer;
+use common::ws::{self, next, refused_with, serve};
+use common::*;
+use regard_server::mail::Mailer;
+use regard_shared::consultation::{Author, CONSENT_VERSION, MAX_IDENTITY_FAILURES};
+use regard_shared::signal::ServerMessage;
+use serde_json::{json, Value};
+
+const BIRTH_DATE: &str = "1958-03-14";
+
+fn in_an_hour() -> i64 {
+    regard_server::db::now_ms() + 3_600_000
+}
+
+fn appointment() -> Value {
+    json!({
+        "last_name": "Dupont", "first_name": "Marie", "birth_date": BIRTH_DATE,
+        "phone": "06 98 76 54 32", "email": "Marie.Dupont@example.org",
+        "scheduled_at": in_an_hour(), "reason": "Renouvellement de traitement",
+    })
+}
+
+/// Quoted-printable soft line breaks and escapes undone, enough to read a link.
+fn unfold(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let mut out = Vec::new();
+    let bytes = joined.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn token_after(text: &str, prefix: &str) -> String {
+    let (_, rest) = text.split_once(prefix).expect("a link in the message");
+    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
+    let mailer = Mailer::new(Some(&smtp.url()), "Cabinet du Parc <cabinet@example.org>").unwrap();
+    TestApp::customised(|state| state.mailer = mailer).await
+}
+
+/// Schedules the demo appointment as the demo GP; returns the GP's cookie,
+/// the consultation and the token of the text message.
+async fn schedule(app: &TestApp) -> (String, Value, String) {
+    let gp = app.login(GP).await;
+    let response = app.post_json("/api/v1/consultations", Some(&gp), appointment()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let consultation = json(response).await;
+    let outbox = json(app.get("/api/v1/outbox", Some(&gp)).await).await;
+    let token = token_after(outbox[0]["body"].as_str().unwrap(), &format!("{PUBLIC_URL}/c/"));
+    (gp, consultation, token)
+}
+
+async fn enter(app: &TestApp, token: &str, birth_date: &str, device: Option<&str>) -> axum::http::Response<axum::body::Body> {
+    let body = json!({"birth_date": birth_date, "consent_version": CONSENT_VERSION, "language": "fr"});
+    app.post_json(&format!("/api/v1/patient/invitations/{token}/enter"), device, body).await
+}
+
+#[tokio::test]
+async fn the_invitation_goes_by_text_and_by_mail() {
+    let smtp = SmtpServer::start();
+    let app = app_with_mail(&smtp).await;
+    let (_, consultation, sms_token) = schedule(&app).await;
+    let invitations = consultation["invitations"].as_array().unwrap();
+    assert_eq!(invitations.len(), 2, "{invitations:?}");
+    assert!(invitations.iter().all(|i| i["error"].is_null()), "{invitations:?}");
+    assert_eq!(invitations[1]["to"], "marie.dupont@example.org");
+
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 1);
+    let mail = unfold(&mails[0]);
+    assert!(mail.contains("To: marie.dupont@example.org"), "{mail}");
+    assert!(mail.contains("Subject: Votre =?utf-8?") || mail.contains("Subject: Votre t"), "{mail}");
+    // Both carry the same link: one invitation, two channels.
+    assert_eq!(token_after(&mail, &format!("{PUBLIC_URL}/c/")), sms_token);
+    assert!(mail.contains("Dr Paul Durand"), "{mail}");
+}
+
+#[tokio::test]
+async fn a_mail_that_cannot_leave_is_shown_not_hidden() {
+    // No SMTP server configured: the consultation exists, the text went, the mail says why not.
+    let app = TestApp::new().await;
+    let (_, consultation, _) = schedule(&app).await;
+    let invitations = consultation["invitations"].as_array().unwrap();
+    assert!(invitations[0]["error"].is_null());
+    assert!(invitations[1]["error"].as_str().unwrap().contains("no mail server"), "{invitations:?}");
+}
+
+#[tokio::test]
+async fn bad_appointments_are_refused_field_by_field() {
+    let app = TestApp::new().await;
+    let gp = app.login(GP).await;
+    for (field, value, expected) in [
+        ("birth_date", json!("1958-02-30"), "birth_date"),
+        ("email", json!("not-an-address"), "email"),
+        ("phone", json!("01 23 45 67 89"), "phone"),
+        ("reason", json!("  "), "reason"),
+        ("scheduled_at", json!(0), "scheduled_at"),
+        ("last_name", json!(""), "last_name"),
+    ] {
+        let mut body = appointment();
+        body[field] = value;
+        let response = app.post_json("/api/v1/consultations", Some(&gp), body).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert_eq!(json(response).await["field"], expected);
+    }
+    let mut nowhere = appointment();
+    nowhere["phone"] = Value::Null;
+    nowhere["email"] = json!("");
+    assert_eq!(json(app.post_json("/api/v1/consultations", Some(&gp), nowhere).await).await["field"], "phone");
+    // Nothing was created by all that.
+    let day = format!("/api/v1/consultations?from={}&to={}", in_an_hour() - 7_200_000, in_an_hour() + 7_200_000);
+    assert!(json(app.get(&day, Some(&gp)).await).await.as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_patient_proves_who_they_are_and_a_guesser_is_locked_out() {
+    let app = TestApp::new().await;
+    let (_, _, token) = schedule(&app).await;
+    // Opening shows who and when, and consumes nothing.
+    let info = json(app.get(&format!("/api/v1/patient/invitations/{token}"), None).await).await;
+    assert_eq!((info["state"].as_str(), info["clinician_name"].as_str()), (Some("valid"), Some("Dr Paul Durand")));
+
+    let wrong = enter(&app, &token, "1958-03-15", None).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(wrong).await["field"], "birth_date");
+    let right = enter(&app, &token, BIRTH_DATE, None).await;
+    assert_eq!(right.status(), StatusCode::OK);
+    let device = cookie_named(&right, "regard_patient").expect("a device cookie");
+    // Another device holding the link is turned away.
+    assert_eq!(enter(&app, &token, BIRTH_DATE, None).await.status(), StatusCode::CONFLICT);
+    let mine = json(app.get("/api/v1/patient/consultation", Some(&device)).await).await;
+    assert_eq!(mine["status"], "invited");
+
+    // A second appointment, attacked by guessing: locked after the allowed failures,
+    // even for the right date afterwards.
+    let (_, _, token) = schedule(&app).await;
+    for _ in 0..MAX_IDENTITY_FAILURES {
+        assert_eq!(enter(&app, &token, "2001-01-01", None).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(enter(&app, &token, BIRTH_DATE, None).await.status(), StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn waiting_room_admission_chat_report_and_end() {
+    let app = TestApp::new().await;
+    let addr = serve(&app).await;
+    let (gp, consultation, token) = schedule(&app).await;
+    let id = consultation["summary"]["id"].as_str().unwrap();
+    let room = format!("/ws/consultation/{id}");
+    let device = cookie_named(&enter(&app, &token, BIRTH_DATE, None).await, "regard_patient").unwrap();
+
+    // Not in the waiting room yet, nor admitted: nobody may join.
+    assert_eq!(refused_with(ws::connect(addr, &room, Some(&device)).await), StatusCode::CONFLICT);
+    assert_eq!(refused_with(ws::connect(addr, &room, Some(&gp)).await), StatusCode::CONFLICT);
+    let admit = format!("/api/v1/consultations/{id}/admit");
+    assert_eq!(app.post_json(&admit, Some(&gp), json!({})).await.status(), StatusCode::CONFLICT);
+
+    let waiting = json(app.post_json("/api/v1/patient/consultation/waiting", Some(&device), json!({})).await).await;
+    assert_eq!(waiting["status"], "waiting");
+    let from = in_an_hour() - 7_200_000;
+    let day = json(app.get(&format!("/api/v1/consultations?from={from}&to={}", from + 86_400_000), Some(&gp)).await).await;
+    assert_eq!(day[0]["status"], "waiting");
+    assert!(day[0]["waiting_since"].is_i64());
+    let mut patient = ws::connect(addr, &room, Some(&device)).await.unwrap();
+    assert!(matches!(next(&mut patient).await, ServerMessage::Welcome { peer_present: false, .. }));
+
+    assert_eq!(json(app.post_json(&admit, Some(&gp), json!({})).await).await["summary"]["status"], "in_consultation");
+    let mut clinician = ws::connect(addr, &room, Some(&gp)).await.unwrap();
+    assert!(matches!(next(&mut clinician).await, ServerMessage::Welcome { peer_present: true, .. }));
+    assert_eq!(next(&mut patient).await, ServerMessage::PeerJoined);
+
+    // Chat: stored, and pushed to both sides at once.
+    let sent = app.post_json("/api/v1/patient/consultation/messages", Some(&device), json!({"body": "Bonjour docteur"})).await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    for socket in [&mut patient, &mut clinician] {
+        match next(socket).await {
+            ServerMessage::Chat { message } => {
+                assert_eq!((message.author, message.body.as_str()), (Author::Patient, "Bonjour docteur"))
+            }
+            other => panic!("expected the chat message, got {other:?}"),
+        }
+    }
+    let messages = format!("/api/v1/consultations/{id}/messages");
+    assert_eq!(app.post_json(&messages, Some(&gp), json!({"body": "Bonjour Madame"})).await.status(), StatusCode::CREATED);
+    assert!(matches!(next(&mut patient).await, ServerMessage::Chat { message } if message.author == Author::Clinician));
+    let too_long = json!({"body": "x".repeat(regard_shared::consultation::MESSAGE_MAX_CHARS + 1)});
+    assert_eq!(json(app.post_json(&messages, Some(&gp), too_long).await).await["field"], "body");
+
+    // The report, then the end: the patient's page is told, and sees the report.
+    let report = json!({"report": "Tension 13/8. Traitement renouvelé pour 3 mois."});
+    let put = request(axum::http::Method::PUT, &format!("/api/v1/consultations/{id}/report"), Some(&gp), Some(report));
+    assert_eq!(app.send(put).await.status(), StatusCode::OK);
+    app.post_json(&format!("/api/v1/consultations/{id}/end"), Some(&gp), json!({})).await;
+    assert_eq!(next(&mut patient).await, ServerMessage::Ended);
+    let mine = json(app.get("/api/v1/patient/consultation", Some(&device)).await).await;
+    assert_eq!(mine["status"], "done");
+    assert_eq!(mine["report"], "Tension 13/8. Traitement renouvelé pour 3 mois.");
+    assert_eq!(mine["messages"].as_array().unwrap().len(), 2);
+    assert!(mine.get("birth_date").is_none(), "the patient view repeats no identity data");
+}
+
+#[tokio::test]
+async fn consultations_stay_inside_their_practice() {
+    let app = TestApp::new().await;
+    let (_, consultation, _) = schedule(&app).await;
+    let id = consultation["summary"]["id"].as_str().unwrap();
+    let regulator = app.login(REGULATOR).await;
+    for path in [format!("/api/v1/consultations/{id}"), "/api/v1/consultations?from=0&to=1000".into()] {
+        assert_eq!(app.get(&path, Some(&regulator)).await.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(app.get(&path, None).await.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let post = app.post_json(&format!("/api/v1/consultations/{id}/messages"), Some(&regulator), json!({"body": "x"})).await;
+    assert_eq!(post.status(), StatusCode::FORBIDDEN);
+    // A phone holding a video-assist link cannot read a consultation.
+    let (_, _, assist_token) = app.start_assist().await;
+    let assist_device = cookie_named(&app.accept(&assist_token, None).await, "regard_patient").unwrap();
+    assert_eq!(app.get("/api/v1/patient/consultation", Some(&assist_device)).await.status(), StatusCode::FORBIDDEN);
+    // The SMS outbox of the practice shows only the practice's messages.
+    let gp = app.login(GP).await;
+    let outbox = json(app.get("/api/v1/outbox", Some(&gp)).await).await;
+    assert!(outbox.as_array().unwrap().iter().all(|m| m["body"].as_str().unwrap().contains("/c/")));
+}
