@@ -9,6 +9,9 @@ const baseURL = `http://127.0.0.1:${port}`;
 const server = process.env.REGARD_E2E_SERVER ?? '../target/debug/regard';
 const dataDir = process.env.REGARD_E2E_DATA_DIR ?? '../target/e2e-data';
 const distDir = process.env.REGARD_E2E_DIST_DIR ?? '../dist';
+const smtpPort = process.env.REGARD_E2E_SMTP_PORT ?? '18025';
+const maildir = process.env.REGARD_E2E_MAILDIR ?? '../target/e2e-mail';
+const python = process.env.REGARD_E2E_PYTHON ?? '../tools/.venv/bin/python';
 
 
 export default defineConfig({
@@ -26,13 +29,24 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     trace: 'retain-on-failure',
   },
-  webServer: {
-    command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo`,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: { REGARD_LOG: 'warn' },
-  },
+  webServer: [
+    {
+      // A real SMTP server for the invitations, storing mail in a Maildir (see mailbox.ts).
+      command: `${python} -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
+      port: Number(smtpPort),
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort}`,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { REGARD_LOG: 'warn' },
+    },
+  ],
 });

@@ -7,6 +7,10 @@ use regard_shared::assist::{
     AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LinkInfo, LocationReport, NewAssist,
     Outcome, SmsView, SnapshotView, CONSENT_VERSION,
 };
+use regard_shared::consultation::{
+    ChatMessage, ConsultationDetail, ConsultationSummary, EnterRequest, InvitationInfo, NewConsultation, NewMessage,
+    PatientConsultation, ReportRequest,
+};
 use regard_shared::ApiError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -104,6 +108,60 @@ pub async fn upload_photo(source: &str, image: &web_sys::Blob) -> Result<Snapsho
         .body(image.clone())
         .map_err(|_| Failure::Network)?;
     read(request.send().await).await
+}
+
+pub async fn schedule(request: &NewConsultation) -> Result<ConsultationDetail, Failure> {
+    post("/api/v1/consultations", request).await
+}
+
+/// The appointments between two instants (ms), e.g. the browser's local day.
+pub async fn consultations(from: i64, to: i64) -> Result<Vec<ConsultationSummary>, Failure> {
+    get(&format!("/api/v1/consultations?from={from}&to={to}")).await
+}
+
+pub async fn consultation(id: &str) -> Result<ConsultationDetail, Failure> {
+    get(&format!("/api/v1/consultations/{id}")).await
+}
+
+/// `admit`, `end` or `resend`.
+pub async fn consultation_action(id: &str, action: &str) -> Result<ConsultationDetail, Failure> {
+    post(&format!("/api/v1/consultations/{id}/{action}"), &()).await
+}
+
+pub async fn save_report(id: &str, report: String) -> Result<ConsultationDetail, Failure> {
+    let request =
+        Request::put(&format!("/api/v1/consultations/{id}/report")).json(&ReportRequest { report }).map_err(|_| Failure::Network)?;
+    read(request.send().await).await
+}
+
+/// Posts in a consultation's chat: the GP's (`Some(id)`) or the patient's (`None`).
+pub async fn send_message(consultation_id: Option<&str>, body: String) -> Result<ChatMessage, Failure> {
+    let path = match consultation_id {
+        Some(id) => format!("/api/v1/consultations/{id}/messages"),
+        None => "/api/v1/patient/consultation/messages".to_owned(),
+    };
+    post(&path, &NewMessage { body }).await
+}
+
+pub async fn invitation(token: &str) -> Result<InvitationInfo, Failure> {
+    get(&format!("/api/v1/patient/invitations/{token}")).await
+}
+
+pub async fn enter_consultation(token: &str, birth_date: String, language: &str) -> Result<PatientConsultation, Failure> {
+    let body = EnterRequest {
+        birth_date,
+        consent_version: regard_shared::consultation::CONSENT_VERSION.to_owned(),
+        language: language.to_owned(),
+    };
+    post(&format!("/api/v1/patient/invitations/{token}/enter"), &body).await
+}
+
+pub async fn my_consultation() -> Result<PatientConsultation, Failure> {
+    get("/api/v1/patient/consultation").await
+}
+
+pub async fn enter_waiting_room() -> Result<PatientConsultation, Failure> {
+    post("/api/v1/patient/consultation/waiting", &()).await
 }
 
 pub async fn logout() -> Result<(), Failure> {

@@ -10,10 +10,13 @@ use crate::i18n::*;
 use crate::pages::console::assist_case::AssistCase;
 use crate::pages::console::assist_list::AssistDesk;
 use crate::pages::console::assist_usage::AssistUsage;
+use crate::pages::console::consultation_day::ConsultationDesk;
+use crate::pages::console::consultation_room::ConsultationRoom;
 use crate::pages::console::home::ConsoleHome;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::patient::assist::CallerPage;
+use crate::pages::patient::consultation::ConsultationPage;
 use crate::pages::patient::landing::PatientLanding;
 use crate::session::provide_session;
 
@@ -42,7 +45,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/console/assist") view=AssistDesk />
                         <Route path=path!("/console/assist/usage") view=AssistUsage />
                         <Route path=path!("/console/assist/:id") view=AssistCase />
+                        <Route path=path!("/console/consultations") view=ConsultationDesk />
+                        <Route path=path!("/console/consultations/:id") view=ConsultationRoom />
                         <Route path=path!("/p") view=PatientLanding />
+                        <Route path=path!("/c/:token") view=ConsultationPage />
                         <Route path=path!("/v/:token") view=CallerPage />
                     </Routes>
                 </main>

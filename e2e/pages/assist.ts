@@ -1,15 +1,21 @@
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { DEMO_PASSWORD, LoginPage, REGULATOR } from './login-page';
+import { videoPlays } from './video';
 
-/** A regulator signed in to the console, in a desktop browser context of their own. */
-export async function regulatorPage(browser: Browser): Promise<Page> {
+/** A clinician signed in to the console, in a desktop browser context of their own. */
+export async function clinicianPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
   const page = await context.newPage();
   const login = new LoginPage(page);
   await login.goto();
-  await login.signIn(REGULATOR, DEMO_PASSWORD);
+  await login.signIn(email, DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/console$/);
   return page;
+}
+
+/** The demo regulator, signed in. */
+export async function regulatorPage(browser: Browser): Promise<Page> {
+  return clinicianPage(browser, REGULATOR);
 }
 
 /** A caller's phone: small touch screen, its own cookies. */
@@ -64,10 +70,7 @@ export class AssistCase {
 
   /** Resolves when the caller's video plays with a real frame size. */
   async videoPlays() {
-    await this.page.waitForFunction(() => {
-      const video = document.querySelector('video.remote-video') as HTMLVideoElement | null;
-      return !!video && !video.paused && video.videoWidth > 0 && video.videoHeight > 0 && video.currentTime > 0;
-    });
+    await videoPlays(this.page, 'video.remote-video');
   }
 
   async decide(outcome: string, note: string) {

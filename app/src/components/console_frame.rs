@@ -9,6 +9,7 @@ use regard_shared::{Action, ErrorCode};
 
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::waiting_room_alert::WaitingRoomAlert;
 use crate::i18n::*;
 use crate::session::use_session;
 
@@ -38,6 +39,7 @@ pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
             None => view! { <p class="muted" role="status">{t!(i18n, console.loading)}</p> }.into_any(),
             Some(me) => view! {
                 <div class="console">
+                    {me.user.role.may(Action::ConductConsultation).then(|| view! { <WaitingRoomAlert /> })}
                     <ConsoleNav me=me />
                     {children.with_value(|children| children())}
                 </div>
@@ -68,6 +70,7 @@ fn ConsoleNav(me: Me) -> impl IntoView {
         });
     };
     let regulates = me.user.role.may(Action::ConductAssist);
+    let consults = me.user.role.may(Action::ConductConsultation);
     view! {
         <nav class="console-nav" aria-label=move || t_string!(i18n, console.nav_label).to_string()>
             <div class="nav-links">
@@ -75,6 +78,11 @@ fn ConsoleNav(me: Me) -> impl IntoView {
                 <Show when=move || regulates>
                     <a href="/console/assist" aria-current=move || current("/console/assist")>
                         {t!(i18n, console.nav_assist)}
+                    </a>
+                </Show>
+                <Show when=move || consults>
+                    <a href="/console/consultations" aria-current=move || current("/console/consultations")>
+                        {t!(i18n, console.nav_consultations)}
                     </a>
                 </Show>
             </div>

@@ -18,6 +18,13 @@ pub fn time(ms: i64, language: &str) -> String {
     date.to_locale_time_string_with_options(language, &options).into()
 }
 
+/// `14:05` for a timestamp in milliseconds.
+pub fn time_of_day(ms: i64, language: &str) -> String {
+    let date = Date::new(&JsValue::from_f64(ms as f64));
+    let options = options(&[("hour", "2-digit"), ("minute", "2-digit")]);
+    date.to_locale_time_string_with_options(language, &options).into()
+}
+
 /// `22/11/2026 14:05` (or the English equivalent).
 pub fn date_time(ms: i64, language: &str) -> String {
     let date = Date::new(&JsValue::from_f64(ms as f64));

@@ -1,6 +1,11 @@
+pub mod chat;
 pub mod console_frame;
 pub mod error_text;
 pub mod format;
 pub mod language_switch;
+pub mod notice;
+pub mod outbox;
 pub mod site_header;
+pub mod two_way_video;
 pub mod video_view;
+pub mod waiting_room_alert;

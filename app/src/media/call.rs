@@ -1,6 +1,7 @@
 //! One WebRTC call between a clinician and a patient's device, with its
-//! signalling WebSocket. The patient's side offers (it owns the camera); the
-//! clinician's side answers. Every (re)join of either side starts a fresh peer
+//! signalling WebSocket: a video assist (the caller's camera, one way) or a
+//! consultation (both ways). The patient's side offers; the clinician's side
+//! answers, adding its own camera and microphone when it has them. Every (re)join of either side starts a fresh peer
 //! connection, so a dropped network or a reloaded page recovers through the
 //! signalling channel without a new link.
 
@@ -8,6 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
+use regard_shared::consultation::ChatMessage;
 use regard_shared::signal::{ClientMessage, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -32,6 +34,10 @@ pub enum CallEvent {
     Reconnecting,
     /// The same person opened this call elsewhere (another tab); this one stopped.
     Replaced,
+    /// A chat message was stored (a consultation's chat).
+    Chat(ChatMessage),
+    /// The clinician ended the consultation; the call is over for good.
+    Ended,
 }
 
 struct Inner {
@@ -55,8 +61,9 @@ struct Inner {
 pub struct Call(Rc<Inner>);
 
 impl Call {
+    /// Joins the room at `/ws/{room}` (`assist/ID` or `consultation/ID`).
     pub fn start(
-        assist_id: &str,
+        room: &str,
         role: PeerRole,
         local: Option<MediaStream>,
         on_event: impl Fn(CallEvent) + 'static,
@@ -66,7 +73,7 @@ impl Call {
         let host = location.host().unwrap_or_default();
         let call = Call(Rc::new(Inner {
             role,
-            url: format!("{scheme}://{host}/ws/assist/{assist_id}"),
+            url: format!("{scheme}://{host}/ws/{room}"),
             local,
             ws: RefCell::new(None),
             pc: RefCell::new(None),
@@ -234,6 +241,12 @@ impl Call {
                 self.close_peer_connection();
                 self.emit(CallEvent::Replaced);
             }
+            ServerMessage::Chat { message } => self.emit(CallEvent::Chat(message)),
+            ServerMessage::Ended => {
+                self.0.closed.set(true);
+                self.close_peer_connection();
+                self.emit(CallEvent::Ended);
+            }
             ServerMessage::Error { code, message } => {
                 leptos::logging::warn!("signalling error {code}: {message}");
             }
@@ -345,9 +358,8 @@ impl Call {
         Some(pc)
     }
 
-    /// The patient's side: a new connection carrying the camera, and its offer.
-    fn offer(&self) {
-        let Some(pc) = self.new_peer_connection() else { return };
+    /// Sends this side's camera and microphone, if it has them.
+    fn add_local_tracks(&self, pc: &RtcPeerConnection) {
         if let Some(stream) = &self.0.local {
             for track in stream.get_tracks().iter() {
                 if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
@@ -355,6 +367,12 @@ impl Call {
                 }
             }
         }
+    }
+
+    /// The patient's side: a new connection carrying the camera, and its offer.
+    fn offer(&self) {
+        let Some(pc) = self.new_peer_connection() else { return };
+        self.add_local_tracks(&pc);
         let this = self.clone();
         spawn_local(async move {
             let Ok(offer) = JsFuture::from(pc.create_offer()).await else { return };
@@ -373,6 +391,9 @@ impl Call {
             if JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Offer, &offer_sdp))).await.is_err() {
                 return;
             }
+            // After the offer, so the tracks take the transceivers it created
+            // and the media flows both ways without another negotiation.
+            this.add_local_tracks(&pc);
             let Ok(answer) = JsFuture::from(pc.create_answer()).await else { return };
             let sdp = Reflect::get(&answer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
             if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Answer, &sdp))).await.is_ok() {

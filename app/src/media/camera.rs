@@ -1,4 +1,5 @@
-//! The phone's camera, rear-facing when there is one.
+//! The device's camera and microphone: rear-facing for a video assist,
+//! front-facing with sound for a consultation.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -34,10 +35,24 @@ fn media_devices() -> Option<MediaDevices> {
     devices.dyn_into().ok()
 }
 
-async fn get_user_media(devices: &MediaDevices, video: JsValue) -> Result<MediaStream, JsValue> {
-    let constraints = object(&[("video", video), ("audio", JsValue::FALSE)]);
+async fn user_media(devices: &MediaDevices, video: JsValue, audio: JsValue) -> Result<MediaStream, JsValue> {
+    let constraints = object(&[("video", video), ("audio", audio)]);
     let promise = devices.get_user_media_with_constraints(constraints.unchecked_ref()).map_err(JsValue::from)?;
     JsFuture::from(promise).await?.dyn_into()
+}
+
+async fn get_user_media(devices: &MediaDevices, video: JsValue) -> Result<MediaStream, JsValue> {
+    user_media(devices, video, JsValue::FALSE).await
+}
+
+fn camera_error(error: &JsValue) -> Option<CameraError> {
+    let name = Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    match name.as_str() {
+        "NotAllowedError" | "SecurityError" => Some(CameraError::Denied),
+        "NotFoundError" => Some(CameraError::NotFound),
+        // Over-constrained or busy: worth a second, plainer try.
+        _ => None,
+    }
 }
 
 /// Starts the rear camera, video only. `facingMode` is a preference, never
@@ -49,16 +64,37 @@ pub async fn rear_camera() -> Result<MediaStream, CameraError> {
         ("width", object(&[("ideal", 1280.into())])),
         ("height", object(&[("ideal", 720.into())])),
     ]);
-    let error = match get_user_media(&devices, preferred).await {
-        Ok(stream) => return Ok(stream),
-        Err(error) => error,
-    };
-    let name = Reflect::get(&error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
-    match name.as_str() {
-        "NotAllowedError" | "SecurityError" => Err(CameraError::Denied),
-        "NotFoundError" => Err(CameraError::NotFound),
-        // Over-constrained or busy: try any camera at all.
-        _ => get_user_media(&devices, JsValue::TRUE).await.map_err(|_| CameraError::Failed),
+    match get_user_media(&devices, preferred).await {
+        Ok(stream) => Ok(stream),
+        Err(error) => match camera_error(&error) {
+            Some(known) => Err(known),
+            None => get_user_media(&devices, JsValue::TRUE).await.map_err(|_| CameraError::Failed),
+        },
+    }
+}
+
+/// The front camera and the microphone, for a face-to-face consultation.
+pub async fn camera_and_microphone() -> Result<MediaStream, CameraError> {
+    let devices = media_devices().ok_or(CameraError::Unsupported)?;
+    let preferred = object(&[("facingMode", "user".into()), ("width", object(&[("ideal", 1280.into())]))]);
+    match user_media(&devices, preferred, JsValue::TRUE).await {
+        Ok(stream) => Ok(stream),
+        Err(error) => match camera_error(&error) {
+            Some(known) => Err(known),
+            None => user_media(&devices, JsValue::TRUE, JsValue::TRUE).await.map_err(|_| CameraError::Failed),
+        },
+    }
+}
+
+/// Turns the stream's tracks of `kind` (`audio` or `video`) on or off without
+/// renegotiating: a muted track sends silence, a disabled camera black frames.
+pub fn set_enabled(stream: &MediaStream, kind: &str, on: bool) {
+    for track in stream.get_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+            if track.kind() == kind {
+                track.set_enabled(on);
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! stills taken from a video. Browser objects live here and in `*_local` stores
 //! of the pages; nothing else touches them.
 
+pub mod audio;
 pub mod call;
 pub mod camera;
 pub mod location;

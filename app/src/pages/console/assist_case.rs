@@ -20,7 +20,7 @@ use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
 use crate::media::stats::{self, Quality};
-use crate::pages::console::assist_list::SmsBody;
+use crate::components::outbox::SmsBody;
 
 #[component]
 pub fn AssistCase() -> impl IntoView {
@@ -126,7 +126,7 @@ fn CaseView(id: String) -> impl IntoView {
                 }
                 refresh();
             }
-            CallEvent::Request(_) => {}
+            CallEvent::Request(_) | CallEvent::Chat(_) | CallEvent::Ended => {}
             CallEvent::Reconnecting => link.set(Link::Reconnecting),
             CallEvent::Replaced => {
                 set_remote.set(None);
@@ -134,7 +134,7 @@ fn CaseView(id: String) -> impl IntoView {
             }
         }
     };
-    let call = StoredValue::new_local(Call::start(&id, PeerRole::Clinician, None, on_event));
+    let call = StoredValue::new_local(Call::start(&format!("assist/{id}"), PeerRole::Clinician, None, on_event));
     on_cleanup(move || call.with_value(Call::hang_up));
 
     // Live quality, sampled once a second while the video flows.

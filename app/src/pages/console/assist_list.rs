@@ -5,13 +5,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
-use regard_shared::assist::{AssistSummary, NewAssist, Outcome, SmsView, CASE_REFERENCE_MAX_CHARS};
+use regard_shared::assist::{AssistSummary, NewAssist, Outcome, CASE_REFERENCE_MAX_CHARS};
 use regard_shared::phone::{self, PhoneError};
 
 use crate::api;
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
+use crate::components::outbox::Outbox;
 use crate::i18n::*;
 
 #[component]
@@ -151,56 +152,6 @@ fn RecentAssists() -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
-        </section>
-    }
-}
-
-/// A text message's body with its link made clickable: with the outbox
-/// provider, this is how a demo or a regulator reaches the caller's page.
-#[component]
-pub fn SmsBody(body: String) -> impl IntoView {
-    let (before, link, after) = match body.find("http") {
-        Some(start) => {
-            let end = body[start..].find(char::is_whitespace).map_or(body.len(), |e| start + e);
-            (body[..start].to_owned(), Some(body[start..end].to_owned()), body[end..].to_owned())
-        }
-        None => (body.clone(), None, String::new()),
-    };
-    view! {
-        <span class="sms-body">
-            {before}
-            {link.map(|url| {
-                let href = url.clone();
-                view! { <a href=href target="_blank" rel="noopener">{url}</a> }
-            })}
-            {after}
-        </span>
-    }
-}
-
-#[component]
-fn Outbox() -> impl IntoView {
-    let i18n = use_i18n();
-    let messages = LocalResource::new(api::outbox);
-    let item = move |sms: SmsView| {
-        let lang = i18n.get_locale().as_str();
-        view! {
-            <li class="sms">
-                <p class="sms-meta">{date_time(sms.created_at, lang)} " · " {sms.to.clone()}</p>
-                <p><SmsBody body=sms.body.clone() /></p>
-                {sms.error.clone().map(|error| view! {
-                    <p class="alert alert-error">{t_string!(i18n, assist.sms_failed, error = error).to_string()}</p>
-                })}
-            </li>
-        }
-    };
-    view! {
-        <section class="card" aria-labelledby="outbox">
-            <h2 id="outbox">{t!(i18n, assist.outbox_title)}</h2>
-            <p class="hint">{t!(i18n, assist.outbox_hint)}</p>
-            {move || messages.get().and_then(Result::ok).map(|list| view! {
-                <ul class="outbox" data-testid="outbox">{list.into_iter().take(10).map(item).collect_view()}</ul>
-            })}
         </section>
     }
 }

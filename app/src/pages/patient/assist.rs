@@ -11,6 +11,7 @@ use web_sys::MediaStream;
 use super::assist_live::{LiveCamera, PhotoSender};
 use crate::api::{self, Failure};
 use crate::components::error_text::error_text;
+use crate::components::notice::Notice;
 use crate::i18n::*;
 use crate::media::camera::{self, CameraError};
 
@@ -127,14 +128,6 @@ fn Consent(
             {move || if starting { t_string!(i18n, caller.accepting) } else { t_string!(i18n, caller.accept) }}
         </button>
         <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
-    }
-}
-
-#[component]
-fn Notice(title: String, body: String) -> impl IntoView {
-    view! {
-        <h1>{title}</h1>
-        <p class="lead">{body}</p>
     }
 }
 

@@ -170,10 +170,10 @@ pub fn LiveCamera(
         CallEvent::Reconnecting => status.set(Status::Reconnecting),
         CallEvent::Replaced => status.set(Status::Elsewhere),
         CallEvent::Request(request) => on_request(request),
-        CallEvent::RemoteStream(_) | CallEvent::Reply(_) => {}
+        CallEvent::RemoteStream(_) | CallEvent::Reply(_) | CallEvent::Chat(_) | CallEvent::Ended => {}
     };
     if let Some(camera) = stream.get_untracked() {
-        call.set_value(Some(Call::start(&assist_id, PeerRole::Patient, Some(camera), on_event)));
+        call.set_value(Some(Call::start(&format!("assist/{assist_id}"), PeerRole::Patient, Some(camera), on_event)));
     }
     // Keep the screen on: a sleeping phone stops its camera.
     spawn_local(async move {

@@ -1,0 +1,91 @@
+//! The consultation's chat, the same on both sides: the messages (kept with the
+//! consultation) and a box to write one.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use regard_shared::consultation::{Author, ChatMessage, MESSAGE_MAX_CHARS};
+
+use crate::api;
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::time;
+use crate::i18n::*;
+
+/// Adds a message unless it is already shown: the sender gets it twice, from
+/// its own request and from the room.
+pub fn add_message(messages: RwSignal<Vec<ChatMessage>>, message: ChatMessage) {
+    messages.update(|list| {
+        if !list.iter().any(|m| m.id == message.id) {
+            list.push(message);
+        }
+    });
+}
+
+#[component]
+pub fn ChatPanel(
+    messages: RwSignal<Vec<ChatMessage>>,
+    /// Who writes from this page.
+    me: Author,
+    /// The consultation, on the GP's side; the patient's device knows its own.
+    #[prop(optional)]
+    consultation_id: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let consultation_id = StoredValue::new(consultation_id);
+
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = draft.get_untracked().trim().to_owned();
+        if body.is_empty() || pending.get_untracked() {
+            return;
+        }
+        if body.chars().count() > MESSAGE_MAX_CHARS {
+            error.set(Some(t_string!(i18n, errors.too_long).to_string()));
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            match api::send_message(consultation_id.get_value().as_deref(), body).await {
+                Ok(message) => {
+                    // Cleared only once stored: a failed send keeps what was typed.
+                    draft.set(String::new());
+                    error.set(None);
+                    add_message(messages, message);
+                }
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+            pending.set(false);
+        });
+    };
+
+    let who = move |author: Author| {
+        match (author == me, author) {
+            (true, _) => t_string!(i18n, chat.you),
+            (false, Author::Clinician) => t_string!(i18n, chat.doctor),
+            (false, Author::Patient) => t_string!(i18n, chat.patient),
+        }
+        .to_string()
+    };
+    view! {
+        <section class="card chat" aria-labelledby="chat-title">
+            <h2 id="chat-title">{t!(i18n, chat.title)}</h2>
+            <ol class="chat-log" role="log" aria-live="polite" data-testid="chat-log">
+                <For each=move || messages.get() key=|m| m.id.clone() let:message>
+                    <li class=if message.author == me { "mine" } else { "theirs" }>
+                        <span class="chat-meta">{who(message.author)} " · " {time(message.at, i18n.get_locale_untracked().as_str())}</span>
+                        <p>{message.body.clone()}</p>
+                    </li>
+                </For>
+            </ol>
+            <form class="chat-form" on:submit=send>
+                <label for="chat-input" class="visually-hidden">{t!(i18n, chat.label)}</label>
+                <input id="chat-input" type="text" autocomplete="off" maxlength="2000" bind:value=draft
+                    placeholder=move || t_string!(i18n, chat.placeholder).to_string() />
+                <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, chat.send)}</button>
+            </form>
+            <ErrorAlert message=error.into() />
+        </section>
+    }
+}

@@ -1,0 +1,229 @@
+//! The GP's teleconsultation desk: schedule an appointment (the invitation
+//! leaves at once), and the day's appointments with where each one stands.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_navigate;
+use regard_shared::consultation::{self as rules, ConsultationSummary, NewConsultation, Status, REASON_MAX_CHARS};
+use regard_shared::phone;
+use regard_shared::validate;
+
+use crate::api::{self, Failure};
+use crate::components::console_frame::ConsoleFrame;
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::time_of_day;
+use crate::components::outbox::Outbox;
+use crate::components::waiting_room_alert::local_day;
+use crate::i18n::*;
+use crate::media::audio;
+use crate::pages::console::assist_list::phone_error;
+
+#[component]
+pub fn ConsultationDesk() -> impl IntoView {
+    let i18n = use_i18n();
+    let ask_notifications = RwSignal::new(audio::notifications_undecided());
+    view! {
+        <ConsoleFrame>
+            <h1>{t!(i18n, consultation.nav)}</h1>
+            <Show when=move || ask_notifications.get()>
+                <p>
+                    <button type="button" class="secondary" on:click=move |_| {
+                        audio::ask_notification_permission();
+                        ask_notifications.set(false);
+                    }>{t!(i18n, consultation.enable_notifications)}</button>
+                </p>
+            </Show>
+            <DayList />
+            <div class="columns">
+                <ScheduleForm />
+                <Outbox />
+            </div>
+        </ConsoleFrame>
+    }
+}
+
+pub fn status_name(i18n: I18nContext<Locale>, status: Status) -> String {
+    match status {
+        Status::Invited => t_string!(i18n, consultation.status_invited),
+        Status::Waiting => t_string!(i18n, consultation.status_waiting),
+        Status::InConsultation => t_string!(i18n, consultation.status_in_consultation),
+        Status::Done => t_string!(i18n, consultation.status_done),
+        Status::Missed => t_string!(i18n, consultation.status_missed),
+    }
+    .to_string()
+}
+
+/// A date and a time typed in the page, as the browser's local time, in ms.
+fn local_instant(date: &str, time: &str) -> Option<i64> {
+    let ms = js_sys::Date::new(&format!("{date}T{time}").into()).get_time();
+    (!ms.is_nan() && !date.is_empty() && !time.is_empty()).then_some(ms as i64)
+}
+
+/// Today's date in the browser's time zone, `YYYY-MM-DD`.
+fn today_iso() -> String {
+    let now = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
+}
+
+fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {
+    match failure {
+        Failure::Api(e) => match e.field.as_deref() {
+            Some("birth_date") => t_string!(i18n, errors.birth_date).to_string(),
+            Some("email") => t_string!(i18n, errors.email).to_string(),
+            Some("phone") => t_string!(i18n, errors.contact).to_string(),
+            Some("scheduled_at") => t_string!(i18n, errors.scheduled_at).to_string(),
+            Some("last_name" | "first_name" | "reason") => t_string!(i18n, errors.field_required).to_string(),
+            _ => error_text(i18n, failure),
+        },
+        Failure::Network => error_text(i18n, failure),
+    }
+}
+
+#[component]
+fn ScheduleForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let [last_name, first_name, birth_date, phone_number, email, date, at, reason] =
+        std::array::from_fn(|_| RwSignal::new(String::new()));
+    date.set(today_iso());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        // The server's rules, checked here first to answer at once in the page's language.
+        let optional = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let (phone_value, email_value) = (optional(phone_number.get_untracked()), optional(email.get_untracked()));
+        let check = || -> Result<i64, String> {
+            let required = || t_string!(i18n, errors.field_required).to_string();
+            for value in [last_name, first_name] {
+                validate::name("name", &value.get_untracked()).map_err(|_| required())?;
+            }
+            validate::required_text("reason", &reason.get_untracked(), REASON_MAX_CHARS).map_err(|_| required())?;
+            rules::birth_date(&birth_date.get_untracked(), &today_iso())
+                .map_err(|_| t_string!(i18n, errors.birth_date).to_string())?;
+            if phone_value.is_none() && email_value.is_none() {
+                return Err(t_string!(i18n, errors.contact).to_string());
+            }
+            if let Some(number) = &phone_value {
+                phone::normalise(number).map_err(|e| phone_error(i18n, e))?;
+            }
+            if let Some(address) = &email_value {
+                validate::email(address).map_err(|_| t_string!(i18n, errors.email).to_string())?;
+            }
+            local_instant(&date.get_untracked(), &at.get_untracked())
+                .ok_or_else(|| t_string!(i18n, errors.scheduled_at).to_string())
+        };
+        let scheduled_at = match check() {
+            Ok(ms) => ms,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
+        let request = NewConsultation {
+            last_name: last_name.get_untracked(),
+            first_name: first_name.get_untracked(),
+            birth_date: birth_date.get_untracked(),
+            phone: phone_value,
+            email: email_value,
+            scheduled_at,
+            reason: reason.get_untracked(),
+        };
+        pending.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::schedule(&request).await {
+                Ok(created) => navigate(&format!("/console/consultations/{}", created.summary.id), Default::default()),
+                Err(failure) => error.set(Some(field_error(i18n, &failure))),
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="schedule-title">
+            <h2 id="schedule-title">{t!(i18n, consultation.schedule_title)}</h2>
+            <form on:submit=submit novalidate>
+                <label for="c-last">{t!(i18n, consultation.last_name)}</label>
+                <input id="c-last" type="text" autocomplete="off" maxlength="100" bind:value=last_name />
+                <label for="c-first">{t!(i18n, consultation.first_name)}</label>
+                <input id="c-first" type="text" autocomplete="off" maxlength="100" bind:value=first_name />
+                <label for="c-birth">{t!(i18n, consultation.birth_date)}</label>
+                <input id="c-birth" type="date" bind:value=birth_date />
+                <label for="c-phone">{t!(i18n, consultation.phone)}</label>
+                <input id="c-phone" type="tel" inputmode="tel" autocomplete="off" bind:value=phone_number />
+                <label for="c-email">{t!(i18n, consultation.email)}</label>
+                <input id="c-email" type="email" autocomplete="off" bind:value=email />
+                <p class="hint">{t!(i18n, consultation.contact_hint)}</p>
+                <label for="c-date">{t!(i18n, consultation.date)}</label>
+                <input id="c-date" type="date" bind:value=date />
+                <label for="c-time">{t!(i18n, consultation.time)}</label>
+                <input id="c-time" type="time" bind:value=at />
+                <label for="c-reason">{t!(i18n, consultation.reason)}</label>
+                <textarea id="c-reason" rows="2" maxlength=REASON_MAX_CHARS.to_string() bind:value=reason></textarea>
+                <ErrorAlert message=error.into() />
+                <button type="submit" class="primary" disabled=move || pending.get()>
+                    {t!(i18n, consultation.schedule)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// Today's appointments, refreshed as patients arrive.
+#[component]
+fn DayList() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = RwSignal::new(None::<Result<Vec<ConsultationSummary>, Failure>>);
+    let load = move || {
+        spawn_local(async move {
+            let (from, to) = local_day(0);
+            list.set(Some(api::consultations(from, to).await));
+        })
+    };
+    load();
+    if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_secs(5)) {
+        on_cleanup(move || handle.clear());
+    }
+    let row = move |c: ConsultationSummary| {
+        let lang = i18n.get_locale().as_str();
+        let status = c.status;
+        view! {
+            <tr class=if status == Status::Waiting { "row-waiting" } else { "" }>
+                <td>{time_of_day(c.scheduled_at, lang)}</td>
+                <td><a href=format!("/console/consultations/{}", c.id)>{c.patient_name.clone()}</a></td>
+                <td>{c.reason.clone()}</td>
+                <td><span class=format!("badge status-{status:?}").to_lowercase()>{status_name(i18n, status)}</span></td>
+            </tr>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="day-title">
+            <h2 id="day-title">{t!(i18n, consultation.today)}</h2>
+            {move || match list.get() {
+                None => view! { <p class="muted">"…"</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <p class="muted">{t!(i18n, consultation.none_today)}</p> }.into_any(),
+                Some(Ok(items)) => view! {
+                    <div class="table-scroll">
+                        <table data-testid="day-list">
+                            <thead><tr>
+                                <th scope="col">{t!(i18n, consultation.time)}</th>
+                                <th scope="col">{t!(i18n, consultation.patient)}</th>
+                                <th scope="col">{t!(i18n, consultation.reason)}</th>
+                                <th scope="col">{t!(i18n, consultation.status)}</th>
+                            </tr></thead>
+                            <tbody>{items.into_iter().map(row).collect_view()}</tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

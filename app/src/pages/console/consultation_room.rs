@@ -1,0 +1,230 @@
+//! One consultation as the GP sees it: who, when, the invitations, the
+//! admission from the waiting room, the two-way video, the chat and the report.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, Status, REPORT_MAX_CHARS};
+use regard_shared::signal::PeerRole;
+use web_sys::MediaStream;
+
+use super::consultation_day::status_name;
+use crate::api;
+use crate::components::chat::{add_message, ChatPanel};
+use crate::components::console_frame::ConsoleFrame;
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::date_time;
+use crate::components::two_way_video::TwoWayVideo;
+use crate::i18n::*;
+use crate::media::call::{Call, CallEvent};
+use crate::media::camera;
+
+#[component]
+pub fn ConsultationRoom() -> impl IntoView {
+    let id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    view! {
+        <ConsoleFrame>
+            <RoomView id=id.clone() />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn RoomView(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = StoredValue::new(id);
+    let detail = RwSignal::new(None::<ConsultationDetail>);
+    let messages = RwSignal::new(Vec::<ChatMessage>::new());
+    let error = RwSignal::new(None::<String>);
+    let connected = RwSignal::new(false);
+    let (remote, set_remote) = signal_local(None::<MediaStream>);
+    let (local, set_local) = signal_local(None::<MediaStream>);
+    let call = StoredValue::new_local(None::<Call>);
+
+    let show = move |d: ConsultationDetail| {
+        for message in d.messages.clone() {
+            add_message(messages, message);
+        }
+        detail.set(Some(d));
+    };
+    let hang_up = move || {
+        call.update_value(|c| {
+            if let Some(c) = c.take() {
+                c.hang_up();
+            }
+        });
+        if let Some(stream) = local.get_untracked() {
+            camera::stop(&stream);
+        }
+        set_local.set(None);
+        set_remote.set(None);
+        connected.set(false);
+    };
+    on_cleanup(hang_up);
+
+    // The GP's camera and microphone, then the room: the patient's page offers
+    // as soon as it sees the GP arrive.
+    let join = move || {
+        if call.with_value(Option::is_some) {
+            return;
+        }
+        spawn_local(async move {
+            let stream = match camera::camera_and_microphone().await {
+                Ok(stream) => stream,
+                Err(_) => {
+                    error.set(Some(t_string!(i18n, consultation.gp_camera_failed).to_string()));
+                    return;
+                }
+            };
+            set_local.set(Some(stream.clone()));
+            let on_event = move |event: CallEvent| match event {
+                CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
+                CallEvent::Connection(state) => connected.set(state == "connected"),
+                CallEvent::Chat(message) => add_message(messages, message),
+                CallEvent::PeerPresent(false) => connected.set(false),
+                _ => {}
+            };
+            let room = format!("consultation/{}", id.get_value());
+            call.set_value(Some(Call::start(&room, PeerRole::Clinician, Some(stream), on_event)));
+        });
+    };
+
+    let act = move |action: &'static str| {
+        spawn_local(async move {
+            match api::consultation_action(&id.get_value(), action).await {
+                Ok(d) => {
+                    let status = d.summary.status;
+                    show(d);
+                    match status {
+                        Status::InConsultation => join(),
+                        Status::Done => hang_up(),
+                        _ => {}
+                    }
+                }
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+        });
+    };
+
+    spawn_local(async move {
+        match api::consultation(&id.get_value()).await {
+            Ok(d) => {
+                // Back on the page (a reload) during the consultation: rejoin.
+                let rejoin = d.summary.status == Status::InConsultation;
+                show(d);
+                if rejoin {
+                    join();
+                }
+            }
+            Err(failure) => error.set(Some(error_text(i18n, &failure))),
+        }
+    });
+    // Admission waits for the patient: follow the status until they arrive.
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if detail.with_untracked(|d| d.as_ref().is_some_and(|d| d.summary.status == Status::Invited)) {
+                spawn_local(async move {
+                    if let Ok(d) = api::consultation(&id.get_value()).await {
+                        show(d);
+                    }
+                });
+            }
+        },
+        std::time::Duration::from_secs(3),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    let status = move || detail.with(|d| d.as_ref().map(|d| d.summary.status));
+    let remote_label = Signal::derive(move || t_string!(i18n, consultation.patient_video).to_string());
+    view! {
+        <ErrorAlert message=error.into() />
+        {move || detail.get().map(|d| view! { <Header detail=d on_resend=move || act("resend") /> })}
+        <Show when=move || status() == Some(Status::Waiting)>
+            <button type="button" class="primary big" on:click=move |_| act("admit")>{t!(i18n, consultation.admit)}</button>
+        </Show>
+        <Show when=move || status() == Some(Status::InConsultation)>
+            <section class="card" aria-labelledby="call-title">
+                <h2 id="call-title">{move || if connected.get() { t_string!(i18n, consultation.in_call) } else { t_string!(i18n, consultation.connecting) }}</h2>
+                <TwoWayVideo remote=remote local=local remote_label=remote_label />
+                <button type="button" class="stop" on:click=move |_| act("end")>{t!(i18n, consultation.end)}</button>
+            </section>
+        </Show>
+        <div class="columns">
+            <ChatPanel messages=messages me=Author::Clinician consultation_id=id.get_value() />
+            {move || detail.get().map(|d| view! { <ReportEditor id=id.get_value() initial=d.report /> })}
+        </div>
+    }
+}
+
+#[component]
+fn Header(detail: ConsultationDetail, on_resend: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = move || i18n.get_locale().as_str();
+    let summary = detail.summary.clone();
+    let invitations = detail.invitations.clone();
+    view! {
+        <h1>{summary.patient_name.clone()}</h1>
+        <dl class="identity">
+            <dt>{t!(i18n, consultation.birth_date)}</dt><dd>{detail.birth_date.clone()}</dd>
+            <dt>{t!(i18n, consultation.when)}</dt><dd>{move || date_time(summary.scheduled_at, lang())}</dd>
+            <dt>{t!(i18n, consultation.reason)}</dt><dd>{summary.reason.clone()}</dd>
+            <dt>{t!(i18n, consultation.status)}</dt><dd data-testid="consultation-status">{move || status_name(i18n, summary.status)}</dd>
+        </dl>
+        <section aria-labelledby="invitations-title">
+            <h2 id="invitations-title">{t!(i18n, consultation.invitations)}</h2>
+            <ul class="invitations">
+                {invitations.into_iter().map(|inv| {
+                    let channel = if inv.channel == "sms" { t_string!(i18n, consultation.by_sms) } else { t_string!(i18n, consultation.by_email) };
+                    let outcome = match inv.error.clone() {
+                        None => t_string!(i18n, consultation.invitation_sent).to_string(),
+                        Some(error) => t_string!(i18n, consultation.invitation_failed, error = error).to_string(),
+                    };
+                    let class = if inv.error.is_some() { "alert alert-error" } else { "" };
+                    view! { <li class=class>{channel.to_string()} " · " {inv.to.clone()} " · " {outcome}</li> }
+                }).collect_view()}
+            </ul>
+            <button type="button" class="secondary" on:click=move |_| on_resend()>{t!(i18n, consultation.resend)}</button>
+        </section>
+    }
+}
+
+/// The report (compte rendu), saved on demand and shown to the patient.
+#[component]
+fn ReportEditor(id: String, initial: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = RwSignal::new(initial);
+    let saved = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let id = StoredValue::new(id);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if text.get_untracked().chars().count() > REPORT_MAX_CHARS {
+            error.set(Some(t_string!(i18n, errors.too_long).to_string()));
+            return;
+        }
+        spawn_local(async move {
+            match api::save_report(&id.get_value(), text.get_untracked()).await {
+                Ok(_) => {
+                    error.set(None);
+                    saved.set(true);
+                }
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="report-title">
+            <h2 id="report-title">{t!(i18n, consultation.report)}</h2>
+            <form on:submit=save>
+                <label for="report-text" class="visually-hidden">{t!(i18n, consultation.report)}</label>
+                <textarea id="report-text" rows="8" bind:value=text on:input=move |_| saved.set(false)></textarea>
+                <ErrorAlert message=error.into() />
+                <button type="submit" class="primary">{t!(i18n, consultation.save_report)}</button>
+                <Show when=move || saved.get()>
+                    <p role="status">{t!(i18n, consultation.report_saved)}</p>
+                </Show>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,155 @@
+//! The patient's consultation page, reached from the invitation: who they will
+//! see and when, their date of birth and consent, then the device check, the
+//! waiting room and the call; afterwards, the report. Opening consumes nothing.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use regard_shared::assist::LinkState;
+use regard_shared::consultation::{InvitationInfo, PatientConsultation, Status};
+use regard_shared::ErrorCode;
+
+use super::consultation_call::{AfterConsultation, ConsultationCall, DeviceCheck};
+use crate::api::{self, Failure};
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::date_time;
+use crate::components::notice::Notice;
+use crate::i18n::*;
+use crate::media::camera;
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Loading,
+    Identity(InvitationInfo),
+    DeviceCheck(PatientConsultation),
+    Room(PatientConsultation),
+    After(PatientConsultation),
+    Expired,
+    InUse,
+    Failed(String),
+}
+
+#[component]
+pub fn ConsultationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let token = StoredValue::new(use_params_map().read_untracked().get("token").unwrap_or_default());
+    let step = RwSignal::new(Step::Loading);
+    let (stream, set_stream) = signal_local(None::<web_sys::MediaStream>);
+    let stop_camera = move || {
+        if let Some(camera) = stream.get_untracked() {
+            camera::stop(&camera);
+        }
+        set_stream.set(None);
+    };
+    on_cleanup(stop_camera);
+
+    let fail = move |failure: Failure| {
+        step.set(match &failure {
+            Failure::Api(e) if e.code == ErrorCode::LinkInUse => Step::InUse,
+            Failure::Api(e) if matches!(e.code, ErrorCode::LinkExpired | ErrorCode::NotFound) => Step::Expired,
+            _ => Step::Failed(error_text(i18n, &failure)),
+        })
+    };
+    // Where someone who already entered on this device goes back to.
+    let resume = move |consultation: PatientConsultation| {
+        step.set(match consultation.status {
+            Status::Done => Step::After(consultation),
+            // Camera and microphone are checked at every (re)entry: a reload loses them.
+            _ => Step::DeviceCheck(consultation),
+        })
+    };
+    spawn_local(async move {
+        match api::invitation(&token.get_value()).await {
+            Ok(info) => match info.state {
+                LinkState::Valid => step.set(Step::Identity(info)),
+                LinkState::AcceptedHere => match api::my_consultation().await {
+                    Ok(consultation) => resume(consultation),
+                    Err(failure) => fail(failure),
+                },
+                LinkState::InUse => step.set(Step::InUse),
+                LinkState::Expired => step.set(Step::Expired),
+            },
+            Err(failure) => fail(failure),
+        }
+    });
+
+    let on_entered = Callback::new(move |c: PatientConsultation| resume(c));
+    let on_fail = Callback::new(fail);
+    let on_ready = Callback::new(move |c: PatientConsultation| step.set(Step::Room(c)));
+    let on_over = Callback::new(move |c: PatientConsultation| {
+        stop_camera();
+        step.set(Step::After(c));
+    });
+    view! {
+        <article class="patient consultation">
+            {move || match step.get() {
+                Step::Loading => view! { <p role="status" class="muted">"…"</p> }.into_any(),
+                Step::Identity(info) => view! { <Identity info=info token=token.get_value() on_entered=on_entered on_fail=on_fail /> }.into_any(),
+                Step::DeviceCheck(c) => view! { <DeviceCheck consultation=c stream=stream set_stream=set_stream on_ready=on_ready on_over=on_over /> }.into_any(),
+                Step::Room(c) => view! { <ConsultationCall consultation=c stream=stream on_over=on_over /> }.into_any(),
+                Step::After(c) => view! { <AfterConsultation consultation=c /> }.into_any(),
+                Step::Expired => view! { <Notice title=t_string!(i18n, patient_consultation.expired_title).to_string() body=t_string!(i18n, patient_consultation.expired).to_string() /> }.into_any(),
+                Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, patient_consultation.in_use).to_string() /> }.into_any(),
+                Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
+            }}
+        </article>
+    }
+}
+
+/// Who and when, the date of birth, and the consent: one screen, one button.
+#[component]
+fn Identity(
+    info: InvitationInfo,
+    token: String,
+    on_entered: Callback<PatientConsultation>,
+    on_fail: Callback<Failure>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let birth_date = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let token = StoredValue::new(token);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if birth_date.get_untracked().is_empty() {
+            error.set(Some(t_string!(i18n, errors.birth_date).to_string()));
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let language = i18n.get_locale_untracked().as_str();
+            match api::enter_consultation(&token.get_value(), birth_date.get_untracked(), language).await {
+                Ok(consultation) => on_entered.run(consultation),
+                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => {
+                    error.set(Some(t_string!(i18n, patient_consultation.wrong_birth_date).to_string()))
+                }
+                Err(failure) => on_fail.run(failure),
+            }
+            pending.set(false);
+        });
+    };
+    let when = move || date_time(info.scheduled_at, i18n.get_locale().as_str());
+    let with = info.clinician_name.clone();
+    let practice = info.practice.clone();
+    view! {
+        <h1>{move || t_string!(i18n, patient_consultation.title, name = with.clone()).to_string()}</h1>
+        <p class="lead">{practice} " · " {when}</p>
+        <form on:submit=submit novalidate>
+            <label for="p-birth">{t!(i18n, patient_consultation.birth_date)}</label>
+            <input id="p-birth" type="date" autocomplete="bday" bind:value=birth_date aria-describedby="p-birth-hint" />
+            <p id="p-birth-hint" class="hint">{t!(i18n, patient_consultation.birth_date_hint)}</p>
+            <section aria-labelledby="consent-title">
+                <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
+                <ul class="consent">
+                    <li>{t!(i18n, patient_consultation.consent_video)}</li>
+                    <li>{t!(i18n, patient_consultation.consent_record)}</li>
+                    <li>{t!(i18n, patient_consultation.consent_data)}</li>
+                    <li>{t!(i18n, patient_consultation.consent_stop)}</li>
+                </ul>
+            </section>
+            <ErrorAlert message=error.into() />
+            <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_consultation.enter)}</button>
+        </form>
+        <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
+    }
+}

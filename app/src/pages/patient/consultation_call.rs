@@ -1,0 +1,222 @@
+//! The patient's side of the video: the device check (camera preview and a
+//! moving microphone level), the waiting room, the call with its chat, and
+//! what remains afterwards (the report).
+
+use leptos::html::Video;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use regard_shared::consultation::{Author, PatientConsultation, Status};
+use regard_shared::signal::PeerRole;
+use web_sys::MediaStream;
+
+use crate::api;
+use crate::components::chat::{add_message, ChatPanel};
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::date_time;
+use crate::components::two_way_video::TwoWayVideo;
+use crate::components::video_view::VideoView;
+use crate::i18n::*;
+use crate::media::audio::LevelMeter;
+use crate::media::call::{Call, CallEvent};
+use crate::media::camera::{self, CameraError};
+
+/// Meter level above which the microphone surely picks up sound (about -48 dBFS).
+pub const HEARD_LEVEL: u32 = 20;
+
+/// Camera and microphone, shown to the patient before they wait: a problem is
+/// found now, not in front of the doctor.
+#[component]
+pub fn DeviceCheck(
+    consultation: PatientConsultation,
+    stream: ReadSignal<Option<MediaStream>, LocalStorage>,
+    set_stream: WriteSignal<Option<MediaStream>, LocalStorage>,
+    on_ready: Callback<PatientConsultation>,
+    on_over: Callback<PatientConsultation>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = RwSignal::new(None::<CameraError>);
+    let level = RwSignal::new(0u32);
+    let heard = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let meter = StoredValue::new_local(None::<LevelMeter>);
+
+    spawn_local(async move {
+        let camera = match stream.get_untracked() {
+            Some(camera) => Ok(camera),
+            None => camera::camera_and_microphone().await,
+        };
+        match camera {
+            Ok(camera) => {
+                meter.set_value(LevelMeter::new(&camera));
+                set_stream.set(Some(camera));
+            }
+            Err(e) => problem.set(Some(e)),
+        }
+    });
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if let Some(now) = meter.with_value(|m| m.as_ref().map(LevelMeter::level)) {
+                // Rise at once, fall slowly, as a recording meter does: a short
+                // sound stays visible long enough to be seen.
+                level.update(|shown| *shown = now.max(*shown * 85 / 100));
+                if now > HEARD_LEVEL {
+                    heard.set(true);
+                }
+            }
+        },
+        std::time::Duration::from_millis(100),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    let consultation = StoredValue::new(consultation);
+    let preview = NodeRef::<Video>::new();
+    let self_label = Signal::derive(move || t_string!(i18n, call.self_view).to_string());
+    let go = move |_| {
+        spawn_local(async move {
+            match api::enter_waiting_room().await {
+                Ok(c) => on_ready.run(c),
+                // Ended while the patient was checking their camera: show what is left.
+                Err(_) if matches!(api::my_consultation().await, Ok(ref c) if c.status == Status::Done) => {
+                    on_over.run(consultation.get_value())
+                }
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+        });
+    };
+    view! {
+        <h1>{t!(i18n, patient_consultation.check_title)}</h1>
+        {move || match problem.get() {
+            Some(problem) => view! { <DevicesBlocked problem=problem /> }.into_any(),
+            None => view! {
+                <VideoView stream=stream label=self_label node_ref=preview class="preview" />
+                <label for="mic-level">{t!(i18n, patient_consultation.mic_level)}</label>
+                <meter id="mic-level" min="0" max="100" low=HEARD_LEVEL optimum="60" value=move || level.get() data-testid="mic-level"></meter>
+                <p class="hint">{move || if heard.get() { t_string!(i18n, patient_consultation.mic_ok) } else { t_string!(i18n, patient_consultation.mic_speak) }}</p>
+                <ErrorAlert message=error.into() />
+                <button type="button" class="primary big" on:click=go disabled=move || stream.get().is_none()>
+                    {t!(i18n, patient_consultation.to_waiting_room)}
+                </button>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Camera or microphone unavailable: why, and how to unblock them.
+#[component]
+fn DevicesBlocked(problem: CameraError) -> impl IntoView {
+    let i18n = use_i18n();
+    let explanation = match problem {
+        CameraError::Denied => view! {
+            <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.blocked)}</p>
+            <ul class="steps">
+                <li>{t!(i18n, patient_consultation.blocked_android)}</li>
+                <li>{t!(i18n, patient_consultation.blocked_ios)}</li>
+                <li>{t!(i18n, patient_consultation.blocked_desktop)}</li>
+            </ul>
+        }
+        .into_any(),
+        CameraError::Unsupported => view! { <p class="alert alert-error" role="alert">{t!(i18n, caller.no_camera)}</p> }.into_any(),
+        CameraError::NotFound | CameraError::Failed => {
+            view! { <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.devices_failed)}</p> }.into_any()
+        }
+    };
+    view! {
+        {explanation}
+        <button type="button" class="secondary" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
+            {t!(i18n, caller.retry)}
+        </button>
+    }
+}
+
+/// The waiting room, then the call: the page joins the room at once, and the
+/// call starts when the GP admits the patient and joins too.
+#[component]
+pub fn ConsultationCall(
+    consultation: PatientConsultation,
+    stream: ReadSignal<Option<MediaStream>, LocalStorage>,
+    on_over: Callback<PatientConsultation>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let messages = RwSignal::new(consultation.messages.clone());
+    let doctor_here = RwSignal::new(false);
+    let connected = RwSignal::new(false);
+    let left = RwSignal::new(false);
+    let (remote, set_remote) = signal_local(None::<MediaStream>);
+
+    let finish = move || {
+        spawn_local(async move {
+            if let Ok(c) = api::my_consultation().await {
+                on_over.run(c);
+            }
+        })
+    };
+    let on_event = move |event: CallEvent| match event {
+        CallEvent::PeerPresent(present) => doctor_here.set(present),
+        CallEvent::Connection(state) => connected.set(state == "connected"),
+        CallEvent::RemoteStream(s) => set_remote.set(Some(s)),
+        CallEvent::Chat(message) => add_message(messages, message),
+        CallEvent::Ended => finish(),
+        _ => {}
+    };
+    let room = format!("consultation/{}", consultation.id);
+    let call = StoredValue::new_local(Call::start(&room, PeerRole::Patient, stream.get_untracked(), on_event));
+    on_cleanup(move || call.with_value(Call::hang_up));
+
+    let clinician = consultation.clinician_name.clone();
+    let when = consultation.scheduled_at;
+    let doctor_label = Signal::derive(move || t_string!(i18n, patient_consultation.doctor_video).to_string());
+    view! {
+        <Show
+            when=move || doctor_here.get()
+            fallback=move || {
+                let clinician = clinician.clone();
+                view! {
+                    <h1>{t!(i18n, patient_consultation.waiting_title)}</h1>
+                    <p class="lead" role="status">
+                        {move || t_string!(i18n, patient_consultation.waiting, name = clinician.clone(), when = date_time(when, i18n.get_locale().as_str())).to_string()}
+                    </p>
+                    <p>{t!(i18n, patient_consultation.keep_open)}</p>
+                }
+            }
+        >
+            <h1 role="status">{move || if connected.get() { t_string!(i18n, patient_consultation.in_call) } else { t_string!(i18n, patient_consultation.connecting) }}</h1>
+            <TwoWayVideo remote=remote local=stream remote_label=doctor_label />
+        </Show>
+        <ChatPanel messages=messages me=Author::Patient />
+        <Show
+            when=move || !left.get()
+            fallback=move || view! {
+                <p class="alert" role="status">{t!(i18n, patient_consultation.left)}</p>
+                <button type="button" class="primary" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
+                    {t!(i18n, patient_consultation.come_back)}
+                </button>
+            }
+        >
+            <button type="button" class="secondary" on:click=move |_| {
+                call.with_value(Call::hang_up);
+                doctor_here.set(false);
+                left.set(true);
+            }>{t!(i18n, patient_consultation.leave)}</button>
+        </Show>
+    }
+}
+
+/// After the consultation: the report, kept available through the same link.
+#[component]
+pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
+    let i18n = use_i18n();
+    let report = consultation.report.clone();
+    view! {
+        <h1>{t!(i18n, patient_consultation.after_title)}</h1>
+        <p class="lead">{t_string!(i18n, patient_consultation.after, name = consultation.clinician_name.clone()).to_string()}</p>
+        <section class="card" aria-labelledby="report-title">
+            <h2 id="report-title">{t!(i18n, patient_consultation.report)}</h2>
+            {if report.is_empty() {
+                view! { <p class="muted">{t!(i18n, patient_consultation.no_report)}</p> }.into_any()
+            } else {
+                view! { <p class="report" data-testid="report">{report}</p> }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,124 @@
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { videoPlays } from './video';
+
+export interface Appointment {
+  lastName: string;
+  firstName: string;
+  birthDate: string;
+  phone: string;
+  email: string;
+  at: Date;
+  reason: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The GP's teleconsultation desk: schedule, today's list, the outbox. */
+export class ConsultationDesk {
+  constructor(readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto('/console/consultations');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Téléconsultations' })).toBeVisible();
+  }
+
+  /** Fills and sends the form; resolves on the new consultation's page. */
+  async schedule(a: Appointment): Promise<ConsultationRoom> {
+    const form = this.page.locator('form', { has: this.page.getByLabel('Nom du patient') });
+    await form.getByLabel('Nom du patient').fill(a.lastName);
+    await form.getByLabel('Prénom').fill(a.firstName);
+    await form.getByLabel('Date de naissance').fill(a.birthDate);
+    await form.getByLabel('Mobile').fill(a.phone);
+    await form.getByLabel('E-mail').fill(a.email);
+    // The browser's local time, as the GP types it.
+    await form.getByLabel('Date', { exact: true }).fill(`${a.at.getFullYear()}-${pad(a.at.getMonth() + 1)}-${pad(a.at.getDate())}`);
+    await form.getByLabel('Heure').fill(`${pad(a.at.getHours())}:${pad(a.at.getMinutes())}`);
+    await form.getByLabel('Motif').fill(a.reason);
+    await form.getByRole('button', { name: 'Programmer et envoyer l\'invitation' }).click();
+    await expect(this.page).toHaveURL(/\/console\/consultations\/[0-9a-f-]{36}$/);
+    return new ConsultationRoom(this.page);
+  }
+
+  /** The link in the latest text message of the outbox. */
+  async smsLink(): Promise<string> {
+    const link = this.page.getByTestId('outbox').locator('a[href*="/c/"]').first();
+    await expect(link).toBeVisible();
+    return (await link.getAttribute('href'))!;
+  }
+}
+
+/** One consultation on the GP's side. */
+export class ConsultationRoom {
+  readonly status: Locator;
+  readonly chat: Locator;
+
+  constructor(readonly page: Page) {
+    this.status = page.getByTestId('consultation-status');
+    this.chat = page.getByTestId('chat-log');
+  }
+
+  async admit() {
+    await this.page.getByRole('button', { name: 'Faire entrer le patient' }).click();
+    await expect(this.status).toHaveText('En consultation');
+  }
+
+  async patientVideoPlays() {
+    await videoPlays(this.page, 'video.remote-video');
+  }
+
+  async say(text: string) {
+    await this.page.getByLabel('Votre message').fill(text);
+    await this.page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  }
+
+  async writeReport(text: string) {
+    await this.page.getByRole('textbox', { name: 'Compte rendu' }).fill(text);
+    await this.page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
+    await expect(this.page.getByText('Compte rendu enregistré')).toBeVisible();
+  }
+
+  async end() {
+    await this.page.getByRole('button', { name: 'Terminer la consultation' }).click();
+    await expect(this.status).toHaveText('Terminée');
+  }
+}
+
+/** A patient's phone: small touch screen, its own cookies. */
+export async function patientPhone(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+}
+
+/** The patient's side, from the invitation link to the report. */
+export class PatientConsultation {
+  readonly heading: Locator;
+  readonly chat: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1 });
+    this.chat = page.getByTestId('chat-log');
+  }
+
+  async enter(birthDate: string) {
+    await this.page.getByLabel('Votre date de naissance').fill(birthDate);
+    await this.page.getByRole('button', { name: 'J\'accepte et je continue' }).click();
+  }
+
+  /** The microphone meter's current value. */
+  async micLevel(): Promise<number> {
+    return Number(await this.page.getByTestId('mic-level').evaluate((m: HTMLMeterElement) => m.value));
+  }
+
+  async toWaitingRoom() {
+    await this.page.getByRole('button', { name: 'Entrer en salle d\'attente' }).click();
+    await expect(this.heading).toHaveText('Salle d\'attente');
+  }
+
+  async doctorVideoPlays() {
+    await videoPlays(this.page, 'video.remote-video');
+  }
+
+  async say(text: string) {
+    await this.page.getByLabel('Votre message').fill(text);
+    await this.page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  }
+}

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { messagesTo } from '../mailbox';
+import { clinicianPage } from '../pages/assist';
+import { ConsultationDesk, PatientConsultation, patientPhone } from '../pages/consultation';
+import { GP } from '../pages/login-page';
+
+test('a GP invites, the patient checks their devices and waits, is let in, they see and write to each other, and the report reaches the patient', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const email = `marie.dupont.${Date.now()}@example.org`;
+  const gpPage = await clinicianPage(browser, GP);
+  const desk = new ConsultationDesk(gpPage);
+  await desk.goto();
+  const room = await desk.schedule({
+    lastName: 'Dupont', firstName: 'Marie', birthDate: '1958-03-14', phone: '06 98 76 54 32', email,
+    at: new Date(Date.now() + 10 * 60_000), reason: 'Renouvellement de traitement',
+  });
+  await expect(gpPage.getByText('envoyée')).toHaveCount(2);
+  await expect(room.status).toHaveText('Invité');
+
+  // The invitation reached the real SMTP server, and the outbox holds the same link.
+  await expect.poll(() => messagesTo(email).length).toBe(1);
+  const mail = messagesTo(email)[0];
+  const link = mail.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)![0];
+  expect(mail).toContain('Dr Paul Durand');
+  await desk.goto();
+  expect(await desk.smsLink()).toBe(link);
+  await gpPage.goBack();
+
+  const phone = await patientPhone(browser);
+  const patient = new PatientConsultation(await phone.newPage());
+  await patient.page.goto(link);
+  await expect(patient.heading).toHaveText('Téléconsultation avec Dr Paul Durand');
+  await patient.enter('1958-03-15');
+  await expect(patient.page.getByRole('alert')).toContainText('ne correspond pas');
+  await patient.enter('1958-03-14');
+  await expect(patient.heading).toHaveText('Vérifions votre caméra et votre micro');
+  await expect(patient.page.locator('video.preview')).toBeVisible();
+  // Chromium's fake microphone beeps (about -36 dBFS): the level must rise past
+  // the "heard" mark, 20 on the meter's 0-100 scale (-48 dBFS).
+  await expect(patient.page.getByText('Le micro vous entend.')).toBeVisible({ timeout: 10_000 });
+  await expect.poll(() => patient.micLevel(), { timeout: 10_000, intervals: [100] }).toBeGreaterThan(20);
+  await patient.toWaitingRoom();
+  await expect(patient.page.getByRole('status').first()).toContainText('Dr Paul Durand va vous recevoir');
+
+  // The GP cannot miss it: banner and tab title, on any console page.
+  await expect(gpPage.getByRole('alert').filter({ hasText: 'Marie Dupont vous attend' })).toBeVisible();
+  await expect(gpPage).toHaveTitle(/^\(1\) Patient en salle d'attente/);
+  await room.admit();
+  await room.patientVideoPlays();
+  await patient.doctorVideoPlays();
+  await expect(gpPage).not.toHaveTitle(/^\(1\)/);
+
+  await patient.say('Bonjour docteur');
+  await expect(room.chat).toContainText('Bonjour docteur');
+  await room.say('Bonjour Madame, je vous vois bien.');
+  await expect(patient.chat).toContainText('Bonjour Madame, je vous vois bien.');
+
+  await room.writeReport('Tension 13/8. Traitement renouvelé pour 3 mois.');
+  await room.end();
+  await expect(patient.heading).toHaveText('Consultation terminée');
+  await expect(patient.page.getByTestId('report')).toHaveText('Tension 13/8. Traitement renouvelé pour 3 mois.');
+  // The same link keeps showing it.
+  await patient.page.reload();
+  await expect(patient.page.getByTestId('report')).toHaveText('Tension 13/8. Traitement renouvelé pour 3 mois.');
+  await Promise.all([phone.close(), gpPage.context().close()]);
+});
