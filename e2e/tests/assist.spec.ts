@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { blockingViolations, overflowsWidth } from '../axe';
 import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 
@@ -145,11 +146,8 @@ test('the caller page fits a 320 px phone and has no serious accessibility viola
   const page = await phone.newPage();
   await page.goto(link);
   await expect(page.getByRole('button', { name: 'Accepter la vidéo' })).toBeVisible();
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
-  const results = await new AxeBuilder({ page }).analyze();
-  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  expect(blocking).toEqual([]);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  expect(await blockingViolations(page)).toEqual([]);
+  expect(await overflowsWidth(page)).toBe(false);
   await Promise.all([phone.close(), regulator.context().close()]);
 });
 

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { blockingViolations, overflowsWidth } from '../axe';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
 import { ConsultationDesk, PatientConsultation, patientPhone } from '../pages/consultation';
@@ -62,5 +63,33 @@ test('a GP invites, the patient checks their devices and waits, is let in, they 
   // The same link keeps showing it.
   await patient.page.reload();
   await expect(patient.page.getByTestId('report')).toHaveText('Tension 13/8. Traitement renouvelé pour 3 mois.');
+  await Promise.all([phone.close(), gpPage.context().close()]);
+});
+
+test('the patient\'s consultation pages fit a 320 px phone and have no serious accessibility violation', async ({ browser }) => {
+  const gpPage = await clinicianPage(browser, GP);
+  const created = await gpPage.request.post('/api/v1/consultations', {
+    data: {
+      last_name: 'Martin', first_name: 'Louis', birth_date: '1990-06-01', phone: '07 11 22 33 44',
+      scheduled_at: Date.now() + 3_600_000, reason: 'Contrôle',
+    },
+  });
+  expect(created.status()).toBe(201);
+  const outbox = await (await gpPage.request.get('/api/v1/outbox')).json();
+  const link = outbox[0].body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)[0];
+
+  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+  const patient = new PatientConsultation(await phone.newPage());
+  await patient.page.goto(link);
+  await expect(patient.heading).toHaveText('Téléconsultation avec Dr Paul Durand');
+  expect(await blockingViolations(patient.page)).toEqual([]);
+  expect(await overflowsWidth(patient.page)).toBe(false);
+  await patient.enter('1990-06-01');
+  await expect(patient.page.locator('video.preview')).toBeVisible();
+  expect(await blockingViolations(patient.page)).toEqual([]);
+  expect(await overflowsWidth(patient.page)).toBe(false);
+  await patient.toWaitingRoom();
+  expect(await blockingViolations(patient.page)).toEqual([]);
+  expect(await overflowsWidth(patient.page)).toBe(false);
   await Promise.all([phone.close(), gpPage.context().close()]);
 });
