@@ -129,8 +129,9 @@ pub async fn consultation_action(id: &str, action: &str) -> Result<ConsultationD
 }
 
 pub async fn save_report(id: &str, report: String) -> Result<ConsultationDetail, Failure> {
-    let request =
-        Request::put(&format!("/api/v1/consultations/{id}/report")).json(&ReportRequest { report }).map_err(|_| Failure::Network)?;
+    let request = Request::put(&format!("/api/v1/consultations/{id}/report"))
+        .json(&ReportRequest { report })
+        .map_err(|_| Failure::Network)?;
     read(request.send().await).await
 }
 
@@ -147,7 +148,11 @@ pub async fn invitation(token: &str) -> Result<InvitationInfo, Failure> {
     get(&format!("/api/v1/patient/invitations/{token}")).await
 }
 
-pub async fn enter_consultation(token: &str, birth_date: String, language: &str) -> Result<PatientConsultation, Failure> {
+pub async fn enter_consultation(
+    token: &str,
+    birth_date: String,
+    language: &str,
+) -> Result<PatientConsultation, Failure> {
     let body = EnterRequest {
         birth_date,
         consent_version: regard_shared::consultation::CONSENT_VERSION.to_owned(),

@@ -31,6 +31,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once at start; boxing would only add noise")]
 pub enum Command {
     /// Run the server.
     Serve(ServeArgs),

@@ -65,13 +65,17 @@ async fn only_regulators_of_the_centre_reach_its_cases() {
     let gp = app.login(GP).await;
     let create = app.post_json("/api/v1/assists", Some(&gp), json!({"phone": "0612345678"})).await;
     assert_eq!(create.status(), StatusCode::FORBIDDEN);
-    for path in [format!("/api/v1/assists/{id}"), "/api/v1/assists".into(), "/api/v1/outbox".into()] {
+    for path in [format!("/api/v1/assists/{id}"), "/api/v1/assists".into()] {
         assert_eq!(app.get(&path, Some(&gp)).await.status(), StatusCode::FORBIDDEN, "{path}");
         assert_eq!(app.get(&path, None).await.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
+    // A GP reads their own practice's text messages, never the centre's.
+    let gp_outbox = json(app.get("/api/v1/outbox", Some(&gp)).await).await;
+    assert!(gp_outbox.as_array().unwrap().is_empty(), "{gp_outbox}");
     // The SAMU's admin is in the same organisation but does not regulate.
     let admin = app.login(ADMIN).await;
     assert_eq!(app.get(&format!("/api/v1/assists/{id}"), Some(&admin)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/api/v1/outbox", Some(&admin)).await.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

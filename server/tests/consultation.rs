@@ -68,7 +68,12 @@ async fn schedule(app: &TestApp) -> (String, Value, String) {
     (gp, consultation, token)
 }
 
-async fn enter(app: &TestApp, token: &str, birth_date: &str, device: Option<&str>) -> axum::http::Response<axum::body::Body> {
+async fn enter(
+    app: &TestApp,
+    token: &str,
+    birth_date: &str,
+    device: Option<&str>,
+) -> axum::http::Response<axum::body::Body> {
     let body = json!({"birth_date": birth_date, "consent_version": CONSENT_VERSION, "language": "fr"});
     app.post_json(&format!("/api/v1/patient/invitations/{token}/enter"), device, body).await
 }
@@ -176,7 +181,8 @@ async fn waiting_room_admission_chat_report_and_end() {
     let waiting = json(app.post_json("/api/v1/patient/consultation/waiting", Some(&device), json!({})).await).await;
     assert_eq!(waiting["status"], "waiting");
     let from = in_an_hour() - 7_200_000;
-    let day = json(app.get(&format!("/api/v1/consultations?from={from}&to={}", from + 86_400_000), Some(&gp)).await).await;
+    let day =
+        json(app.get(&format!("/api/v1/consultations?from={from}&to={}", from + 86_400_000), Some(&gp)).await).await;
     assert_eq!(day[0]["status"], "waiting");
     assert!(day[0]["waiting_since"].is_i64());
     let mut patient = ws::connect(addr, &room, Some(&device)).await.unwrap();
@@ -188,7 +194,8 @@ async fn waiting_room_admission_chat_report_and_end() {
     assert_eq!(next(&mut patient).await, ServerMessage::PeerJoined);
 
     // Chat: stored, and pushed to both sides at once.
-    let sent = app.post_json("/api/v1/patient/consultation/messages", Some(&device), json!({"body": "Bonjour docteur"})).await;
+    let sent =
+        app.post_json("/api/v1/patient/consultation/messages", Some(&device), json!({"body": "Bonjour docteur"})).await;
     assert_eq!(sent.status(), StatusCode::CREATED);
     for socket in [&mut patient, &mut clinician] {
         match next(socket).await {
@@ -199,7 +206,10 @@ async fn waiting_room_admission_chat_report_and_end() {
         }
     }
     let messages = format!("/api/v1/consultations/{id}/messages");
-    assert_eq!(app.post_json(&messages, Some(&gp), json!({"body": "Bonjour Madame"})).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.post_json(&messages, Some(&gp), json!({"body": "Bonjour Madame"})).await.status(),
+        StatusCode::CREATED
+    );
     assert!(matches!(next(&mut patient).await, ServerMessage::Chat { message } if message.author == Author::Clinician));
     let too_long = json!({"body": "x".repeat(regard_shared::consultation::MESSAGE_MAX_CHARS + 1)});
     assert_eq!(json(app.post_json(&messages, Some(&gp), too_long).await).await["field"], "body");
@@ -227,7 +237,8 @@ async fn consultations_stay_inside_their_practice() {
         assert_eq!(app.get(&path, Some(&regulator)).await.status(), StatusCode::FORBIDDEN, "{path}");
         assert_eq!(app.get(&path, None).await.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
-    let post = app.post_json(&format!("/api/v1/consultations/{id}/messages"), Some(&regulator), json!({"body": "x"})).await;
+    let post =
+        app.post_json(&format!("/api/v1/consultations/{id}/messages"), Some(&regulator), json!({"body": "x"})).await;
     assert_eq!(post.status(), StatusCode::FORBIDDEN);
     // A phone holding a video-assist link cannot read a consultation.
     let (_, _, assist_token) = app.start_assist().await;

@@ -13,8 +13,11 @@ use common::*;
 use regard_server::sms::{HttpGateway, SmsProvider, DEFAULT_TEMPLATE};
 use serde_json::Value;
 
+/// Each request the gateway got: its authentication header and JSON body.
+type Requests = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
 #[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(Option<String>, Value)>>>);
+struct Received(Requests);
 
 /// A gateway on port 0 that records each request and answers `status`.
 async fn stand_in_gateway(status: StatusCode) -> (String, Received) {

@@ -19,7 +19,8 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// The browser's local day around now, in ms: what "today" means to the GP.
 pub fn local_day(offset_days: i64) -> (i64, i64) {
     let now = js_sys::Date::new_0();
-    let midnight = js_sys::Date::new_with_year_month_day(now.get_full_year(), now.get_month() as i32, now.get_date() as i32);
+    let midnight =
+        js_sys::Date::new_with_year_month_day(now.get_full_year(), now.get_month() as i32, now.get_date() as i32);
     let from = midnight.get_time() as i64 + offset_days * DAY_MS;
     (from, from + DAY_MS)
 }

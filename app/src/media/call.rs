@@ -40,6 +40,9 @@ pub enum CallEvent {
     Ended,
 }
 
+/// A JavaScript event callback owned by the call.
+type Handler = Closure<dyn FnMut(JsValue)>;
+
 struct Inner {
     role: PeerRole,
     url: String,
@@ -49,9 +52,9 @@ struct Inner {
     ice_servers: RefCell<Vec<IceServer>>,
     on_event: Box<dyn Fn(CallEvent)>,
     // The JS callbacks must live as long as the objects that call them.
-    ws_handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
-    pc_handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
-    window_handlers: RefCell<Vec<(&'static str, Closure<dyn FnMut(JsValue)>)>>,
+    ws_handlers: RefCell<Vec<Handler>>,
+    pc_handlers: RefCell<Vec<Handler>>,
+    window_handlers: RefCell<Vec<(&'static str, Handler)>>,
     closed: Cell<bool>,
     retry_ms: Cell<i32>,
 }

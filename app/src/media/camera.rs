@@ -37,7 +37,7 @@ fn media_devices() -> Option<MediaDevices> {
 
 async fn user_media(devices: &MediaDevices, video: JsValue, audio: JsValue) -> Result<MediaStream, JsValue> {
     let constraints = object(&[("video", video), ("audio", audio)]);
-    let promise = devices.get_user_media_with_constraints(constraints.unchecked_ref()).map_err(JsValue::from)?;
+    let promise = devices.get_user_media_with_constraints(constraints.unchecked_ref())?;
     JsFuture::from(promise).await?.dyn_into()
 }
 

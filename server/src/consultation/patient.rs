@@ -46,7 +46,8 @@ async fn open_invitation(
         // Say nothing about the appointment to a device that does not hold it.
         lookup @ (Lookup::InUse | Lookup::Expired) => {
             let state = if lookup == Lookup::InUse { LinkState::InUse } else { LinkState::Expired };
-            let info = InvitationInfo { state, practice: String::new(), clinician_name: String::new(), scheduled_at: 0 };
+            let info =
+                InvitationInfo { state, practice: String::new(), clinician_name: String::new(), scheduled_at: 0 };
             return Ok(Json(info));
         }
     };
@@ -83,7 +84,9 @@ async fn enter(
     let device = links::device_token(&jar);
     let id = match links::open(&state.db, Purpose::Consultation, &token, device.as_deref()).await? {
         Lookup::Valid { subject_id, .. } => subject_id,
-        Lookup::AcceptedHere { subject_id } => return Ok((jar, Json(store::for_patient(&state.db, &subject_id).await?))),
+        Lookup::AcceptedHere { subject_id } => {
+            return Ok((jar, Json(store::for_patient(&state.db, &subject_id).await?)))
+        }
         Lookup::InUse => return Err(AppError::LinkInUse),
         Lookup::Expired => return Err(AppError::LinkExpired),
     };

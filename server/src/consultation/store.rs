@@ -58,7 +58,8 @@ pub struct Owner {
     pub milestones: Milestones,
 }
 
-type OwnerRow = (String, String, String, String, i64, Option<String>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
+type OwnerRow =
+    (String, String, String, String, i64, Option<String>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
 
 pub async fn owner(db: &Db, id: &str) -> AppResult<Owner> {
     let row: Option<OwnerRow> = sqlx::query_as(
@@ -205,7 +206,10 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
         birth_date,
         phone: phone.as_deref().map(phone::display),
         email,
-        invitations: invitations.into_iter().map(|(channel, to, at, error)| Invitation { channel, to, at, error }).collect(),
+        invitations: invitations
+            .into_iter()
+            .map(|(channel, to, at, error)| Invitation { channel, to, at, error })
+            .collect(),
         messages: messages(db, id).await?,
         report,
         consent: consent_version.zip(consented_at),

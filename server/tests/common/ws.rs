@@ -54,4 +54,3 @@ pub async fn next(socket: &mut Socket) -> ServerMessage {
 pub async fn send(socket: &mut Socket, message: &ClientMessage) {
     socket.send(Message::Text(serde_json::to_string(message).unwrap().into())).await.unwrap();
 }
-

@@ -16,11 +16,11 @@ use crate::api;
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::time;
+use crate::components::outbox::SmsBody;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
 use crate::media::stats::{self, Quality};
-use crate::components::outbox::SmsBody;
 
 #[component]
 pub fn AssistCase() -> impl IntoView {

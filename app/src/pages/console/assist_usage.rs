@@ -15,7 +15,7 @@ pub fn AssistUsage() -> impl IntoView {
     let i18n = use_i18n();
     let months = LocalResource::new(api::usage);
     let row = move |month: MonthUsage| {
-        let share = if month.assists == 0 { 0 } else { month.reached_video * 100 / month.assists };
+        let share = (month.reached_video * 100).checked_div(month.assists).unwrap_or(0);
         let outcomes = Outcome::ALL
             .into_iter()
             .filter_map(|outcome| {

@@ -116,9 +116,12 @@ fn DevicesBlocked(problem: CameraError) -> impl IntoView {
             </ul>
         }
         .into_any(),
-        CameraError::Unsupported => view! { <p class="alert alert-error" role="alert">{t!(i18n, caller.no_camera)}</p> }.into_any(),
+        CameraError::Unsupported => {
+            view! { <p class="alert alert-error" role="alert">{t!(i18n, caller.no_camera)}</p> }.into_any()
+        }
         CameraError::NotFound | CameraError::Failed => {
-            view! { <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.devices_failed)}</p> }.into_any()
+            view! { <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.devices_failed)}</p> }
+                .into_any()
         }
     };
     view! {
