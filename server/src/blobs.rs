@@ -1,4 +1,4 @@
-//! Files (photos now; documents and PDFs later) stored in the data directory,
+//! Files (photos, consultation documents; PDFs later) stored in the data directory,
 //! named by the SHA-256 of their content: identical uploads are stored once and
 //! a name can never point at altered bytes.
 
@@ -61,6 +61,15 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The type of a document exchanged in a consultation (PDF, JPEG or PNG), by
+/// its content.
+pub fn sniff_document(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        return Some("application/pdf");
+    }
+    sniff_image(bytes).filter(|t| *t != "image/webp")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +90,9 @@ mod tests {
         assert_eq!(sniff_image(&[0xff, 0xd8, 0xff, 0xe0]), Some("image/jpeg"));
         assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(sniff_image(b"%PDF-1.7"), None);
+        assert_eq!(sniff_document(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff_document(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        // A renamed text file is not a PDF, whatever its name says.
+        assert_eq!(sniff_document(b"hello.pdf"), None);
     }
 }

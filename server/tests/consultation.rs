@@ -249,3 +249,59 @@ async fn consultations_stay_inside_their_practice() {
     let outbox = json(app.get("/api/v1/outbox", Some(&gp)).await).await;
     assert!(outbox.as_array().unwrap().iter().all(|m| m["body"].as_str().unwrap().contains("/c/")));
 }
+
+#[tokio::test]
+async fn documents_go_both_ways_checked_by_content() {
+    let app = TestApp::new().await;
+    let (gp, consultation, token) = schedule(&app).await;
+    let id = consultation["summary"]["id"].as_str().unwrap();
+    let device = cookie_named(&enter(&app, &token, BIRTH_DATE, None).await, "regard_patient").unwrap();
+    let upload = |path: String, cookie: String, bytes: Vec<u8>| {
+        let request = axum::http::Request::post(path)
+            .header(axum::http::header::COOKIE, cookie)
+            .header(axum::http::header::CONTENT_TYPE, "application/octet-stream")
+            .body(axum::body::Body::from(bytes))
+            .unwrap();
+        app.send(request)
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but typed".to_vec();
+    let sent = upload("/api/v1/patient/consultation/documents?name=..%2Fanalyse%20sang.png".into(), device.clone(), png.clone()).await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    let document = json(sent).await;
+    assert_eq!((document["name"].as_str(), document["content_type"].as_str()), (Some("analyse sang.png"), Some("image/png")));
+
+    // The GP sees it and downloads exactly those bytes, as an attachment.
+    let detail = json(app.get(&format!("/api/v1/consultations/{id}"), Some(&gp)).await).await;
+    let listed = &detail["documents"][0];
+    assert_eq!(listed["author"], "patient");
+    let path = format!("/api/v1/consultations/{id}/documents/{}", listed["id"].as_str().unwrap());
+    let download = app.get(&path, Some(&gp)).await;
+    assert_eq!(download.headers()["content-type"], "image/png");
+    assert!(download.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    let bytes = http_body_util::BodyExt::collect(download.into_body()).await.unwrap().to_bytes();
+    assert_eq!(bytes.as_ref(), png.as_slice());
+
+    // The GP's PDF reaches the patient; a text file named .pdf does not get in.
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF".to_vec();
+    let gp_path = format!("/api/v1/consultations/{id}/documents?name=ordonnance.pdf");
+    assert_eq!(upload(gp_path.clone(), gp.clone(), pdf).await.status(), StatusCode::CREATED);
+    let fake = upload(gp_path.clone(), gp.clone(), b"just text".to_vec()).await;
+    assert_eq!(fake.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(fake).await["field"], "document");
+    let huge = vec![b'%'; regard_shared::consultation::DOCUMENT_MAX_BYTES + 1];
+    assert_eq!(upload(gp_path, gp.clone(), huge).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let mine = json(app.get("/api/v1/patient/consultation", Some(&device)).await).await;
+    let names: Vec<_> = mine["documents"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["analyse sang.png", "ordonnance.pdf"]);
+    let pdf_id = mine["documents"][1]["id"].as_str().unwrap();
+    let patient_download = app.get(&format!("/api/v1/patient/consultation/documents/{pdf_id}"), Some(&device)).await;
+    assert_eq!(patient_download.headers()["content-type"], "application/pdf");
+
+    // Nobody else reaches them: another practice's clinician, another patient's device.
+    let regulator = app.login(REGULATOR).await;
+    assert_eq!(app.get(&path, Some(&regulator)).await.status(), StatusCode::FORBIDDEN);
+    let (_, _, other_token) = schedule(&app).await;
+    let other = cookie_named(&enter(&app, &other_token, BIRTH_DATE, None).await, "regard_patient").unwrap();
+    let stolen = app.get(&format!("/api/v1/patient/consultation/documents/{pdf_id}"), Some(&other)).await;
+    assert_eq!(stolen.status(), StatusCode::NOT_FOUND);
+}

@@ -13,6 +13,10 @@ pub const CONSENT_VERSION: &str = "consultation-v1";
 pub const REASON_MAX_CHARS: usize = 500;
 pub const MESSAGE_MAX_CHARS: usize = 2000;
 pub const REPORT_MAX_CHARS: usize = 20_000;
+/// Largest document (PDF, JPEG, PNG) exchanged in a consultation, in bytes.
+pub const DOCUMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Documents one consultation may hold.
+pub const MAX_DOCUMENTS: i64 = 50;
 /// Wrong dates of birth tolerated before the link is locked: the date has only
 /// ~36 500 possible values, so guessing must be cut short.
 pub const MAX_IDENTITY_FAILURES: i64 = 5;
@@ -144,6 +148,34 @@ pub struct ChatMessage {
     pub at: i64,
 }
 
+/// A document exchanged during the consultation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentView {
+    pub id: String,
+    pub author: Author,
+    /// The file name as sent, cleaned of paths and control characters.
+    pub name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`, as found in the content.
+    pub content_type: String,
+    pub bytes: i64,
+    pub at: i64,
+}
+
+/// A file name safe to store and show: no path, no control or quoting
+/// characters, at most 100 characters; `document` when nothing is left.
+pub fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String =
+        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | '<' | '>')).take(100).collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() || cleaned.chars().all(|c| c == '.') {
+        "document".to_owned()
+    } else {
+        cleaned
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMessage {
@@ -166,6 +198,7 @@ pub struct ConsultationDetail {
     pub email: Option<String>,
     pub invitations: Vec<Invitation>,
     pub messages: Vec<ChatMessage>,
+    pub documents: Vec<DocumentView>,
     pub report: String,
     /// Consent text version the patient accepted, and when.
     pub consent: Option<(String, i64)>,
@@ -202,6 +235,7 @@ pub struct PatientConsultation {
     pub scheduled_at: i64,
     pub status: Status,
     pub messages: Vec<ChatMessage>,
+    pub documents: Vec<DocumentView>,
     /// The GP's report, once written.
     pub report: String,
 }
@@ -224,6 +258,17 @@ mod tests {
         assert_eq!(m.status(at), Status::InConsultation);
         m.ended_at = Some(at + 4 * MISSED_AFTER_MS);
         assert_eq!(m.status(at), Status::Done);
+    }
+
+    #[test]
+    fn file_names_are_cleaned() {
+        assert_eq!(clean_file_name("ordonnance.pdf"), "ordonnance.pdf");
+        assert_eq!(clean_file_name("C:\\Users\\x\\scan.png"), "scan.png");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("a\"b\nc.pdf"), "abc.pdf");
+        assert_eq!(clean_file_name(".."), "document");
+        assert_eq!(clean_file_name(""), "document");
+        assert_eq!(clean_file_name(&"x".repeat(300)).chars().count(), 100);
     }
 
     #[test]

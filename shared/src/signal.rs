@@ -117,6 +117,10 @@ pub enum ServerMessage {
     Chat {
         message: crate::consultation::ChatMessage,
     },
+    /// A document was added to the consultation; both peers list it.
+    Document {
+        document: crate::consultation::DocumentView,
+    },
     /// The clinician ended the consultation: no reconnection will follow.
     Ended,
     /// The frame was refused; the socket stays open unless the error says otherwise.

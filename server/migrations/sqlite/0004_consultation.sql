@@ -43,3 +43,17 @@ CREATE TABLE consultation_messages (
     at               BIGINT NOT NULL
 );
 CREATE INDEX consultation_messages_consultation ON consultation_messages (consultation_id, at);
+
+-- Documents exchanged during a consultation (PDF, JPEG, PNG); bytes in blobs/.
+CREATE TABLE consultation_documents (
+    id               TEXT PRIMARY KEY,
+    consultation_id  TEXT NOT NULL REFERENCES consultations (id),
+    author           TEXT NOT NULL,
+    author_id        TEXT,
+    name             TEXT NOT NULL,
+    content_type     TEXT NOT NULL,
+    bytes            BIGINT NOT NULL,
+    blob             TEXT NOT NULL,
+    at               BIGINT NOT NULL
+);
+CREATE INDEX consultation_documents_consultation ON consultation_documents (consultation_id, at);

@@ -1,6 +1,7 @@
 //! Teleconsultation, the GP's side: schedule and invite, the day's list, admit
 //! the patient from the waiting room, chat, write the report, end.
 
+pub mod documents;
 pub mod patient;
 pub mod store;
 
@@ -43,6 +44,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(end))
         .routes(routes!(post_message))
         .routes(routes!(save_report))
+        .merge(documents::clinician_routes())
 }
 
 /// Appointment times, in the words of a French text message.
@@ -159,7 +161,7 @@ async fn day(
 }
 
 /// Checks that `user` may act on the consultation.
-async fn authorize(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<store::Owner> {
+pub(crate) async fn authorize(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<store::Owner> {
     let owner = store::owner(&state.db, id).await?;
     user.authorize(Action::ConductConsultation, &owner.organisation_id)?;
     Ok(owner)

@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mine))
         .routes(routes!(wait))
         .routes(routes!(post_message))
+        .merge(super::documents::patient_routes())
 }
 
 /// What the invitation shows: who the patient will see, and when. Consumes nothing.
@@ -116,7 +117,7 @@ async fn enter(
 }
 
 /// The consultation of the device that entered through its invitation.
-fn consultation_of(device: &PatientDevice) -> AppResult<&str> {
+pub(crate) fn consultation_of(device: &PatientDevice) -> AppResult<&str> {
     if device.purpose != Purpose::Consultation.as_str() {
         return Err(AppError::Forbidden);
     }

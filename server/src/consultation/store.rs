@@ -2,8 +2,8 @@
 //! invitations sent, the chat, the report.
 
 use regard_shared::consultation::{
-    Author, ChatMessage, ConsultationDetail, ConsultationSummary, Invitation, Milestones, PatientConsultation,
-    MAX_IDENTITY_FAILURES,
+    Author, ChatMessage, ConsultationDetail, ConsultationSummary, DocumentView, Invitation, Milestones,
+    PatientConsultation, MAX_DOCUMENTS, MAX_IDENTITY_FAILURES,
 };
 use regard_shared::phone;
 
@@ -211,6 +211,7 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
             .map(|(channel, to, at, error)| Invitation { channel, to, at, error })
             .collect(),
         messages: messages(db, id).await?,
+        documents: documents(db, id).await?,
         report,
         consent: consent_version.zip(consented_at),
     })
@@ -228,6 +229,7 @@ pub async fn for_patient(db: &Db, id: &str) -> AppResult<PatientConsultation> {
         scheduled_at: owner.scheduled_at,
         status: owner.milestones.status(now_ms()),
         messages: messages(db, id).await?,
+        documents: documents(db, id).await?,
         report,
     })
 }
@@ -294,4 +296,77 @@ pub async fn save_report(db: &Db, id: &str, report: &str) -> AppResult<()> {
         .execute(db)
         .await?;
     Ok(())
+}
+
+type DocumentRow = (String, String, String, String, i64, i64);
+
+pub async fn documents(db: &Db, id: &str) -> AppResult<Vec<DocumentView>> {
+    let rows: Vec<DocumentRow> = sqlx::query_as(
+        "SELECT id, author, name, content_type, bytes, at FROM consultation_documents
+         WHERE consultation_id = $1 ORDER BY at, id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, author, name, content_type, bytes, at)| {
+            Some(DocumentView { id, author: parse_enum(&author)?, name, content_type, bytes, at })
+        })
+        .collect())
+}
+
+pub struct NewDocument<'a> {
+    pub author: Author,
+    pub author_id: Option<&'a str>,
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: i64,
+    pub blob: &'a str,
+}
+
+pub async fn add_document(db: &Db, id: &str, document: NewDocument<'_>) -> AppResult<DocumentView> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consultation_documents WHERE consultation_id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await?;
+    if count >= MAX_DOCUMENTS {
+        return Err(AppError::Conflict("This consultation holds as many documents as it can."));
+    }
+    let view = DocumentView {
+        id: new_id(),
+        author: document.author,
+        name: document.name.to_owned(),
+        content_type: document.content_type.to_owned(),
+        bytes: document.bytes,
+        at: now_ms(),
+    };
+    sqlx::query(
+        "INSERT INTO consultation_documents (id, consultation_id, author, author_id, name, content_type, bytes, blob, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&view.id)
+    .bind(id)
+    .bind(enum_name(&view.author))
+    .bind(document.author_id)
+    .bind(&view.name)
+    .bind(&view.content_type)
+    .bind(view.bytes)
+    .bind(document.blob)
+    .bind(view.at)
+    .execute(db)
+    .await?;
+    Ok(view)
+}
+
+/// A document's stored file, name and type, if it belongs to the consultation.
+pub async fn document_blob(db: &Db, id: &str, document_id: &str) -> AppResult<(String, String, String)> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT blob, name, content_type FROM consultation_documents WHERE id = $1 AND consultation_id = $2",
+    )
+    .bind(document_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.ok_or(AppError::NotFound)
 }
