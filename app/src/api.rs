@@ -177,3 +177,65 @@ pub async fn logout() -> Result<(), Failure> {
         Err(Failure::Network)
     }
 }
+
+/// Where a document of a consultation is sent and fetched: the GP's side
+/// (`Some(id)`) or the patient's (`None`).
+pub fn documents_url(consultation_id: Option<&str>) -> String {
+    match consultation_id {
+        Some(id) => format!("/api/v1/consultations/{id}/documents"),
+        None => "/api/v1/patient/consultation/documents".to_owned(),
+    }
+}
+
+/// Posts a file with upload progress (0 to 1) reported as it goes: fetch cannot
+/// report upload progress, XMLHttpRequest can.
+pub async fn upload_with_progress<T: DeserializeOwned>(
+    url: &str,
+    file: &web_sys::Blob,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<T, Failure> {
+    use wasm_bindgen::prelude::*;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| Failure::Network)?;
+    xhr.open_with_async("POST", url, true).map_err(|_| Failure::Network)?;
+    let _ = xhr.set_request_header("content-type", "application/octet-stream");
+    let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+        if e.length_computable() && e.total() > 0.0 {
+            on_progress(e.loaded() / e.total());
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    }
+    // The callbacks live until the request is over, then are dropped with this frame.
+    let mut callbacks = Vec::new();
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        let on_load = Closure::<dyn FnMut()>::new(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        callbacks.push(on_load);
+        callbacks.push(on_error);
+    });
+    xhr.send_with_opt_blob(Some(file)).map_err(|_| Failure::Network)?;
+    let outcome = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop((progress, callbacks));
+    outcome.map_err(|_| Failure::Network)?;
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    let status = xhr.status().unwrap_or(0);
+    if (200..300).contains(&status) {
+        serde_json::from_str(&text).map_err(|_| Failure::Network)
+    } else if status == 413 {
+        Err(Failure::Api(ApiError {
+            code: regard_shared::ErrorCode::PayloadTooLarge,
+            message: String::new(),
+            field: None,
+            retry_after_secs: None,
+        }))
+    } else {
+        Err(serde_json::from_str::<ApiError>(&text).map(Failure::Api).unwrap_or(Failure::Network))
+    }
+}

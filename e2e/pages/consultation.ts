@@ -51,10 +51,12 @@ export class ConsultationDesk {
 export class ConsultationRoom {
   readonly status: Locator;
   readonly chat: Locator;
+  readonly documents: Locator;
 
   constructor(readonly page: Page) {
     this.status = page.getByTestId('consultation-status');
     this.chat = page.getByTestId('chat-log');
+    this.documents = page.getByTestId('documents').getByRole('link');
   }
 
   async admit() {
@@ -120,5 +122,11 @@ export class PatientConsultation {
   async say(text: string) {
     await this.page.getByLabel('Votre message').fill(text);
     await this.page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  }
+
+  /** Sends a file through the documents panel and waits for it to be listed. */
+  async upload(name: string, mimeType: string, buffer: Buffer) {
+    await this.page.getByLabel('Ajouter un document').setInputFiles({ name, mimeType, buffer });
+    await expect(this.page.getByTestId('documents').getByRole('link', { name })).toBeVisible();
   }
 }

@@ -1,5 +1,6 @@
 pub mod chat;
 pub mod console_frame;
+pub mod documents;
 pub mod error_text;
 pub mod format;
 pub mod language_switch;

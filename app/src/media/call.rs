@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
-use regard_shared::consultation::ChatMessage;
+use regard_shared::consultation::{ChatMessage, DocumentView};
 use regard_shared::signal::{ClientMessage, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -36,6 +36,8 @@ pub enum CallEvent {
     Replaced,
     /// A chat message was stored (a consultation's chat).
     Chat(ChatMessage),
+    /// A document was added to the consultation.
+    Document(DocumentView),
     /// The clinician ended the consultation; the call is over for good.
     Ended,
 }
@@ -245,6 +247,7 @@ impl Call {
                 self.emit(CallEvent::Replaced);
             }
             ServerMessage::Chat { message } => self.emit(CallEvent::Chat(message)),
+            ServerMessage::Document { document } => self.emit(CallEvent::Document(document)),
             ServerMessage::Ended => {
                 self.0.closed.set(true);
                 self.close_peer_connection();

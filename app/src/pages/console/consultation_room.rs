@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, Status, REPORT_MAX_CHARS};
+use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, DocumentView, Status, REPORT_MAX_CHARS};
 use regard_shared::signal::PeerRole;
 use web_sys::MediaStream;
 
@@ -12,6 +12,7 @@ use super::consultation_day::status_name;
 use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
 use crate::components::console_frame::ConsoleFrame;
+use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::components::two_way_video::TwoWayVideo;
@@ -35,6 +36,7 @@ fn RoomView(id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     let detail = RwSignal::new(None::<ConsultationDetail>);
     let messages = RwSignal::new(Vec::<ChatMessage>::new());
+    let documents = RwSignal::new(Vec::<DocumentView>::new());
     let error = RwSignal::new(None::<String>);
     let connected = RwSignal::new(false);
     let (remote, set_remote) = signal_local(None::<MediaStream>);
@@ -44,6 +46,9 @@ fn RoomView(id: String) -> impl IntoView {
     let show = move |d: ConsultationDetail| {
         for message in d.messages.clone() {
             add_message(messages, message);
+        }
+        for document in d.documents.clone() {
+            add_document(documents, document);
         }
         detail.set(Some(d));
     };
@@ -81,6 +86,7 @@ fn RoomView(id: String) -> impl IntoView {
                 CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
                 CallEvent::Connection(state) => connected.set(state == "connected"),
                 CallEvent::Chat(message) => add_message(messages, message),
+                CallEvent::Document(document) => add_document(documents, document),
                 CallEvent::PeerPresent(false) => connected.set(false),
                 _ => {}
             };
@@ -152,8 +158,9 @@ fn RoomView(id: String) -> impl IntoView {
         </Show>
         <div class="columns">
             <ChatPanel messages=messages me=Author::Clinician consultation_id=id.get_value() />
-            {move || detail.get().map(|d| view! { <ReportEditor id=id.get_value() initial=d.report /> })}
+            <DocumentsPanel documents=documents me=Author::Clinician consultation_id=id.get_value() />
         </div>
+        {move || detail.get().map(|d| view! { <ReportEditor id=id.get_value() initial=d.report /> })}
     }
 }
 

@@ -11,6 +11,7 @@ use web_sys::MediaStream;
 
 use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
+use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::components::two_way_video::TwoWayVideo;
@@ -142,6 +143,7 @@ pub fn ConsultationCall(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let messages = RwSignal::new(consultation.messages.clone());
+    let documents = RwSignal::new(consultation.documents.clone());
     let doctor_here = RwSignal::new(false);
     let connected = RwSignal::new(false);
     let left = RwSignal::new(false);
@@ -159,6 +161,7 @@ pub fn ConsultationCall(
         CallEvent::Connection(state) => connected.set(state == "connected"),
         CallEvent::RemoteStream(s) => set_remote.set(Some(s)),
         CallEvent::Chat(message) => add_message(messages, message),
+        CallEvent::Document(document) => add_document(documents, document),
         CallEvent::Ended => finish(),
         _ => {}
     };
@@ -187,6 +190,7 @@ pub fn ConsultationCall(
             <TwoWayVideo remote=remote local=stream remote_label=doctor_label />
         </Show>
         <ChatPanel messages=messages me=Author::Patient />
+        <DocumentsPanel documents=documents me=Author::Patient />
         <Show
             when=move || !left.get()
             fallback=move || view! {
@@ -210,6 +214,7 @@ pub fn ConsultationCall(
 pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
     let i18n = use_i18n();
     let report = consultation.report.clone();
+    let documents = RwSignal::new(consultation.documents.clone());
     view! {
         <h1>{t!(i18n, patient_consultation.after_title)}</h1>
         <p class="lead">{t_string!(i18n, patient_consultation.after, name = consultation.clinician_name.clone()).to_string()}</p>
@@ -221,5 +226,6 @@ pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
                 view! { <p class="report" data-testid="report">{report}</p> }.into_any()
             }}
         </section>
+        <DocumentsPanel documents=documents me=Author::Patient />
     }
 }
