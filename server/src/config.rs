@@ -39,7 +39,7 @@ pub enum Command {
     CreateOrganisation {
         #[arg(long)]
         name: String,
-        /// One of samu_centre, gp_practice, nursing_home, expert_site.
+        /// One of samu_centre, gp_practice, nursing_home, expert_site, pharmacy.
         #[arg(long, value_parser = parse_kind)]
         kind: OrganisationKind,
     },
@@ -54,10 +54,13 @@ pub enum Command {
         /// Name shown to colleagues, e.g. "Dr Claire Martin".
         #[arg(long)]
         name: String,
-        /// One of regulator, gp, specialist, nurse, admin.
+        /// One of regulator, gp, specialist, nurse, admin, pharmacist.
         #[arg(long, value_parser = parse_role)]
         role: Role,
     },
+    /// Replace the prescription signing key; the old public key is kept so that
+    /// prescriptions signed with it still verify. Prints the new key's id.
+    RotatePrescriptionKey,
 }
 
 #[derive(Clone, Debug, Args)]

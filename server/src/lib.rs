@@ -14,6 +14,7 @@ pub mod health;
 pub mod links;
 pub mod mail;
 pub mod organisations;
+pub mod prescription;
 pub mod seed;
 pub mod signalling;
 pub mod sms;
@@ -40,6 +41,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::organisations::store;
+use crate::prescription::keys::Signer;
 use crate::signalling::Rooms;
 use crate::sms::SmsProvider;
 use crate::web::WebApp;
@@ -56,11 +58,13 @@ pub struct AppState {
     pub sms: SmsProvider,
     pub mailer: Mailer,
     pub rooms: Arc<Rooms>,
+    pub signer: Arc<Signer>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings, web: WebApp, data_dir: &std::path::Path) -> AppState {
-        AppState {
+    /// Fails only when the prescription signing key cannot be read or created.
+    pub fn new(db: Db, settings: Settings, web: WebApp, data_dir: &std::path::Path) -> anyhow::Result<AppState> {
+        Ok(AppState {
             db,
             settings: Arc::new(settings),
             web: Arc::new(web),
@@ -68,7 +72,8 @@ impl AppState {
             sms: SmsProvider::default(),
             mailer: Mailer::disabled(),
             rooms: Arc::default(),
-        }
+            signer: Arc::new(Signer::load_or_create(data_dir)?),
+        })
     }
 }
 
@@ -124,6 +129,7 @@ impl Settings {
         (name = "assist", description = "Video assist, regulator side"),
         (name = "consultation", description = "Teleconsultation, clinician side"),
         (name = "sms", description = "Text messages sent"),
+        (name = "prescription", description = "E-prescriptions, pharmacist side"),
         (name = "patient", description = "Pages reached by patients' links"),
         (name = "health", description = "Liveness"),
     )
@@ -138,6 +144,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1/assists", assist::routes())
         .nest("/api/v1/consultations", consultation::routes())
         .nest("/api/v1/outbox", sms::routes())
+        .nest("/api/v1/prescriptions", prescription::routes())
         .nest("/api/v1/patient", assist::patient::routes().merge(consultation::patient::routes()))
         .split_for_parts();
     // The document is generated from the handlers' annotations: it cannot drift.
@@ -220,6 +227,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", user.id);
             Ok(())
         }
+        Command::RotatePrescriptionKey => {
+            println!("{}", Signer::rotate(&cli.data_dir)?);
+            Ok(())
+        }
     }
 }
 
@@ -227,7 +238,7 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     if args.seed_demo {
         seed::demo(&db).await?;
     }
-    let mut state = AppState::new(db, Settings::from_args(&args), WebApp::load(&args.dist_dir)?, &data_dir);
+    let mut state = AppState::new(db, Settings::from_args(&args), WebApp::load(&args.dist_dir)?, &data_dir)?;
     if let Some(url) = &args.sms_gateway_url {
         let gateway = sms::HttpGateway::new(url, args.sms_gateway_header.as_deref(), &args.sms_gateway_body)?;
         state.sms = SmsProvider::Http(gateway);

@@ -10,20 +10,22 @@ use crate::organisations::store;
 /// Shared by every demo account; printed in the README.
 pub const DEMO_PASSWORD: &str = "regard-demo-2026";
 
-const ORGANISATIONS: [(&str, OrganisationKind); 4] = [
+const ORGANISATIONS: [(&str, OrganisationKind); 5] = [
     ("SAMU 54 – Centre 15 de Nancy", OrganisationKind::SamuCentre),
     ("Cabinet médical du Parc", OrganisationKind::GpPractice),
     ("EHPAD Les Tilleuls", OrganisationKind::NursingHome),
     ("CHRU de Nancy – Télé-expertise", OrganisationKind::ExpertSite),
+    ("Pharmacie de la Place", OrganisationKind::Pharmacy),
 ];
 
 /// (organisation index, e-mail, name, role)
-const ACCOUNTS: [(usize, &str, &str, Role); 5] = [
+const ACCOUNTS: [(usize, &str, &str, Role); 6] = [
     (0, "regulateur@demo.regard.fr", "Dr Claire Martin", Role::Regulator),
     (1, "medecin@demo.regard.fr", "Dr Paul Durand", Role::Gp),
     (3, "specialiste@demo.regard.fr", "Dr Inès Leroy", Role::Specialist),
     (2, "infirmiere@demo.regard.fr", "Sophie Bernard", Role::Nurse),
     (0, "admin@demo.regard.fr", "Admin SAMU 54", Role::Admin),
+    (4, "pharmacien@demo.regard.fr", "Julien Petit", Role::Pharmacist),
 ];
 
 pub async fn demo(db: &Db) -> anyhow::Result<()> {

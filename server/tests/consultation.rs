@@ -4,27 +4,14 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::consultation::*;
 use common::smtp::SmtpServer;
 use common::ws::{self, next, refused_with, serve};
 use common::*;
 use regard_server::mail::Mailer;
-use regard_shared::consultation::{Author, CONSENT_VERSION, MAX_IDENTITY_FAILURES};
+use regard_shared::consultation::{Author, MAX_IDENTITY_FAILURES};
 use regard_shared::signal::ServerMessage;
 use serde_json::{json, Value};
-
-const BIRTH_DATE: &str = "1958-03-14";
-
-fn in_an_hour() -> i64 {
-    regard_server::db::now_ms() + 3_600_000
-}
-
-fn appointment() -> Value {
-    json!({
-        "last_name": "Dupont", "first_name": "Marie", "birth_date": BIRTH_DATE,
-        "phone": "06 98 76 54 32", "email": "Marie.Dupont@example.org",
-        "scheduled_at": in_an_hour(), "reason": "Renouvellement de traitement",
-    })
-}
 
 /// Quoted-printable soft line breaks and escapes undone, enough to read a link.
 fn unfold(raw: &str) -> String {
@@ -46,36 +33,9 @@ fn unfold(raw: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn token_after(text: &str, prefix: &str) -> String {
-    let (_, rest) = text.split_once(prefix).expect("a link in the message");
-    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
-}
-
 async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
     let mailer = Mailer::new(Some(&smtp.url()), "Cabinet du Parc <cabinet@example.org>").unwrap();
     TestApp::customised(|state| state.mailer = mailer).await
-}
-
-/// Schedules the demo appointment as the demo GP; returns the GP's cookie,
-/// the consultation and the token of the text message.
-async fn schedule(app: &TestApp) -> (String, Value, String) {
-    let gp = app.login(GP).await;
-    let response = app.post_json("/api/v1/consultations", Some(&gp), appointment()).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let consultation = json(response).await;
-    let outbox = json(app.get("/api/v1/outbox", Some(&gp)).await).await;
-    let token = token_after(outbox[0]["body"].as_str().unwrap(), &format!("{PUBLIC_URL}/c/"));
-    (gp, consultation, token)
-}
-
-async fn enter(
-    app: &TestApp,
-    token: &str,
-    birth_date: &str,
-    device: Option<&str>,
-) -> axum::http::Response<axum::body::Body> {
-    let body = json!({"birth_date": birth_date, "consent_version": CONSENT_VERSION, "language": "fr"});
-    app.post_json(&format!("/api/v1/patient/invitations/{token}/enter"), device, body).await
 }
 
 #[tokio::test]
@@ -265,10 +225,18 @@ async fn documents_go_both_ways_checked_by_content() {
         app.send(request)
     };
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but typed".to_vec();
-    let sent = upload("/api/v1/patient/consultation/documents?name=..%2Fanalyse%20sang.png".into(), device.clone(), png.clone()).await;
+    let sent = upload(
+        "/api/v1/patient/consultation/documents?name=..%2Fanalyse%20sang.png".into(),
+        device.clone(),
+        png.clone(),
+    )
+    .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
     let document = json(sent).await;
-    assert_eq!((document["name"].as_str(), document["content_type"].as_str()), (Some("analyse sang.png"), Some("image/png")));
+    assert_eq!(
+        (document["name"].as_str(), document["content_type"].as_str()),
+        (Some("analyse sang.png"), Some("image/png"))
+    );
 
     // The GP sees it and downloads exactly those bytes, as an attachment.
     let detail = json(app.get(&format!("/api/v1/consultations/{id}"), Some(&gp)).await).await;

@@ -16,6 +16,8 @@ pub enum OrganisationKind {
     NursingHome,
     /// A hospital site answering tele-expertise requests.
     ExpertSite,
+    /// A community pharmacy, which dispenses e-prescriptions.
+    Pharmacy,
 }
 
 /// A clinician's role inside their organisation.
@@ -33,6 +35,8 @@ pub enum Role {
     Nurse,
     /// Manages the accounts of their organisation.
     Admin,
+    /// Pharmacist: verifies and dispenses e-prescriptions.
+    Pharmacist,
 }
 
 /// Something a signed-in clinician asks to do inside one organisation.
@@ -48,10 +52,14 @@ pub enum Action {
     ConductAssist,
     /// Schedule teleconsultations, see patients by video, write reports.
     ConductConsultation,
+    /// Check an e-prescription's signature and content, and dispense it. Any
+    /// pharmacy may: the patient chooses where to take their prescription.
+    DispensePrescription,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Regulator, Role::Gp, Role::Specialist, Role::Nurse, Role::Admin];
+    pub const ALL: [Role; 6] =
+        [Role::Regulator, Role::Gp, Role::Specialist, Role::Nurse, Role::Admin, Role::Pharmacist];
 
     /// Whether this role allows `action`, assuming the organisation matches.
     pub fn may(self, action: Action) -> bool {
@@ -61,6 +69,7 @@ impl Role {
             Action::ConductAssist => self == Role::Regulator,
             // Specialists consult by video too (an expert request may turn into one).
             Action::ConductConsultation => matches!(self, Role::Gp | Role::Specialist),
+            Action::DispensePrescription => self == Role::Pharmacist,
         }
     }
 
@@ -72,6 +81,7 @@ impl Role {
             Role::Specialist => "specialist",
             Role::Nurse => "nurse",
             Role::Admin => "admin",
+            Role::Pharmacist => "pharmacist",
         }
     }
 
@@ -81,11 +91,12 @@ impl Role {
 }
 
 impl OrganisationKind {
-    pub const ALL: [OrganisationKind; 4] = [
+    pub const ALL: [OrganisationKind; 5] = [
         OrganisationKind::SamuCentre,
         OrganisationKind::GpPractice,
         OrganisationKind::NursingHome,
         OrganisationKind::ExpertSite,
+        OrganisationKind::Pharmacy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +105,7 @@ impl OrganisationKind {
             OrganisationKind::GpPractice => "gp_practice",
             OrganisationKind::NursingHome => "nursing_home",
             OrganisationKind::ExpertSite => "expert_site",
+            OrganisationKind::Pharmacy => "pharmacy",
         }
     }
 
@@ -114,6 +126,7 @@ mod tests {
             assert_eq!(role.may(Action::ConductAssist), role == Role::Regulator, "{role:?}");
             let consults = role.may(Action::ConductConsultation);
             assert_eq!(consults, matches!(role, Role::Gp | Role::Specialist), "{role:?}");
+            assert_eq!(role.may(Action::DispensePrescription), role == Role::Pharmacist, "{role:?}");
         }
     }
 

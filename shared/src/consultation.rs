@@ -199,6 +199,7 @@ pub struct ConsultationDetail {
     pub invitations: Vec<Invitation>,
     pub messages: Vec<ChatMessage>,
     pub documents: Vec<DocumentView>,
+    pub prescriptions: Vec<crate::prescription::PrescriptionSummary>,
     pub report: String,
     /// Consent text version the patient accepted, and when.
     pub consent: Option<(String, i64)>,
@@ -236,6 +237,7 @@ pub struct PatientConsultation {
     pub status: Status,
     pub messages: Vec<ChatMessage>,
     pub documents: Vec<DocumentView>,
+    pub prescriptions: Vec<crate::prescription::PrescriptionSummary>,
     /// The GP's report, once written.
     pub report: String,
 }

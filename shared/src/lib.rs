@@ -9,6 +9,7 @@ pub mod assist;
 pub mod consultation;
 pub mod error;
 pub mod phone;
+pub mod prescription;
 pub mod signal;
 pub mod usage;
 pub mod validate;

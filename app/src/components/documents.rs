@@ -72,7 +72,13 @@ pub fn DocumentsPanel(
         });
     };
     let item = move |d: DocumentView| {
-        let from = if d.author == me { t_string!(i18n, chat.you) } else if d.author == Author::Clinician { t_string!(i18n, chat.doctor) } else { t_string!(i18n, chat.patient) };
+        let from = if d.author == me {
+            t_string!(i18n, chat.you)
+        } else if d.author == Author::Clinician {
+            t_string!(i18n, chat.doctor)
+        } else {
+            t_string!(i18n, chat.patient)
+        };
         view! {
             <li>
                 <a href=format!("{}/{}", base.get_value(), d.id) download=d.name.clone()>{d.name.clone()}</a>

@@ -55,9 +55,12 @@ async fn store_document(
         .ok_or(AppError::Validation(Invalid { field: "document", message: "Send a PDF, JPEG or PNG file." }))?;
     let blob = state.blobs.put(body).await?;
     let name = clean_file_name(name);
-    let new = store::NewDocument { author, author_id, name: &name, content_type, bytes: body.len() as i64, blob: &blob };
+    let new =
+        store::NewDocument { author, author_id, name: &name, content_type, bytes: body.len() as i64, blob: &blob };
     let document = store::add_document(&state.db, id, new).await?;
-    state.rooms.broadcast(&Subject::Consultation(id.to_owned()), ServerMessage::Document { document: document.clone() });
+    state
+        .rooms
+        .broadcast(&Subject::Consultation(id.to_owned()), ServerMessage::Document { document: document.clone() });
     Ok(document)
 }
 

@@ -45,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(post_message))
         .routes(routes!(save_report))
         .merge(documents::clinician_routes())
+        .merge(crate::prescription::clinician_routes())
 }
 
 /// Appointment times, in the words of a French text message.

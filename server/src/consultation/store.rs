@@ -212,6 +212,7 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
             .collect(),
         messages: messages(db, id).await?,
         documents: documents(db, id).await?,
+        prescriptions: crate::prescription::for_consultation(db, id).await?,
         report,
         consent: consent_version.zip(consented_at),
     })
@@ -230,6 +231,7 @@ pub async fn for_patient(db: &Db, id: &str) -> AppResult<PatientConsultation> {
         status: owner.milestones.status(now_ms()),
         messages: messages(db, id).await?,
         documents: documents(db, id).await?,
+        prescriptions: crate::prescription::for_consultation(db, id).await?,
         report,
     })
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test file uses its own subset of the helpers
 
+pub mod consultation;
 pub mod smtp;
 pub mod ws;
 
@@ -80,7 +81,7 @@ impl TestApp {
             consultation_access_ms: 30 * 24 * 3600 * 1000,
             ice: IceConfig::default(),
         };
-        let mut state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path());
+        let mut state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path()).unwrap();
         customise(&mut state);
         TestApp { router: regard_server::app(state.clone()), state, _dir: dir }
     }

@@ -48,6 +48,7 @@ fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
         Role::Specialist => t_string!(i18n, roles.specialist),
         Role::Nurse => t_string!(i18n, roles.nurse),
         Role::Admin => t_string!(i18n, roles.admin),
+        Role::Pharmacist => t_string!(i18n, roles.pharmacist),
     }
     .to_string()
 }
@@ -58,6 +59,7 @@ fn kind_name(i18n: I18nContext<Locale>, kind: OrganisationKind) -> String {
         OrganisationKind::GpPractice => t_string!(i18n, org_kinds.gp_practice),
         OrganisationKind::NursingHome => t_string!(i18n, org_kinds.nursing_home),
         OrganisationKind::ExpertSite => t_string!(i18n, org_kinds.expert_site),
+        OrganisationKind::Pharmacy => t_string!(i18n, org_kinds.pharmacy),
     }
     .to_string()
 }

@@ -170,7 +170,11 @@ pub fn LiveCamera(
         CallEvent::Reconnecting => status.set(Status::Reconnecting),
         CallEvent::Replaced => status.set(Status::Elsewhere),
         CallEvent::Request(request) => on_request(request),
-        CallEvent::RemoteStream(_) | CallEvent::Reply(_) | CallEvent::Chat(_) | CallEvent::Document(_) | CallEvent::Ended => {}
+        CallEvent::RemoteStream(_)
+        | CallEvent::Reply(_)
+        | CallEvent::Chat(_)
+        | CallEvent::Document(_)
+        | CallEvent::Ended => {}
     };
     if let Some(camera) = stream.get_untracked() {
         call.set_value(Some(Call::start(&format!("assist/{assist_id}"), PeerRole::Patient, Some(camera), on_event)));

@@ -1,0 +1,251 @@
+//! E-prescriptions: the GP issues one during a consultation (the server assigns
+//! its identifier and signs it), the patient downloads it as a PDF with a QR
+//! code, and a pharmacist verifies the signature and dispenses it, once.
+
+pub mod keys;
+pub mod pdf;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::TimeZone;
+use rand::RngCore;
+use regard_shared::prescription::{
+    identifier, parse_identifier, validate_lines, NewPrescription, Prescription, PrescriptionSummary, Verification,
+};
+use regard_shared::{Action, ApiError};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit;
+use crate::auth::CurrentUser;
+use crate::consultation::{authorize as authorize_consultation, patient::consultation_of};
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, AppResult, Json};
+use crate::links::PatientDevice;
+use crate::AppState;
+
+/// The pharmacist's routes, under /api/v1/prescriptions.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(verify)).routes(routes!(dispense))
+}
+
+/// The GP's routes, under /api/v1/consultations.
+pub fn clinician_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(issue)).routes(routes!(clinician_pdf))
+}
+
+/// The patient's route, under /api/v1/patient.
+pub fn patient_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(patient_pdf))
+}
+
+type Row = (String, String, String, Option<i64>, Option<String>);
+
+/// The stored prescription, its signature check, and its dispensing.
+async fn load(state: &AppState, id: &str) -> AppResult<(Verification, String)> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT p.content, p.key_id, p.signature, p.dispensed_at, o.name
+         FROM prescriptions p LEFT JOIN organisations o ON o.id = p.dispensed_by_org WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?;
+    let (content, key_id, signature, dispensed_at, dispensed_by) = row.ok_or(AppError::NotFound)?;
+    let consultation_id: (String,) =
+        sqlx::query_as("SELECT consultation_id FROM prescriptions WHERE id = $1").bind(id).fetch_one(&state.db).await?;
+    let prescription: Prescription = serde_json::from_str(&content).map_err(|e| AppError::Internal(e.into()))?;
+    // The id in the row and the one signed must agree, or a row was swapped.
+    let signature_valid = prescription.id == id && state.signer.verify(&key_id, &prescription.canonical(), &signature);
+    Ok((Verification { signature_valid, prescription, dispensed_at, dispensed_by }, consultation_id.0))
+}
+
+/// The prescriptions of a consultation, oldest first.
+pub async fn for_consultation(db: &Db, consultation_id: &str) -> AppResult<Vec<PrescriptionSummary>> {
+    let rows: Vec<(String, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, issued_at, content, dispensed_at FROM prescriptions WHERE consultation_id = $1 ORDER BY issued_at",
+    )
+    .bind(consultation_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, issued_at, content, dispensed_at)| PrescriptionSummary {
+            id,
+            issued_at,
+            lines: serde_json::from_str::<Prescription>(&content).map(|p| p.lines.len()).unwrap_or(0),
+            dispensed_at,
+        })
+        .collect())
+}
+
+fn verify_url(state: &AppState, id: &str) -> String {
+    format!("{}/rx/{id}", state.settings.public_url)
+}
+
+fn pdf_response(state: &AppState, verification: &Verification) -> Response {
+    let p = &verification.prescription;
+    let issued = chrono::Utc
+        .timestamp_millis_opt(p.issued_at)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y")
+        .to_string();
+    let bytes = pdf::render(p, &issued, &verify_url(state, &p.id));
+    let disposition = format!("attachment; filename=\"ordonnance-{}.pdf\"", p.id);
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The GP issues a prescription for the consultation's patient: the server
+/// assigns the identifier and signs the content.
+#[utoipa::path(post, path = "/{id}/prescriptions", tag = "consultation", request_body = NewPrescription,
+    params(("id" = String, Path, description = "Consultation id")),
+    responses((status = 201, body = PrescriptionSummary), (status = 422, description = "A line is incomplete", body = ApiError)))]
+async fn issue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<NewPrescription>,
+) -> AppResult<(StatusCode, Json<PrescriptionSummary>)> {
+    let owner = authorize_consultation(&state, &user, &id).await?;
+    let lines = validate_lines(&request.lines)?;
+    let (last_name, first_name, birth_date): (String, String, String) =
+        sqlx::query_as("SELECT last_name, first_name, birth_date FROM consultations WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&state.db)
+            .await?;
+    let mut random = [0u8; 10];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let prescription = Prescription {
+        id: identifier(random),
+        issued_at: now_ms(),
+        prescriber_name: user.display_name.clone(),
+        prescriber_organisation: owner.practice,
+        patient_last_name: last_name,
+        patient_first_name: first_name,
+        patient_birth_date: birth_date,
+        lines,
+    };
+    let (key_id, signature) = state.signer.sign(&prescription.canonical());
+    sqlx::query(
+        "INSERT INTO prescriptions (id, consultation_id, organisation_id, prescriber_id, issued_at, content, key_id, signature)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&prescription.id)
+    .bind(&id)
+    .bind(&owner.organisation_id)
+    .bind(&user.id)
+    .bind(prescription.issued_at)
+    .bind(serde_json::to_string(&prescription).map_err(|e| AppError::Internal(e.into()))?)
+    .bind(&key_id)
+    .bind(&signature)
+    .execute(&state.db)
+    .await?;
+    tracing::info!(prescription = %prescription.id, consultation = %id, "prescription issued");
+    let summary = PrescriptionSummary {
+        id: prescription.id,
+        issued_at: prescription.issued_at,
+        lines: prescription.lines.len(),
+        dispensed_at: None,
+    };
+    Ok((StatusCode::CREATED, Json(summary)))
+}
+
+/// The prescription as a PDF, for the GP.
+#[utoipa::path(get, path = "/{id}/prescriptions/{rx}/pdf", tag = "consultation",
+    params(("id" = String, Path), ("rx" = String, Path)),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf"), (status = 404, body = ApiError)))]
+async fn clinician_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, rx)): Path<(String, String)>,
+) -> AppResult<Response> {
+    authorize_consultation(&state, &user, &id).await?;
+    let (verification, consultation_id) = load(&state, &rx).await?;
+    if consultation_id != id {
+        return Err(AppError::NotFound);
+    }
+    Ok(pdf_response(&state, &verification))
+}
+
+/// The prescription as a PDF, for the patient it was written for.
+#[utoipa::path(get, path = "/consultation/prescriptions/{rx}/pdf", tag = "patient",
+    params(("rx" = String, Path)),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf"), (status = 404, body = ApiError)))]
+async fn patient_pdf(
+    State(state): State<AppState>,
+    device: PatientDevice,
+    Path(rx): Path<String>,
+) -> AppResult<Response> {
+    let id = consultation_of(&device)?;
+    let (verification, consultation_id) = load(&state, &rx).await?;
+    if consultation_id != id {
+        return Err(AppError::NotFound);
+    }
+    Ok(pdf_response(&state, &verification))
+}
+
+fn pharmacist(user: &CurrentUser) -> AppResult<()> {
+    // Any pharmacy may dispense: the patient chooses where to go.
+    user.authorize(Action::DispensePrescription, &user.organisation_id)
+}
+
+/// A pharmacist checks a prescription: signature, content, and whether it was
+/// already dispensed. The identifier may be typed loosely (spaces, lower case).
+#[utoipa::path(get, path = "/{rx}", tag = "prescription", params(("rx" = String, Path)),
+    responses((status = 200, body = Verification), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn verify(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(rx): Path<String>,
+) -> AppResult<Json<Verification>> {
+    pharmacist(&user)?;
+    let rx = parse_identifier(&rx).ok_or(AppError::NotFound)?;
+    let (verification, _) = load(&state, &rx).await?;
+    audit::record(&state.db, &user, "prescription", &rx, "verify").await?;
+    Ok(Json(verification))
+}
+
+/// Marks the prescription dispensed by the pharmacist's pharmacy: once only.
+#[utoipa::path(post, path = "/{rx}/dispense", tag = "prescription", params(("rx" = String, Path)),
+    responses(
+        (status = 200, body = Verification),
+        (status = 409, description = "Already dispensed, or the signature does not verify", body = ApiError),
+    ))]
+async fn dispense(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(rx): Path<String>,
+) -> AppResult<Json<Verification>> {
+    pharmacist(&user)?;
+    let rx = parse_identifier(&rx).ok_or(AppError::NotFound)?;
+    let (verification, _) = load(&state, &rx).await?;
+    if !verification.signature_valid {
+        return Err(AppError::Conflict("This prescription's signature does not verify: do not dispense it."));
+    }
+    // The WHERE clause makes it once only, even for two pharmacies at the same second.
+    let done = sqlx::query(
+        "UPDATE prescriptions SET dispensed_at = $1, dispensed_by_org = $2, dispensed_by_user = $3
+         WHERE id = $4 AND dispensed_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(&user.organisation_id)
+    .bind(&user.id)
+    .bind(&rx)
+    .execute(&state.db)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict("This prescription was already dispensed."));
+    }
+    audit::record(&state.db, &user, "prescription", &rx, "dispense").await?;
+    Ok(Json(load(&state, &rx).await?.0))
+}
