@@ -11,6 +11,7 @@ use regard_shared::consultation::{
     ChatMessage, ConsultationDetail, ConsultationSummary, EnterRequest, InvitationInfo, NewConsultation, NewMessage,
     PatientConsultation, ReportRequest,
 };
+use regard_shared::prescription::{Line, NewPrescription, PrescriptionSummary, Verification};
 use regard_shared::ApiError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -238,4 +239,24 @@ pub async fn upload_with_progress<T: DeserializeOwned>(
     } else {
         Err(serde_json::from_str::<ApiError>(&text).map(Failure::Api).unwrap_or(Failure::Network))
     }
+}
+
+pub async fn issue_prescription(consultation_id: &str, lines: Vec<Line>) -> Result<PrescriptionSummary, Failure> {
+    post(&format!("/api/v1/consultations/{consultation_id}/prescriptions"), &NewPrescription { lines }).await
+}
+
+/// The prescription's PDF: the GP's (`Some(consultation)`) or the patient's (`None`) way to it.
+pub fn prescription_pdf_url(consultation_id: Option<&str>, rx: &str) -> String {
+    match consultation_id {
+        Some(id) => format!("/api/v1/consultations/{id}/prescriptions/{rx}/pdf"),
+        None => format!("/api/v1/patient/consultation/prescriptions/{rx}/pdf"),
+    }
+}
+
+pub async fn verify_prescription(rx: &str) -> Result<Verification, Failure> {
+    get(&format!("/api/v1/prescriptions/{}", js_sys::encode_uri_component(rx))).await
+}
+
+pub async fn dispense_prescription(rx: &str) -> Result<Verification, Failure> {
+    post(&format!("/api/v1/prescriptions/{}/dispense", js_sys::encode_uri_component(rx)), &()).await
 }

@@ -13,6 +13,7 @@ use crate::pages::console::assist_usage::AssistUsage;
 use crate::pages::console::consultation_day::ConsultationDesk;
 use crate::pages::console::consultation_room::ConsultationRoom;
 use crate::pages::console::home::ConsoleHome;
+use crate::pages::console::pharmacy::{PrescriptionCheck, PrescriptionLookup};
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::patient::assist::CallerPage;
@@ -47,6 +48,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/console/assist/:id") view=AssistCase />
                         <Route path=path!("/console/consultations") view=ConsultationDesk />
                         <Route path=path!("/console/consultations/:id") view=ConsultationRoom />
+                        <Route path=path!("/console/prescriptions") view=PrescriptionLookup />
+                        <Route path=path!("/rx/:id") view=PrescriptionCheck />
                         <Route path=path!("/p") view=PatientLanding />
                         <Route path=path!("/c/:token") view=ConsultationPage />
                         <Route path=path!("/v/:token") view=CallerPage />

@@ -73,6 +73,19 @@ export class ConsultationRoom {
     await this.page.getByRole('button', { name: 'Envoyer', exact: true }).click();
   }
 
+  /** Writes a one-line prescription and issues it; returns its identifier. */
+  async prescribe(line: { medicine: string; dosage: string; duration: string; quantity: string }): Promise<string> {
+    const form = this.page.locator('form', { has: this.page.getByRole('group', { name: 'Ligne 1' }) });
+    await form.getByLabel('Médicament').fill(line.medicine);
+    await form.getByLabel('Posologie').fill(line.dosage);
+    await form.getByLabel('Durée').fill(line.duration);
+    await form.getByLabel('Quantité').fill(line.quantity);
+    await form.getByRole('button', { name: 'Signer et émettre l\'ordonnance' }).click();
+    const issued = this.page.getByTestId('prescriptions').getByRole('link').last();
+    await expect(issued).toBeVisible();
+    return (await issued.textContent())!.match(/RX-[0-9A-Z-]{19}/)![0];
+  }
+
   async writeReport(text: string) {
     await this.page.getByRole('textbox', { name: 'Compte rendu' }).fill(text);
     await this.page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
@@ -124,9 +137,27 @@ export class PatientConsultation {
     await this.page.getByRole('button', { name: 'Envoyer', exact: true }).click();
   }
 
+  /** The link to a prescription's PDF, once it is listed. */
+  prescription(id: string): Locator {
+    return this.page.getByTestId('prescriptions').getByRole('link', { name: new RegExp(id) });
+  }
+
   /** Sends a file through the documents panel and waits for it to be listed. */
   async upload(name: string, mimeType: string, buffer: Buffer) {
     await this.page.getByLabel('Ajouter un document').setInputFiles({ name, mimeType, buffer });
     await expect(this.page.getByTestId('documents').getByRole('link', { name })).toBeVisible();
+  }
+}
+
+/** A pharmacist checking and dispensing a prescription. */
+export class PharmacyCheck {
+  readonly signature: Locator;
+  readonly dispensed: Locator;
+  readonly dispense: Locator;
+
+  constructor(readonly page: Page) {
+    this.signature = page.getByTestId('signature');
+    this.dispensed = page.getByTestId('dispensed');
+    this.dispense = page.getByRole('button', { name: 'Délivrer' });
   }
 }

@@ -3,6 +3,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export const DEMO_PASSWORD = 'regard-demo-2026';
 export const REGULATOR = 'regulateur@demo.regard.fr';
 export const GP = 'medecin@demo.regard.fr';
+export const PHARMACIST = 'pharmacien@demo.regard.fr';
 
 /** The clinician sign-in page. */
 export class LoginPage {

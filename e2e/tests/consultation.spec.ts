@@ -2,10 +2,10 @@ import { expect, test } from '@playwright/test';
 import { blockingViolations, overflowsWidth } from '../axe';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
-import { ConsultationDesk, PatientConsultation, patientPhone } from '../pages/consultation';
-import { GP } from '../pages/login-page';
+import { ConsultationDesk, PatientConsultation, PharmacyCheck, patientPhone } from '../pages/consultation';
+import { DEMO_PASSWORD, GP, LoginPage, PHARMACIST } from '../pages/login-page';
 
-test('a GP invites, the patient checks their devices and waits, is let in, they see and write to each other, and the report reaches the patient', async ({ browser }) => {
+test('a GP invites; the patient checks their devices and waits; they see and write to each other, exchange a file; the prescription is verified and dispensed once; the report reaches the patient', async ({ browser }) => {
   test.setTimeout(90_000);
   const email = `marie.dupont.${Date.now()}@example.org`;
   const gpPage = await clinicianPage(browser, GP);
@@ -68,6 +68,33 @@ test('a GP invites, the patient checks their devices and waits, is let in, they 
   const download = await gpPage.request.get((await room.documents.first().getAttribute('href'))!);
   expect(download.headers()['content-type']).toBe('image/png');
   expect(Buffer.compare(await download.body(), png)).toBe(0);
+
+  // A signed prescription: the patient gets a real PDF holding its identifier,
+  // a pharmacist (signed in after scanning) verifies it and dispenses it once.
+  const rx = await room.prescribe({ medicine: 'Amlodipine 5 mg', dosage: '1 comprimé le matin', duration: '3 mois', quantity: '3 boîtes' });
+  await expect(patient.prescription(rx)).toBeVisible();
+  const pdf = await patient.page.request.get((await patient.prescription(rx).getAttribute('href'))!);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  const pdfBytes = await pdf.body();
+  expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdfBytes.includes(Buffer.from(rx))).toBe(true);
+
+  const pharmacy = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'fr-FR' });
+  const check = new PharmacyCheck(await pharmacy.newPage());
+  await check.page.goto(`/rx/${rx}`);
+  await expect(check.page).toHaveURL(/\/login\?next=/);
+  const login = new LoginPage(check.page);
+  await login.signIn(PHARMACIST, DEMO_PASSWORD);
+  await expect(check.page).toHaveURL(new RegExp(`/rx/${rx}$`));
+  await expect(check.signature).toContainText('Signature valide');
+  await expect(check.page.getByText('Amlodipine 5 mg')).toBeVisible();
+  await check.dispense.click();
+  await expect(check.dispensed).toContainText('Déjà délivrée le');
+  await expect(check.dispensed).toContainText('Pharmacie de la Place');
+  await expect(check.dispense).toHaveCount(0);
+  const second = await check.page.request.post(`/api/v1/prescriptions/${rx}/dispense`);
+  expect(second.status()).toBe(409);
+  await pharmacy.close();
 
   await room.writeReport('Tension 13/8. Traitement renouvelé pour 3 mois.');
   await room.end();

@@ -8,9 +8,9 @@ test('the demo regulator signs in, stays signed in across a reload, and signs ou
     if (message.text().includes('Content Security Policy')) violations.push(message.text());
   });
 
-  // The console sends an anonymous visitor to the sign-in page.
+  // The console sends an anonymous visitor to the sign-in page, and back after.
   await page.goto('/console');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fconsole$/);
 
   const login = new LoginPage(page);
   await expect(login.heading).toHaveText('Connexion des soignants');
@@ -36,7 +36,7 @@ test('the demo regulator signs in, stays signed in across a reload, and signs ou
   await home.signOut.click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/console');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fconsole$/);
   expect(violations).toEqual([]);
 });
 

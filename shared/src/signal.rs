@@ -121,6 +121,10 @@ pub enum ServerMessage {
     Document {
         document: crate::consultation::DocumentView,
     },
+    /// A prescription was issued in the consultation; the patient can download it.
+    Prescription {
+        prescription: crate::prescription::PrescriptionSummary,
+    },
     /// The clinician ended the consultation: no reconnection will follow.
     Ended,
     /// The frame was refused; the socket stays open unless the error says otherwise.

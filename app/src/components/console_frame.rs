@@ -26,7 +26,12 @@ pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
         spawn_local(async move {
             match api::me().await {
                 Ok(me) => session.0.set(Some(me)),
-                Err(Failure::Api(e)) if e.code == ErrorCode::Unauthenticated => navigate("/login", Default::default()),
+                Err(Failure::Api(e)) if e.code == ErrorCode::Unauthenticated => {
+                    // Back to this page after signing in (a scanned prescription, a shared case link).
+                    let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+                    let next = String::from(js_sys::encode_uri_component(&here));
+                    navigate(&format!("/login?next={next}"), Default::default())
+                }
                 Err(failure) => error.set(Some(error_text(i18n, &failure))),
             }
         });
@@ -71,6 +76,7 @@ fn ConsoleNav(me: Me) -> impl IntoView {
     };
     let regulates = me.user.role.may(Action::ConductAssist);
     let consults = me.user.role.may(Action::ConductConsultation);
+    let dispenses = me.user.role.may(Action::DispensePrescription);
     view! {
         <nav class="console-nav" aria-label=move || t_string!(i18n, console.nav_label).to_string()>
             <div class="nav-links">
@@ -83,6 +89,11 @@ fn ConsoleNav(me: Me) -> impl IntoView {
                 <Show when=move || consults>
                     <a href="/console/consultations" aria-current=move || current("/console/consultations")>
                         {t!(i18n, console.nav_consultations)}
+                    </a>
+                </Show>
+                <Show when=move || dispenses>
+                    <a href="/console/prescriptions" aria-current=move || current("/console/prescriptions")>
+                        {t!(i18n, console.nav_prescriptions)}
                     </a>
                 </Show>
             </div>

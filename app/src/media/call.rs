@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
 use regard_shared::consultation::{ChatMessage, DocumentView};
+use regard_shared::prescription::PrescriptionSummary;
 use regard_shared::signal::{ClientMessage, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -38,6 +39,8 @@ pub enum CallEvent {
     Chat(ChatMessage),
     /// A document was added to the consultation.
     Document(DocumentView),
+    /// A prescription was issued in the consultation.
+    Prescription(PrescriptionSummary),
     /// The clinician ended the consultation; the call is over for good.
     Ended,
 }
@@ -248,6 +251,7 @@ impl Call {
             }
             ServerMessage::Chat { message } => self.emit(CallEvent::Chat(message)),
             ServerMessage::Document { document } => self.emit(CallEvent::Document(document)),
+            ServerMessage::Prescription { prescription } => self.emit(CallEvent::Prescription(prescription)),
             ServerMessage::Ended => {
                 self.0.closed.set(true);
                 self.close_peer_connection();

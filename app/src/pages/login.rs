@@ -36,7 +36,7 @@ pub fn LoginPage() -> impl IntoView {
             match api::login(address, secret).await {
                 Ok(me) => {
                     session.0.set(Some(me));
-                    navigate("/console", Default::default());
+                    navigate(&next_page(), Default::default());
                 }
                 Err(failure) => {
                     // Keep the e-mail, clear only the password: nothing typed is lost needlessly.
@@ -84,5 +84,17 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// Where to go once signed in: the console page that sent the person here
+/// (`?next=/rx/...`, e.g. a pharmacist scanning a prescription), else the
+/// console's home. Only paths of this site are followed.
+fn next_page() -> String {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let next = web_sys::UrlSearchParams::new_with_str(&search).ok().and_then(|p| p.get("next"));
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        _ => "/console".to_owned(),
     }
 }

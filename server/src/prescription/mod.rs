@@ -13,6 +13,7 @@ use rand::RngCore;
 use regard_shared::prescription::{
     identifier, parse_identifier, validate_lines, NewPrescription, Prescription, PrescriptionSummary, Verification,
 };
+use regard_shared::signal::ServerMessage;
 use regard_shared::{Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,6 +24,7 @@ use crate::consultation::{authorize as authorize_consultation, patient::consulta
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, AppResult, Json};
 use crate::links::PatientDevice;
+use crate::signalling::Subject;
 use crate::AppState;
 
 /// The pharmacist's routes, under /api/v1/prescriptions.
@@ -157,6 +159,8 @@ async fn issue(
         lines: prescription.lines.len(),
         dispensed_at: None,
     };
+    let news = ServerMessage::Prescription { prescription: summary.clone() };
+    state.rooms.broadcast(&Subject::Consultation(id), news);
     Ok((StatusCode::CREATED, Json(summary)))
 }
 

@@ -126,7 +126,11 @@ fn CaseView(id: String) -> impl IntoView {
                 }
                 refresh();
             }
-            CallEvent::Request(_) | CallEvent::Chat(_) | CallEvent::Document(_) | CallEvent::Ended => {}
+            CallEvent::Request(_)
+            | CallEvent::Chat(_)
+            | CallEvent::Document(_)
+            | CallEvent::Prescription(_)
+            | CallEvent::Ended => {}
             CallEvent::Reconnecting => link.set(Link::Reconnecting),
             CallEvent::Replaced => {
                 set_remote.set(None);

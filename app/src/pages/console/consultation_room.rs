@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, DocumentView, Status, REPORT_MAX_CHARS};
+use regard_shared::prescription::PrescriptionSummary;
 use regard_shared::signal::PeerRole;
 use web_sys::MediaStream;
 
 use super::consultation_day::status_name;
+use super::prescription_form::PrescriptionForm;
 use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
 use crate::components::console_frame::ConsoleFrame;
@@ -37,6 +39,7 @@ fn RoomView(id: String) -> impl IntoView {
     let detail = RwSignal::new(None::<ConsultationDetail>);
     let messages = RwSignal::new(Vec::<ChatMessage>::new());
     let documents = RwSignal::new(Vec::<DocumentView>::new());
+    let prescriptions = RwSignal::new(Vec::<PrescriptionSummary>::new());
     let error = RwSignal::new(None::<String>);
     let connected = RwSignal::new(false);
     let (remote, set_remote) = signal_local(None::<MediaStream>);
@@ -50,6 +53,7 @@ fn RoomView(id: String) -> impl IntoView {
         for document in d.documents.clone() {
             add_document(documents, document);
         }
+        prescriptions.set(d.prescriptions.clone());
         detail.set(Some(d));
     };
     let hang_up = move || {
@@ -160,6 +164,7 @@ fn RoomView(id: String) -> impl IntoView {
             <ChatPanel messages=messages me=Author::Clinician consultation_id=id.get_value() />
             <DocumentsPanel documents=documents me=Author::Clinician consultation_id=id.get_value() />
         </div>
+        <PrescriptionForm consultation_id=id.get_value() prescriptions=prescriptions />
         {move || detail.get().map(|d| view! { <ReportEditor id=id.get_value() initial=d.report /> })}
     }
 }

@@ -6,3 +6,5 @@ pub mod assist_usage;
 pub mod consultation_day;
 pub mod consultation_room;
 pub mod home;
+pub mod pharmacy;
+pub mod prescription_form;

@@ -173,6 +173,7 @@ pub fn LiveCamera(
         CallEvent::RemoteStream(_)
         | CallEvent::Reply(_)
         | CallEvent::Chat(_)
+        | CallEvent::Prescription(_)
         | CallEvent::Document(_)
         | CallEvent::Ended => {}
     };

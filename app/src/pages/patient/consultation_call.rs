@@ -12,6 +12,7 @@ use web_sys::MediaStream;
 use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
 use crate::components::documents::{add_document, DocumentsPanel};
+use crate::components::prescriptions::{add_prescription, PrescriptionList};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::components::two_way_video::TwoWayVideo;
@@ -144,6 +145,7 @@ pub fn ConsultationCall(
     let i18n = use_i18n();
     let messages = RwSignal::new(consultation.messages.clone());
     let documents = RwSignal::new(consultation.documents.clone());
+    let prescriptions = RwSignal::new(consultation.prescriptions.clone());
     let doctor_here = RwSignal::new(false);
     let connected = RwSignal::new(false);
     let left = RwSignal::new(false);
@@ -162,6 +164,7 @@ pub fn ConsultationCall(
         CallEvent::RemoteStream(s) => set_remote.set(Some(s)),
         CallEvent::Chat(message) => add_message(messages, message),
         CallEvent::Document(document) => add_document(documents, document),
+        CallEvent::Prescription(prescription) => add_prescription(prescriptions, prescription),
         CallEvent::Ended => finish(),
         _ => {}
     };
@@ -190,6 +193,7 @@ pub fn ConsultationCall(
             <TwoWayVideo remote=remote local=stream remote_label=doctor_label />
         </Show>
         <ChatPanel messages=messages me=Author::Patient />
+        <PrescriptionList prescriptions=prescriptions />
         <DocumentsPanel documents=documents me=Author::Patient />
         <Show
             when=move || !left.get()
@@ -214,6 +218,7 @@ pub fn ConsultationCall(
 pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
     let i18n = use_i18n();
     let report = consultation.report.clone();
+    let prescriptions = RwSignal::new(consultation.prescriptions.clone());
     let documents = RwSignal::new(consultation.documents.clone());
     view! {
         <h1>{t!(i18n, patient_consultation.after_title)}</h1>
@@ -225,6 +230,13 @@ pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
             } else {
                 view! { <p class="report" data-testid="report">{report}</p> }.into_any()
             }}
+        </section>
+        <section class="card" aria-labelledby="after-prescriptions">
+            <h2 id="after-prescriptions">{t!(i18n, prescription.yours)}</h2>
+            <PrescriptionList prescriptions=prescriptions />
+            <Show when=move || prescriptions.read().is_empty()>
+                <p class="muted">{t!(i18n, prescription.none)}</p>
+            </Show>
         </section>
         <DocumentsPanel documents=documents me=Author::Patient />
     }
