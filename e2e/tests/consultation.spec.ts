@@ -5,7 +5,7 @@ import { clinicianPage } from '../pages/assist';
 import { ConsultationDesk, PatientConsultation, PharmacyCheck, patientPhone } from '../pages/consultation';
 import { DEMO_PASSWORD, GP, LoginPage, PHARMACIST } from '../pages/login-page';
 
-test('a GP invites; the patient checks their devices and waits; they see and write to each other, exchange a file; the prescription is verified and dispensed once; the report reaches the patient', async ({ browser }) => {
+test('a GP invites; the patient checks their devices and waits; they see and write to each other, exchange a file; the prescription is verified and dispensed once; the claim is recorded; the report reaches the patient', async ({ browser }) => {
   test.setTimeout(90_000);
   const email = `marie.dupont.${Date.now()}@example.org`;
   const gpPage = await clinicianPage(browser, GP);
@@ -98,7 +98,13 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
 
   await room.writeReport('Tension 13/8. Traitement renouvelé pour 3 mois.');
   await room.end();
+  // Tiers payant: ending records the insurance claim; the patient has nothing to pay.
+  await expect(gpPage.getByTestId('payment')).toContainText('Tiers payant · 30,00 € · demande de remboursement enregistrée');
   await expect(patient.heading).toHaveText('Consultation terminée');
+  await expect(patient.page.getByTestId('payment')).toContainText('rien à payer');
+  await desk.goto();
+  const csv = await (await gpPage.request.get((await gpPage.getByRole('link', { name: /Exporter les demandes/ }).getAttribute('href'))!)).text();
+  expect(csv).toContain(';TCG;30,00;Dupont;Marie;1958-03-14;Dr Paul Durand;');
   await expect(patient.page.getByTestId('report')).toHaveText('Tension 13/8. Traitement renouvelé pour 3 mois.');
   // The same link keeps showing it.
   await patient.page.reload();

@@ -14,6 +14,7 @@ pub mod health;
 pub mod links;
 pub mod mail;
 pub mod organisations;
+pub mod payment;
 pub mod prescription;
 pub mod seed;
 pub mod signalling;
@@ -130,6 +131,7 @@ impl Settings {
         (name = "consultation", description = "Teleconsultation, clinician side"),
         (name = "sms", description = "Text messages sent"),
         (name = "prescription", description = "E-prescriptions, pharmacist side"),
+        (name = "payment", description = "Payment and insurance claims"),
         (name = "patient", description = "Pages reached by patients' links"),
         (name = "health", description = "Liveness"),
     )
@@ -145,6 +147,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1/consultations", consultation::routes())
         .nest("/api/v1/outbox", sms::routes())
         .nest("/api/v1/prescriptions", prescription::routes())
+        .nest("/api/v1/claims", payment::routes())
         .nest("/api/v1/patient", assist::patient::routes().merge(consultation::patient::routes()))
         .split_for_parts();
     // The document is generated from the handlers' annotations: it cannot drift.

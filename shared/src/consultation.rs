@@ -102,6 +102,11 @@ pub struct NewConsultation {
     /// Milliseconds since the Unix epoch.
     pub scheduled_at: i64,
     pub reason: String,
+    #[serde(default)]
+    pub payment_mode: crate::payment::Mode,
+    /// The fee in cents; the teleconsultation tariff when absent.
+    #[serde(default)]
+    pub fee_cents: Option<i64>,
 }
 
 /// How one invitation went out.
@@ -200,6 +205,7 @@ pub struct ConsultationDetail {
     pub messages: Vec<ChatMessage>,
     pub documents: Vec<DocumentView>,
     pub prescriptions: Vec<crate::prescription::PrescriptionSummary>,
+    pub payment: crate::payment::PaymentView,
     pub report: String,
     /// Consent text version the patient accepted, and when.
     pub consent: Option<(String, i64)>,
@@ -238,6 +244,7 @@ pub struct PatientConsultation {
     pub messages: Vec<ChatMessage>,
     pub documents: Vec<DocumentView>,
     pub prescriptions: Vec<crate::prescription::PrescriptionSummary>,
+    pub payment: crate::payment::PaymentView,
     /// The GP's report, once written.
     pub report: String,
 }

@@ -6,6 +6,7 @@ pub mod format;
 pub mod language_switch;
 pub mod notice;
 pub mod outbox;
+pub mod payment;
 pub mod prescriptions;
 pub mod site_header;
 pub mod two_way_video;

@@ -19,7 +19,10 @@ CREATE TABLE consultations (
     admitted_at        BIGINT,
     ended_at           BIGINT,
     report             TEXT NOT NULL DEFAULT '',
-    report_updated_at  BIGINT
+    report_updated_at  BIGINT,
+    payment_mode       TEXT NOT NULL DEFAULT 'tiers_payant',
+    act_code           TEXT NOT NULL DEFAULT 'TCG',
+    fee_cents          BIGINT NOT NULL DEFAULT 3000
 );
 CREATE INDEX consultations_day ON consultations (organisation_id, scheduled_at);
 

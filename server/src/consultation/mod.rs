@@ -14,6 +14,7 @@ use regard_shared::consultation::{
     self as rules, Author, ChatMessage, ConsultationDetail, ConsultationSummary, NewConsultation, NewMessage,
     ReportRequest, Status, MESSAGE_MAX_CHARS, REASON_MAX_CHARS, REPORT_MAX_CHARS,
 };
+use regard_shared::payment::{Mode, DEFAULT_FEE_CENTS, MAX_FEE_CENTS};
 use regard_shared::signal::ServerMessage;
 use regard_shared::validate::{self, optional_text, required_text, Invalid};
 use regard_shared::{phone, Action, ApiError};
@@ -122,6 +123,14 @@ async fn create(
         return Err(Invalid { field: "scheduled_at", message: "Choose a time between yesterday and next year." }.into());
     }
     let reason = required_text("reason", &request.reason, REASON_MAX_CHARS)?;
+    if request.payment_mode == Mode::Card {
+        // No card provider is wired in yet: say so rather than leave a payment hanging.
+        return Err(Invalid { field: "payment_mode", message: "Card payment is not configured on this server." }.into());
+    }
+    let fee_cents = request.fee_cents.unwrap_or(DEFAULT_FEE_CENTS);
+    if !(0..=MAX_FEE_CENTS).contains(&fee_cents) {
+        return Err(Invalid { field: "fee_cents", message: "The fee must be between 0 and 1000 euros." }.into());
+    }
     let appointment = store::NewAppointment {
         organisation_id: &user.organisation_id,
         clinician_id: &user.id,
@@ -132,6 +141,8 @@ async fn create(
         email: email.as_deref(),
         scheduled_at: request.scheduled_at,
         reason: &reason,
+        payment_mode: request.payment_mode,
+        fee_cents,
     };
     let id = store::create(&state.db, appointment).await?;
     invite(&state, &user, &id).await?;
@@ -225,6 +236,7 @@ async fn end(
 ) -> AppResult<Json<ConsultationDetail>> {
     authorize(&state, &user, &id).await?;
     store::mark(&state.db, &id, store::Milestone::Ended).await?;
+    crate::payment::on_consultation_end(&state, &id).await?;
     state.rooms.broadcast(&Subject::Consultation(id.clone()), ServerMessage::Ended);
     Ok(Json(store::detail(&state.db, &id).await?))
 }

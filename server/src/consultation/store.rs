@@ -21,14 +21,16 @@ pub struct NewAppointment<'a> {
     pub email: Option<&'a str>,
     pub scheduled_at: i64,
     pub reason: &'a str,
+    pub payment_mode: regard_shared::payment::Mode,
+    pub fee_cents: i64,
 }
 
 pub async fn create(db: &Db, new: NewAppointment<'_>) -> AppResult<String> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO consultations (id, organisation_id, clinician_id, last_name, first_name, birth_date, phone,
-                                    email, scheduled_at, reason, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                    email, scheduled_at, reason, created_at, payment_mode, fee_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&id)
     .bind(new.organisation_id)
@@ -41,6 +43,8 @@ pub async fn create(db: &Db, new: NewAppointment<'_>) -> AppResult<String> {
     .bind(new.scheduled_at)
     .bind(new.reason)
     .bind(now_ms())
+    .bind(enum_name(&new.payment_mode))
+    .bind(new.fee_cents)
     .execute(db)
     .await?;
     Ok(id)
@@ -213,6 +217,7 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
         messages: messages(db, id).await?,
         documents: documents(db, id).await?,
         prescriptions: crate::prescription::for_consultation(db, id).await?,
+        payment: crate::payment::view(db, id).await?,
         report,
         consent: consent_version.zip(consented_at),
     })
@@ -232,6 +237,7 @@ pub async fn for_patient(db: &Db, id: &str) -> AppResult<PatientConsultation> {
         messages: messages(db, id).await?,
         documents: documents(db, id).await?,
         prescriptions: crate::prescription::for_consultation(db, id).await?,
+        payment: crate::payment::view(db, id).await?,
         report,
     })
 }

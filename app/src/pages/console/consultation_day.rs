@@ -35,6 +35,7 @@ pub fn ConsultationDesk() -> impl IntoView {
                 </p>
             </Show>
             <DayList />
+            <ClaimsExport />
             <div class="columns">
                 <ScheduleForm />
                 <Outbox />
@@ -133,6 +134,9 @@ fn ScheduleForm() -> impl IntoView {
             email: email_value,
             scheduled_at,
             reason: reason.get_untracked(),
+            // Tiers payant at the teleconsultation tariff: the only mode this build offers.
+            payment_mode: Default::default(),
+            fee_cents: None,
         };
         pending.set(true);
         error.set(None);
@@ -225,5 +229,16 @@ fn DayList() -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The practice's insurance claims of the last 31 days, as CSV for the billing software.
+#[component]
+fn ClaimsExport() -> impl IntoView {
+    let i18n = use_i18n();
+    let (from, _) = local_day(-30);
+    let (_, to) = local_day(0);
+    view! {
+        <p><a href=format!("/api/v1/claims/export?from={from}&to={to}") download="regard-claims.csv">{t!(i18n, payment.export)}</a></p>
     }
 }

@@ -17,6 +17,7 @@ use crate::components::console_frame::ConsoleFrame;
 use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
+use crate::components::payment::payment_text;
 use crate::components::two_way_video::TwoWayVideo;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
@@ -182,6 +183,7 @@ fn Header(detail: ConsultationDetail, on_resend: impl Fn() + Copy + 'static) -> 
             <dt>{t!(i18n, consultation.when)}</dt><dd>{move || date_time(summary.scheduled_at, lang())}</dd>
             <dt>{t!(i18n, consultation.reason)}</dt><dd>{summary.reason.clone()}</dd>
             <dt>{t!(i18n, consultation.status)}</dt><dd data-testid="consultation-status">{move || status_name(i18n, summary.status)}</dd>
+            <dt>{t!(i18n, payment.title)}</dt><dd data-testid="payment">{payment_text(i18n, &detail.payment)}</dd>
         </dl>
         <section aria-labelledby="invitations-title">
             <h2 id="invitations-title">{t!(i18n, consultation.invitations)}</h2>

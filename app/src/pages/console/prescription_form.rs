@@ -12,7 +12,13 @@ use crate::components::prescriptions::{add_prescription, PrescriptionList};
 use crate::i18n::*;
 
 fn blank() -> Line {
-    Line { medicine: String::new(), dosage: String::new(), duration: String::new(), quantity: String::new(), note: String::new() }
+    Line {
+        medicine: String::new(),
+        dosage: String::new(),
+        duration: String::new(),
+        quantity: String::new(),
+        note: String::new(),
+    }
 }
 
 #[component]

@@ -12,9 +12,10 @@ use web_sys::MediaStream;
 use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
 use crate::components::documents::{add_document, DocumentsPanel};
-use crate::components::prescriptions::{add_prescription, PrescriptionList};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
+use crate::components::payment::payment_text;
+use crate::components::prescriptions::{add_prescription, PrescriptionList};
 use crate::components::two_way_video::TwoWayVideo;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
@@ -218,6 +219,7 @@ pub fn ConsultationCall(
 pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
     let i18n = use_i18n();
     let report = consultation.report.clone();
+    let payment = consultation.payment.clone();
     let prescriptions = RwSignal::new(consultation.prescriptions.clone());
     let documents = RwSignal::new(consultation.documents.clone());
     view! {
@@ -231,6 +233,7 @@ pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
                 view! { <p class="report" data-testid="report">{report}</p> }.into_any()
             }}
         </section>
+        <p data-testid="payment">{move || payment_text(i18n, &payment)}</p>
         <section class="card" aria-labelledby="after-prescriptions">
             <h2 id="after-prescriptions">{t!(i18n, prescription.yours)}</h2>
             <PrescriptionList prescriptions=prescriptions />
