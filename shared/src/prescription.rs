@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn lines_are_validated() {
         let line = sample().lines[0].clone();
-        assert_eq!(validate_lines(&[line.clone()]).unwrap()[0], line);
+        assert_eq!(validate_lines(std::slice::from_ref(&line)).unwrap()[0], line);
         assert_eq!(validate_lines(&[]).unwrap_err().field, "lines");
         let mut empty = line.clone();
         empty.dosage = " ".into();
