@@ -134,6 +134,18 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_CONSULTATION_ACCESS_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub consultation_access_days: u32,
 
+    /// Stripe secret key: enables card payment of consultations (Checkout).
+    #[arg(long, env = "REGARD_STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<String>,
+
+    /// Secret of the Stripe webhook endpoint (/api/v1/payments/stripe/webhook).
+    #[arg(long, env = "REGARD_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<String>,
+
+    /// Stripe's API base URL.
+    #[arg(long, env = "REGARD_STRIPE_API_URL", default_value = "https://api.stripe.com")]
+    pub stripe_api_url: String,
+
     /// Take the client address from the last X-Forwarded-For entry. Set it only
     /// behind a reverse proxy that sets that header, or rate limits can be dodged.
     #[arg(long, env = "REGARD_TRUST_FORWARDED_FOR")]

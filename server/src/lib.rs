@@ -60,6 +60,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub rooms: Arc<Rooms>,
     pub signer: Arc<Signer>,
+    /// Card payments; `None` when no provider is configured (tiers payant only).
+    pub stripe: Option<payment::stripe::Stripe>,
 }
 
 impl AppState {
@@ -74,6 +76,7 @@ impl AppState {
             mailer: Mailer::disabled(),
             rooms: Arc::default(),
             signer: Arc::new(Signer::load_or_create(data_dir)?),
+            stripe: None,
         })
     }
 }
@@ -148,6 +151,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1/outbox", sms::routes())
         .nest("/api/v1/prescriptions", prescription::routes())
         .nest("/api/v1/claims", payment::routes())
+        .nest("/api/v1/payments", payment::webhook_routes())
         .nest("/api/v1/patient", assist::patient::routes().merge(consultation::patient::routes()))
         .split_for_parts();
     // The document is generated from the handlers' annotations: it cannot drift.
@@ -248,6 +252,11 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         tracing::info!(%url, "text messages go through the HTTP gateway");
     }
     state.mailer = mail::Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
+    if let Some(key) = &args.stripe_secret_key {
+        let secret = args.stripe_webhook_secret.as_deref().context("--stripe-webhook-secret is needed with a Stripe key")?;
+        state.stripe = Some(payment::stripe::Stripe::new(&args.stripe_api_url, key, secret)?);
+        tracing::info!("card payments go through Stripe Checkout");
+    }
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Regard listening on http://{}", listener.local_addr()?);

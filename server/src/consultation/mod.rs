@@ -47,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(save_report))
         .merge(documents::clinician_routes())
         .merge(crate::prescription::clinician_routes())
+        .merge(crate::payment::clinician_routes())
 }
 
 /// Appointment times, in the words of a French text message.
@@ -123,7 +124,7 @@ async fn create(
         return Err(Invalid { field: "scheduled_at", message: "Choose a time between yesterday and next year." }.into());
     }
     let reason = required_text("reason", &request.reason, REASON_MAX_CHARS)?;
-    if request.payment_mode == Mode::Card {
+    if request.payment_mode == Mode::Card && state.stripe.is_none() {
         // No card provider is wired in yet: say so rather than leave a payment hanging.
         return Err(Invalid { field: "payment_mode", message: "Card payment is not configured on this server." }.into());
     }

@@ -1,10 +1,15 @@
 //! Payment of consultations. Tiers payant, the common case for a GP in France:
 //! the patient pays nothing, and the end of the consultation records an
 //! insurance claim (act code, amount, patient identity) that the practice
-//! exports as CSV for its billing software.
+//! exports as CSV for its billing software. Card: the end of the consultation
+//! opens a Stripe Checkout session the patient pays through; Stripe's signed
+//! webhook says when it is paid; the GP may refund.
 
-use axum::extract::{Query, State};
-use axum::http::header;
+pub mod stripe;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use regard_shared::payment::{Mode, PaymentView, Status};
 use regard_shared::validate::Invalid;
@@ -16,11 +21,22 @@ use utoipa_axum::routes;
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, Json};
 use crate::AppState;
 
+/// Under /api/v1/claims.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(export_claims))
+}
+
+/// Under /api/v1/payments: the provider's webhook (authenticated by its signature).
+pub fn webhook_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(stripe_webhook))
+}
+
+/// Under /api/v1/consultations.
+pub fn clinician_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(refund))
 }
 
 /// Where the payment of a consultation stands.
@@ -66,8 +82,8 @@ pub async fn on_consultation_end(state: &AppState, consultation_id: &str) -> App
         .bind(consultation_id)
         .fetch_one(&state.db)
         .await?;
-    if parse_enum::<Mode>(&mode) != Some(Mode::TiersPayant) {
-        return Ok(());
+    if parse_enum::<Mode>(&mode) == Some(Mode::Card) {
+        return open_checkout(state, consultation_id).await;
     }
     sqlx::query(
         "INSERT INTO insurance_claims (id, consultation_id, organisation_id, act_code, amount_cents, act_at,
@@ -84,6 +100,107 @@ pub async fn on_consultation_end(state: &AppState, consultation_id: &str) -> App
     .await?;
     tracing::info!(consultation = %consultation_id, mode = %enum_name(&Mode::TiersPayant), "claim recorded");
     Ok(())
+}
+
+/// Opens the Checkout session the patient pays through (once per consultation).
+async fn open_checkout(state: &AppState, consultation_id: &str) -> AppResult<()> {
+    let existing: Option<(String,)> = sqlx::query_as("SELECT status FROM card_payments WHERE consultation_id = $1")
+        .bind(consultation_id)
+        .fetch_optional(&state.db)
+        .await?;
+    if existing.is_some() {
+        return Ok(());
+    }
+    let Some(stripe) = &state.stripe else {
+        return Err(AppError::Conflict("Card payment is not configured on this server."));
+    };
+    let (amount, clinician): (i64, String) = sqlx::query_as(
+        "SELECT c.fee_cents, u.display_name FROM consultations c JOIN users u ON u.id = c.clinician_id WHERE c.id = $1",
+    )
+    .bind(consultation_id)
+    .fetch_one(&state.db)
+    .await?;
+    let description = format!("Téléconsultation – {clinician}");
+    let return_url = format!("{}/p", state.settings.public_url);
+    let (status, session, url) = match stripe.checkout(consultation_id, amount, &description, &return_url).await {
+        Ok(session) => (Status::Pending, Some(session.id), Some(session.url)),
+        Err(error) => {
+            tracing::warn!(%error, consultation = %consultation_id, "checkout session not created");
+            (Status::Failed, None, None)
+        }
+    };
+    sqlx::query(
+        "INSERT INTO card_payments (consultation_id, status, session_id, checkout_url, updated_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(consultation_id)
+    .bind(enum_name(&status))
+    .bind(session)
+    .bind(url)
+    .bind(now_ms())
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+async fn set_card_status(db: &Db, session_id: &str, status: Status, payment_intent: Option<&str>) -> AppResult<u64> {
+    let done = sqlx::query(
+        "UPDATE card_payments SET status = $1, payment_intent = COALESCE($2, payment_intent), updated_at = $3
+         WHERE session_id = $4",
+    )
+    .bind(enum_name(&status))
+    .bind(payment_intent)
+    .bind(now_ms())
+    .bind(session_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Stripe tells Regard a checkout was paid or expired. Authenticated by the
+/// `Stripe-Signature` header; anything unsigned or stale is refused.
+#[utoipa::path(post, path = "/stripe/webhook", tag = "payment",
+    request_body(content = String, content_type = "application/json"),
+    responses((status = 204, description = "Taken into account"), (status = 400, description = "Bad or missing signature", body = ApiError)))]
+async fn stripe_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> AppResult<StatusCode> {
+    let Some(stripe) = &state.stripe else { return Err(AppError::NotFound) };
+    let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    stripe
+        .verify_webhook(signature, &body, now_ms() / 1000)
+        .map_err(|why| AppError::BadRequest(format!("Webhook refused: {why}.")))?;
+    let event: stripe::Event =
+        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("Unreadable event.".to_owned()))?;
+    let object = &event.data.object;
+    let status = match event.kind.as_str() {
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => Status::Paid,
+        "checkout.session.expired" | "checkout.session.async_payment_failed" => Status::Failed,
+        // Other events are acknowledged and ignored, as Stripe expects.
+        _ => return Ok(StatusCode::NO_CONTENT),
+    };
+    let updated = set_card_status(&state.db, &object.id, status, object.payment_intent.as_deref()).await?;
+    tracing::info!(kind = %event.kind, session = %object.id, updated, "payment webhook");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The GP refunds a card payment in full.
+#[utoipa::path(post, path = "/{id}/refund", tag = "payment", params(("id" = String, Path)),
+    responses((status = 200, body = PaymentView), (status = 409, description = "Nothing paid by card to refund", body = ApiError)))]
+async fn refund(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Json<PaymentView>> {
+    crate::consultation::authorize(&state, &user, &id).await?;
+    let row: Option<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT status, payment_intent, session_id FROM card_payments WHERE consultation_id = $1")
+            .bind(&id)
+            .fetch_optional(&state.db)
+            .await?;
+    let (Some(stripe), Some((status, Some(intent), Some(session)))) = (&state.stripe, row) else {
+        return Err(AppError::Conflict("Nothing was paid by card for this consultation."));
+    };
+    if parse_enum::<Status>(&status) != Some(Status::Paid) {
+        return Err(AppError::Conflict("Nothing was paid by card for this consultation."));
+    }
+    stripe.refund(&id, &intent).await.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    set_card_status(&state.db, &session, Status::Refunded, None).await?;
+    audit::record(&state.db, &user, "payment", &id, "refund").await?;
+    Ok(Json(view(&state.db, &id).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
