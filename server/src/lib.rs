@@ -253,7 +253,8 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     }
     state.mailer = mail::Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
     if let Some(key) = &args.stripe_secret_key {
-        let secret = args.stripe_webhook_secret.as_deref().context("--stripe-webhook-secret is needed with a Stripe key")?;
+        let secret =
+            args.stripe_webhook_secret.as_deref().context("--stripe-webhook-secret is needed with a Stripe key")?;
         state.stripe = Some(payment::stripe::Stripe::new(&args.stripe_api_url, key, secret)?);
         tracing::info!("card payments go through Stripe Checkout");
     }

@@ -110,7 +110,7 @@ async fn checkout_webhook_and_refund() {
 
     // The GP refunds: one refund call for that payment, with its own idempotency key.
     let refunded = json(app.post_json(&format!("/api/v1/consultations/{id}/refund"), Some(&gp), json!({})).await).await;
-    assert_eq!(refunded["status"], "refunded");
+    assert_eq!(refunded["payment"]["status"], "refunded");
     let sent = calls.lock().unwrap().clone();
     let (path, _, idempotency, form) = &sent[1];
     assert_eq!((path.as_str(), form["payment_intent"].as_str()), ("refunds", "pi_test_9"));

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use regard_shared::consultation::ConsultationDetail;
 use regard_shared::payment::{Mode, PaymentView, Status};
 use regard_shared::validate::Invalid;
 use regard_shared::{Action, ApiError};
@@ -183,8 +184,12 @@ async fn stripe_webhook(State(state): State<AppState>, headers: HeaderMap, body:
 
 /// The GP refunds a card payment in full.
 #[utoipa::path(post, path = "/{id}/refund", tag = "payment", params(("id" = String, Path)),
-    responses((status = 200, body = PaymentView), (status = 409, description = "Nothing paid by card to refund", body = ApiError)))]
-async fn refund(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Json<PaymentView>> {
+    responses((status = 200, body = ConsultationDetail), (status = 409, description = "Nothing paid by card to refund", body = ApiError)))]
+async fn refund(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ConsultationDetail>> {
     crate::consultation::authorize(&state, &user, &id).await?;
     let row: Option<(String, Option<String>, Option<String>)> =
         sqlx::query_as("SELECT status, payment_intent, session_id FROM card_payments WHERE consultation_id = $1")
@@ -200,7 +205,7 @@ async fn refund(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     stripe.refund(&id, &intent).await.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     set_card_status(&state.db, &session, Status::Refunded, None).await?;
     audit::record(&state.db, &user, "payment", &id, "refund").await?;
-    Ok(Json(view(&state.db, &id).await?))
+    Ok(Json(crate::consultation::store::detail(&state.db, &id).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

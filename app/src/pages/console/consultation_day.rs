@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
 use regard_shared::consultation::{self as rules, ConsultationSummary, NewConsultation, Status, REASON_MAX_CHARS};
+use regard_shared::payment::{euros, Mode, DEFAULT_FEE_CENTS};
 use regard_shared::phone;
 use regard_shared::validate;
 
@@ -74,6 +75,7 @@ fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {
             Some("email") => t_string!(i18n, errors.email).to_string(),
             Some("phone") => t_string!(i18n, errors.contact).to_string(),
             Some("scheduled_at") => t_string!(i18n, errors.scheduled_at).to_string(),
+            Some("payment_mode") => t_string!(i18n, payment.card_unavailable).to_string(),
             Some("last_name" | "first_name" | "reason") => t_string!(i18n, errors.field_required).to_string(),
             _ => error_text(i18n, failure),
         },
@@ -88,6 +90,7 @@ fn ScheduleForm() -> impl IntoView {
     let [last_name, first_name, birth_date, phone_number, email, date, at, reason] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
     date.set(today_iso());
+    let card = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
@@ -134,8 +137,7 @@ fn ScheduleForm() -> impl IntoView {
             email: email_value,
             scheduled_at,
             reason: reason.get_untracked(),
-            // Tiers payant at the teleconsultation tariff: the only mode this build offers.
-            payment_mode: Default::default(),
+            payment_mode: if card.get_untracked() { Mode::Card } else { Mode::TiersPayant },
             fee_cents: None,
         };
         pending.set(true);
@@ -171,6 +173,17 @@ fn ScheduleForm() -> impl IntoView {
                 <input id="c-time" type="time" bind:value=at />
                 <label for="c-reason">{t!(i18n, consultation.reason)}</label>
                 <textarea id="c-reason" rows="2" maxlength=REASON_MAX_CHARS.to_string() bind:value=reason></textarea>
+                <fieldset class="payment-mode">
+                    <legend>{t!(i18n, payment.title)} " (" {euros(DEFAULT_FEE_CENTS)} ")"</legend>
+                    <div class="choice">
+                        <input type="radio" id="pay-tp" name="pay" prop:checked=move || !card.get() on:change=move |_| card.set(false) />
+                        <label for="pay-tp">{t!(i18n, payment.tiers_payant)}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="radio" id="pay-card" name="pay" prop:checked=move || card.get() on:change=move |_| card.set(true) />
+                        <label for="pay-card">{t!(i18n, payment.card)}</label>
+                    </div>
+                </fieldset>
                 <ErrorAlert message=error.into() />
                 <button type="submit" class="primary" disabled=move || pending.get()>
                     {t!(i18n, consultation.schedule)}

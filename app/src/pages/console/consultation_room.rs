@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, DocumentView, Status, REPORT_MAX_CHARS};
+use regard_shared::payment::{Mode, Status as PaymentStatus};
 use regard_shared::prescription::PrescriptionSummary;
 use regard_shared::signal::PeerRole;
 use web_sys::MediaStream;
@@ -150,7 +151,7 @@ fn RoomView(id: String) -> impl IntoView {
     let remote_label = Signal::derive(move || t_string!(i18n, consultation.patient_video).to_string());
     view! {
         <ErrorAlert message=error.into() />
-        {move || detail.get().map(|d| view! { <Header detail=d on_resend=move || act("resend") /> })}
+        {move || detail.get().map(|d| view! { <Header detail=d on_resend=move || act("resend") on_refund=move || act("refund") /> })}
         <Show when=move || status() == Some(Status::Waiting)>
             <button type="button" class="primary big" on:click=move |_| act("admit")>{t!(i18n, consultation.admit)}</button>
         </Show>
@@ -171,7 +172,11 @@ fn RoomView(id: String) -> impl IntoView {
 }
 
 #[component]
-fn Header(detail: ConsultationDetail, on_resend: impl Fn() + Copy + 'static) -> impl IntoView {
+fn Header(
+    detail: ConsultationDetail,
+    on_resend: impl Fn() + Copy + 'static,
+    on_refund: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = move || i18n.get_locale().as_str();
     let summary = detail.summary.clone();
@@ -183,7 +188,11 @@ fn Header(detail: ConsultationDetail, on_resend: impl Fn() + Copy + 'static) -> 
             <dt>{t!(i18n, consultation.when)}</dt><dd>{move || date_time(summary.scheduled_at, lang())}</dd>
             <dt>{t!(i18n, consultation.reason)}</dt><dd>{summary.reason.clone()}</dd>
             <dt>{t!(i18n, consultation.status)}</dt><dd data-testid="consultation-status">{move || status_name(i18n, summary.status)}</dd>
-            <dt>{t!(i18n, payment.title)}</dt><dd data-testid="payment">{payment_text(i18n, &detail.payment)}</dd>
+            <dt>{t!(i18n, payment.title)}</dt><dd data-testid="payment">{payment_text(i18n, &detail.payment)}
+                {(detail.payment.mode == Mode::Card && detail.payment.status == PaymentStatus::Paid).then(|| view! {
+                    " " <button type="button" class="secondary" on:click=move |_| on_refund()>{t!(i18n, payment.refund)}</button>
+                })}
+            </dd>
         </dl>
         <section aria-labelledby="invitations-title">
             <h2 id="invitations-title">{t!(i18n, consultation.invitations)}</h2>

@@ -22,6 +22,7 @@ use crate::i18n::*;
 use crate::media::audio::LevelMeter;
 use crate::media::call::{Call, CallEvent};
 use crate::media::camera::{self, CameraError};
+use regard_shared::payment::euros;
 
 /// Meter level above which the microphone surely picks up sound (about -48 dBFS).
 pub const HEARD_LEVEL: u32 = 20;
@@ -233,7 +234,10 @@ pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
                 view! { <p class="report" data-testid="report">{report}</p> }.into_any()
             }}
         </section>
-        <p data-testid="payment">{move || payment_text(i18n, &payment)}</p>
+        <p data-testid="payment">{payment_text(i18n, &payment)}</p>
+        {payment.checkout_url.clone().map(|url| view! {
+            <a class="button primary big" href=url rel="noopener">{t_string!(i18n, payment.pay, amount = euros(payment.amount_cents)).to_string()}</a>
+        })}
         <section class="card" aria-labelledby="after-prescriptions">
             <h2 id="after-prescriptions">{t!(i18n, prescription.yours)}</h2>
             <PrescriptionList prescriptions=prescriptions />
