@@ -102,6 +102,9 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   await expect(gpPage.getByTestId('payment')).toContainText('Tiers payant · 30,00 € · demande de remboursement enregistrée');
   await expect(patient.heading).toHaveText('Consultation terminée');
   await expect(patient.page.getByTestId('payment')).toContainText('rien à payer');
+  const receipt = await patient.page.request.get((await patient.page.getByRole('link', { name: 'Reçu (PDF)' }).getAttribute('href'))!);
+  expect(receipt.headers()['content-type']).toBe('application/pdf');
+  expect((await receipt.body()).subarray(0, 5).toString()).toBe('%PDF-');
   await desk.goto();
   const csv = await (await gpPage.request.get((await gpPage.getByRole('link', { name: /Exporter les demandes/ }).getAttribute('href'))!)).text();
   expect(csv).toContain(';TCG;30,00;Dupont;Marie;1958-03-14;Dr Paul Durand;');

@@ -15,6 +15,7 @@ pub mod links;
 pub mod mail;
 pub mod organisations;
 pub mod payment;
+pub mod pdf;
 pub mod prescription;
 pub mod seed;
 pub mod signalling;

@@ -12,6 +12,9 @@ use serde_json::json;
 async fn ending_a_tiers_payant_consultation_records_one_claim_exported_as_csv() {
     let app = TestApp::new().await;
     let (gp, id, device) = entered(&app).await;
+    // Before the end, there is no receipt to give.
+    let early = app.get(&format!("/api/v1/consultations/{id}/receipt"), Some(&gp)).await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
     let before = json(app.get(&format!("/api/v1/consultations/{id}"), Some(&gp)).await).await;
     assert_eq!(before["payment"]["mode"], "tiers_payant");
     assert_eq!(before["payment"]["status"], "pending");
@@ -25,9 +28,17 @@ async fn ending_a_tiers_payant_consultation_records_one_claim_exported_as_csv() 
     let after = json(app.get(&format!("/api/v1/consultations/{id}"), Some(&gp)).await).await;
     assert_eq!(after["payment"]["status"], "paid");
     let claim = after["payment"]["claim_id"].as_str().unwrap().to_owned();
-    // The patient sees that there is nothing to pay.
+    // The patient sees that there is nothing to pay, and gets a receipt saying so.
     let mine = json(app.get("/api/v1/patient/consultation", Some(&device)).await).await;
     assert_eq!(mine["payment"]["status"], "paid");
+    let receipt = app.get("/api/v1/patient/consultation/receipt", Some(&device)).await;
+    assert_eq!(receipt.headers()["content-type"], "application/pdf");
+    let pdf = http_body_util::BodyExt::collect(receipt.into_body()).await.unwrap().to_bytes();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pdf = String::from_utf8_lossy(&pdf);
+    assert!(pdf.contains("(Patient : Marie DUPONT)"), "the patient is on the receipt");
+    // "Acte : TCG – 30,00 €" holds non-ASCII, so it is a hex string: "Acte : TCG" is 41637465203A20544347.
+    assert!(pdf.contains("41637465203A20544347"), "the act code is on the receipt");
 
     let now = regard_server::db::now_ms();
     let export =

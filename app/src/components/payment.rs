@@ -19,3 +19,8 @@ pub fn payment_text(i18n: leptos_i18n::I18nContext<Locale>, payment: &PaymentVie
     };
     format!("{mode} · {} · {status}", euros(payment.amount_cents))
 }
+
+/// Whether there is a receipt to give: paid (or claimed), or refunded.
+pub fn settled(payment: &PaymentView) -> bool {
+    matches!(payment.status, Status::Paid | Status::Refunded)
+}

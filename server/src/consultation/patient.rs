@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(post_message))
         .merge(super::documents::patient_routes())
         .merge(crate::prescription::patient_routes())
+        .merge(crate::payment::receipt::patient_routes())
 }
 
 /// What the invitation shows: who the patient will see, and when. Consumes nothing.

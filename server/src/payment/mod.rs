@@ -5,6 +5,7 @@
 //! opens a Stripe Checkout session the patient pays through; Stripe's signed
 //! webhook says when it is paid; the GP may refund.
 
+pub mod receipt;
 pub mod stripe;
 
 use axum::body::Bytes;
@@ -37,7 +38,7 @@ pub fn webhook_routes() -> OpenApiRouter<AppState> {
 
 /// Under /api/v1/consultations.
 pub fn clinician_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(refund))
+    OpenApiRouter::new().routes(routes!(refund)).merge(receipt::clinician_routes())
 }
 
 /// Where the payment of a consultation stands.

@@ -18,7 +18,7 @@ use crate::components::console_frame::ConsoleFrame;
 use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
-use crate::components::payment::payment_text;
+use crate::components::payment::{payment_text, settled};
 use crate::components::two_way_video::TwoWayVideo;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
@@ -189,6 +189,9 @@ fn Header(
             <dt>{t!(i18n, consultation.reason)}</dt><dd>{summary.reason.clone()}</dd>
             <dt>{t!(i18n, consultation.status)}</dt><dd data-testid="consultation-status">{move || status_name(i18n, summary.status)}</dd>
             <dt>{t!(i18n, payment.title)}</dt><dd data-testid="payment">{payment_text(i18n, &detail.payment)}
+                {settled(&detail.payment).then(|| view! {
+                    " · " <a href=format!("/api/v1/consultations/{}/receipt", summary.id) download="recu.pdf">{t!(i18n, payment.receipt)}</a>
+                })}
                 {(detail.payment.mode == Mode::Card && detail.payment.status == PaymentStatus::Paid).then(|| view! {
                     " " <button type="button" class="secondary" on:click=move |_| on_refund()>{t!(i18n, payment.refund)}</button>
                 })}

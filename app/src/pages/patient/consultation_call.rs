@@ -14,7 +14,7 @@ use crate::components::chat::{add_message, ChatPanel};
 use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
-use crate::components::payment::payment_text;
+use crate::components::payment::{payment_text, settled};
 use crate::components::prescriptions::{add_prescription, PrescriptionList};
 use crate::components::two_way_video::TwoWayVideo;
 use crate::components::video_view::VideoView;
@@ -234,7 +234,11 @@ pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
                 view! { <p class="report" data-testid="report">{report}</p> }.into_any()
             }}
         </section>
-        <p data-testid="payment">{payment_text(i18n, &payment)}</p>
+        <p data-testid="payment">{payment_text(i18n, &payment)}
+            {settled(&payment).then(|| view! {
+                " · " <a href="/api/v1/patient/consultation/receipt" download="recu.pdf">{t!(i18n, payment.receipt)}</a>
+            })}
+        </p>
         {payment.checkout_url.clone().map(|url| view! {
             <a class="button primary big" href=url rel="noopener">{t_string!(i18n, payment.pay, amount = euros(payment.amount_cents)).to_string()}</a>
         })}

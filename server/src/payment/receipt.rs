@@ -1,0 +1,100 @@
+//! The receipt of a consultation's payment, as a PDF: who, when, the act, the
+//! amount, and how it was settled (tiers payant or card).
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use regard_shared::payment::{euros, Mode, Status};
+use regard_shared::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::consultation::{authorize, patient::consultation_of};
+use crate::error::{AppError, AppResult};
+use crate::links::PatientDevice;
+use crate::pdf::Writer;
+use crate::AppState;
+
+pub fn clinician_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(clinician_receipt))
+}
+
+pub fn patient_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(patient_receipt))
+}
+
+fn paris_date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+type ReceiptRow = (String, String, String, String, String, String, i64, Option<i64>);
+
+async fn receipt(state: &AppState, id: &str) -> AppResult<Response> {
+    let payment = super::view(&state.db, id).await?;
+    if !matches!(payment.status, Status::Paid | Status::Refunded) {
+        return Err(AppError::Conflict("Nothing has been settled for this consultation yet."));
+    }
+    let (practice, clinician, last, first, birth, act, scheduled, ended): ReceiptRow = sqlx::query_as(
+        "SELECT o.name, u.display_name, c.last_name, c.first_name, c.birth_date, c.act_code, c.scheduled_at, c.ended_at
+         FROM consultations c JOIN users u ON u.id = c.clinician_id JOIN organisations o ON o.id = c.organisation_id
+         WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&state.db)
+    .await?;
+    let mut w = Writer::new();
+    w.line(16.0, true, &clinician);
+    w.line(11.0, false, &practice);
+    w.gap(12.0);
+    w.line(20.0, true, "Reçu de consultation");
+    w.line(11.0, false, &format!("Téléconsultation du {}", paris_date(ended.unwrap_or(scheduled))));
+    w.line(11.0, false, &format!("Référence : {id}"));
+    w.gap(12.0);
+    w.line(12.0, true, &format!("Patient : {first} {}", last.to_uppercase()));
+    w.line(11.0, false, &format!("Né(e) le {birth}"));
+    w.gap(12.0);
+    w.line(12.0, false, &format!("Acte : {act} – {}", euros(payment.amount_cents)));
+    let settled = match (payment.mode, payment.status) {
+        (Mode::TiersPayant, _) => {
+            "Tiers payant : pris en charge par l'Assurance maladie, rien à régler par le patient."
+        }
+        (Mode::Card, Status::Refunded) => "Réglé par carte bancaire, puis remboursé.",
+        (Mode::Card, _) => "Réglé par carte bancaire.",
+    };
+    w.line(11.0, false, settled);
+    let disposition = format!("attachment; filename=\"recu-{id}.pdf\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        w.finish(),
+    )
+        .into_response())
+}
+
+/// The receipt, for the GP.
+#[utoipa::path(get, path = "/{id}/receipt", tag = "payment", params(("id" = String, Path)),
+    responses((status = 200, description = "The receipt", content_type = "application/pdf"), (status = 409, description = "Not settled yet", body = ApiError)))]
+async fn clinician_receipt(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    authorize(&state, &user, &id).await?;
+    receipt(&state, &id).await
+}
+
+/// The receipt, for the patient.
+#[utoipa::path(get, path = "/consultation/receipt", tag = "patient",
+    responses((status = 200, description = "The receipt", content_type = "application/pdf"), (status = 409, description = "Not settled yet", body = ApiError)))]
+async fn patient_receipt(State(state): State<AppState>, device: PatientDevice) -> AppResult<Response> {
+    let id = consultation_of(&device)?.to_owned();
+    receipt(&state, &id).await
+}
