@@ -39,9 +39,10 @@ export class ConsultationDesk {
     return new ConsultationRoom(this.page);
   }
 
-  /** The link in the latest text message of the outbox. */
-  async smsLink(): Promise<string> {
-    const link = this.page.getByTestId('outbox').locator('a[href*="/c/"]').first();
+  /** The link in the latest text message sent to `phone` (as displayed, e.g.
+   *  `06 98 76 54 32`): other tests running beside this one send messages too. */
+  async smsLink(phone: string): Promise<string> {
+    const link = this.page.getByTestId('outbox').locator('li', { hasText: phone }).first().locator('a[href*="/c/"]');
     await expect(link).toBeVisible();
     return (await link.getAttribute('href'))!;
   }

@@ -8,18 +8,15 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Reflect};
 use regard_shared::consultation::{ChatMessage, DocumentView};
 use regard_shared::prescription::PrescriptionSummary;
 use regard_shared::signal::{ClientMessage, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{
-    MediaStream, MessageEvent, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent, WebSocket,
-};
+use web_sys::{MediaStream, MessageEvent, RtcPeerConnection, WebSocket};
 
 use super::after;
+
+mod peer;
 
 /// What the page hears from the call.
 #[derive(Clone, Debug)]
@@ -262,174 +259,4 @@ impl Call {
             }
         }
     }
-
-    fn on_signal(&self, signal: PeerSignal) {
-        match signal {
-            PeerSignal::Offer { sdp } if self.0.role == PeerRole::Clinician => self.answer(sdp),
-            PeerSignal::Answer { sdp } if self.0.role == PeerRole::Patient => {
-                let Some(pc) = self.peer_connection() else { return };
-                spawn_local(async move {
-                    let _ = JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Answer, &sdp))).await;
-                });
-            }
-            PeerSignal::Ice { candidate, sdp_mid, sdp_m_line_index } => {
-                let Some(pc) = self.peer_connection() else { return };
-                let init = RtcIceCandidateInit::new(&candidate);
-                init.set_sdp_mid(sdp_mid.as_deref());
-                init.set_sdp_m_line_index(sdp_m_line_index);
-                // A candidate for a connection that was just replaced fails: harmless.
-                let _ = pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
-            }
-            PeerSignal::Request(request) => self.emit(CallEvent::Request(request)),
-            PeerSignal::Reply(reply) => self.emit(CallEvent::Reply(reply)),
-            _ => {}
-        }
-    }
-
-    fn close_peer_connection(&self) {
-        if let Some(pc) = self.0.pc.borrow_mut().take() {
-            pc.set_onicecandidate(None);
-            pc.set_ontrack(None);
-            pc.set_onconnectionstatechange(None);
-            pc.close();
-        }
-        // This may run inside one of these callbacks (a failed connection is
-        // replaced from its own state handler): drop them on the next tick.
-        let handlers = std::mem::take(&mut *self.0.pc_handlers.borrow_mut());
-        after(0, move || drop(handlers));
-    }
-
-    /// A fresh peer connection wired to the signalling socket and the page.
-    fn new_peer_connection(&self) -> Option<RtcPeerConnection> {
-        self.close_peer_connection();
-        let config = RtcConfiguration::new();
-        let servers = Array::new();
-        for server in self.0.ice_servers.borrow().iter() {
-            let urls = Array::new();
-            for url in &server.urls {
-                urls.push(&JsValue::from_str(url));
-            }
-            let ice = RtcIceServer::new();
-            ice.set_urls(&urls);
-            if let (Some(username), Some(credential)) = (&server.username, &server.credential) {
-                ice.set_username(username);
-                ice.set_credential(credential);
-            }
-            servers.push(&ice);
-        }
-        config.set_ice_servers(&servers);
-        let pc = RtcPeerConnection::new_with_configuration(&config).ok()?;
-        let mut handlers = Vec::new();
-
-        let this = self.clone();
-        let on_candidate = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let Some(candidate) = event.dyn_ref::<RtcPeerConnectionIceEvent>().and_then(|e| e.candidate()) else {
-                return;
-            };
-            this.signal(PeerSignal::Ice {
-                candidate: candidate.candidate(),
-                sdp_mid: candidate.sdp_mid(),
-                sdp_m_line_index: candidate.sdp_m_line_index(),
-            });
-        });
-        pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
-        handlers.push(on_candidate);
-
-        let this = self.clone();
-        let on_track = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let stream =
-                event.dyn_ref::<RtcTrackEvent>().and_then(|e| e.streams().get(0).dyn_into::<MediaStream>().ok());
-            if let Some(stream) = stream {
-                this.emit(CallEvent::RemoteStream(stream));
-            }
-        });
-        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        handlers.push(on_track);
-
-        let this = self.clone();
-        let watched = pc.clone();
-        let on_state = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            let state =
-                Reflect::get(&watched, &"connectionState".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
-            if this.0.role == PeerRole::Clinician && matches!(state.as_str(), "connected" | "failed" | "closed") {
-                this.send(&ClientMessage::MediaState { connected: state == "connected" });
-            }
-            if this.0.role == PeerRole::Patient && state == "failed" {
-                // The network changed under the call: negotiate a new path.
-                this.offer();
-            }
-            this.emit(CallEvent::Connection(state));
-        });
-        pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
-        handlers.push(on_state);
-
-        *self.0.pc_handlers.borrow_mut() = handlers;
-        *self.0.pc.borrow_mut() = Some(pc.clone());
-        Some(pc)
-    }
-
-    /// Sends this side's camera and microphone, if it has them.
-    fn add_local_tracks(&self, pc: &RtcPeerConnection) {
-        if let Some(stream) = &self.0.local {
-            for track in stream.get_tracks().iter() {
-                if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-                    keep_resolution(&pc.add_track_0(&track, stream));
-                }
-            }
-        }
-    }
-
-    /// The patient's side: a new connection carrying the camera, and its offer.
-    fn offer(&self) {
-        let Some(pc) = self.new_peer_connection() else { return };
-        self.add_local_tracks(&pc);
-        let this = self.clone();
-        spawn_local(async move {
-            let Ok(offer) = JsFuture::from(pc.create_offer()).await else { return };
-            let sdp = Reflect::get(&offer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
-            if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Offer, &sdp))).await.is_ok() {
-                this.signal(PeerSignal::Offer { sdp });
-            }
-        });
-    }
-
-    /// The clinician's side: a new connection answering the patient's offer.
-    fn answer(&self, offer_sdp: String) {
-        let Some(pc) = self.new_peer_connection() else { return };
-        let this = self.clone();
-        spawn_local(async move {
-            if JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Offer, &offer_sdp))).await.is_err() {
-                return;
-            }
-            // After the offer, so the tracks take the transceivers it created
-            // and the media flows both ways without another negotiation.
-            this.add_local_tracks(&pc);
-            let Ok(answer) = JsFuture::from(pc.create_answer()).await else { return };
-            let sdp = Reflect::get(&answer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
-            if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Answer, &sdp))).await.is_ok() {
-                this.signal(PeerSignal::Answer { sdp });
-            }
-        });
-    }
-}
-
-/// A doctor reads details (a wound's edge, a pupil): on a poor link, lower the
-/// frame rate rather than the resolution. Without this, video starts at a
-/// quarter of the camera's resolution and climbs for many seconds.
-fn keep_resolution(sender: &web_sys::RtcRtpSender) {
-    let Ok(get) = Reflect::get(sender, &"getParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
-        return;
-    };
-    let Ok(parameters) = get.call0(sender) else { return };
-    let _ = Reflect::set(&parameters, &"degradationPreference".into(), &"maintain-resolution".into());
-    if let Ok(set) = Reflect::get(sender, &"setParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
-        // Returns a promise; a browser that refuses the preference keeps its default.
-        let _ = set.call1(sender, &parameters);
-    }
-}
-
-fn description(kind: RtcSdpType, sdp: &str) -> RtcSessionDescriptionInit {
-    let init = RtcSessionDescriptionInit::new(kind);
-    init.set_sdp(sdp);
-    init
 }
