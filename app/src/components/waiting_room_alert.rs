@@ -15,6 +15,8 @@ use crate::media::audio;
 /// How often the console asks who is waiting.
 const POLL_MS: u64 = 4000;
 const DAY_MS: i64 = 24 * 3600 * 1000;
+/// The document's title when nobody waits (as in app/index.html).
+const APP_TITLE: &str = "Regard";
 
 /// The browser's local day around now, in ms: what "today" means to the GP.
 pub fn local_day(offset_days: i64) -> (i64, i64) {
@@ -30,7 +32,6 @@ pub fn WaitingRoomAlert() -> impl IntoView {
     let i18n = use_i18n();
     let waiting = RwSignal::new(Vec::<ConsultationSummary>::new());
     let announced = StoredValue::new(HashSet::<String>::new());
-    let original_title = StoredValue::new(document().title());
 
     let poll = move || {
         spawn_local(async move {
@@ -61,15 +62,16 @@ pub fn WaitingRoomAlert() -> impl IntoView {
     // The tab's title counts who waits, so a GP in another tab sees it too.
     Effect::new(move |_| {
         let count = waiting.read().len();
-        let base = original_title.get_value();
         let title = if count == 0 {
-            base
+            APP_TITLE.to_owned()
         } else {
-            format!("({count}) {} – {base}", t_string!(i18n, consultation.waiting_title))
+            format!("({count}) {} – {APP_TITLE}", t_string!(i18n, consultation.waiting_title))
         };
         document().set_title(&title);
     });
-    on_cleanup(move || document().set_title(&original_title.get_value()));
+    // A fixed base, not the title found at mount: the next page's alert may
+    // mount before this one is cleaned up, and must not inherit the count.
+    on_cleanup(|| document().set_title(APP_TITLE));
 
     view! {
         <Show when=move || !waiting.read().is_empty()>
