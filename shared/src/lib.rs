@@ -8,6 +8,7 @@ pub mod api;
 pub mod assist;
 pub mod consultation;
 pub mod error;
+pub mod monitoring;
 pub mod payment;
 pub mod phone;
 pub mod prescription;

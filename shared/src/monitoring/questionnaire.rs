@@ -1,0 +1,214 @@
+//! The questions of a follow-up protocol, as a FHIR R4 `Questionnaire`
+//! resource restricted to a documented subset, and what a patient answers.
+//!
+//! Subset: items of type `boolean`, `choice` (with `answerOption.valueCoding`),
+//! `integer` and `decimal` (bounds in the `minValue` / `maxValue` extensions,
+//! unit in `questionnaire-unit`; a 0-10 scale is an integer from 0 to 10),
+//! `string`, `text` and `attachment` (a photo); `required`; and `enableWhen`
+//! (operators `exists`, `=`, `!=`, `>`, `<`, `>=`, `<=`) with `enableBehavior`.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+pub const MIN_VALUE_URL: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
+pub const MAX_VALUE_URL: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
+pub const UNIT_URL: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Questionnaire {
+    /// Always `Questionnaire`.
+    pub resource_type: String,
+    pub id: String,
+    #[serde(default)]
+    pub version: String,
+    pub title: String,
+    #[serde(default = "active")]
+    pub status: String,
+    pub item: Vec<Item>,
+}
+
+fn active() -> String {
+    "active".to_owned()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemType {
+    Boolean,
+    Choice,
+    Integer,
+    Decimal,
+    String,
+    Text,
+    Attachment,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Coding {
+    pub code: String,
+    #[serde(default)]
+    pub display: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerOption {
+    pub value_coding: Coding,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Extension {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_decimal: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_integer: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_coding: Option<Coding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnableWhen {
+    /// The `linkId` of an earlier item.
+    pub question: String,
+    pub operator: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_boolean: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_decimal: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_integer: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_coding: Option<Coding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    pub link_id: String,
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: ItemType,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answer_option: Vec<AnswerOption>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enable_when: Vec<EnableWhen>,
+    /// `all` (the default) or `any`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_behavior: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extension: Vec<Extension>,
+}
+
+impl Item {
+    fn extension(&self, url: &str) -> Option<&Extension> {
+        self.extension.iter().find(|e| e.url == url)
+    }
+
+    fn bound(&self, url: &str) -> Option<f64> {
+        self.extension(url).and_then(|e| e.value_decimal.or(e.value_integer.map(|i| i as f64)))
+    }
+
+    /// The allowed range of a number item, if it states one.
+    pub fn range(&self) -> (Option<f64>, Option<f64>) {
+        (self.bound(MIN_VALUE_URL), self.bound(MAX_VALUE_URL))
+    }
+
+    /// The unit shown after a number (`°C`, `%`).
+    pub fn unit(&self) -> Option<&str> {
+        self.extension(UNIT_URL).and_then(|e| e.value_coding.as_ref()).map(|c| c.display.as_str())
+    }
+}
+
+/// One answer, typed as its item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum Answer {
+    Boolean(bool),
+    /// The chosen option's code.
+    Choice(String),
+    Integer(i64),
+    Decimal(f64),
+    Text(String),
+    /// The id of the stored photo.
+    Attachment(String),
+}
+
+impl Answer {
+    /// The answer as a number, for thresholds and charts.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Answer::Integer(i) => Some(*i as f64),
+            Answer::Decimal(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+pub type Answers = HashMap<String, Answer>;
+
+fn compare(left: f64, operator: &str, right: f64) -> bool {
+    match operator {
+        "=" => left == right,
+        "!=" => left != right,
+        ">" => left > right,
+        "<" => left < right,
+        ">=" => left >= right,
+        "<=" => left <= right,
+        _ => false,
+    }
+}
+
+impl EnableWhen {
+    /// Whether this condition holds for the answers given so far.
+    pub fn holds(&self, answers: &Answers) -> bool {
+        let given = answers.get(&self.question);
+        if self.operator == "exists" {
+            return given.is_some() == self.answer_boolean.unwrap_or(true);
+        }
+        let Some(given) = given else { return false };
+        match (given, self) {
+            (Answer::Boolean(b), EnableWhen { answer_boolean: Some(expected), .. }) => match self.operator.as_str() {
+                "=" => b == expected,
+                "!=" => b != expected,
+                _ => false,
+            },
+            (Answer::Choice(code), EnableWhen { answer_coding: Some(expected), .. }) => match self.operator.as_str() {
+                "=" => *code == expected.code,
+                "!=" => *code != expected.code,
+                _ => false,
+            },
+            (given, condition) => {
+                let expected = condition.answer_decimal.or(condition.answer_integer.map(|i| i as f64));
+                match (given.number(), expected) {
+                    (Some(left), Some(right)) => compare(left, &self.operator, right),
+                    _ => false,
+                }
+            }
+        }
+    }
+}
+
+impl Questionnaire {
+    /// Whether `item` is shown, given the answers so far (`enableWhen`).
+    pub fn enabled(&self, item: &Item, answers: &Answers) -> bool {
+        if item.enable_when.is_empty() {
+            return true;
+        }
+        if item.enable_behavior.as_deref() == Some("any") {
+            item.enable_when.iter().any(|c| c.holds(answers))
+        } else {
+            item.enable_when.iter().all(|c| c.holds(answers))
+        }
+    }
+
+    pub fn item(&self, link_id: &str) -> Option<&Item> {
+        self.item.iter().find(|i| i.link_id == link_id)
+    }
+}
