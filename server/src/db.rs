@@ -48,6 +48,12 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
+/// An instant on the clock of the French users Regard serves (appointment
+/// times in messages, dates on prescriptions, receipts and claims).
+pub fn in_paris(ms: i64) -> chrono::DateTime<chrono_tz::Tz> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&chrono_tz::Europe::Paris)
+}
+
 /// A fresh random identifier for a row.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -9,6 +9,7 @@ pub mod blobs;
 pub mod config;
 pub mod consultation;
 pub mod db;
+pub mod download;
 pub mod error;
 pub mod health;
 pub mod links;

@@ -4,8 +4,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use regard_shared::consultation::{clean_file_name, Author, DocumentView, DOCUMENT_MAX_BYTES};
 use regard_shared::signal::ServerMessage;
 use regard_shared::validate::Invalid;
@@ -18,6 +18,7 @@ use super::{authorize, patient::consultation_of, store};
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::blobs::sniff_document;
+use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::PatientDevice;
 use crate::signalling::Subject;
@@ -64,34 +65,10 @@ async fn store_document(
     Ok(document)
 }
 
-/// `attachment` with an ASCII name for old clients and the exact UTF-8 name
-/// (RFC 6266 / 5987) for the others: "résultats.pdf" stays "résultats.pdf".
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
 async fn download(state: &AppState, id: &str, document_id: &str) -> AppResult<Response> {
     let (blob, name, content_type) = store::document_blob(&state.db, id, document_id).await?;
     let bytes = state.blobs.get(&blob).await.map_err(AppError::Internal)?;
-    // Always a download: a document never runs in Regard's origin.
-    let disposition = content_disposition(&name);
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(&content_type, &name, bytes))
 }
 
 /// The GP adds a document to the consultation.
@@ -150,15 +127,4 @@ async fn patient_download(
 ) -> AppResult<Response> {
     let id = consultation_of(&device)?;
     download(&state, id, &document_id).await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn download_names_survive_accents_and_spaces() {
-        assert_eq!(
-            super::content_disposition("résultat 1.pdf"),
-            "attachment; filename=\"r_sultat 1.pdf\"; filename*=UTF-8''r%C3%A9sultat%201.pdf"
-        );
-    }
 }

@@ -9,7 +9,6 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::TimeZone;
 use regard_shared::consultation::{
     self as rules, Author, ChatMessage, ConsultationDetail, ConsultationSummary, NewConsultation, NewMessage,
     ReportRequest, Status, MESSAGE_MAX_CHARS, REASON_MAX_CHARS, REPORT_MAX_CHARS,
@@ -24,7 +23,7 @@ use utoipa_axum::routes;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::now_ms;
+use crate::db::{in_paris, now_ms};
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, PatientDevice, Purpose};
 use crate::signalling::{self, Joiner, Subject};
@@ -52,7 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Appointment times, in the words of a French text message.
 fn paris_time(ms: i64) -> (String, String) {
-    let at = chrono::Utc.timestamp_millis_opt(ms).single().unwrap_or_default().with_timezone(&chrono_tz::Europe::Paris);
+    let at = in_paris(ms);
     (at.format("%d/%m/%Y").to_string(), at.format("%H:%M").to_string())
 }
 
@@ -88,7 +87,7 @@ async fn invite(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<()>
 }
 
 fn today() -> String {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).format("%Y-%m-%d").to_string()
+    in_paris(now_ms()).format("%Y-%m-%d").to_string()
 }
 
 /// Schedule a teleconsultation and invite the patient by text message and/or e-mail.

@@ -10,8 +10,8 @@ pub mod stripe;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use regard_shared::consultation::ConsultationDetail;
 use regard_shared::payment::{Mode, PaymentView, Status};
 use regard_shared::validate::Invalid;
@@ -22,7 +22,8 @@ use utoipa_axum::routes;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::db::{enum_name, in_paris, new_id, now_ms, parse_enum, Db};
+use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
 use crate::AppState;
 
@@ -258,25 +259,13 @@ async fn export_claims(
         "claim_id;act_date;act_code;amount_eur;patient_last_name;patient_first_name;patient_birth_date;prescriber;consultation_id\r\n",
     );
     for (id, at, code, cents, last, first, birth, prescriber, consultation) in rows {
-        let date = chrono::DateTime::from_timestamp_millis(at)
-            .unwrap_or_default()
-            .with_timezone(&chrono_tz::Europe::Paris)
-            .format("%Y-%m-%d")
-            .to_string();
+        let date = in_paris(at).format("%Y-%m-%d").to_string();
         let amount = format!("{},{:02}", cents / 100, cents % 100);
         let fields = [&id, &date, &code, &amount, &last, &first, &birth, &prescriber, &consultation];
         csv.push_str(&fields.map(|f| field(f)).join(";"));
         csv.push_str("\r\n");
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"regard-claims.csv\""),
-            (header::CACHE_CONTROL, "private, no-store"),
-        ],
-        csv,
-    )
-        .into_response())
+    Ok(attachment("text/csv; charset=utf-8", "regard-claims.csv", csv))
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! amount, and how it was settled (tiers payant or card).
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use regard_shared::payment::{euros, Mode, Status};
 use regard_shared::ApiError;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,6 +10,8 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::consultation::{authorize, patient::consultation_of};
+use crate::db::in_paris;
+use crate::download::attachment;
 use crate::error::{AppError, AppResult};
 use crate::links::PatientDevice;
 use crate::pdf::Writer;
@@ -22,14 +23,6 @@ pub fn clinician_routes() -> OpenApiRouter<AppState> {
 
 pub fn patient_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(patient_receipt))
-}
-
-fn paris_date(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y")
-        .to_string()
 }
 
 type ReceiptRow = (String, String, String, String, String, String, i64, Option<i64>);
@@ -52,7 +45,7 @@ async fn receipt(state: &AppState, id: &str) -> AppResult<Response> {
     w.line(11.0, false, &practice);
     w.gap(12.0);
     w.line(20.0, true, "Reçu de consultation");
-    w.line(11.0, false, &format!("Téléconsultation du {}", paris_date(ended.unwrap_or(scheduled))));
+    w.line(11.0, false, &format!("Téléconsultation du {}", in_paris(ended.unwrap_or(scheduled)).format("%d/%m/%Y")));
     w.line(11.0, false, &format!("Référence : {id}"));
     w.gap(12.0);
     w.line(12.0, true, &format!("Patient : {first} {}", last.to_uppercase()));
@@ -67,16 +60,7 @@ async fn receipt(state: &AppState, id: &str) -> AppResult<Response> {
         (Mode::Card, _) => "Réglé par carte bancaire.",
     };
     w.line(11.0, false, settled);
-    let disposition = format!("attachment; filename=\"recu-{id}.pdf\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        w.finish(),
-    )
-        .into_response())
+    Ok(attachment("application/pdf", &format!("recu-{id}.pdf"), w.finish()))
 }
 
 /// The receipt, for the GP.

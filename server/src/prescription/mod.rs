@@ -6,9 +6,8 @@ pub mod keys;
 pub mod pdf;
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use chrono::TimeZone;
+use axum::http::StatusCode;
+use axum::response::Response;
 use rand::RngCore;
 use regard_shared::prescription::{
     identifier, parse_identifier, validate_lines, NewPrescription, Prescription, PrescriptionSummary, Verification,
@@ -21,7 +20,8 @@ use utoipa_axum::routes;
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::consultation::{authorize as authorize_consultation, patient::consultation_of};
-use crate::db::{now_ms, Db};
+use crate::db::{in_paris, now_ms, Db};
+use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::PatientDevice;
 use crate::signalling::Subject;
@@ -42,24 +42,22 @@ pub fn patient_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(patient_pdf))
 }
 
-type Row = (String, String, String, Option<i64>, Option<String>);
+type Row = (String, String, String, Option<i64>, Option<String>, String);
 
 /// The stored prescription, its signature check, and its dispensing.
 async fn load(state: &AppState, id: &str) -> AppResult<(Verification, String)> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT p.content, p.key_id, p.signature, p.dispensed_at, o.name
+        "SELECT p.content, p.key_id, p.signature, p.dispensed_at, o.name, p.consultation_id
          FROM prescriptions p LEFT JOIN organisations o ON o.id = p.dispensed_by_org WHERE p.id = $1",
     )
     .bind(id)
     .fetch_optional(&state.db)
     .await?;
-    let (content, key_id, signature, dispensed_at, dispensed_by) = row.ok_or(AppError::NotFound)?;
-    let consultation_id: (String,) =
-        sqlx::query_as("SELECT consultation_id FROM prescriptions WHERE id = $1").bind(id).fetch_one(&state.db).await?;
+    let (content, key_id, signature, dispensed_at, dispensed_by, consultation_id) = row.ok_or(AppError::NotFound)?;
     let prescription: Prescription = serde_json::from_str(&content).map_err(|e| AppError::Internal(e.into()))?;
     // The id in the row and the one signed must agree, or a row was swapped.
     let signature_valid = prescription.id == id && state.signer.verify(&key_id, &prescription.canonical(), &signature);
-    Ok((Verification { signature_valid, prescription, dispensed_at, dispensed_by }, consultation_id.0))
+    Ok((Verification { signature_valid, prescription, dispensed_at, dispensed_by }, consultation_id))
 }
 
 /// The prescriptions of a consultation, oldest first.
@@ -87,24 +85,9 @@ fn verify_url(state: &AppState, id: &str) -> String {
 
 fn pdf_response(state: &AppState, verification: &Verification) -> Response {
     let p = &verification.prescription;
-    let issued = chrono::Utc
-        .timestamp_millis_opt(p.issued_at)
-        .single()
-        .unwrap_or_default()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y")
-        .to_string();
+    let issued = in_paris(p.issued_at).format("%d/%m/%Y").to_string();
     let bytes = pdf::render(p, &issued, &verify_url(state, &p.id));
-    let disposition = format!("attachment; filename=\"ordonnance-{}.pdf\"", p.id);
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
+    attachment("application/pdf", &format!("ordonnance-{}.pdf", p.id), bytes)
 }
 
 /// The GP issues a prescription for the consultation's patient: the server
