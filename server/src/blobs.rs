@@ -41,6 +41,25 @@ impl BlobStore {
         Ok(name)
     }
 
+    /// Removes a file; one already gone is not an error (a purge may be retried).
+    pub async fn delete(&self, name: &str) -> anyhow::Result<()> {
+        let path = self.path(name).context("invalid blob name")?;
+        match tokio::fs::remove_file(&path).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("deleting {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a file is stored under `name`.
+    pub async fn exists(&self, name: &str) -> bool {
+        match self.path(name) {
+            Some(path) => tokio::fs::try_exists(path).await.unwrap_or(false),
+            None => false,
+        }
+    }
+
     pub async fn get(&self, name: &str) -> anyhow::Result<Vec<u8>> {
         let path = self.path(name).context("invalid blob name")?;
         tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))
@@ -82,6 +101,9 @@ mod tests {
         assert_eq!(store.put(b"first").await.unwrap(), a);
         assert_ne!(store.put(b"second").await.unwrap(), a);
         assert_eq!(store.get(&a).await.unwrap(), b"first");
+        store.delete(&a).await.unwrap();
+        assert!(!store.exists(&a).await && store.get(&a).await.is_err());
+        store.delete(&a).await.unwrap();
         assert!(store.get("../../etc/passwd").await.is_err());
     }
 

@@ -61,6 +61,14 @@ pub enum Command {
     /// Replace the prescription signing key; the old public key is kept so that
     /// prescriptions signed with it still verify. Prints the new key's id.
     RotatePrescriptionKey,
+    /// Import a tele-monitoring protocol (JSON file) for an organisation. A
+    /// mistake is reported with where it is in the file. Prints the protocol's id.
+    ImportProtocol {
+        /// Organisation id or exact name.
+        #[arg(long)]
+        organisation: String,
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Clone, Debug, Args)]
@@ -133,6 +141,16 @@ pub struct ServeArgs {
     /// through the invitation link, counted from when they entered.
     #[arg(long, env = "REGARD_CONSULTATION_ACCESS_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub consultation_access_days: u32,
+
+    /// Days a tele-monitoring follow-up's data is kept after it ends (finished
+    /// or stopped) before it is deleted. 0: deleted as soon as it ends.
+    #[arg(long, env = "REGARD_MONITORING_RETENTION_DAYS", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub monitoring_retention_days: u32,
+
+    /// Seconds between two rounds of the follow-up scheduler (reminders,
+    /// missed questionnaires, deletions).
+    #[arg(long, env = "REGARD_SCHEDULER_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub scheduler_seconds: u32,
 
     /// Stripe secret key: enables card payment of consultations (Checkout).
     #[arg(long, env = "REGARD_STRIPE_SECRET_KEY", hide_env_values = true)]

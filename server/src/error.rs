@@ -24,6 +24,9 @@ pub enum AppError {
     Validation(Invalid),
     #[error("{0}")]
     BadRequest(String),
+    /// A filled questionnaire with an invalid answer; the message names the question.
+    #[error("{0}")]
+    InvalidAnswers(String),
     #[error("The request body is too large.")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -66,7 +69,9 @@ impl AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
             AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
-            AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation),
+            AppError::Validation(_) | AppError::InvalidAnswers(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation)
+            }
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
@@ -93,6 +98,7 @@ impl IntoResponse for AppError {
             message,
             field: match &self {
                 AppError::Validation(invalid) => Some(invalid.field.to_owned()),
+                AppError::InvalidAnswers(_) => Some("answers".to_owned()),
                 _ => None,
             },
             retry_after_secs: match &self {

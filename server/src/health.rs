@@ -22,6 +22,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
             status: if database_ok { "ok" } else { "degraded" }.to_owned(),
             database: if database_ok { "ok" } else { "unavailable" }.to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            scheduler_runs: state.scheduler_runs.load(std::sync::atomic::Ordering::Relaxed),
         }),
     )
 }

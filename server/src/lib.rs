@@ -14,7 +14,9 @@ pub mod error;
 pub mod health;
 pub mod links;
 pub mod mail;
+pub mod monitoring;
 pub mod organisations;
+pub mod patients;
 pub mod payment;
 pub mod pdf;
 pub mod prescription;
@@ -64,6 +66,8 @@ pub struct AppState {
     pub signer: Arc<Signer>,
     /// Card payments; `None` when no provider is configured (tiers payant only).
     pub stripe: Option<payment::stripe::Stripe>,
+    /// Rounds completed by the follow-up scheduler, shown by /healthz.
+    pub scheduler_runs: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl AppState {
@@ -79,6 +83,7 @@ impl AppState {
             rooms: Arc::default(),
             signer: Arc::new(Signer::load_or_create(data_dir)?),
             stripe: None,
+            scheduler_runs: Arc::default(),
         })
     }
 }
@@ -94,6 +99,8 @@ pub struct Settings {
     pub link_ttl_ms: i64,
     /// How long a patient's device keeps access to a consultation after entering.
     pub consultation_access_ms: i64,
+    /// How long a follow-up's data is kept after it ends.
+    pub monitoring_retention_ms: i64,
     pub ice: IceConfig,
 }
 
@@ -116,6 +123,7 @@ impl Settings {
             public_url: args.public_url.trim_end_matches('/').to_owned(),
             link_ttl_ms: i64::from(args.link_minutes) * 60 * 1000,
             consultation_access_ms: i64::from(args.consultation_access_days) * 24 * 3600 * 1000,
+            monitoring_retention_ms: i64::from(args.monitoring_retention_days) * 24 * 3600 * 1000,
             ice: IceConfig {
                 stun_urls: args.stun_urls.clone(),
                 turn_urls: args.turn_urls.clone(),
@@ -137,6 +145,7 @@ impl Settings {
         (name = "sms", description = "Text messages sent"),
         (name = "prescription", description = "E-prescriptions, pharmacist side"),
         (name = "payment", description = "Payment and insurance claims"),
+        (name = "monitoring", description = "Tele-monitoring, clinician side"),
         (name = "patient", description = "Pages reached by patients' links"),
         (name = "health", description = "Liveness"),
     )
@@ -154,7 +163,12 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1/prescriptions", prescription::routes())
         .nest("/api/v1/claims", payment::routes())
         .nest("/api/v1/payments", payment::webhook_routes())
-        .nest("/api/v1/patient", assist::patient::routes().merge(consultation::patient::routes()))
+        .nest("/api/v1/followups", monitoring::routes())
+        .nest("/api/v1/protocols", monitoring::protocols::routes())
+        .nest(
+            "/api/v1/patient",
+            assist::patient::routes().merge(consultation::patient::routes()).merge(monitoring::patient::routes()),
+        )
         .split_for_parts();
     // The document is generated from the handlers' annotations: it cannot drift.
     let openapi = Arc::new(openapi);
@@ -186,7 +200,14 @@ pub fn app(state: AppState) -> Router {
 
 /// The path as logged: patient link tokens are secrets and never reach the logs.
 fn redact(path: &str) -> String {
-    for prefix in ["/v/", "/c/", "/api/v1/patient/assist/", "/api/v1/patient/invitations/"] {
+    for prefix in [
+        "/v/",
+        "/c/",
+        "/m/",
+        "/api/v1/patient/assist/",
+        "/api/v1/patient/invitations/",
+        "/api/v1/patient/followup-invitations/",
+    ] {
         if let Some(rest) = path.strip_prefix(prefix) {
             if rest == "photos" {
                 break;
@@ -236,6 +257,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", user.id);
             Ok(())
         }
+        Command::ImportProtocol { organisation, file } => {
+            let org = store::find_organisation(&db, &organisation)
+                .await?
+                .with_context(|| format!("no organisation with id or name {organisation:?}"))?;
+            let json = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let protocol = monitoring::protocols::store(&db, &org.id, None, &json)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            println!("{} v{}", protocol.id, protocol.version);
+            Ok(())
+        }
         Command::RotatePrescriptionKey => {
             println!("{}", Signer::rotate(&cli.data_dir)?);
             Ok(())
@@ -260,6 +292,7 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         state.stripe = Some(payment::stripe::Stripe::new(&args.stripe_api_url, key, secret)?);
         tracing::info!("card payments go through Stripe Checkout");
     }
+    monitoring::scheduler::spawn(state.clone(), std::time::Duration::from_secs(u64::from(args.scheduler_seconds)));
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Regard listening on http://{}", listener.local_addr()?);

@@ -1,4 +1,4 @@
-//! Links sent to patients (video assist, teleconsultation; monitoring later):
+//! Links sent to patients (video assist, teleconsultation, tele-monitoring):
 //! one mechanism for all of them. A link's token has 128 random bits, is
 //! stored only as a hash and expires. Opening it (GET) consumes nothing, because
 //! messaging apps' preview bots open links; accepting it (POST) consumes it and
@@ -22,6 +22,7 @@ pub const DEVICE_COOKIE: &str = "regard_patient";
 pub enum Purpose {
     Assist,
     Consultation,
+    Monitoring,
 }
 
 impl Purpose {
@@ -29,6 +30,7 @@ impl Purpose {
         match self {
             Purpose::Assist => "assist",
             Purpose::Consultation => "consultation",
+            Purpose::Monitoring => "monitoring",
         }
     }
 
@@ -37,6 +39,7 @@ impl Purpose {
         match self {
             Purpose::Assist => "v",
             Purpose::Consultation => "c",
+            Purpose::Monitoring => "m",
         }
     }
 }
@@ -205,6 +208,16 @@ impl FromRequestParts<AppState> for PatientDevice {
             .await?
             .ok_or(AppError::Unauthenticated)
     }
+}
+
+/// Signs this device out: its cookie stops working at once.
+pub async fn forget_device(db: &Db, device_token: &str) -> AppResult<()> {
+    sqlx::query("UPDATE patient_links SET device_expires_at = $1 WHERE device_hash = $2")
+        .bind(now_ms())
+        .bind(hash(device_token))
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// The device cookie's value, if the request carries one.

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::db::{new_id, now_ms, Db};
-use crate::error::{AppResult, Json};
+use crate::error::{AppError, AppResult, Json};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -20,11 +20,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The organisation's latest text messages (the outbox when no gateway is set),
-/// for those who send them: regulators, GPs and specialists.
+/// for those who send them: regulators, GPs, specialists and nurses.
 #[utoipa::path(get, path = "", tag = "sms", responses((status = 200, body = Vec<SmsView>)))]
 async fn latest(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<SmsView>>> {
-    if user.authorize(Action::ConductAssist, &user.organisation_id).is_err() {
-        user.authorize(Action::ConductConsultation, &user.organisation_id)?;
+    let senders = [Action::ConductAssist, Action::ConductConsultation, Action::MonitorPatients];
+    if !senders.iter().any(|action| user.authorize(*action, &user.organisation_id).is_ok()) {
+        return Err(AppError::Forbidden);
     }
     Ok(Json(outbox(&state.db, &user.organisation_id, 50).await?))
 }
@@ -111,6 +112,8 @@ impl HttpGateway {
 pub struct OutgoingSms<'a> {
     pub organisation_id: &'a str,
     pub assist_id: Option<&'a str>,
+    /// Set for a follow-up's messages, which are deleted with its data.
+    pub followup_id: Option<&'a str>,
     /// E.164.
     pub to: &'a str,
     pub body: String,
@@ -140,12 +143,14 @@ impl SmsProvider {
             error,
         };
         sqlx::query(
-            "INSERT INTO sms_messages (id, organisation_id, assist_id, to_number, body, created_at, status, error)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO sms_messages (id, organisation_id, assist_id, followup_id, to_number, body, created_at,
+                                       status, error)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&view.id)
         .bind(sms.organisation_id)
         .bind(sms.assist_id)
+        .bind(sms.followup_id)
         .bind(sms.to)
         .bind(&view.body)
         .bind(view.created_at)

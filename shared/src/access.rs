@@ -55,6 +55,9 @@ pub enum Action {
     /// Check an e-prescription's signature and content, and dispense it. Any
     /// pharmacy may: the patient chooses where to take their prescription.
     DispensePrescription,
+    /// Enrol patients in tele-monitoring, follow their answers and alerts,
+    /// import follow-up protocols.
+    MonitorPatients,
 }
 
 impl Role {
@@ -70,6 +73,8 @@ impl Role {
             // Specialists consult by video too (an expert request may turn into one).
             Action::ConductConsultation => matches!(self, Role::Gp | Role::Specialist),
             Action::DispensePrescription => self == Role::Pharmacist,
+            // Nurses run many home follow-ups; doctors enrol their own patients.
+            Action::MonitorPatients => matches!(self, Role::Gp | Role::Specialist | Role::Nurse),
         }
     }
 
@@ -127,6 +132,8 @@ mod tests {
             let consults = role.may(Action::ConductConsultation);
             assert_eq!(consults, matches!(role, Role::Gp | Role::Specialist), "{role:?}");
             assert_eq!(role.may(Action::DispensePrescription), role == Role::Pharmacist, "{role:?}");
+            let monitors = role.may(Action::MonitorPatients);
+            assert_eq!(monitors, matches!(role, Role::Gp | Role::Specialist | Role::Nurse), "{role:?}");
         }
     }
 

@@ -54,4 +54,7 @@ pub struct Health {
     /// `ok` or `unavailable`.
     pub database: String,
     pub version: String,
+    /// Rounds the follow-up scheduler has completed since the server started
+    /// (reminders, missed questionnaires, deletions): proof that it is alive.
+    pub scheduler_runs: u64,
 }

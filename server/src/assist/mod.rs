@@ -45,7 +45,8 @@ async fn send_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &s
         "{} : pour montrer la situation au médecin en vidéo, ouvrez ce lien : {url} (valable {minutes} min). Restez en ligne.",
         organisation.name
     );
-    let message = OutgoingSms { organisation_id: &user.organisation_id, assist_id: Some(assist_id), to, body };
+    let message =
+        OutgoingSms { organisation_id: &user.organisation_id, assist_id: Some(assist_id), followup_id: None, to, body };
     let sent = state.sms.send(&state.db, message).await?;
     let (kind, detail) = match &sent.error {
         None => (EventKind::SmsSent, sent.to.clone()),

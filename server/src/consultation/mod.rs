@@ -10,13 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use regard_shared::consultation::{
-    self as rules, Author, ChatMessage, ConsultationDetail, ConsultationSummary, NewConsultation, NewMessage,
-    ReportRequest, Status, MESSAGE_MAX_CHARS, REASON_MAX_CHARS, REPORT_MAX_CHARS,
+    Author, ChatMessage, ConsultationDetail, ConsultationSummary, NewConsultation, NewMessage, ReportRequest, Status,
+    MESSAGE_MAX_CHARS, REASON_MAX_CHARS, REPORT_MAX_CHARS,
 };
 use regard_shared::payment::{Mode, DEFAULT_FEE_CENTS, MAX_FEE_CENTS};
 use regard_shared::signal::ServerMessage;
-use regard_shared::validate::{self, optional_text, required_text, Invalid};
-use regard_shared::{phone, Action, ApiError};
+use regard_shared::validate::{optional_text, required_text, Invalid};
+use regard_shared::{Action, ApiError};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,8 +26,8 @@ use crate::auth::CurrentUser;
 use crate::db::{in_paris, now_ms};
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, PatientDevice, Purpose};
+use crate::patients::{self, Contact, Record};
 use crate::signalling::{self, Joiner, Subject};
-use crate::sms::OutgoingSms;
 use crate::AppState;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -56,8 +56,7 @@ fn paris_time(ms: i64) -> (String, String) {
 }
 
 /// Mints a fresh link (the previous one stops working) and sends it through
-/// every channel the patient gave. Failures are recorded, not raised: the
-/// consultation exists, and the GP sees which invitation did not leave.
+/// every channel the patient gave.
 async fn invite(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<()> {
     let owner = store::owner(&state.db, id).await?;
     let ttl = owner.scheduled_at + LINK_GRACE_MS - now_ms();
@@ -65,29 +64,24 @@ async fn invite(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<()>
     let url = format!("{}/{}/{}", state.settings.public_url, Purpose::Consultation.path(), token);
     let (date, time) = paris_time(owner.scheduled_at);
     let who = format!("{} ({})", owner.clinician_name, owner.practice);
-    if let Some(to) = &owner.phone {
-        let body = format!("Téléconsultation avec {who} le {date} à {time}. Le moment venu, ouvrez : {url}");
-        let message = OutgoingSms { organisation_id: &owner.organisation_id, assist_id: None, to, body };
-        let sent = state.sms.send(&state.db, message).await?;
-        store::record_invitation(&state.db, id, "sms", &sent.to, sent.error.as_deref()).await?;
-    }
-    if let Some(to) = &owner.email {
-        let subject = format!("Votre téléconsultation du {date} à {time}");
-        let body = format!(
+    let letter = patients::Letter {
+        organisation_id: &owner.organisation_id,
+        record: Record::Consultation,
+        id,
+        phone: owner.phone.as_deref(),
+        email: owner.email.as_deref(),
+        sms: format!("Téléconsultation avec {who} le {date} à {time}. Le moment venu, ouvrez : {url}"),
+        mail_subject: format!("Votre téléconsultation du {date} à {time}"),
+        mail_body: format!(
             "Bonjour,\n\nVous avez rendez-vous en téléconsultation avec {who} le {date} à {time}.\n\n\
              Quelques minutes avant, ouvrez ce lien sur un téléphone ou un ordinateur équipé d'une caméra :\n{url}\n\n\
              Votre date de naissance vous sera demandée. Ce lien est personnel : ne le transférez pas.\n\n\
              (English: your video consultation link. Open it a few minutes before the time above.)\n"
-        );
-        let error = state.mailer.send(to, &subject, body).await.err();
-        store::record_invitation(&state.db, id, "email", to, error.as_deref()).await?;
-    }
+        ),
+    };
+    patients::send(state, letter).await?;
     tracing::info!(consultation = %id, by = %user.id, "invitation sent");
     Ok(())
-}
-
-fn today() -> String {
-    in_paris(now_ms()).format("%Y-%m-%d").to_string()
 }
 
 /// Schedule a teleconsultation and invite the patient by text message and/or e-mail.
@@ -103,21 +97,13 @@ async fn create(
     Json(request): Json<NewConsultation>,
 ) -> AppResult<(StatusCode, Json<ConsultationDetail>)> {
     user.authorize(Action::ConductConsultation, &user.organisation_id)?;
-    validate::name("last_name", &request.last_name)?;
-    validate::name("first_name", &request.first_name)?;
-    rules::birth_date(&request.birth_date, &today())?;
-    let phone = match optional_text("phone", request.phone.as_deref(), 32)? {
-        Some(number) => Some(phone::normalise(&number).map_err(|e| Invalid { field: "phone", message: e.message() })?),
-        None => None,
-    };
-    let email = optional_text("email", request.email.as_deref(), validate::EMAIL_MAX_BYTES)?
-        .map(|e| validate::normalise_email(&e));
-    if let Some(email) = &email {
-        validate::email(email)?;
-    }
-    if phone.is_none() && email.is_none() {
-        return Err(Invalid { field: "phone", message: "Give a mobile number or an e-mail address." }.into());
-    }
+    let contact = Contact::check(
+        &request.last_name,
+        &request.first_name,
+        &request.birth_date,
+        request.phone.as_deref(),
+        request.email.as_deref(),
+    )?;
     let now = now_ms();
     if request.scheduled_at < now - DAY_MS || request.scheduled_at > now + 366 * DAY_MS {
         return Err(Invalid { field: "scheduled_at", message: "Choose a time between yesterday and next year." }.into());
@@ -134,11 +120,11 @@ async fn create(
     let appointment = store::NewAppointment {
         organisation_id: &user.organisation_id,
         clinician_id: &user.id,
-        last_name: request.last_name.trim(),
-        first_name: request.first_name.trim(),
-        birth_date: &request.birth_date,
-        phone: phone.as_deref(),
-        email: email.as_deref(),
+        last_name: &contact.last_name,
+        first_name: &contact.first_name,
+        birth_date: &contact.birth_date,
+        phone: contact.phone.as_deref(),
+        email: contact.email.as_deref(),
         scheduled_at: request.scheduled_at,
         reason: &reason,
         payment_mode: request.payment_mode,

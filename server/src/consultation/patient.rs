@@ -7,8 +7,7 @@ use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
 use regard_shared::assist::LinkState;
 use regard_shared::consultation::{
-    self as rules, Author, ChatMessage, EnterRequest, InvitationInfo, NewMessage, PatientConsultation, Status,
-    CONSENT_VERSION,
+    Author, ChatMessage, EnterRequest, InvitationInfo, NewMessage, PatientConsultation, Status, CONSENT_VERSION,
 };
 use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
@@ -19,6 +18,7 @@ use super::store;
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Lookup, PatientDevice, Purpose};
+use crate::patients::{self, Record};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -93,12 +93,7 @@ async fn enter(
         Lookup::InUse => return Err(AppError::LinkInUse),
         Lookup::Expired => return Err(AppError::LinkExpired),
     };
-    rules::birth_date(&request.birth_date, "9999-12-31")?;
-    if !store::check_identity(&state.db, &id, &request.birth_date).await? {
-        return Err(
-            Invalid { field: "birth_date", message: "This date of birth does not match the appointment." }.into()
-        );
-    }
+    patients::check_birth_date(&state.db, Record::Consultation, &id, &request.birth_date).await?;
     let access_ms = state.settings.consultation_access_ms;
     let (id, cookie) = links::accept(
         &state.db,

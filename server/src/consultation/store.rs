@@ -2,13 +2,14 @@
 //! invitations sent, the chat, the report.
 
 use regard_shared::consultation::{
-    Author, ChatMessage, ConsultationDetail, ConsultationSummary, DocumentView, Invitation, Milestones,
-    PatientConsultation, MAX_DOCUMENTS, MAX_IDENTITY_FAILURES,
+    Author, ChatMessage, ConsultationDetail, ConsultationSummary, DocumentView, Milestones, PatientConsultation,
+    MAX_DOCUMENTS,
 };
 use regard_shared::phone;
 
 use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
 use crate::error::{AppError, AppResult};
+use crate::patients::{self, Record};
 
 pub struct NewAppointment<'a> {
     pub organisation_id: &'a str,
@@ -87,20 +88,6 @@ pub async fn owner(db: &Db, id: &str) -> AppResult<Owner> {
         email,
         milestones: Milestones { scheduled_at, waiting_since: waiting, admitted_at: admitted, ended_at: ended },
     })
-}
-
-pub async fn record_invitation(db: &Db, id: &str, channel: &str, to: &str, error: Option<&str>) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO consultation_invitations (consultation_id, channel, to_address, at, error) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(channel)
-    .bind(to)
-    .bind(now_ms())
-    .bind(error)
-    .execute(db)
-    .await?;
-    Ok(())
 }
 
 type SummaryRow = (String, String, String, i64, String, String, Option<i64>, Option<i64>, Option<i64>);
@@ -199,21 +186,12 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
     .bind(id)
     .fetch_one(db)
     .await?;
-    let invitations: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT channel, to_address, at, error FROM consultation_invitations WHERE consultation_id = $1 ORDER BY seq",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
     Ok(ConsultationDetail {
         summary,
         birth_date,
         phone: phone.as_deref().map(phone::display),
         email,
-        invitations: invitations
-            .into_iter()
-            .map(|(channel, to, at, error)| Invitation { channel, to, at, error })
-            .collect(),
+        invitations: patients::invitations(db, Record::Consultation, id).await?,
         messages: messages(db, id).await?,
         documents: documents(db, id).await?,
         prescriptions: crate::prescription::for_consultation(db, id).await?,
@@ -240,27 +218,6 @@ pub async fn for_patient(db: &Db, id: &str) -> AppResult<PatientConsultation> {
         payment: crate::payment::view(db, id).await?,
         report,
     })
-}
-
-/// Compares the date of birth the patient typed; counts failures and, after
-/// `MAX_IDENTITY_FAILURES`, refuses every further try.
-pub async fn check_identity(db: &Db, id: &str, birth_date: &str) -> AppResult<bool> {
-    let (expected, failures): (String, i64) =
-        sqlx::query_as("SELECT birth_date, identity_failures FROM consultations WHERE id = $1")
-            .bind(id)
-            .fetch_one(db)
-            .await?;
-    if failures >= MAX_IDENTITY_FAILURES {
-        return Err(AppError::LinkExpired);
-    }
-    if expected == birth_date {
-        return Ok(true);
-    }
-    sqlx::query("UPDATE consultations SET identity_failures = identity_failures + 1 WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(false)
 }
 
 pub async fn record_consent(db: &Db, id: &str, version: &str) -> AppResult<()> {

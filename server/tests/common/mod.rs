@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses its own subset of the helpers
 
 pub mod consultation;
+pub mod monitoring;
 pub mod smtp;
 pub mod ws;
 
@@ -30,7 +31,7 @@ pub const INLINE_SCRIPT: &str = "import init from '/regard-app.js'; await init()
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl TestApp {
@@ -51,13 +52,37 @@ impl TestApp {
         TestApp::build(false, 3_600_000, 30 * 60_000, customise).await
     }
 
+    /// The server's data directory (database, blobs, keys).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Stops this server and starts a new one on the same database and files,
+    /// as a restart does: nothing survives but what was stored.
+    pub async fn restart(self) -> TestApp {
+        let TestApp { router, state, dir } = self;
+        drop(router);
+        state.db.close().await;
+        drop(state);
+        TestApp::build_in(dir, false, 3_600_000, 30 * 60_000, |_| {}).await
+    }
+
     async fn build(
         secure_cookies: bool,
         session_ttl_ms: i64,
         link_ttl_ms: i64,
         customise: impl FnOnce(&mut AppState),
     ) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
+        TestApp::build_in(tempfile::tempdir().unwrap(), secure_cookies, session_ttl_ms, link_ttl_ms, customise).await
+    }
+
+    async fn build_in(
+        dir: TempDir,
+        secure_cookies: bool,
+        session_ttl_ms: i64,
+        link_ttl_ms: i64,
+        customise: impl FnOnce(&mut AppState),
+    ) -> TestApp {
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("icons")).unwrap();
         std::fs::write(
@@ -79,11 +104,12 @@ impl TestApp {
             public_url: PUBLIC_URL.into(),
             link_ttl_ms,
             consultation_access_ms: 30 * 24 * 3600 * 1000,
+            monitoring_retention_ms: 0,
             ice: IceConfig::default(),
         };
         let mut state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path()).unwrap();
         customise(&mut state);
-        TestApp { router: regard_server::app(state.clone()), state, _dir: dir }
+        TestApp { router: regard_server::app(state.clone()), state, dir }
     }
 
     /// Sends a request as if from `addr`, as the real server's ConnectInfo would.
@@ -145,9 +171,12 @@ pub fn set_cookie(response: &Response<Body>) -> String {
     response.headers().get(header::SET_COOKIE).expect("a Set-Cookie header").to_str().unwrap().to_owned()
 }
 
+pub async fn bytes(response: Response<Body>) -> Vec<u8> {
+    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
 pub async fn text(response: Response<Body>) -> String {
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8(bytes.to_vec()).unwrap()
+    String::from_utf8(bytes(response).await).unwrap()
 }
 
 pub async fn json(response: Response<Body>) -> Value {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::questionnaire::{Answer, Answers};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Orange,
@@ -15,6 +16,7 @@ pub enum Level {
 
 /// A comparison of a number answer with a threshold.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Threshold {
     /// The item's `linkId`.
     pub item: String,
@@ -37,6 +39,7 @@ impl Threshold {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rule {
     /// A number answer crosses a threshold (SpO2 < 94 → red).
@@ -68,6 +71,7 @@ pub enum Rule {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Raised {
     pub level: Level,
     pub message: String,

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod questionnaire;
 pub mod schedule;
+pub mod wire;
 
 use std::collections::HashSet;
 
@@ -16,6 +17,7 @@ use questionnaire::{ItemType, Questionnaire};
 use schedule::{Schedule, ScheduleError};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Protocol {
     /// Stable identifier, e.g. `covid-19`.
     pub id: String,
@@ -155,6 +157,33 @@ mod tests {
         // FHIR field names survive a round trip.
         let json = serde_json::to_string(&protocol).unwrap();
         assert!(json.contains("\"linkId\":\"cough_blood\"") && json.contains("\"enableWhen\""));
+    }
+
+    #[test]
+    fn answers_are_checked_as_the_form_shows_them() {
+        use questionnaire::{Answer, Answers, Problem};
+        let q = Protocol::parse(COVID).unwrap().questionnaire;
+        let answers =
+            |pairs: &[(&str, Answer)]| pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Answers>();
+        let filled = answers(&[
+            ("temperature", Answer::Decimal(38.5)),
+            ("spo2", Answer::Integer(91)),
+            ("cough", Answer::Boolean(false)),
+            ("cough_blood", Answer::Boolean(true)),
+        ]);
+        let kept = q.check(&filled).unwrap();
+        assert_eq!(kept.len(), 3);
+        assert!(!kept.contains_key("cough_blood"), "hidden by enableWhen, so dropped");
+        let problem = |pairs: &[(&str, Answer)]| q.check(&answers(pairs)).unwrap_err();
+        assert_eq!(problem(&[("spo2", Answer::Integer(97))]).problem, Problem::Required);
+        let hot = problem(&[("temperature", Answer::Decimal(44.0))]);
+        assert_eq!(hot.problem, Problem::OutOfRange { min: Some(34.0), max: Some(43.0) });
+        assert_eq!(hot.message(), "temperature: the value must be between 34 and 43");
+        assert_eq!(problem(&[("temperature", Answer::Boolean(true))]).problem, Problem::WrongType);
+        assert_eq!(problem(&[("temperature", Answer::Decimal(f64::NAN))]).problem, Problem::WrongType);
+        assert_eq!(problem(&[("mood", Answer::Integer(3))]).problem, Problem::UnknownQuestion);
+        // An integer is a valid decimal (37 °C typed without a comma).
+        assert!(q.check(&answers(&[("temperature", Answer::Integer(37))])).is_ok());
     }
 
     #[test]

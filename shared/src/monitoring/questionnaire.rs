@@ -16,6 +16,7 @@ pub const MAX_VALUE_URL: &str = "http://hl7.org/fhir/StructureDefinition/maxValu
 pub const UNIT_URL: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Questionnaire {
     /// Always `Questionnaire`.
@@ -34,6 +35,7 @@ fn active() -> String {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ItemType {
     Boolean,
@@ -46,6 +48,7 @@ pub enum ItemType {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coding {
     pub code: String,
     #[serde(default)]
@@ -53,12 +56,14 @@ pub struct Coding {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AnswerOption {
     pub value_coding: Coding,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Extension {
     pub url: String,
@@ -71,6 +76,7 @@ pub struct Extension {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EnableWhen {
     /// The `linkId` of an earlier item.
@@ -87,6 +93,7 @@ pub struct EnableWhen {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Item {
     pub link_id: String,
@@ -128,6 +135,7 @@ impl Item {
 
 /// One answer, typed as its item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
 pub enum Answer {
     Boolean(bool),
@@ -195,6 +203,77 @@ impl EnableWhen {
     }
 }
 
+/// Longest free-text answer, in characters.
+pub const TEXT_MAX_CHARS: usize = 1000;
+
+/// What is wrong with one answer; the app words it in the patient's language.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Problem {
+    /// A required question shown to the patient has no answer.
+    Required,
+    /// The answer's type is not the question's (a number for a yes/no question).
+    WrongType,
+    /// A number outside the question's allowed range.
+    OutOfRange {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    /// A choice that is not one of the options.
+    UnknownOption,
+    TooLong,
+    /// No question has this `linkId`.
+    UnknownQuestion,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerError {
+    pub link_id: String,
+    pub problem: Problem,
+}
+
+impl AnswerError {
+    /// In English, for the API's error body and the logs.
+    pub fn message(&self) -> String {
+        let what = match self.problem {
+            Problem::Required => "an answer is required".to_owned(),
+            Problem::WrongType => "the answer does not fit the question".to_owned(),
+            Problem::OutOfRange { min, max } => {
+                let bound = |b: Option<f64>| b.map(|v| v.to_string()).unwrap_or_else(|| "…".to_owned());
+                format!("the value must be between {} and {}", bound(min), bound(max))
+            }
+            Problem::UnknownOption => "this option does not exist".to_owned(),
+            Problem::TooLong => format!("the text is longer than {TEXT_MAX_CHARS} characters"),
+            Problem::UnknownQuestion => "there is no such question".to_owned(),
+        };
+        format!("{}: {what}", self.link_id)
+    }
+}
+
+fn fits(item: &Item, answer: &Answer) -> Result<(), Problem> {
+    match (item.kind, answer) {
+        (ItemType::Boolean, Answer::Boolean(_)) => Ok(()),
+        (ItemType::Choice, Answer::Choice(code)) => {
+            item.answer_option.iter().any(|o| o.value_coding.code == *code).then_some(()).ok_or(Problem::UnknownOption)
+        }
+        (ItemType::Integer, Answer::Integer(_)) | (ItemType::Decimal, Answer::Decimal(_) | Answer::Integer(_)) => {
+            let value = answer.number().filter(|v| v.is_finite()).ok_or(Problem::WrongType)?;
+            let (min, max) = item.range();
+            let inside = min.is_none_or(|m| value >= m) && max.is_none_or(|m| value <= m);
+            inside.then_some(()).ok_or(Problem::OutOfRange { min, max })
+        }
+        (ItemType::String | ItemType::Text, Answer::Text(text)) => {
+            (text.chars().count() <= TEXT_MAX_CHARS).then_some(()).ok_or(Problem::TooLong)
+        }
+        (ItemType::Attachment, Answer::Attachment(id)) => {
+            // A stored photo's id: short, and nothing but letters, digits and dashes.
+            let plausible =
+                !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            plausible.then_some(()).ok_or(Problem::WrongType)
+        }
+        _ => Err(Problem::WrongType),
+    }
+}
+
 impl Questionnaire {
     /// Whether `item` is shown, given the answers so far (`enableWhen`).
     pub fn enabled(&self, item: &Item, answers: &Answers) -> bool {
@@ -206,6 +285,33 @@ impl Questionnaire {
         } else {
             item.enable_when.iter().all(|c| c.holds(answers))
         }
+    }
+
+    /// Checks a filled questionnaire, top to bottom, as the phone and the
+    /// server both do. Answers to questions that `enableWhen` hides are dropped
+    /// (the patient answered, then changed an earlier answer); empty texts count
+    /// as no answer.
+    pub fn check(&self, answers: &Answers) -> Result<Answers, AnswerError> {
+        if let Some(unknown) = answers.keys().find(|id| self.item(id).is_none()) {
+            return Err(AnswerError { link_id: unknown.clone(), problem: Problem::UnknownQuestion });
+        }
+        let mut kept = Answers::new();
+        for item in &self.item {
+            if !self.enabled(item, &kept) {
+                continue;
+            }
+            let answer = answers.get(&item.link_id).filter(|a| !matches!(a, Answer::Text(t) if t.trim().is_empty()));
+            let error = |problem| AnswerError { link_id: item.link_id.clone(), problem };
+            match answer {
+                None if item.required => return Err(error(Problem::Required)),
+                None => {}
+                Some(answer) => {
+                    fits(item, answer).map_err(error)?;
+                    kept.insert(item.link_id.clone(), answer.clone());
+                }
+            }
+        }
+        Ok(kept)
     }
 
     pub fn item(&self, link_id: &str) -> Option<&Item> {

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Schedule {
     /// Days of the follow-up on which a questionnaire is due, from 1, increasing.
     pub days: Vec<u32>,
@@ -54,6 +55,40 @@ impl Schedule {
                 Some(local_instant(zone, date.and_time(time)))
             })
             .collect())
+    }
+}
+
+/// When one questionnaire may be filled (ms since the epoch): from the local
+/// midnight of its day, so a patient can answer before the reminder, until the
+/// next questionnaire opens (the last one stays open one more day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub day: u32,
+    pub opens_at: i64,
+    pub due_at: i64,
+    pub closes_at: i64,
+}
+
+impl Schedule {
+    pub fn windows(&self, start: NaiveDate, zone: Tz) -> Result<Vec<Window>, ScheduleError> {
+        let due = self.due(start, zone)?;
+        let midnight = |day: u32| {
+            let date = start.checked_add_days(Days::new(u64::from(day - 1))).unwrap_or(start);
+            local_instant(zone, date.and_time(NaiveTime::MIN)).timestamp_millis()
+        };
+        let mut windows: Vec<Window> = self
+            .days
+            .iter()
+            .zip(due)
+            .map(|(&day, due)| Window { day, opens_at: midnight(day), due_at: due.timestamp_millis(), closes_at: 0 })
+            .collect();
+        for i in 0..windows.len() {
+            windows[i].closes_at = match windows.get(i + 1) {
+                Some(next) => next.opens_at,
+                None => midnight(windows[i].day + 2),
+            };
+        }
+        Ok(windows)
     }
 }
 
@@ -116,6 +151,19 @@ mod tests {
         let twice = Schedule { days: vec![1], time: "02:30".into() };
         let due = twice.due(NaiveDate::from_ymd_opt(2026, 10, 25).unwrap(), Paris).unwrap();
         assert_eq!(due[0], utc("2026-10-25T00:30:00Z"));
+    }
+
+    #[test]
+    fn windows_open_at_local_midnight_and_close_when_the_next_opens() {
+        let windows = covid().windows(NaiveDate::from_ymd_opt(2026, 3, 28).unwrap(), Paris).unwrap();
+        assert_eq!(windows[0].opens_at, utc("2026-03-27T23:00:00Z").timestamp_millis(), "midnight, winter time");
+        assert_eq!(windows[0].due_at, utc("2026-03-28T08:00:00Z").timestamp_millis());
+        assert_eq!(windows[0].closes_at, windows[1].opens_at);
+        assert_eq!(windows[1].opens_at, utc("2026-03-28T23:00:00Z").timestamp_millis(), "the night of the change");
+        assert_eq!(windows[2].opens_at, utc("2026-03-29T22:00:00Z").timestamp_millis(), "midnight, summer time");
+        // Day 8 stays open until day 10 opens; day 14 closes at the end of day 15.
+        assert_eq!((windows[7].day, windows[7].closes_at), (8, windows[8].opens_at));
+        assert_eq!(windows[10].closes_at, utc("2026-04-11T22:00:00Z").timestamp_millis());
     }
 
     #[test]

@@ -1,0 +1,259 @@
+//! Tele-monitoring, the patient's side: what the link shows, joining (date of
+//! birth, consent, reminders), the portal, filling a questionnaire (exactly
+//! once, even when the phone sends it again), stopping, signing the device out.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use regard_shared::assist::LinkState;
+use regard_shared::monitoring::alerts;
+use regard_shared::monitoring::questionnaire::Answer;
+use regard_shared::monitoring::wire::{
+    self, EndReason, FollowUpInvitation, JoinRequest, NewSubmission, PatientFollowUp, PatientView, Reminders,
+    Submission, CONSENT_VERSION,
+};
+use regard_shared::validate::Invalid;
+use regard_shared::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{photos, purge, store};
+use crate::db::now_ms;
+use crate::error::{AppError, AppResult, Json};
+use crate::links::{self, Lookup, PatientDevice, Purpose, DEVICE_COOKIE};
+use crate::patients::{self, Record};
+use crate::AppState;
+
+/// A signed-in phone keeps access this long after the last questionnaire
+/// closes, to read the deletion receipt.
+const DEVICE_GRACE_MS: i64 = 30 * 24 * 3600 * 1000;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(open_invitation))
+        .routes(routes!(join))
+        .routes(routes!(mine))
+        .routes(routes!(submit))
+        .routes(routes!(reminders))
+        .routes(routes!(stop))
+        .routes(routes!(sign_out))
+        .merge(photos::patient_routes())
+}
+
+/// The follow-up of the device that joined through its link.
+pub(crate) fn followup_of(device: &PatientDevice) -> AppResult<&str> {
+    if device.purpose != Purpose::Monitoring.as_str() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(&device.subject_id)
+}
+
+const ENDED: AppError = AppError::Conflict("This follow-up has ended.");
+
+async fn active(state: &AppState, device: &PatientDevice) -> AppResult<store::FollowUp> {
+    match store::find(&state.db, followup_of(device)?).await? {
+        Some(followup) if followup.ended_at.is_none() => Ok(followup),
+        _ => Err(ENDED),
+    }
+}
+
+async fn view(state: &AppState, id: &str) -> AppResult<PatientView> {
+    let Some(followup) = store::find(&state.db, id).await? else {
+        return Ok(PatientView::Deleted(purge::receipt(&state.db, id).await?.ok_or(AppError::NotFound)?));
+    };
+    let now = now_ms();
+    let schedule = store::schedule(&state.db, id).await?;
+    let open = schedule
+        .iter()
+        .find(|d| d.opens_at <= now && now < d.closes_at && d.filled_at.is_none())
+        .filter(|_| followup.ended_at.is_none())
+        .map(|d| d.index);
+    Ok(PatientView::Active(Box::new(PatientFollowUp {
+        practice: followup.practice,
+        protocol_title: followup.protocol.title,
+        questionnaire: followup.protocol.questionnaire,
+        schedule,
+        open,
+        submissions: store::submissions(&state.db, id).await?,
+        reminders: followup.reminders,
+        can_sms: followup.phone.is_some(),
+        can_email: followup.email.is_some(),
+        ended_at: followup.ended_at,
+        end_reason: followup.end_reason,
+        purge_at: followup.purge_at,
+    })))
+}
+
+/// Reminder channels must be ones the clinician gave.
+fn check_reminders(followup: &store::FollowUp, reminders: Reminders) -> Result<(), Invalid> {
+    if (reminders.sms && followup.phone.is_none()) || (reminders.email && followup.email.is_none()) {
+        return Err(Invalid { field: "reminders", message: "This reminder channel is not available." });
+    }
+    Ok(())
+}
+
+/// What the link shows before joining: who proposes which follow-up. Consumes nothing.
+#[utoipa::path(get, path = "/followup-invitations/{token}", tag = "patient", params(("token" = String, Path)),
+    responses((status = 200, body = FollowUpInvitation), (status = 404, body = ApiError)))]
+async fn open_invitation(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+) -> AppResult<Json<FollowUpInvitation>> {
+    let device = links::device_token(&jar);
+    let (link_state, id) = match links::open(&state.db, Purpose::Monitoring, &token, device.as_deref()).await? {
+        Lookup::Valid { subject_id, .. } => (LinkState::Valid, subject_id),
+        Lookup::AcceptedHere { subject_id } => (LinkState::AcceptedHere, subject_id),
+        Lookup::InUse => (LinkState::InUse, String::new()),
+        Lookup::Expired => (LinkState::Expired, String::new()),
+    };
+    let found = if id.is_empty() { None } else { store::find(&state.db, &id).await? };
+    let (practice, protocol_title) = found.map(|f| (f.practice, f.protocol.title)).unwrap_or_default();
+    // A deleted follow-up's link still says "joined here", so the phone shows the receipt.
+    Ok(Json(FollowUpInvitation { state: link_state, practice, protocol_title }))
+}
+
+/// The patient proves who they are, consents and picks reminders; this device
+/// stays signed in for the follow-up.
+#[utoipa::path(post, path = "/followup-invitations/{token}/join", tag = "patient", request_body = JoinRequest,
+    params(("token" = String, Path)),
+    responses(
+        (status = 200, body = PatientView),
+        (status = 409, description = "Joined on another device", body = ApiError),
+        (status = 410, description = "Expired, replaced, or locked after wrong dates of birth", body = ApiError),
+        (status = 422, description = "Wrong date of birth, or a reminder channel not given", body = ApiError),
+    ))]
+async fn join(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+    Json(request): Json<JoinRequest>,
+) -> AppResult<(CookieJar, Json<PatientView>)> {
+    if request.consent_version != CONSENT_VERSION {
+        return Err(
+            Invalid { field: "consent_version", message: "The consent text has changed: reload the page." }.into()
+        );
+    }
+    let device = links::device_token(&jar);
+    let id = match links::open(&state.db, Purpose::Monitoring, &token, device.as_deref()).await? {
+        Lookup::Valid { subject_id, .. } => subject_id,
+        Lookup::AcceptedHere { subject_id } => return Ok((jar, Json(view(&state, &subject_id).await?))),
+        Lookup::InUse => return Err(AppError::LinkInUse),
+        Lookup::Expired => return Err(AppError::LinkExpired),
+    };
+    let followup = store::find(&state.db, &id).await?.filter(|f| f.ended_at.is_none()).ok_or(AppError::LinkExpired)?;
+    patients::check_birth_date(&state.db, Record::FollowUp, &id, &request.birth_date).await?;
+    check_reminders(&followup, request.reminders)?;
+    let last_close = store::schedule(&state.db, &id).await?.iter().map(|d| d.closes_at).max().unwrap_or(0);
+    let access_ms = (last_close - now_ms()).max(0) + DEVICE_GRACE_MS;
+    let secure = state.settings.secure_cookies;
+    let (id, cookie) =
+        links::accept(&state.db, Purpose::Monitoring, &token, device.as_deref(), access_ms, secure).await?;
+    let language = request.language.chars().filter(char::is_ascii_alphabetic).take(8).collect::<String>();
+    store::record_consent(&state.db, &id, &format!("{CONSENT_VERSION} ({language})"), request.reminders).await?;
+    let jar = match cookie {
+        Some(cookie) => jar.add(cookie),
+        None => jar,
+    };
+    Ok((jar, Json(view(&state, &id).await?)))
+}
+
+/// The patient's portal: the questionnaire to fill, past answers, the schedule;
+/// once the data is deleted, the receipt.
+#[utoipa::path(get, path = "/followup", tag = "patient",
+    responses((status = 200, body = PatientView), (status = 401, description = "Not joined on this device", body = ApiError)))]
+async fn mine(State(state): State<AppState>, device: PatientDevice) -> AppResult<Json<PatientView>> {
+    Ok(Json(view(&state, followup_of(&device)?).await?))
+}
+
+/// Sends a filled questionnaire. The id is the phone's: the same id sent again
+/// (a retry, an offline queue) answers with the stored one and stores nothing.
+#[utoipa::path(post, path = "/followup/submissions", tag = "patient", request_body = NewSubmission,
+    responses(
+        (status = 201, description = "Stored", body = Submission),
+        (status = 200, description = "Already stored under this id", body = Submission),
+        (status = 409, description = "Not open yet, already filled, or the follow-up has ended", body = ApiError),
+        (status = 422, description = "An answer is invalid; the message names the question", body = ApiError),
+    ))]
+async fn submit(
+    State(state): State<AppState>,
+    device: PatientDevice,
+    Json(request): Json<NewSubmission>,
+) -> AppResult<(StatusCode, Json<Submission>)> {
+    let id = followup_of(&device)?;
+    if !wire::submission_id(&request.id) {
+        return Err(Invalid { field: "id", message: "The submission id must be a UUID." }.into());
+    }
+    if let Some((owner, stored)) = store::submission(&state.db, &request.id).await? {
+        return if owner == id {
+            Ok((StatusCode::OK, Json(stored)))
+        } else {
+            Err(AppError::Conflict("This id is taken."))
+        };
+    }
+    let followup = active(&state, &device).await?;
+    let schedule = store::schedule(&state.db, id).await?;
+    let due = schedule.get(request.index as usize).ok_or(AppError::NotFound)?;
+    if now_ms() < due.opens_at {
+        return Err(AppError::Conflict("This questionnaire is not open yet."));
+    }
+    let questionnaire = &followup.protocol.questionnaire;
+    let answers = questionnaire.check(&request.answers).map_err(|e| AppError::InvalidAnswers(e.message()))?;
+    for answer in answers.values() {
+        if let Answer::Attachment(photo) = answer {
+            photos::check_owned(&state.db, id, photo).await?;
+        }
+    }
+    let json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
+    if !store::insert_submission(&state.db, id, &request.id, request.index, &json).await? {
+        // Either the same id raced in, or another form filled this questionnaire.
+        return match store::submission(&state.db, &request.id).await? {
+            Some((owner, stored)) if owner == id => Ok((StatusCode::OK, Json(stored))),
+            _ => Err(AppError::Conflict("This questionnaire has already been filled.")),
+        };
+    }
+    let submissions = store::submissions(&state.db, id).await?;
+    let history: Vec<_> = submissions.iter().filter(|s| s.index < request.index).map(|s| s.answers.clone()).collect();
+    for raised in alerts::evaluate(&followup.protocol.alerts, &history, &answers) {
+        store::raise(&state.db, id, request.index, &raised).await?;
+    }
+    let stored = submissions.into_iter().find(|s| s.id == request.id).ok_or(AppError::NotFound)?;
+    tracing::info!(followup = %id, index = request.index, "questionnaire filled");
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// The patient changes how they are reminded.
+#[utoipa::path(post, path = "/followup/reminders", tag = "patient", request_body = Reminders,
+    responses((status = 200, body = PatientView), (status = 422, body = ApiError)))]
+async fn reminders(
+    State(state): State<AppState>,
+    device: PatientDevice,
+    Json(request): Json<Reminders>,
+) -> AppResult<Json<PatientView>> {
+    let followup = active(&state, &device).await?;
+    check_reminders(&followup, request)?;
+    store::set_reminders(&state.db, &followup.id, request).await?;
+    Ok(Json(view(&state, &followup.id).await?))
+}
+
+/// The patient stops the follow-up: no reminder leaves after this, and the
+/// data is deleted after the retention period.
+#[utoipa::path(post, path = "/followup/stop", tag = "patient",
+    responses((status = 200, body = PatientView), (status = 409, description = "Already ended", body = ApiError)))]
+async fn stop(State(state): State<AppState>, device: PatientDevice) -> AppResult<Json<PatientView>> {
+    let id = followup_of(&device)?;
+    if !store::end(&state.db, id, EndReason::StoppedByPatient, state.settings.monitoring_retention_ms).await? {
+        return Err(ENDED);
+    }
+    tracing::info!(followup = %id, "follow-up stopped by the patient");
+    Ok(Json(view(&state, id).await?))
+}
+
+/// Signs this phone out; a new link from the clinician signs it in again.
+#[utoipa::path(post, path = "/followup/sign-out", tag = "patient", responses((status = 204)))]
+async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<(CookieJar, StatusCode)> {
+    if let Some(token) = links::device_token(&jar) {
+        links::forget_device(&state.db, &token).await?;
+    }
+    Ok((jar.remove(Cookie::build(DEVICE_COOKIE).path("/")), StatusCode::NO_CONTENT))
+}

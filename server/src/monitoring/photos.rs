@@ -1,0 +1,117 @@
+//! Photos a patient sends with a questionnaire (a wound, a rash). Sent before
+//! the form, so the form stays a small JSON body; the answer names the photo.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use regard_shared::monitoring::wire::{PhotoView, PHOTO_MAX_BYTES};
+use regard_shared::validate::Invalid;
+use regard_shared::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{authorize, patient};
+use crate::audit;
+use crate::auth::CurrentUser;
+use crate::blobs::sniff_image;
+use crate::db::{new_id, now_ms, Db};
+use crate::error::{AppError, AppResult, Json};
+use crate::links::PatientDevice;
+use crate::AppState;
+
+/// Photos one follow-up may hold: a few per questionnaire, with retries.
+const MAX_PHOTOS: i64 = 100;
+
+pub fn clinician_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(view))
+}
+
+pub fn patient_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upload)).layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES))
+}
+
+/// Refuses an answer naming a photo this follow-up does not hold.
+pub async fn check_owned(db: &Db, followup_id: &str, photo_id: &str) -> AppResult<()> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM followup_photos WHERE id = $1 AND followup_id = $2")
+        .bind(photo_id)
+        .bind(followup_id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|_| ()).ok_or(AppError::InvalidAnswers(format!("{photo_id}: no such photo; send it again")))
+}
+
+/// The patient sends a photo (JPEG, PNG or WebP, judged by content). The same
+/// bytes sent twice (a retry from the offline queue) give the same photo.
+#[utoipa::path(post, path = "/followup/photos", tag = "patient",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 201, body = PhotoView),
+        (status = 409, description = "The follow-up has ended, or holds too many photos", body = ApiError),
+        (status = 413, body = ApiError),
+        (status = 422, description = "Not a JPEG, PNG or WebP image", body = ApiError),
+    ))]
+async fn upload(
+    State(state): State<AppState>,
+    device: PatientDevice,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<PhotoView>)> {
+    let id = patient::followup_of(&device)?;
+    let content_type =
+        sniff_image(&body).ok_or(Invalid { field: "photo", message: "Send a JPEG, PNG or WebP photo." })?;
+    if super::store::get(&state.db, id).await?.ended_at.is_some() {
+        return Err(AppError::Conflict("This follow-up has ended."));
+    }
+    let blob = state.blobs.put(&body).await?;
+    let existing: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM followup_photos WHERE followup_id = $1 AND blob = $2")
+            .bind(id)
+            .bind(&blob)
+            .fetch_optional(&state.db)
+            .await?;
+    if let Some((photo,)) = existing {
+        return Ok((StatusCode::CREATED, Json(PhotoView { id: photo })));
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM followup_photos WHERE followup_id = $1")
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+    if count >= MAX_PHOTOS {
+        return Err(AppError::Conflict("This follow-up holds too many photos."));
+    }
+    let photo = new_id();
+    sqlx::query(
+        "INSERT INTO followup_photos (id, followup_id, blob, content_type, bytes, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&photo)
+    .bind(id)
+    .bind(&blob)
+    .bind(content_type)
+    .bind(body.len() as i64)
+    .bind(now_ms())
+    .execute(&state.db)
+    .await?;
+    Ok((StatusCode::CREATED, Json(PhotoView { id: photo })))
+}
+
+/// A photo of the follow-up, shown in the answers table.
+#[utoipa::path(get, path = "/{id}/photos/{photo_id}", tag = "monitoring",
+    params(("id" = String, Path), ("photo_id" = String, Path)),
+    responses((status = 200, description = "The image"), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn view(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    authorize(&state, &user, &id).await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT blob, content_type FROM followup_photos WHERE id = $1 AND followup_id = $2")
+            .bind(&photo_id)
+            .bind(&id)
+            .fetch_optional(&state.db)
+            .await?;
+    let (blob, content_type) = row.ok_or(AppError::NotFound)?;
+    audit::record(&state.db, &user, "followup", &id, "view_photo").await?;
+    let bytes = state.blobs.get(&blob).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response())
+}

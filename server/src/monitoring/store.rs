@@ -1,0 +1,424 @@
+//! Follow-ups in the database: the enrolment with its protocol snapshot, the
+//! schedule rows the reminders work from, the answers, the alerts.
+
+use regard_shared::monitoring::alerts::{Level, Raised};
+use regard_shared::monitoring::schedule::Window;
+use regard_shared::monitoring::wire::{
+    Activity, AlertView, Due, EndReason, Facts, Filled, FollowUpSummary, Reminders, Status, Submission,
+};
+use regard_shared::monitoring::Protocol;
+
+use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::error::{AppError, AppResult};
+use crate::patients::Contact;
+
+pub struct Enrolment<'a> {
+    pub organisation_id: &'a str,
+    pub clinician_id: &'a str,
+    pub contact: &'a Contact,
+    pub protocol: &'a Protocol,
+    pub time_zone: &'a str,
+    pub start_date: &'a str,
+    pub windows: &'a [Window],
+}
+
+pub async fn create(db: &Db, new: Enrolment<'_>) -> AppResult<String> {
+    let id = new_id();
+    let body = serde_json::to_string(new.protocol).map_err(anyhow::Error::from)?;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO followups (id, organisation_id, clinician_id, last_name, first_name, birth_date, phone, email,
+                                protocol, protocol_title, time_zone, start_date, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&id)
+    .bind(new.organisation_id)
+    .bind(new.clinician_id)
+    .bind(&new.contact.last_name)
+    .bind(&new.contact.first_name)
+    .bind(&new.contact.birth_date)
+    .bind(&new.contact.phone)
+    .bind(&new.contact.email)
+    .bind(body)
+    .bind(&new.protocol.title)
+    .bind(new.time_zone)
+    .bind(new.start_date)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    for (index, window) in new.windows.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO followup_dues (followup_id, idx, day, opens_at, due_at, closes_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(index as i64)
+        .bind(i64::from(window.day))
+        .bind(window.opens_at)
+        .bind(window.due_at)
+        .bind(window.closes_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A follow-up as authorization, invitations and the scheduler need it.
+pub struct FollowUp {
+    pub id: String,
+    pub organisation_id: String,
+    pub clinician_name: String,
+    pub practice: String,
+    pub patient_name: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub protocol: Protocol,
+    pub start_date: String,
+    pub consented_at: Option<i64>,
+    pub reminders: Reminders,
+    pub ended_at: Option<i64>,
+    pub end_reason: Option<EndReason>,
+    pub purge_at: Option<i64>,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<i64>,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// `Ok(None)` once the follow-up has been deleted.
+pub async fn find(db: &Db, id: &str) -> AppResult<Option<FollowUp>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT f.organisation_id, u.display_name, o.name, f.first_name, f.last_name, f.birth_date,
+                f.protocol, f.phone, f.email, f.start_date, f.consented_at, f.remind_sms,
+                f.remind_email, f.ended_at, f.end_reason, f.purge_at
+         FROM followups f JOIN users u ON u.id = f.clinician_id JOIN organisations o ON o.id = f.organisation_id
+         WHERE f.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (organisation_id, clinician_name, practice, first_name, last_name, birth_date, protocol, phone, email) =
+        (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8);
+    let protocol: Protocol = serde_json::from_str(&protocol).map_err(anyhow::Error::from)?;
+    Ok(Some(FollowUp {
+        id: id.to_owned(),
+        organisation_id,
+        clinician_name,
+        practice,
+        patient_name: format!("{first_name} {last_name}"),
+        last_name,
+        first_name,
+        birth_date,
+        phone,
+        email,
+        protocol,
+        start_date: row.9,
+        consented_at: row.10,
+        reminders: Reminders { sms: row.11 != 0, email: row.12 != 0 },
+        ended_at: row.13,
+        end_reason: row.14.as_deref().and_then(parse_enum),
+        purge_at: row.15,
+    }))
+}
+
+pub async fn get(db: &Db, id: &str) -> AppResult<FollowUp> {
+    find(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// index, day, opens, due, closes, filled, reminded
+type DueRow = (i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
+
+pub async fn schedule(db: &Db, id: &str) -> AppResult<Vec<Due>> {
+    let rows: Vec<DueRow> = sqlx::query_as(
+        "SELECT d.idx, d.day, d.opens_at, d.due_at, d.closes_at, s.submitted_at, d.reminded_at
+         FROM followup_dues d LEFT JOIN followup_submissions s ON s.followup_id = d.followup_id AND s.idx = d.idx
+         WHERE d.followup_id = $1 ORDER BY d.idx",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(index, day, opens_at, due_at, closes_at, filled_at, reminded_at)| Due {
+            index: index as u32,
+            day: day as u32,
+            opens_at,
+            due_at,
+            closes_at,
+            filled_at,
+            reminded_at,
+        })
+        .collect())
+}
+
+pub async fn submissions(db: &Db, id: &str) -> AppResult<Vec<Submission>> {
+    let rows: Vec<(String, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT s.id, s.idx, d.day, s.submitted_at, s.answers
+         FROM followup_submissions s JOIN followup_dues d ON d.followup_id = s.followup_id AND d.idx = s.idx
+         WHERE s.followup_id = $1 ORDER BY s.idx",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, index, day, submitted_at, answers)| {
+            let answers = serde_json::from_str(&answers).map_err(anyhow::Error::from)?;
+            Ok(Submission { id, index: index as u32, day: day as u32, submitted_at, answers })
+        })
+        .collect()
+}
+
+/// The submission stored under `id`, with the follow-up it belongs to.
+pub async fn submission(db: &Db, id: &str) -> AppResult<Option<(String, Submission)>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT followup_id FROM followup_submissions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    let Some((followup_id,)) = row else { return Ok(None) };
+    let found = submissions(db, &followup_id).await?.into_iter().find(|s| s.id == id);
+    Ok(found.map(|s| (followup_id, s)))
+}
+
+/// Stores a checked submission. `false` when the questionnaire was already filled.
+pub async fn insert_submission(db: &Db, followup_id: &str, id: &str, index: u32, answers: &str) -> AppResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO followup_submissions (id, followup_id, idx, submitted_at, answers) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(followup_id)
+    .bind(i64::from(index))
+    .bind(now_ms())
+    .bind(answers)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn raise(db: &Db, followup_id: &str, index: u32, raised: &Raised) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO followup_alerts (id, followup_id, idx, level, message, raised_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(followup_id)
+    .bind(i64::from(index))
+    .bind(enum_name(&raised.level))
+    .bind(&raised.message)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+type AlertRow = (String, String, String, String, String, i64, i64, Option<i64>, Option<String>, String);
+
+const ALERT_QUERY: &str = "SELECT a.id, a.followup_id, f.first_name || ' ' || f.last_name, a.level, a.message,
+        a.raised_at, d.day, a.acknowledged_at, u.display_name, a.note
+     FROM followup_alerts a JOIN followups f ON f.id = a.followup_id
+     JOIN followup_dues d ON d.followup_id = a.followup_id AND d.idx = a.idx
+     LEFT JOIN users u ON u.id = a.acknowledged_by";
+
+fn alert(
+    (id, followup_id, patient_name, level, message, raised_at, day, acked_at, acked_by, note): AlertRow,
+) -> AlertView {
+    AlertView {
+        id,
+        followup_id,
+        patient_name,
+        level: parse_enum(&level).unwrap_or(Level::Orange),
+        message,
+        raised_at,
+        day: day as u32,
+        acknowledged_at: acked_at,
+        acknowledged_by: acked_by,
+        note,
+    }
+}
+
+pub async fn alerts(db: &Db, followup_id: &str) -> AppResult<Vec<AlertView>> {
+    let rows: Vec<AlertRow> = sqlx::query_as(&format!("{ALERT_QUERY} WHERE a.followup_id = $1 ORDER BY a.raised_at"))
+        .bind(followup_id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(alert).collect())
+}
+
+/// The organisation's alerts nobody has acknowledged, red first, oldest first.
+pub async fn open_alerts(db: &Db, organisation_id: &str) -> AppResult<Vec<AlertView>> {
+    let rows: Vec<AlertRow> = sqlx::query_as(&format!(
+        "{ALERT_QUERY} WHERE f.organisation_id = $1 AND a.acknowledged_at IS NULL
+         ORDER BY CASE a.level WHEN 'red' THEN 0 ELSE 1 END, a.raised_at LIMIT 500"
+    ))
+    .bind(organisation_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(alert).collect())
+}
+
+/// The follow-up an alert belongs to.
+pub async fn alert_followup(db: &Db, alert_id: &str) -> AppResult<String> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT followup_id FROM followup_alerts WHERE id = $1")
+        .bind(alert_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.ok_or(AppError::NotFound)?.0)
+}
+
+pub async fn acknowledge(db: &Db, alert_id: &str, user_id: &str, note: &str) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE followup_alerts SET acknowledged_at = $1, acknowledged_by = $2, note = $3
+         WHERE id = $4 AND acknowledged_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(user_id)
+    .bind(note)
+    .bind(alert_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn summary(db: &Db, followup: &FollowUp, now: i64) -> AppResult<FollowUpSummary> {
+    let schedule = schedule(db, &followup.id).await?;
+    let (open_alerts,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM followup_alerts WHERE followup_id = $1 AND acknowledged_at IS NULL")
+            .bind(&followup.id)
+            .fetch_one(db)
+            .await?;
+    let facts = Facts {
+        consented: followup.consented_at.is_some(),
+        ended: followup.end_reason,
+        open_alerts: open_alerts as u32,
+        schedule: &schedule,
+    };
+    Ok(FollowUpSummary {
+        id: followup.id.clone(),
+        patient_name: followup.patient_name.clone(),
+        protocol_title: followup.protocol.title.clone(),
+        start_date: followup.start_date.clone(),
+        status: facts.status(now),
+        open_alerts: open_alerts as u32,
+        last_filled_at: schedule.iter().filter_map(|d| d.filled_at).max(),
+        next_due_at: schedule.iter().find(|d| d.due_at > now && followup.ended_at.is_none()).map(|d| d.due_at),
+    })
+}
+
+/// The organisation's follow-ups, newest first; those under way come first.
+pub async fn list(db: &Db, organisation_id: &str) -> AppResult<Vec<FollowUpSummary>> {
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM followups WHERE organisation_id = $1
+         ORDER BY CASE WHEN ended_at IS NULL THEN 0 ELSE 1 END, created_at DESC LIMIT 500",
+    )
+    .bind(organisation_id)
+    .fetch_all(db)
+    .await?;
+    let now = now_ms();
+    let mut list = Vec::with_capacity(ids.len());
+    for (id,) in ids {
+        if let Some(followup) = find(db, &id).await? {
+            list.push(summary(db, &followup, now).await?);
+        }
+    }
+    // Those needing attention first: alerts, then missed questionnaires.
+    list.sort_by_key(|s| match s.status {
+        Status::Alert => 0,
+        Status::Missed => 1,
+        _ => 2,
+    });
+    Ok(list)
+}
+
+pub async fn record_consent(db: &Db, id: &str, version: &str, reminders: Reminders) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE followups SET consent_version = $1, consented_at = $2, remind_sms = $3, remind_email = $4 WHERE id = $5",
+    )
+    .bind(version)
+    .bind(now_ms())
+    .bind(i64::from(reminders.sms))
+    .bind(i64::from(reminders.email))
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_reminders(db: &Db, id: &str, reminders: Reminders) -> AppResult<()> {
+    sqlx::query("UPDATE followups SET remind_sms = $1, remind_email = $2 WHERE id = $3")
+        .bind(i64::from(reminders.sms))
+        .bind(i64::from(reminders.email))
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends a follow-up under way; the scheduler deletes its data at `purge_at`.
+/// `false` if it had already ended.
+pub async fn end(db: &Db, id: &str, reason: EndReason, retention_ms: i64) -> AppResult<bool> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "UPDATE followups SET ended_at = $1, end_reason = $2, purge_at = $3 WHERE id = $4 AND ended_at IS NULL",
+    )
+    .bind(now)
+    .bind(enum_name(&reason))
+    .bind(now + retention_ms)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Questionnaires filled after `since` and the alerts still open, for the banner.
+pub async fn activity(db: &Db, organisation_id: &str, since: i64) -> AppResult<Activity> {
+    let filled: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.followup_id, f.first_name || ' ' || f.last_name, d.day, s.submitted_at
+         FROM followup_submissions s JOIN followups f ON f.id = s.followup_id
+         JOIN followup_dues d ON d.followup_id = s.followup_id AND d.idx = s.idx
+         WHERE f.organisation_id = $1 AND s.submitted_at > $2 ORDER BY s.submitted_at DESC LIMIT 20",
+    )
+    .bind(organisation_id)
+    .bind(since)
+    .fetch_all(db)
+    .await?;
+    let (open, red): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), SUM(CASE WHEN a.level = 'red' THEN 1 ELSE 0 END)
+         FROM followup_alerts a JOIN followups f ON f.id = a.followup_id
+         WHERE f.organisation_id = $1 AND a.acknowledged_at IS NULL",
+    )
+    .bind(organisation_id)
+    .fetch_one(db)
+    .await?;
+    Ok(Activity {
+        filled: filled
+            .into_iter()
+            .map(|(followup_id, patient_name, day, submitted_at)| Filled {
+                followup_id,
+                patient_name,
+                day: day as u32,
+                submitted_at,
+            })
+            .collect(),
+        open_alerts: open as u32,
+        red_alerts: red.unwrap_or(0) as u32,
+    })
+}
