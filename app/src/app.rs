@@ -12,13 +12,16 @@ use crate::pages::console::assist_list::AssistDesk;
 use crate::pages::console::assist_usage::AssistUsage;
 use crate::pages::console::consultation_day::ConsultationDesk;
 use crate::pages::console::consultation_room::ConsultationRoom;
+use crate::pages::console::followup::FollowUpPanel;
 use crate::pages::console::home::ConsoleHome;
+use crate::pages::console::monitoring_desk::MonitoringDesk;
 use crate::pages::console::pharmacy::{PrescriptionCheck, PrescriptionLookup};
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::patient::assist::CallerPage;
 use crate::pages::patient::consultation::ConsultationPage;
 use crate::pages::patient::landing::PatientLanding;
+use crate::pages::patient::monitoring::FollowUpPage;
 use crate::session::provide_session;
 
 /// The chosen language is remembered for a year, on the whole site.
@@ -49,9 +52,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/console/consultations") view=ConsultationDesk />
                         <Route path=path!("/console/consultations/:id") view=ConsultationRoom />
                         <Route path=path!("/console/prescriptions") view=PrescriptionLookup />
+                        <Route path=path!("/console/monitoring") view=MonitoringDesk />
+                        <Route path=path!("/console/monitoring/:id") view=FollowUpPanel />
                         <Route path=path!("/rx/:id") view=PrescriptionCheck />
                         <Route path=path!("/p") view=PatientLanding />
                         <Route path=path!("/c/:token") view=ConsultationPage />
+                        <Route path=path!("/m") view=FollowUpPage />
+                        <Route path=path!("/m/:token") view=FollowUpPage />
                         <Route path=path!("/v/:token") view=CallerPage />
                     </Routes>
                 </main>

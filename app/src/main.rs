@@ -5,6 +5,7 @@ mod api;
 mod app;
 mod components;
 mod media;
+mod offline;
 mod pages;
 mod pwa;
 mod session;

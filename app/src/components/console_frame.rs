@@ -9,6 +9,7 @@ use regard_shared::{Action, ErrorCode};
 
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::monitoring_alert::MonitoringAlert;
 use crate::components::waiting_room_alert::WaitingRoomAlert;
 use crate::i18n::*;
 use crate::session::use_session;
@@ -45,6 +46,7 @@ pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
             Some(me) => view! {
                 <div class="console">
                     {me.user.role.may(Action::ConductConsultation).then(|| view! { <WaitingRoomAlert /> })}
+                    {me.user.role.may(Action::MonitorPatients).then(|| view! { <MonitoringAlert /> })}
                     <ConsoleNav me=me />
                     {children.with_value(|children| children())}
                 </div>
@@ -77,6 +79,7 @@ fn ConsoleNav(me: Me) -> impl IntoView {
     let regulates = me.user.role.may(Action::ConductAssist);
     let consults = me.user.role.may(Action::ConductConsultation);
     let dispenses = me.user.role.may(Action::DispensePrescription);
+    let monitors = me.user.role.may(Action::MonitorPatients);
     view! {
         <nav class="console-nav" aria-label=move || t_string!(i18n, console.nav_label).to_string()>
             <div class="nav-links">
@@ -89,6 +92,11 @@ fn ConsoleNav(me: Me) -> impl IntoView {
                 <Show when=move || consults>
                     <a href="/console/consultations" aria-current=move || current("/console/consultations")>
                         {t!(i18n, console.nav_consultations)}
+                    </a>
+                </Show>
+                <Show when=move || monitors>
+                    <a href="/console/monitoring" aria-current=move || current("/console/monitoring")>
+                        {t!(i18n, console.nav_monitoring)}
                     </a>
                 </Show>
                 <Show when=move || dispenses>

@@ -108,9 +108,21 @@ async fn open_invitation(
         Lookup::Expired => (LinkState::Expired, String::new()),
     };
     let found = if id.is_empty() { None } else { store::find(&state.db, &id).await? };
-    let (practice, protocol_title) = found.map(|f| (f.practice, f.protocol.title)).unwrap_or_default();
     // A deleted follow-up's link still says "joined here", so the phone shows the receipt.
-    Ok(Json(FollowUpInvitation { state: link_state, practice, protocol_title }))
+    let mut invitation = FollowUpInvitation {
+        state: link_state,
+        practice: String::new(),
+        protocol_title: String::new(),
+        can_sms: false,
+        can_email: false,
+    };
+    if let Some(followup) = found {
+        invitation.can_sms = followup.phone.is_some();
+        invitation.can_email = followup.email.is_some();
+        invitation.practice = followup.practice;
+        invitation.protocol_title = followup.protocol.title;
+    }
+    Ok(Json(invitation))
 }
 
 /// The patient proves who they are, consents and picks reminders; this device

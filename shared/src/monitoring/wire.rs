@@ -233,6 +233,9 @@ pub struct FollowUpInvitation {
     pub state: LinkState,
     pub practice: String,
     pub protocol_title: String,
+    /// Which reminder channels the clinician gave.
+    pub can_sms: bool,
+    pub can_email: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

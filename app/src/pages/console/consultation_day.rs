@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
-use regard_shared::consultation::{self as rules, ConsultationSummary, NewConsultation, Status, REASON_MAX_CHARS};
+use regard_shared::consultation::{ConsultationSummary, NewConsultation, Status, REASON_MAX_CHARS};
 use regard_shared::payment::{euros, Mode, DEFAULT_FEE_CENTS};
-use regard_shared::phone;
 use regard_shared::validate;
 
 use crate::api::{self, Failure};
@@ -15,10 +14,10 @@ use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::time_of_day;
 use crate::components::outbox::Outbox;
+use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::components::waiting_room_alert::local_day;
 use crate::i18n::*;
 use crate::media::audio;
-use crate::pages::console::assist_list::phone_error;
 
 #[component]
 pub fn ConsultationDesk() -> impl IntoView {
@@ -63,7 +62,7 @@ fn local_instant(date: &str, time: &str) -> Option<i64> {
 }
 
 /// Today's date in the browser's time zone, `YYYY-MM-DD`.
-fn today_iso() -> String {
+pub fn today_iso() -> String {
     let now = js_sys::Date::new_0();
     format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
 }
@@ -71,13 +70,11 @@ fn today_iso() -> String {
 fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {
     match failure {
         Failure::Api(e) => match e.field.as_deref() {
-            Some("birth_date") => t_string!(i18n, errors.birth_date).to_string(),
-            Some("email") => t_string!(i18n, errors.email).to_string(),
-            Some("phone") => t_string!(i18n, errors.contact).to_string(),
             Some("scheduled_at") => t_string!(i18n, errors.scheduled_at).to_string(),
             Some("payment_mode") => t_string!(i18n, payment.card_unavailable).to_string(),
-            Some("last_name" | "first_name" | "reason") => t_string!(i18n, errors.field_required).to_string(),
-            _ => error_text(i18n, failure),
+            Some("reason") => t_string!(i18n, errors.field_required).to_string(),
+            Some(field) => patient_fields::field_error(i18n, field).unwrap_or_else(|| error_text(i18n, failure)),
+            None => error_text(i18n, failure),
         },
         Failure::Network => error_text(i18n, failure),
     }
@@ -87,8 +84,8 @@ fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {
 fn ScheduleForm() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let [last_name, first_name, birth_date, phone_number, email, date, at, reason] =
-        std::array::from_fn(|_| RwSignal::new(String::new()));
+    let patient = PatientInputs::new();
+    let [date, at, reason] = std::array::from_fn(|_| RwSignal::new(String::new()));
     date.set(today_iso());
     let card = RwSignal::new(false);
     let pending = RwSignal::new(false);
@@ -99,42 +96,27 @@ fn ScheduleForm() -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        // The server's rules, checked here first to answer at once in the page's language.
-        let optional = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        let (phone_value, email_value) = (optional(phone_number.get_untracked()), optional(email.get_untracked()));
-        let check = || -> Result<i64, String> {
-            let required = || t_string!(i18n, errors.field_required).to_string();
-            for value in [last_name, first_name] {
-                validate::name("name", &value.get_untracked()).map_err(|_| required())?;
-            }
-            validate::required_text("reason", &reason.get_untracked(), REASON_MAX_CHARS).map_err(|_| required())?;
-            rules::birth_date(&birth_date.get_untracked(), &today_iso())
-                .map_err(|_| t_string!(i18n, errors.birth_date).to_string())?;
-            if phone_value.is_none() && email_value.is_none() {
-                return Err(t_string!(i18n, errors.contact).to_string());
-            }
-            if let Some(number) = &phone_value {
-                phone::normalise(number).map_err(|e| phone_error(i18n, e))?;
-            }
-            if let Some(address) = &email_value {
-                validate::email(address).map_err(|_| t_string!(i18n, errors.email).to_string())?;
-            }
-            local_instant(&date.get_untracked(), &at.get_untracked())
-                .ok_or_else(|| t_string!(i18n, errors.scheduled_at).to_string())
+        let check = || -> Result<(i64, Option<String>, Option<String>), String> {
+            let (phone, email) = patient.check(i18n, &today_iso())?;
+            validate::required_text("reason", &reason.get_untracked(), REASON_MAX_CHARS)
+                .map_err(|_| t_string!(i18n, errors.field_required).to_string())?;
+            let at = local_instant(&date.get_untracked(), &at.get_untracked())
+                .ok_or_else(|| t_string!(i18n, errors.scheduled_at).to_string())?;
+            Ok((at, phone, email))
         };
-        let scheduled_at = match check() {
-            Ok(ms) => ms,
+        let (scheduled_at, phone, email) = match check() {
+            Ok(checked) => checked,
             Err(message) => {
                 error.set(Some(message));
                 return;
             }
         };
         let request = NewConsultation {
-            last_name: last_name.get_untracked(),
-            first_name: first_name.get_untracked(),
-            birth_date: birth_date.get_untracked(),
-            phone: phone_value,
-            email: email_value,
+            last_name: patient.last_name.get_untracked(),
+            first_name: patient.first_name.get_untracked(),
+            birth_date: patient.birth_date.get_untracked(),
+            phone,
+            email,
             scheduled_at,
             reason: reason.get_untracked(),
             payment_mode: if card.get_untracked() { Mode::Card } else { Mode::TiersPayant },
@@ -156,17 +138,7 @@ fn ScheduleForm() -> impl IntoView {
         <section class="card" aria-labelledby="schedule-title">
             <h2 id="schedule-title">{t!(i18n, consultation.schedule_title)}</h2>
             <form on:submit=submit novalidate>
-                <label for="c-last">{t!(i18n, consultation.last_name)}</label>
-                <input id="c-last" type="text" autocomplete="off" maxlength="100" bind:value=last_name />
-                <label for="c-first">{t!(i18n, consultation.first_name)}</label>
-                <input id="c-first" type="text" autocomplete="off" maxlength="100" bind:value=first_name />
-                <label for="c-birth">{t!(i18n, consultation.birth_date)}</label>
-                <input id="c-birth" type="date" bind:value=birth_date />
-                <label for="c-phone">{t!(i18n, consultation.phone)}</label>
-                <input id="c-phone" type="tel" inputmode="tel" autocomplete="off" bind:value=phone_number />
-                <label for="c-email">{t!(i18n, consultation.email)}</label>
-                <input id="c-email" type="email" autocomplete="off" bind:value=email />
-                <p class="hint">{t!(i18n, consultation.contact_hint)}</p>
+                <PatientFields inputs=patient prefix="c" />
                 <label for="c-date">{t!(i18n, consultation.date)}</label>
                 <input id="c-date" type="date" bind:value=date />
                 <label for="c-time">{t!(i18n, consultation.time)}</label>

@@ -5,6 +5,8 @@ pub mod assist_list;
 pub mod assist_usage;
 pub mod consultation_day;
 pub mod consultation_room;
+pub mod followup;
 pub mod home;
+pub mod monitoring_desk;
 pub mod pharmacy;
 pub mod prescription_form;

@@ -3,3 +3,5 @@ pub mod assist_live;
 pub mod consultation;
 pub mod consultation_call;
 pub mod landing;
+pub mod monitoring;
+pub mod monitoring_portal;

@@ -1,6 +1,8 @@
 //! Calls to the server's REST API. Failures keep the server's error code so the
 //! page can say what happened in the user's language.
 
+pub mod monitoring;
+
 use gloo_net::http::{Request, Response};
 use regard_shared::api::{LoginRequest, Me};
 use regard_shared::assist::{
@@ -171,7 +173,12 @@ pub async fn enter_waiting_room() -> Result<PatientConsultation, Failure> {
 }
 
 pub async fn logout() -> Result<(), Failure> {
-    let response = Request::post("/api/v1/auth/logout").send().await.map_err(|_| Failure::Network)?;
+    post_without_answer("/api/v1/auth/logout").await
+}
+
+/// A POST whose success has no body (204).
+async fn post_without_answer(path: &str) -> Result<(), Failure> {
+    let response = Request::post(path).send().await.map_err(|_| Failure::Network)?;
     if response.ok() {
         Ok(())
     } else {

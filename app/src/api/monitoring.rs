@@ -1,0 +1,111 @@
+//! Tele-monitoring calls: the clinician's dashboard and the patient's portal.
+
+use gloo_net::http::Request;
+use regard_shared::monitoring::wire::{
+    AcknowledgeRequest, Activity, AlertView, DeletionReceipt, FollowUpDetail, FollowUpInvitation, FollowUpSummary,
+    JoinRequest, NewFollowUp, NewSubmission, PatientView, PhotoView, ProtocolSummary, Reminders, Submission,
+    CONSENT_VERSION,
+};
+
+use super::{get, post, post_without_answer, read, Failure};
+
+pub async fn protocols() -> Result<Vec<ProtocolSummary>, Failure> {
+    get("/api/v1/protocols").await
+}
+
+/// Sends a protocol file as it is; the server checks it and says where a mistake is.
+pub async fn import_protocol(json: String) -> Result<ProtocolSummary, Failure> {
+    let request = Request::post("/api/v1/protocols")
+        .header("content-type", "application/json")
+        .body(json)
+        .map_err(|_| Failure::Network)?;
+    read(request.send().await).await
+}
+
+pub async fn enrol(request: &NewFollowUp) -> Result<FollowUpDetail, Failure> {
+    post("/api/v1/followups", request).await
+}
+
+pub async fn followups() -> Result<Vec<FollowUpSummary>, Failure> {
+    get("/api/v1/followups").await
+}
+
+pub async fn followup(id: &str) -> Result<FollowUpDetail, Failure> {
+    get(&format!("/api/v1/followups/{id}")).await
+}
+
+/// `resend` or `stop`.
+pub async fn followup_action(id: &str, action: &str) -> Result<FollowUpDetail, Failure> {
+    post(&format!("/api/v1/followups/{id}/{action}"), &()).await
+}
+
+pub async fn open_alerts() -> Result<Vec<AlertView>, Failure> {
+    get("/api/v1/followups/alerts").await
+}
+
+pub async fn acknowledge(alert_id: &str, note: String) -> Result<Vec<AlertView>, Failure> {
+    post(&format!("/api/v1/followups/alerts/{alert_id}/acknowledge"), &AcknowledgeRequest { note }).await
+}
+
+pub async fn activity(since: i64) -> Result<Activity, Failure> {
+    get(&format!("/api/v1/followups/activity?since={since}")).await
+}
+
+pub async fn receipts() -> Result<Vec<DeletionReceipt>, Failure> {
+    get("/api/v1/followups/receipts").await
+}
+
+pub fn export_url(id: &str) -> String {
+    format!("/api/v1/followups/{id}/fhir")
+}
+
+pub fn photo_url(followup_id: &str, photo_id: &str) -> String {
+    format!("/api/v1/followups/{followup_id}/photos/{photo_id}")
+}
+
+pub async fn invitation(token: &str) -> Result<FollowUpInvitation, Failure> {
+    get(&format!("/api/v1/patient/followup-invitations/{token}")).await
+}
+
+pub async fn join(
+    token: &str,
+    birth_date: String,
+    language: &str,
+    reminders: Reminders,
+) -> Result<PatientView, Failure> {
+    let body = JoinRequest {
+        birth_date,
+        consent_version: CONSENT_VERSION.to_owned(),
+        language: language.to_owned(),
+        reminders,
+    };
+    post(&format!("/api/v1/patient/followup-invitations/{token}/join"), &body).await
+}
+
+pub async fn mine() -> Result<PatientView, Failure> {
+    get("/api/v1/patient/followup").await
+}
+
+pub async fn submit(submission: &NewSubmission) -> Result<Submission, Failure> {
+    post("/api/v1/patient/followup/submissions", submission).await
+}
+
+pub async fn upload_photo(bytes: &[u8]) -> Result<PhotoView, Failure> {
+    let request = Request::post("/api/v1/patient/followup/photos")
+        .header("content-type", "application/octet-stream")
+        .body(js_sys::Uint8Array::from(bytes))
+        .map_err(|_| Failure::Network)?;
+    read(request.send().await).await
+}
+
+pub async fn set_reminders(reminders: Reminders) -> Result<PatientView, Failure> {
+    post("/api/v1/patient/followup/reminders", &reminders).await
+}
+
+pub async fn stop() -> Result<PatientView, Failure> {
+    post("/api/v1/patient/followup/stop", &()).await
+}
+
+pub async fn sign_out() -> Result<(), Failure> {
+    post_without_answer("/api/v1/patient/followup/sign-out").await
+}

@@ -1,0 +1,254 @@
+//! The patient's portal, phone first: today's questionnaire, what is waiting
+//! on the phone for the network, past answers, the schedule, the reminders,
+//! and stopping in one tap plus a confirmation.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use regard_shared::monitoring::wire::{EndReason, NewSubmission, PatientFollowUp, PatientView, Reminders};
+
+use super::monitoring::ReminderChoice;
+use crate::api::monitoring as api;
+use crate::components::error_text::error_text;
+use crate::components::format::date_time;
+use crate::components::questionnaire_form::{answer_text, Filled, QuestionnaireForm};
+use crate::i18n::*;
+use crate::offline::{self, Outcome, Pending};
+
+#[derive(Clone, PartialEq)]
+enum Said {
+    Sent,
+    SavedOffline,
+    Refused(String),
+}
+
+#[component]
+pub fn Portal(followup: PatientFollowUp, on_view: Callback<PatientView>, on_signed_out: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let said = RwSignal::new(None::<Said>);
+    // Questionnaires filled on this phone and not yet on the server.
+    let waiting = RwSignal::new(Vec::<u32>::new());
+    let refresh = move || {
+        spawn_local(async move {
+            if let Ok(view) = api::mine().await {
+                on_view.run(view);
+            }
+        })
+    };
+    let flush = move || {
+        spawn_local(async move {
+            let outcomes = offline::flush().await;
+            waiting.set(offline::pending().await.iter().map(|p| p.submission.index).collect());
+            if let Some(refused) = outcomes.iter().find_map(|(_, o)| match o {
+                Outcome::Refused(e) => Some(e.message.clone()),
+                _ => None,
+            }) {
+                said.set(Some(Said::Refused(refused)));
+            } else if outcomes.iter().any(|(_, o)| *o == Outcome::Sent) {
+                said.set(Some(Said::Sent));
+                refresh();
+            }
+        })
+    };
+    flush();
+    let online = window_event_listener(leptos::ev::online, move |_| flush());
+    on_cleanup(move || online.remove());
+
+    let open = followup.open.and_then(|index| followup.schedule.iter().find(|d| d.index == index).cloned());
+    let due_now = open.clone();
+    let on_filled = Callback::new(move |(answers, photos): Filled| {
+        let Some(due) = due_now.clone() else { return };
+        let pending =
+            Pending { submission: NewSubmission { id: offline::new_id(), index: due.index, answers }, photos };
+        spawn_local(async move {
+            // Kept on the phone first: closing the page now loses nothing.
+            if offline::save(&pending).await.is_err() {
+                said.set(Some(Said::Refused(t_string!(i18n, errors.unexpected).to_string())));
+                return;
+            }
+            waiting.update(|w| w.push(due.index));
+            let outcomes = offline::flush().await;
+            match outcomes.into_iter().find(|(id, _)| *id == pending.submission.id).map(|(_, o)| o) {
+                Some(Outcome::Sent) => {
+                    waiting.update(|w| w.retain(|i| *i != due.index));
+                    said.set(Some(Said::Sent));
+                    refresh();
+                }
+                Some(Outcome::Refused(e)) => {
+                    waiting.update(|w| w.retain(|i| *i != due.index));
+                    said.set(Some(Said::Refused(e.message)));
+                }
+                _ => said.set(Some(Said::SavedOffline)),
+            }
+        });
+    });
+
+    let language = move || i18n.get_locale().as_str();
+    let questionnaire = StoredValue::new(followup.questionnaire.clone());
+    let next_due = followup
+        .schedule
+        .iter()
+        .find(|d| d.filled_at.is_none() && d.due_at > js_sys::Date::now() as i64)
+        .map(|d| d.due_at);
+    let ended = followup.ended_at.map(|_| (followup.end_reason, followup.purge_at.unwrap_or_default()));
+    view! {
+        <h1>{followup.protocol_title.clone()}</h1>
+        <p class="lead">{followup.practice.clone()}</p>
+        <div role="status">
+            {move || said.get().map(|s| match s {
+                Said::Sent => view! { <p class="alert alert-ok">{t!(i18n, patient_monitoring.sent)}</p> }.into_any(),
+                Said::SavedOffline => view! { <p class="alert">{t!(i18n, patient_monitoring.saved_offline)}</p> }.into_any(),
+                Said::Refused(message) => view! { <p class="alert alert-error">{t_string!(i18n, patient_monitoring.refused, message).to_string()}</p> }.into_any(),
+            })}
+            <Show when=move || !waiting.read().is_empty()>
+                <p class="muted">{move || t_string!(i18n, patient_monitoring.waiting_count, count = waiting.read().len()).to_string()}</p>
+            </Show>
+        </div>
+        {match ended {
+            Some((reason, purge_at)) => {
+                let text = move || {
+                    let date = date_time(purge_at, language());
+                    if reason == Some(EndReason::Finished) {
+                        t_string!(i18n, patient_monitoring.finished, date).to_string()
+                    } else {
+                        t_string!(i18n, patient_monitoring.stopped, date).to_string()
+                    }
+                };
+                view! { <p class="alert">{text}</p> }.into_any()
+            }
+            None => match open.clone() {
+                Some(due) => view! {
+                    <Show when=move || !waiting.read().contains(&due.index) && said.get() != Some(Said::Sent)>
+                        <section class="card" aria-labelledby="today-title">
+                            <h2 id="today-title">{move || t_string!(i18n, patient_monitoring.today_title, day = due.day).to_string()}</h2>
+                            <QuestionnaireForm questionnaire=questionnaire.get_value() on_filled=on_filled />
+                        </section>
+                    </Show>
+                }
+                .into_any(),
+                None => view! {
+                    <p>{t!(i18n, patient_monitoring.nothing_now)}</p>
+                    {next_due.map(|at| view! { <p>{move || t_string!(i18n, patient_monitoring.next, date = date_time(at, language())).to_string()}</p> })}
+                }
+                .into_any(),
+            },
+        }}
+        <History followup=followup.clone() />
+        {followup.ended_at.is_none().then(|| view! {
+            <ReminderSettings followup=followup.clone() on_view=on_view />
+            <StopFollowUp on_view=on_view />
+        })}
+        <SignOut on_signed_out=on_signed_out />
+    }
+}
+
+/// Past answers, newest first, and the schedule.
+#[component]
+fn History(followup: PatientFollowUp) -> impl IntoView {
+    let i18n = use_i18n();
+    let questionnaire = StoredValue::new(followup.questionnaire.clone());
+    let mut submissions = followup.submissions.clone();
+    submissions.reverse();
+    view! {
+        <section aria-labelledby="history-title">
+            <h2 id="history-title">{t!(i18n, patient_monitoring.history_title)}</h2>
+            {submissions.into_iter().map(|s| {
+                let when = move || date_time(s.submitted_at, i18n.get_locale().as_str());
+                let lines = questionnaire.with_value(|q| {
+                    q.item.iter().filter_map(|item| s.answers.get(&item.link_id).map(|a| (item.text.clone(), answer_text(i18n, Some(item), a)))).collect::<Vec<_>>()
+                });
+                view! {
+                    <details class="submission">
+                        <summary>{move || t_string!(i18n, monitoring.day, day = s.day).to_string()} " · " {when}</summary>
+                        <dl>{lines.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}</dl>
+                    </details>
+                }
+            }).collect_view()}
+        </section>
+        <section aria-labelledby="schedule-title">
+            <h2 id="schedule-title">{t!(i18n, patient_monitoring.schedule_title)}</h2>
+            <ul class="schedule">
+                {followup.schedule.into_iter().map(|d| {
+                    let now = js_sys::Date::now() as i64;
+                    let state = move || if d.filled_at.is_some() {
+                        t_string!(i18n, monitoring.filled).to_string()
+                    } else if d.closes_at <= now {
+                        t_string!(i18n, monitoring.not_filled).to_string()
+                    } else {
+                        t_string!(i18n, monitoring.upcoming).to_string()
+                    };
+                    view! { <li>{move || t_string!(i18n, monitoring.day, day = d.day).to_string()} " – " {move || date_time(d.due_at, i18n.get_locale().as_str())} " – " {state}</li> }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ReminderSettings(followup: PatientFollowUp, on_view: Callback<PatientView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sms = RwSignal::new(followup.reminders.sms);
+    let email = RwSignal::new(followup.reminders.email);
+    let message = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            let reminders = Reminders { sms: sms.get_untracked(), email: email.get_untracked() };
+            match api::set_reminders(reminders).await {
+                Ok(view) => {
+                    message.set(Some(t_string!(i18n, patient_monitoring.reminders_saved).to_string()));
+                    on_view.run(view);
+                }
+                Err(failure) => message.set(Some(error_text(i18n, &failure))),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=save>
+            <ReminderChoice sms=sms email=email can_sms=followup.can_sms can_email=followup.can_email />
+            <p role="status">{move || message.get()}</p>
+            <button type="submit" class="secondary">{t!(i18n, patient_monitoring.save_reminders)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn StopFollowUp(on_view: Callback<PatientView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let stop = move |_| {
+        spawn_local(async move {
+            match api::stop().await {
+                Ok(view) => on_view.run(view),
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="stop-title">
+            <h2 id="stop-title">{t!(i18n, patient_monitoring.stop_title)}</h2>
+            <p>{t!(i18n, patient_monitoring.stop_hint)}</p>
+            <Show when=move || confirming.get() fallback=move || view! {
+                <button type="button" class="stop" on:click=move |_| confirming.set(true)>{t!(i18n, patient_monitoring.stop)}</button>
+            }>
+                <p role="alert"><strong>{t!(i18n, patient_monitoring.stop_confirm)}</strong></p>
+                <button type="button" class="stop" on:click=stop>{t!(i18n, patient_monitoring.stop_yes)}</button>
+                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{t!(i18n, patient_monitoring.stop_no)}</button>
+            </Show>
+            <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn SignOut(on_signed_out: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = move |_| {
+        spawn_local(async move {
+            if api::sign_out().await.is_ok() {
+                on_signed_out.run(());
+            }
+        });
+    };
+    view! { <p><button type="button" class="link" on:click=sign_out>{t!(i18n, patient_monitoring.sign_out)}</button></p> }
+}
