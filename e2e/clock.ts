@@ -21,3 +21,18 @@ export function expireLink(link: string): void {
   ].join('\n');
   execFileSync('python3', ['-c', script, path.resolve(dataDir, 'regard.db'), tokenHash]);
 }
+
+/** Time passes for one follow-up: its whole schedule moves into the past
+ *  until questionnaire `index` (from 0) fell due a minute ago. */
+export function fallDue(followupId: string, index: number): void {
+  const script = [
+    'import sqlite3, sys, time',
+    'db = sqlite3.connect(sys.argv[1], timeout=10)',
+    'row = db.execute("SELECT due_at FROM followup_dues WHERE followup_id = ? AND idx = ?", (sys.argv[2], int(sys.argv[3]))).fetchone()',
+    'shift = row[0] - (int(time.time() * 1000) - 60_000)',
+    'db.execute("UPDATE followup_dues SET opens_at = opens_at - ?, due_at = due_at - ?, closes_at = closes_at - ? WHERE followup_id = ?",',
+    '           (shift, shift, shift, sys.argv[2]))',
+    'db.commit()',
+  ].join('\n');
+  execFileSync('python3', ['-c', script, path.resolve(dataDir, 'regard.db'), followupId, String(index)]);
+}

@@ -40,7 +40,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort}`,
+      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort} --scheduler-seconds 1 --monitoring-retention-days 1`,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

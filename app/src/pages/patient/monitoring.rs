@@ -10,7 +10,7 @@ use regard_shared::assist::LinkState;
 use regard_shared::monitoring::wire::{DeletionReceipt, FollowUpInvitation, PatientView, Reminders};
 use regard_shared::ErrorCode;
 
-use super::monitoring_portal::Portal;
+use super::monitoring_portal::{Portal, Said};
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
@@ -33,6 +33,7 @@ pub fn FollowUpPage() -> impl IntoView {
     let i18n = use_i18n();
     let token = use_params_map().read_untracked().get("token").unwrap_or_default();
     let step = RwSignal::new(Step::Loading);
+    let said = RwSignal::new(None::<Said>);
     let fail = move |failure: Failure| {
         step.set(match &failure {
             Failure::Api(e) if e.code == ErrorCode::Unauthenticated => Step::SignedOut,
@@ -75,7 +76,7 @@ pub fn FollowUpPage() -> impl IntoView {
                 Step::Loading => view! { <p role="status" class="muted">"…"</p> }.into_any(),
                 Step::Join(info) => view! { <Join info=info token=token.get_value() on_view=on_view on_fail=on_fail /> }.into_any(),
                 Step::Portal(PatientView::Active(followup)) => {
-                    view! { <Portal followup=*followup on_view=on_view on_signed_out=on_signed_out /> }.into_any()
+                    view! { <Portal followup=*followup said=said on_view=on_view on_signed_out=on_signed_out /> }.into_any()
                 }
                 Step::Portal(PatientView::Deleted(receipt)) => view! { <Receipt receipt=receipt /> }.into_any(),
                 Step::SignedOut => view! { <Notice title=t_string!(i18n, patient_monitoring.signed_out_title).to_string() body=t_string!(i18n, patient_monitoring.signed_out).to_string() /> }.into_any(),

@@ -14,19 +14,27 @@ use crate::components::questionnaire_form::{answer_text, Filled, QuestionnaireFo
 use crate::i18n::*;
 use crate::offline::{self, Outcome, Pending};
 
+/// What the portal last said about sending; kept by the page, so it outlives
+/// the portal's redraw with fresh data.
 #[derive(Clone, PartialEq)]
-enum Said {
+pub enum Said {
     Sent,
     SavedOffline,
     Refused(String),
 }
 
 #[component]
-pub fn Portal(followup: PatientFollowUp, on_view: Callback<PatientView>, on_signed_out: Callback<()>) -> impl IntoView {
+pub fn Portal(
+    followup: PatientFollowUp,
+    said: RwSignal<Option<Said>>,
+    on_view: Callback<PatientView>,
+    on_signed_out: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let said = RwSignal::new(None::<Said>);
     // Questionnaires filled on this phone and not yet on the server.
     let waiting = RwSignal::new(Vec::<u32>::new());
+    // Questionnaires this portal already handed over (sent or queued): their form goes away.
+    let handed = RwSignal::new(Vec::<u32>::new());
     let refresh = move || {
         spawn_local(async move {
             if let Ok(view) = api::mine().await {
@@ -65,6 +73,7 @@ pub fn Portal(followup: PatientFollowUp, on_view: Callback<PatientView>, on_sign
                 said.set(Some(Said::Refused(t_string!(i18n, errors.unexpected).to_string())));
                 return;
             }
+            handed.update(|h| h.push(due.index));
             waiting.update(|w| w.push(due.index));
             let outcomes = offline::flush().await;
             match outcomes.into_iter().find(|(id, _)| *id == pending.submission.id).map(|(_, o)| o) {
@@ -75,6 +84,7 @@ pub fn Portal(followup: PatientFollowUp, on_view: Callback<PatientView>, on_sign
                 }
                 Some(Outcome::Refused(e)) => {
                     waiting.update(|w| w.retain(|i| *i != due.index));
+                    handed.update(|h| h.retain(|i| *i != due.index));
                     said.set(Some(Said::Refused(e.message)));
                 }
                 _ => said.set(Some(Said::SavedOffline)),
@@ -117,7 +127,7 @@ pub fn Portal(followup: PatientFollowUp, on_view: Callback<PatientView>, on_sign
             }
             None => match open.clone() {
                 Some(due) => view! {
-                    <Show when=move || !waiting.read().contains(&due.index) && said.get() != Some(Said::Sent)>
+                    <Show when=move || !handed.read().contains(&due.index) && !waiting.read().contains(&due.index)>
                         <section class="card" aria-labelledby="today-title">
                             <h2 id="today-title">{move || t_string!(i18n, patient_monitoring.today_title, day = due.day).to_string()}</h2>
                             <QuestionnaireForm questionnaire=questionnaire.get_value() on_filled=on_filled />
