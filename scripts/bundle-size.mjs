@@ -1,30 +1,23 @@
 #!/usr/bin/env node
 // Prints what a browser downloads to start the app: the built wasm, JavaScript and
-// CSS in dist/, raw and compressed (gzip -9 and brotli 11, as a server would
-// pre-compress them). With --write, also records the figures in BENCHMARKS.md.
-import { readdirSync, readFileSync } from 'node:fs';
+// CSS in dist/, raw and as the server sends them (the .gz and .br files that
+// scripts/precompress.mjs wrote beside them). With --write, also records the
+// figures in BENCHMARKS.md.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { provenance, writeSection } from './benchmarks-md.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 const files = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== 'sw.js').sort();
-if (!files.some((f) => f.endsWith('.wasm'))) {
-  console.error('no built app in dist/: run trunk build --release first');
+if (!files.some((f) => f.endsWith('.wasm')) || !files.every((f) => existsSync(join(dist, `${f}.br`)))) {
+  console.error('no built, precompressed app in dist/: run trunk build --release, then scripts/precompress.mjs');
   process.exit(1);
 }
 
 const kind = (f) => (f.endsWith('.wasm') ? 'wasm' : f.endsWith('.js') ? 'js' : 'css');
-const rows = files.map((f) => {
-  const bytes = readFileSync(join(dist, f));
-  return {
-    kind: kind(f),
-    raw: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-});
+const size = (f) => statSync(join(dist, f)).size;
+const rows = files.map((f) => ({ kind: kind(f), raw: size(f), gzip: size(`${f}.gz`), brotli: size(`${f}.br`) }));
 const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const lines = [

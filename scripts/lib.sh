@@ -73,4 +73,5 @@ ensure_python_tools() {
 build_app() {
   say "Building the web app (trunk, release profile, wasm-opt -Oz) into dist/"
   trunk build --release --offline
+  node scripts/precompress.mjs dist
 }

@@ -13,6 +13,7 @@ use axum::Router;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 
 use crate::error::AppError;
 
@@ -83,7 +84,8 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 /// The files of the app shell the service worker pre-caches: everything the build
-/// produced at the top level and under `icons/`, except the worker itself.
+/// produced at the top level and under `icons/`, except the worker itself and the
+/// pre-compressed copies (the browser gets those transparently for the originals).
 fn shell_files(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = vec!["/".to_owned()];
     for sub in ["", "icons"] {
@@ -93,7 +95,8 @@ fn shell_files(dir: &Path) -> anyhow::Result<Vec<String>> {
         for entry in entries {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.file_type()?.is_file() && name != "sw.js" && name != "index.html" {
+            let compressed_copy = name.ends_with(".br") || name.ends_with(".gz");
+            if entry.file_type()?.is_file() && name != "sw.js" && name != "index.html" && !compressed_copy {
                 files.push(if sub.is_empty() { format!("/{name}") } else { format!("/{sub}/{name}") });
             }
         }
@@ -112,7 +115,14 @@ fn stamp_service_worker(template: &str, index_html: &str, files: &[String]) -> S
 }
 
 pub fn routes<S>(web: Arc<WebApp>) -> Router<S> {
-    let files = ServeDir::new(&web.dir).fallback(get(client_route).with_state(web.clone()));
+    // The build writes `.br` and `.gz` beside each asset (scripts/precompress.mjs):
+    // sent as they are, so the compression layer leaves them alone. The answer
+    // depends on Accept-Encoding, which shared caches must be told.
+    let files = ServeDir::new(&web.dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(get(client_route).with_state(web.clone()));
+    let files = SetResponseHeader::if_not_present(files, header::VARY, HeaderValue::from_static("accept-encoding"));
     Router::new().route("/sw.js", get(service_worker)).route("/", get(index)).fallback_service(files).with_state(web)
 }
 

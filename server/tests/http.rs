@@ -73,6 +73,25 @@ async fn responses_are_compressed_when_asked() {
 }
 
 #[tokio::test]
+async fn built_assets_are_sent_precompressed_and_left_out_of_the_offline_shell() {
+    let app = TestApp::new().await;
+    let request = Request::get("/regard-app.js").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/javascript");
+    assert_eq!(response.headers()[header::VARY], "accept-encoding");
+    assert_eq!(bytes(response).await, PRECOMPRESSED_BR);
+    // A browser without brotli gets the original (compressed on the fly if it asks for gzip).
+    let plain = app.get("/regard-app.js", None).await;
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    assert!(text(plain).await.contains("export default"));
+    // The service worker caches the original, never the compressed copy as a file of its own.
+    let worker = text(app.get("/sw.js", None).await).await;
+    assert!(worker.contains("\"/regard-app.js\""), "{worker}");
+    assert!(!worker.contains(".br\""), "{worker}");
+}
+
+#[tokio::test]
 async fn openapi_document_lists_the_api() {
     let app = TestApp::new().await;
     let response = app.get("/api/openapi.json", None).await;

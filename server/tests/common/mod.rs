@@ -91,6 +91,8 @@ impl TestApp {
         )
         .unwrap();
         std::fs::write(dist.join("regard-app.js"), "export default async function init() {}").unwrap();
+        // What scripts/precompress.mjs writes; the bytes only need to be recognisable.
+        std::fs::write(dist.join("regard-app.js.br"), PRECOMPRESSED_BR).unwrap();
         std::fs::write(dist.join("icons/icon-192.png"), b"png").unwrap();
         std::fs::write(dist.join("sw.js"), "const BUILD = '__REGARD_BUILD__'; const SHELL = __REGARD_SHELL__;")
             .unwrap();
@@ -153,6 +155,9 @@ impl TestApp {
         me["organisation"]["id"].as_str().unwrap().to_owned()
     }
 }
+
+/// The content of the app script's `.br` copy in the test build.
+pub const PRECOMPRESSED_BR: &[u8] = b"brotli bytes written at build time";
 
 pub fn request(method: Method, path: &str, cookie: Option<&str>, body: Option<Value>) -> Request<Body> {
     let mut builder = Request::builder().method(method).uri(path);
