@@ -82,7 +82,13 @@ async fn main() -> anyhow::Result<()> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(CONCURRENCY).build()?;
 
     eprintln!("enrolling {FOLLOW_UPS} patients…");
-    let login = post(&client, &format!("{base}/api/v1/auth/login"), None, &json!({"email": "medecin@demo.regard.fr", "password": seed::DEMO_PASSWORD})).await;
+    let login = post(
+        &client,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        &json!({"email": "medecin@demo.regard.fr", "password": seed::DEMO_PASSWORD}),
+    )
+    .await;
     let gp = cookie(&login, "regard_session");
     let today = db::in_paris(db::now_ms()).format("%Y-%m-%d").to_string();
     let mut phones = Vec::new();
@@ -94,11 +100,13 @@ async fn main() -> anyhow::Result<()> {
         let created = post(&client, &format!("{base}/api/v1/followups"), Some(&gp), &enrolment).await;
         assert_eq!(created.status(), 201);
         let id = serde_json::from_str::<Value>(&created.text().await?)?["summary"]["id"].as_str().unwrap().to_owned();
-        let (body,): (String,) = sqlx::query_as("SELECT body FROM sms_messages WHERE followup_id = $1").bind(&id).fetch_one(&db).await?;
+        let (body,): (String,) =
+            sqlx::query_as("SELECT body FROM sms_messages WHERE followup_id = $1").bind(&id).fetch_one(&db).await?;
         let token = body.rsplit("/m/").next().unwrap().trim().to_owned();
         let join = json!({"birth_date": "1970-01-01", "consent_version": regard_shared::monitoring::wire::CONSENT_VERSION,
                           "language": "fr", "reminders": {"sms": false, "email": false}});
-        let joined = post(&client, &format!("{base}/api/v1/patient/followup-invitations/{token}/join"), None, &join).await;
+        let joined =
+            post(&client, &format!("{base}/api/v1/patient/followup-invitations/{token}/join"), None, &join).await;
         assert_eq!(joined.status(), 200);
         phones.push(Phone { cookie: cookie(&joined, "regard_patient") });
     }
@@ -119,7 +127,9 @@ async fn main() -> anyhow::Result<()> {
         let (client, phones, base) = (client.clone(), phones.clone(), base.clone());
         tasks.push(tokio::spawn(async move {
             let body = json!({"id": uuid::Uuid::new_v4().to_string(), "index": i, "answers": answers(p + i)});
-            let response = post(&client, &format!("{base}/api/v1/patient/followup/submissions"), Some(&phones[p].cookie), &body).await;
+            let response =
+                post(&client, &format!("{base}/api/v1/patient/followup/submissions"), Some(&phones[p].cookie), &body)
+                    .await;
             drop(permit);
             response.status().as_u16()
         }));
@@ -133,7 +143,9 @@ async fn main() -> anyhow::Result<()> {
     let http_rate = saturated.len() as f64 / started.elapsed().as_secs_f64();
 
     // 2. The same database, raw: one committed single-row insert each, same concurrency.
-    sqlx::query("CREATE TABLE bench_raw (id TEXT PRIMARY KEY, followup_id TEXT, idx BIGINT, at BIGINT, answers TEXT)").execute(&db).await?;
+    sqlx::query("CREATE TABLE bench_raw (id TEXT PRIMARY KEY, followup_id TEXT, idx BIGINT, at BIGINT, answers TEXT)")
+        .execute(&db)
+        .await?;
     let raw_rows = saturated.len();
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -168,7 +180,9 @@ async fn main() -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let body = json!({"id": uuid::Uuid::new_v4().to_string(), "index": i, "answers": answers(p + i)});
             let sent = Instant::now();
-            let response = post(&client, &format!("{base}/api/v1/patient/followup/submissions"), Some(&phones[p].cookie), &body).await;
+            let response =
+                post(&client, &format!("{base}/api/v1/patient/followup/submissions"), Some(&phones[p].cookie), &body)
+                    .await;
             (response.status().as_u16(), sent.elapsed())
         }));
     }

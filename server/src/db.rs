@@ -26,8 +26,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
             .with_context(|| format!("creating the database directory {}", parent.display()))?;
     }
     let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+    // A connection to a local file cannot go stale: testing each one before use
+    // would cost a round trip to its worker thread on every query.
     let pool = AnyPoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect(&url)
         .await
         .with_context(|| format!("opening the database {path}"))?;

@@ -75,7 +75,8 @@ async fn responses_are_compressed_when_asked() {
 #[tokio::test]
 async fn built_assets_are_sent_precompressed_and_left_out_of_the_offline_shell() {
     let app = TestApp::new().await;
-    let request = Request::get("/regard-app.js").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap();
+    let request =
+        Request::get("/regard-app.js").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap();
     let response = app.send(request).await;
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(response.headers()[header::CONTENT_TYPE], "text/javascript");

@@ -174,8 +174,9 @@ async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
         "discharge": {"type": "choice", "value": "clear"},
         "photo": {"type": "attachment", "value": photo},
     });
-    let stored =
-        app.post_json("/api/v1/patient/followup/submissions", Some(&phone), submission(FIRST, 0, answers)).await;
+    let stored = app
+        .post_json("/api/v1/patient/followup/submissions", Some(&phone), submission(FIRST, 0, answers.clone()))
+        .await;
     assert_eq!(stored.status(), StatusCode::CREATED);
     let image = app.get(&format!("/api/v1/followups/{id}/photos/{photo}"), Some(&gp)).await;
     assert_eq!(common::bytes(image).await, png(), "the GP sees the photo");
@@ -188,6 +189,11 @@ async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
 
     let stopped = app.post_json("/api/v1/patient/followup/stop", Some(&phone), json!({})).await;
     assert_eq!(json(stopped).await["end_reason"], "stopped_by_patient");
+    // A phone whose answer was lost before the stop still gets it, and nothing more is stored.
+    let resent =
+        app.post_json("/api/v1/patient/followup/submissions", Some(&phone), submission(FIRST, 0, answers)).await;
+    assert_eq!(resent.status(), StatusCode::OK);
+    assert_eq!(count(&app, "followup_submissions", &id).await, 1);
     // Day 2 falls due after the stop: no reminder may leave.
     fall_due(&app, &id, 1).await;
     let round = scheduler::round(&app.state, now_ms()).await.unwrap();

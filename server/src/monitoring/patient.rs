@@ -49,6 +49,7 @@ pub(crate) fn followup_of(device: &PatientDevice) -> AppResult<&str> {
 }
 
 const ENDED: AppError = AppError::Conflict("This follow-up has ended.");
+const FILLED: AppError = AppError::Conflict("This questionnaire has already been filled.");
 
 async fn active(state: &AppState, device: &PatientDevice) -> AppResult<store::FollowUp> {
     match store::find(&state.db, followup_of(device)?).await? {
@@ -196,16 +197,16 @@ async fn submit(
     if !wire::submission_id(&request.id) {
         return Err(Invalid { field: "id", message: "The submission id must be a UUID." }.into());
     }
-    if let Some((owner, stored)) = store::submission(&state.db, &request.id).await? {
-        return if owner == id {
-            Ok((StatusCode::OK, Json(stored)))
-        } else {
-            Err(AppError::Conflict("This id is taken."))
-        };
+    // The happy path reads the follow-up and one schedule row; the stored
+    // submission is looked up only when something says it may exist already.
+    let followup = match store::find(&state.db, id).await? {
+        Some(followup) if followup.ended_at.is_none() => followup,
+        _ => return sent_before(&state, id, &request.id, ENDED).await,
+    };
+    let due = store::due_at_index(&state.db, id, request.index).await?.ok_or(AppError::NotFound)?;
+    if due.filled_at.is_some() {
+        return sent_before(&state, id, &request.id, FILLED).await;
     }
-    let followup = active(&state, &device).await?;
-    let schedule = store::schedule(&state.db, id).await?;
-    let due = schedule.get(request.index as usize).ok_or(AppError::NotFound)?;
     if now_ms() < due.opens_at {
         return Err(AppError::Conflict("This questionnaire is not open yet."));
     }
@@ -216,22 +217,35 @@ async fn submit(
             photos::check_owned(&state.db, id, photo).await?;
         }
     }
-    let json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
-    if !store::insert_submission(&state.db, id, &request.id, request.index, &json).await? {
+    let history: Vec<_> = store::submissions(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|s| s.index < request.index)
+        .map(|s| s.answers)
+        .collect();
+    let raised = alerts::evaluate(&followup.protocol.alerts, &history, &answers);
+    let stored = Submission { id: request.id, index: request.index, day: due.day, submitted_at: now_ms(), answers };
+    if !store::insert_submission(&state.db, id, &stored, &raised).await? {
         // Either the same id raced in, or another form filled this questionnaire.
-        return match store::submission(&state.db, &request.id).await? {
-            Some((owner, stored)) if owner == id => Ok((StatusCode::OK, Json(stored))),
-            _ => Err(AppError::Conflict("This questionnaire has already been filled.")),
-        };
+        return sent_before(&state, id, &stored.id, FILLED).await;
     }
-    let submissions = store::submissions(&state.db, id).await?;
-    let history: Vec<_> = submissions.iter().filter(|s| s.index < request.index).map(|s| s.answers.clone()).collect();
-    for raised in alerts::evaluate(&followup.protocol.alerts, &history, &answers) {
-        store::raise(&state.db, id, request.index, &raised).await?;
-    }
-    let stored = submissions.into_iter().find(|s| s.id == request.id).ok_or(AppError::NotFound)?;
     tracing::info!(followup = %id, index = request.index, "questionnaire filled");
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// The answer to a submission that cannot be stored: the stored one if this
+/// phone sent it before (a retry, an offline queue), else `refusal`.
+async fn sent_before(
+    state: &AppState,
+    followup_id: &str,
+    submission_id: &str,
+    refusal: AppError,
+) -> AppResult<(StatusCode, Json<Submission>)> {
+    match store::submission(&state.db, submission_id).await? {
+        Some((owner, stored)) if owner == followup_id => Ok((StatusCode::OK, Json(stored))),
+        Some(_) => Err(AppError::Conflict("This id is taken.")),
+        None => Err(refusal),
+    }
 }
 
 /// The patient changes how they are reminded.

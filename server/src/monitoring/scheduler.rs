@@ -130,7 +130,7 @@ async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
         }
         let Some(alert) = alerts::missed(&rules[&id], due_at, now) else { continue };
         if claim(state, "missed_alerted_at", &id, index, now).await? {
-            store::raise(&state.db, &id, index as u32, &alert).await?;
+            store::raise(&mut *state.db.acquire().await?, &id, index as u32, &alert).await?;
             raised += 1;
         }
     }

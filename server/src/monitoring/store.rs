@@ -148,27 +148,27 @@ pub async fn get(db: &Db, id: &str) -> AppResult<FollowUp> {
 /// index, day, opens, due, closes, filled, reminded
 type DueRow = (i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
 
+const DUE_QUERY: &str = "SELECT d.idx, d.day, d.opens_at, d.due_at, d.closes_at, s.submitted_at, d.reminded_at
+     FROM followup_dues d LEFT JOIN followup_submissions s ON s.followup_id = d.followup_id AND s.idx = d.idx
+     WHERE d.followup_id = $1";
+
+fn due((index, day, opens_at, due_at, closes_at, filled_at, reminded_at): DueRow) -> Due {
+    Due { index: index as u32, day: day as u32, opens_at, due_at, closes_at, filled_at, reminded_at }
+}
+
 pub async fn schedule(db: &Db, id: &str) -> AppResult<Vec<Due>> {
-    let rows: Vec<DueRow> = sqlx::query_as(
-        "SELECT d.idx, d.day, d.opens_at, d.due_at, d.closes_at, s.submitted_at, d.reminded_at
-         FROM followup_dues d LEFT JOIN followup_submissions s ON s.followup_id = d.followup_id AND s.idx = d.idx
-         WHERE d.followup_id = $1 ORDER BY d.idx",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(index, day, opens_at, due_at, closes_at, filled_at, reminded_at)| Due {
-            index: index as u32,
-            day: day as u32,
-            opens_at,
-            due_at,
-            closes_at,
-            filled_at,
-            reminded_at,
-        })
-        .collect())
+    let rows: Vec<DueRow> = sqlx::query_as(&format!("{DUE_QUERY} ORDER BY d.idx")).bind(id).fetch_all(db).await?;
+    Ok(rows.into_iter().map(due).collect())
+}
+
+/// One questionnaire of the schedule.
+pub async fn due_at_index(db: &Db, id: &str, index: u32) -> AppResult<Option<Due>> {
+    let row: Option<DueRow> = sqlx::query_as(&format!("{DUE_QUERY} AND d.idx = $2"))
+        .bind(id)
+        .bind(i64::from(index))
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(due))
 }
 
 pub async fn submissions(db: &Db, id: &str) -> AppResult<Vec<Submission>> {
@@ -200,22 +200,39 @@ pub async fn submission(db: &Db, id: &str) -> AppResult<Option<(String, Submissi
 }
 
 /// Stores a checked submission. `false` when the questionnaire was already filled.
-pub async fn insert_submission(db: &Db, followup_id: &str, id: &str, index: u32, answers: &str) -> AppResult<bool> {
+/// The submission as the phone sent it, and the alerts its answers raise, in
+/// one commit: false (and nothing written) when the id or the questionnaire is
+/// already taken.
+pub async fn insert_submission(
+    db: &Db,
+    followup_id: &str,
+    submission: &Submission,
+    raised: &[Raised],
+) -> AppResult<bool> {
+    let answers = serde_json::to_string(&submission.answers).map_err(anyhow::Error::from)?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "INSERT INTO followup_submissions (id, followup_id, idx, submitted_at, answers) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING",
     )
-    .bind(id)
+    .bind(&submission.id)
     .bind(followup_id)
-    .bind(i64::from(index))
-    .bind(now_ms())
+    .bind(i64::from(submission.index))
+    .bind(submission.submitted_at)
     .bind(answers)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    for alert in raised {
+        raise(&mut tx, followup_id, submission.index, alert).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
-pub async fn raise(db: &Db, followup_id: &str, index: u32, raised: &Raised) -> AppResult<()> {
+pub async fn raise(db: &mut sqlx::AnyConnection, followup_id: &str, index: u32, raised: &Raised) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO followup_alerts (id, followup_id, idx, level, message, raised_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
