@@ -47,7 +47,7 @@ fn answers(n: usize) -> Value {
         "temperature": {"type": "decimal", "value": 36.5 + (n % 30) as f64 / 10.0},
         "spo2": {"type": "integer", "value": 90 + (n % 10)},
         "breathless": {"type": "choice", "value": "effort"},
-        "cough": {"type": "boolean", "value": n % 2 == 0},
+        "cough": {"type": "boolean", "value": n.is_multiple_of(2)},
         "general": {"type": "integer", "value": 5},
         "comment": {"type": "text", "value": "Un peu fatiguée ce matin, sinon ça va."},
     })
