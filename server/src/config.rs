@@ -58,6 +58,15 @@ pub enum Command {
         #[arg(long, value_parser = parse_role)]
         role: Role,
     },
+    /// Link a nursing home to the SAMU centre its calls ring in (replaces any earlier link).
+    LinkNursingHome {
+        /// Nursing home id or exact name.
+        #[arg(long)]
+        nursing_home: String,
+        /// SAMU centre id or exact name.
+        #[arg(long)]
+        samu_centre: String,
+    },
     /// Replace the prescription signing key; the old public key is kept so that
     /// prescriptions signed with it still verify. Prints the new key's id.
     RotatePrescriptionKey,

@@ -15,6 +15,7 @@ pub mod health;
 pub mod links;
 pub mod mail;
 pub mod monitoring;
+pub mod nursing_home;
 pub mod organisations;
 pub mod patients;
 pub mod payment;
@@ -146,6 +147,7 @@ impl Settings {
         (name = "prescription", description = "E-prescriptions, pharmacist side"),
         (name = "payment", description = "Payment and insurance claims"),
         (name = "monitoring", description = "Tele-monitoring, clinician side"),
+        (name = "nursing_home", description = "Nursing homes: residents and calls to the SAMU"),
         (name = "patient", description = "Pages reached by patients' links"),
         (name = "health", description = "Liveness"),
     )
@@ -165,6 +167,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1/payments", payment::webhook_routes())
         .nest("/api/v1/followups", monitoring::routes())
         .nest("/api/v1/protocols", monitoring::protocols::routes())
+        .nest("/api/v1/residents", nursing_home::routes())
         .nest(
             "/api/v1/patient",
             assist::patient::routes().merge(consultation::patient::routes()).merge(monitoring::patient::routes()),
@@ -266,6 +269,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!("{} v{}", protocol.id, protocol.version);
+            Ok(())
+        }
+        Command::LinkNursingHome { nursing_home, samu_centre } => {
+            let find = |name: String| {
+                let db = db.clone();
+                async move {
+                    store::find_organisation(&db, &name)
+                        .await?
+                        .with_context(|| format!("no organisation with id or name {name:?}"))
+                }
+            };
+            let (home, centre) = (find(nursing_home).await?, find(samu_centre).await?);
+            store::link_samu_centre(&db, &home, &centre).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} calls {}", home.name, centre.name);
             Ok(())
         }
         Command::RotatePrescriptionKey => {

@@ -2,9 +2,11 @@
 //! Idempotent: existing rows are left as they are.
 
 use regard_shared::api::NewMember;
+use regard_shared::nursing_home::NewResident;
 use regard_shared::{OrganisationKind, Role};
 
 use crate::db::Db;
+use crate::nursing_home;
 use crate::organisations::store;
 
 /// Shared by every demo account; printed in the README.
@@ -28,6 +30,13 @@ const ACCOUNTS: [(usize, &str, &str, Role); 6] = [
     (4, "pharmacien@demo.regard.fr", "Julien Petit", Role::Pharmacist),
 ];
 
+/// Residents of the demo nursing home: (last name, first name, born, room, GP).
+const RESIDENTS: [(&str, &str, &str, &str, &str); 3] = [
+    ("Moreau", "Jeanne", "1934-05-12", "12", "Dr Paul Durand"),
+    ("Lambert", "Marcel", "1929-11-02", "7B", "Dr Paul Durand"),
+    ("Rousseau", "Odette", "1938-02-27", "21", "Dr Anne Girard"),
+];
+
 pub async fn demo(db: &Db) -> anyhow::Result<()> {
     let mut ids = Vec::new();
     for (name, kind) in ORGANISATIONS {
@@ -46,6 +55,21 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
                 password: DEMO_PASSWORD.to_owned(),
             };
             store::create_user(db, &ids[org], member).await?;
+        }
+    }
+    // The demo nursing home calls the demo SAMU centre, and has a few residents.
+    let organisation = |i: usize| store::organisation(db, &ids[i]);
+    store::link_samu_centre(db, &organisation(2).await?, &organisation(0).await?).await?;
+    if nursing_home::store::list(db, &ids[2], "").await?.is_empty() {
+        for (last_name, first_name, birth_date, room, gp_name) in RESIDENTS {
+            let resident = NewResident {
+                last_name: last_name.to_owned(),
+                first_name: first_name.to_owned(),
+                birth_date: birth_date.to_owned(),
+                room: room.to_owned(),
+                gp_name: Some(gp_name.to_owned()),
+            };
+            nursing_home::store::create(db, &ids[2], &resident).await?;
         }
     }
     tracing::info!(accounts = ACCOUNTS.len(), "demo organisations and accounts ready");

@@ -243,17 +243,17 @@ pub async fn join_assist(
     user: Option<CurrentUser>,
     device: Option<PatientDevice>,
 ) -> AppResult<Response> {
-    let joiner = if let Some(user) = user {
-        let (organisation_id, _) = store::owner(&state.db, &assist_id).await?;
-        user.authorize(Action::ConductAssist, &organisation_id)?;
-        Joiner::Clinician(user)
-    } else if let Some(device) = device {
-        if device.purpose != "assist" || device.subject_id != assist_id {
-            return Err(AppError::Forbidden);
+    // The device that accepted this case's link is the caller, even when someone
+    // is signed in on it too: a nursing home's tablet carries its nurse's session.
+    let joiner = match (user, device) {
+        (_, Some(device)) if device.purpose == "assist" && device.subject_id == assist_id => Joiner::Patient,
+        (Some(user), _) => {
+            let (organisation_id, _) = store::owner(&state.db, &assist_id).await?;
+            user.authorize(Action::ConductAssist, &organisation_id)?;
+            Joiner::Clinician(user)
         }
-        Joiner::Patient
-    } else {
-        return Err(AppError::Unauthenticated);
+        (None, Some(_)) => return Err(AppError::Forbidden),
+        (None, None) => return Err(AppError::Unauthenticated),
     };
     upgrade(ws, state, Subject::Assist(assist_id), joiner)
 }

@@ -31,7 +31,7 @@ async fn accepted_assist(app: &TestApp) -> (String, String, String) {
 async fn only_the_case_regulator_and_its_phone_may_join() {
     let app = TestApp::new().await;
     let addr = serve(&app).await;
-    let (_, id, _) = accepted_assist(&app).await;
+    let (_, id, device) = accepted_assist(&app).await;
     let (_, other_id, other_device) = accepted_assist(&app).await;
     let gp = app.login(GP).await;
 
@@ -41,6 +41,12 @@ async fn only_the_case_regulator_and_its_phone_may_join() {
     // A phone of another case cannot reach this room.
     assert_eq!(refused_with(connect(addr, &id, Some(&other_device)).await), StatusCode::FORBIDDEN);
     assert!(connect(addr, &other_id, Some(&other_device)).await.is_ok());
+    // A nursing home's tablet holds its nurse's session and the accepted link:
+    // it joins as the caller, not as a clinician of the case.
+    let nurse = app.login("infirmiere@demo.regard.fr").await;
+    let mut tablet = connect(addr, &id, Some(&format!("{nurse}; {device}"))).await.unwrap();
+    assert!(matches!(next(&mut tablet).await, ServerMessage::Welcome { role: PeerRole::Patient, .. }));
+    assert_eq!(refused_with(connect(addr, &id, Some(&nurse)).await), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -58,6 +58,9 @@ pub enum Action {
     /// Enrol patients in tele-monitoring, follow their answers and alerts,
     /// import follow-up protocols.
     MonitorPatients,
+    /// Keep the list of a nursing home's residents and call the SAMU centre
+    /// linked to the home about one of them.
+    CareForResidents,
 }
 
 impl Role {
@@ -75,6 +78,7 @@ impl Role {
             Action::DispensePrescription => self == Role::Pharmacist,
             // Nurses run many home follow-ups; doctors enrol their own patients.
             Action::MonitorPatients => matches!(self, Role::Gp | Role::Specialist | Role::Nurse),
+            Action::CareForResidents => self == Role::Nurse,
         }
     }
 
@@ -134,6 +138,7 @@ mod tests {
             assert_eq!(role.may(Action::DispensePrescription), role == Role::Pharmacist, "{role:?}");
             let monitors = role.may(Action::MonitorPatients);
             assert_eq!(monitors, matches!(role, Role::Gp | Role::Specialist | Role::Nurse), "{role:?}");
+            assert_eq!(role.may(Action::CareForResidents), role == Role::Nurse, "{role:?}");
         }
     }
 

@@ -37,6 +37,10 @@ impl Outcome {
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Created,
+    /// A nursing home asked for a regulator from its tablet (no text message).
+    Requested,
+    /// A regulator took a nursing home's call.
+    Taken,
     SmsSent,
     SmsFailed,
     LinkResent,
@@ -81,7 +85,8 @@ pub struct NewAssist {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssistSummary {
     pub id: String,
-    /// The caller's number as people read it (`06 12 34 56 78`).
+    /// The caller's number as people read it (`06 12 34 56 78`), or the name
+    /// of the nursing home that called from its tablet.
     pub phone: String,
     pub case_reference: Option<String>,
     pub created_at: i64,
@@ -119,6 +124,8 @@ pub struct AssistDetail {
     pub summary: AssistSummary,
     pub note: Option<String>,
     pub decision_note: Option<String>,
+    /// Set when a nursing home placed the call from its tablet.
+    pub call: Option<crate::nursing_home::IncomingCall>,
     pub timeline: Vec<TimelineEvent>,
     pub snapshots: Vec<SnapshotView>,
     pub sms: Vec<SmsView>,

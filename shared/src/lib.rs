@@ -9,6 +9,7 @@ pub mod assist;
 pub mod consultation;
 pub mod error;
 pub mod monitoring;
+pub mod nursing_home;
 pub mod payment;
 pub mod phone;
 pub mod prescription;

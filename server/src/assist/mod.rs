@@ -11,6 +11,7 @@ use regard_shared::assist::{
     AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, SmsView, CASE_REFERENCE_MAX_CHARS,
     NOTE_MAX_CHARS,
 };
+use regard_shared::nursing_home::IncomingCall;
 use regard_shared::usage::MonthUsage;
 use regard_shared::validate::{optional_text, Invalid};
 use regard_shared::{phone, Action, ApiError};
@@ -33,6 +34,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(decide))
         .routes(routes!(photo))
         .routes(routes!(usage))
+        .routes(routes!(ringing))
+        .routes(routes!(take))
 }
 
 /// Mints a fresh link for the case and texts it to the caller.
@@ -78,6 +81,7 @@ async fn create(
         phone: &phone,
         case_reference: case_reference.as_deref(),
         note: note.as_deref(),
+        resident: None,
     };
     let id = store::create(&state.db, case).await?;
     store::record(&state.db, &id, EventKind::Created, case_reference.as_deref().unwrap_or_default(), Some(&user.id))
@@ -92,6 +96,38 @@ async fn create(
 async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<AssistSummary>>> {
     user.authorize(Action::ConductAssist, &user.organisation_id)?;
     Ok(Json(store::list(&state.db, &user.organisation_id, 100).await?))
+}
+
+/// Nursing homes' calls no regulator has taken yet: the console rings while there is one.
+#[utoipa::path(get, path = "/ringing", tag = "assist", responses((status = 200, body = Vec<IncomingCall>)))]
+async fn ringing(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<IncomingCall>>> {
+    user.authorize(Action::ConductAssist, &user.organisation_id)?;
+    Ok(Json(store::ringing(&state.db, &user.organisation_id).await?))
+}
+
+/// A regulator takes a nursing home's call: it stops ringing for the others.
+#[utoipa::path(post, path = "/{id}/take", tag = "assist",
+    params(("id" = String, Path, description = "Assist id")),
+    responses(
+        (status = 200, body = AssistDetail),
+        (status = 403, body = ApiError),
+        (status = 409, description = "Another regulator took it", body = ApiError),
+    ))]
+async fn take(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<AssistDetail>> {
+    authorize_case(&state, &user, &id).await?;
+    match store::take(&state.db, &id, &user.id).await? {
+        store::Taking::Now => {
+            store::record(&state.db, &id, EventKind::Taken, &user.display_name, Some(&user.id)).await?
+        }
+        store::Taking::AlreadyYours => {}
+        store::Taking::ByAnother => return Err(AppError::Conflict("Another regulator has taken this call.")),
+    }
+    audit::record(&state.db, &user, "assist", &id, "view").await?;
+    Ok(Json(store::detail(&state.db, &id).await?))
 }
 
 /// Checks that `user` may act on the case; returns the caller's number (E.164).
@@ -125,6 +161,9 @@ async fn resend(
     Path(id): Path<String>,
 ) -> AppResult<Json<AssistDetail>> {
     let phone = authorize_case(&state, &user, &id).await?;
+    if phone.is_empty() {
+        return Err(AppError::Conflict("This call comes from a nursing home's tablet: it has no number to text."));
+    }
     store::record(&state.db, &id, EventKind::LinkResent, "", Some(&user.id)).await?;
     send_link(&state, &user, &id, &phone).await?;
     Ok(Json(store::detail(&state.db, &id).await?))

@@ -3,6 +3,7 @@
 use regard_shared::assist::{
     order_timeline, AssistDetail, AssistSummary, EventKind, Outcome, SnapshotView, TimelineEvent,
 };
+use regard_shared::nursing_home::IncomingCall;
 use regard_shared::phone;
 use regard_shared::usage::{self, CaseFact, MonthUsage};
 
@@ -17,13 +18,15 @@ pub struct NewCase<'a> {
     pub phone: &'a str,
     pub case_reference: Option<&'a str>,
     pub note: Option<&'a str>,
+    /// A nursing home's call: the resident it is about, and why.
+    pub resident: Option<(&'a str, &'a str)>,
 }
 
 pub async fn create(db: &Db, case: NewCase<'_>) -> AppResult<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO assists (id, organisation_id, created_by, phone, case_reference, note, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO assists (id, organisation_id, created_by, phone, case_reference, note, created_at, resident_id, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(case.organisation_id)
@@ -32,6 +35,8 @@ pub async fn create(db: &Db, case: NewCase<'_>) -> AppResult<String> {
     .bind(case.case_reference)
     .bind(case.note)
     .bind(now_ms())
+    .bind(case.resident.map(|(resident, _)| resident))
+    .bind(case.resident.map(|(_, reason)| reason))
     .execute(db)
     .await?;
     Ok(id)
@@ -60,15 +65,19 @@ pub async fn owner(db: &Db, assist_id: &str) -> AppResult<(String, String)> {
     row.ok_or(AppError::NotFound)
 }
 
-type SummaryRow = (String, String, Option<String>, i64, String, Option<String>);
+type SummaryRow = (String, String, Option<String>, i64, String, Option<String>, Option<String>);
 
-const SUMMARY_SELECT: &str = "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name, a.outcome
+const SUMMARY_SELECT: &str = "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name, a.outcome,
+        (SELECT o.name FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = a.resident_id)
      FROM assists a JOIN users u ON u.id = a.created_by";
 
-fn summary((id, phone_e164, case_reference, created_at, created_by, outcome): SummaryRow) -> AssistSummary {
+fn summary(
+    (id, phone_e164, case_reference, created_at, created_by, outcome, nursing_home): SummaryRow,
+) -> AssistSummary {
     AssistSummary {
         id,
-        phone: phone::display(&phone_e164),
+        // A tablet's call has no number: the home that called stands for it.
+        phone: nursing_home.unwrap_or_else(|| phone::display(&phone_e164)),
         case_reference,
         created_at,
         created_by,
@@ -108,6 +117,7 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
         note,
         decision_note,
         timeline: timeline.into_iter().map(|(_, _, event)| event).collect(),
+        call: nursing_home_call(db, &format!("{CALL_SELECT} WHERE a.id = $1"), assist_id).await?.pop(),
         snapshots: photos(db, assist_id).await?,
         sms: sms::for_assist(db, assist_id).await?,
     })
@@ -121,6 +131,62 @@ pub async fn decide(db: &Db, assist_id: &str, outcome: Outcome, note: &str) -> A
         .execute(db)
         .await?;
     Ok(())
+}
+
+const CALL_SELECT: &str =
+    "SELECT a.id, o.name, r.first_name || ' ' || r.last_name, r.birth_date, r.room, a.reason, u.display_name, a.created_at
+     FROM assists a JOIN residents r ON r.id = a.resident_id JOIN organisations o ON o.id = r.organisation_id
+     JOIN users u ON u.id = a.created_by";
+
+type CallRow = (String, String, String, String, String, Option<String>, String, i64);
+
+async fn nursing_home_call(db: &Db, query: &str, bind: &str) -> AppResult<Vec<IncomingCall>> {
+    let rows: Vec<CallRow> = sqlx::query_as(query).bind(bind).fetch_all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(assist_id, nursing_home, resident_name, birth_date, room, reason, requested_by, requested_at)| {
+            IncomingCall {
+                assist_id,
+                nursing_home,
+                resident_name,
+                birth_date,
+                room,
+                reason: reason.unwrap_or_default(),
+                requested_by,
+                requested_at,
+            }
+        })
+        .collect())
+}
+
+/// Nursing homes' calls ringing in the centre: no regulator has taken them yet. Oldest first.
+pub async fn ringing(db: &Db, organisation_id: &str) -> AppResult<Vec<IncomingCall>> {
+    let query = format!("{CALL_SELECT} WHERE a.organisation_id = $1 AND a.taken_at IS NULL ORDER BY a.created_at");
+    nursing_home_call(db, &query, organisation_id).await
+}
+
+pub enum Taking {
+    Now,
+    AlreadyYours,
+    ByAnother,
+}
+
+/// The regulator takes a ringing call, unless someone else took it first.
+pub async fn take(db: &Db, assist_id: &str, regulator_id: &str) -> AppResult<Taking> {
+    let done = sqlx::query(
+        "UPDATE assists SET taken_by = $1, taken_at = $2 WHERE id = $3 AND resident_id IS NOT NULL AND taken_at IS NULL",
+    )
+    .bind(regulator_id)
+    .bind(now_ms())
+    .bind(assist_id)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(Taking::Now);
+    }
+    let (taken_by,): (Option<String>,) =
+        sqlx::query_as("SELECT taken_by FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
+    Ok(if taken_by.as_deref() == Some(regulator_id) { Taking::AlreadyYours } else { Taking::ByAnother })
 }
 
 type PhotoRow = (String, i64, String, i64, String);

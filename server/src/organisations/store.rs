@@ -60,6 +60,29 @@ pub async fn organisation(db: &Db, id: &str) -> AppResult<OrganisationView> {
     organisation_view(row.ok_or(AppError::NotFound)?)
 }
 
+/// Links a nursing home to the SAMU centre its calls ring in (one centre per home;
+/// linking again replaces it).
+pub async fn link_samu_centre(db: &Db, nursing_home: &OrganisationView, centre: &OrganisationView) -> AppResult<()> {
+    if nursing_home.kind != OrganisationKind::NursingHome || centre.kind != OrganisationKind::SamuCentre {
+        return Err(AppError::Conflict("Link a nursing home to a SAMU centre."));
+    }
+    sqlx::query("UPDATE organisations SET samu_centre_id = $1 WHERE id = $2")
+        .bind(&centre.id)
+        .bind(&nursing_home.id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The SAMU centre a nursing home calls, if it is linked to one.
+pub async fn samu_centre_of(db: &Db, nursing_home_id: &str) -> AppResult<Option<String>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT samu_centre_id FROM organisations WHERE id = $1")
+        .bind(nursing_home_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.and_then(|(centre,)| centre))
+}
+
 pub async fn create_user(db: &Db, organisation_id: &str, member: NewMember) -> AppResult<UserView> {
     let email = validate::normalise_email(&member.email);
     validate::email(&email)?;

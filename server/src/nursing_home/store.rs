@@ -1,0 +1,109 @@
+//! Residents and their calls in the database. The calls themselves are rows of
+//! `assists` (the SAMU centre's cases); this module reads them per resident.
+
+use regard_shared::nursing_home::{CallStatus, NewResident, Resident, ResidentCall};
+
+use crate::db::{new_id, now_ms, parse_enum, Db};
+use crate::error::{AppError, AppResult};
+
+/// Residents listed at most: a large nursing home has a few hundred beds.
+const LIST_LIMIT: i64 = 500;
+
+type ResidentRow = (String, String, String, String, String, Option<String>);
+
+fn resident((id, last_name, first_name, birth_date, room, gp_name): ResidentRow) -> Resident {
+    Resident { id, last_name, first_name, birth_date, room, gp_name }
+}
+
+const RESIDENT_SELECT: &str = "SELECT id, last_name, first_name, birth_date, room, gp_name FROM residents";
+
+pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppResult<Resident> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO residents (id, organisation_id, last_name, first_name, birth_date, room, gp_name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(organisation_id)
+    .bind(&new.last_name)
+    .bind(&new.first_name)
+    .bind(&new.birth_date)
+    .bind(&new.room)
+    .bind(&new.gp_name)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(Resident {
+        id,
+        last_name: new.last_name.clone(),
+        first_name: new.first_name.clone(),
+        birth_date: new.birth_date.clone(),
+        room: new.room.clone(),
+        gp_name: new.gp_name.clone(),
+    })
+}
+
+/// The home's residents whose name or room contains `search` (any case), by name.
+pub async fn list(db: &Db, organisation_id: &str, search: &str) -> AppResult<Vec<Resident>> {
+    // LIKE's wildcards in what was typed are matched literally.
+    let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let pattern = format!("%{}%", escaped.to_lowercase());
+    let rows: Vec<ResidentRow> = sqlx::query_as(&format!(
+        "{RESIDENT_SELECT} WHERE organisation_id = $1
+           AND (lower(last_name || ' ' || first_name) LIKE $2 ESCAPE '\\'
+                OR lower(first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'
+                OR lower(room) LIKE $2 ESCAPE '\\')
+         ORDER BY lower(last_name), lower(first_name) LIMIT $3"
+    ))
+    .bind(organisation_id)
+    .bind(pattern)
+    .bind(LIST_LIMIT)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(resident).collect())
+}
+
+/// The home's id, then a resident row.
+type OwnedResidentRow = (String, String, String, String, String, String, Option<String>);
+
+/// A resident and the nursing home they live in.
+pub async fn find(db: &Db, id: &str) -> AppResult<(String, Resident)> {
+    let row: Option<OwnedResidentRow> = sqlx::query_as(
+        "SELECT organisation_id, id, last_name, first_name, birth_date, room, gp_name FROM residents WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let (organisation_id, id, last_name, first_name, birth_date, room, gp_name) = row.ok_or(AppError::NotFound)?;
+    Ok((organisation_id, resident((id, last_name, first_name, birth_date, room, gp_name))))
+}
+
+type CallRow = (String, i64, String, Option<String>, Option<i64>, Option<String>, Option<String>, Option<String>);
+
+/// The resident's calls to the SAMU, newest first.
+pub async fn calls(db: &Db, resident_id: &str) -> AppResult<Vec<ResidentCall>> {
+    let rows: Vec<CallRow> = sqlx::query_as(
+        "SELECT a.id, a.created_at, n.display_name, a.reason, a.taken_at, r.display_name, a.outcome, a.decision_note
+         FROM assists a JOIN users n ON n.id = a.created_by LEFT JOIN users r ON r.id = a.taken_by
+         WHERE a.resident_id = $1 ORDER BY a.created_at DESC",
+    )
+    .bind(resident_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(assist_id, requested_at, requested_by, reason, taken_at, regulator, outcome, decision_note)| {
+            let outcome = outcome.as_deref().and_then(parse_enum);
+            ResidentCall {
+                assist_id,
+                requested_at,
+                requested_by,
+                reason: reason.unwrap_or_default(),
+                status: CallStatus::of(taken_at, outcome),
+                regulator,
+                outcome,
+                decision_note,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,155 @@
+//! Nursing homes: residents kept by the home, calls that ring in the linked SAMU
+//! centre until a regulator takes them, and the decision back in the resident's history.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{json, TestApp, PASSWORD, REGULATOR};
+use regard_server::organisations::store;
+use regard_shared::api::NewMember;
+use regard_shared::{OrganisationKind, Role};
+use serde_json::json;
+
+const NURSE: &str = "infirmiere@demo.regard.fr";
+
+/// A second account in an existing or new organisation; returns its cookie.
+async fn member(app: &TestApp, organisation: &str, kind: OrganisationKind, email: &str, role: Role) -> String {
+    let org = match store::find_organisation(&app.state.db, organisation).await.unwrap() {
+        Some(org) => org,
+        None => store::create_organisation(&app.state.db, organisation, kind).await.unwrap(),
+    };
+    let new = NewMember { email: email.into(), display_name: email.into(), role, password: PASSWORD.into() };
+    store::create_user(&app.state.db, &org.id, new).await.unwrap();
+    app.login(email).await
+}
+
+async fn resident_named(app: &TestApp, nurse: &str, search: &str) -> String {
+    let found = json(app.get(&format!("/api/v1/residents?q={search}"), Some(nurse)).await).await;
+    found[0]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_nurse_calls_the_samu_about_a_resident_and_sees_the_decision() {
+    let app = TestApp::new().await;
+    let nurse = app.login(NURSE).await;
+
+    let all = json(app.get("/api/v1/residents", Some(&nurse)).await).await;
+    let names: Vec<&str> = all.as_array().unwrap().iter().map(|r| r["last_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Lambert", "Moreau", "Rousseau"]);
+    let by_room = json(app.get("/api/v1/residents?q=7b", Some(&nurse)).await).await;
+    assert_eq!(by_room[0]["last_name"], "Lambert");
+    let by_first_name = json(app.get("/api/v1/residents?q=jeanne%20mor", Some(&nurse)).await).await;
+    assert_eq!(by_first_name.as_array().unwrap().len(), 1);
+    let wildcard = json(app.get("/api/v1/residents?q=%25", Some(&nurse)).await).await;
+    assert!(wildcard.as_array().unwrap().is_empty(), "a typed % matches only a %");
+
+    let no_room = json!({"last_name": "Petit", "first_name": "Louise", "birth_date": "1931-03-03", "room": " "});
+    let refused = app.post_json("/api/v1/residents", Some(&nurse), no_room).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(refused).await["field"], "room");
+    let louise = json!({"last_name": "Petit", "first_name": "Louise", "birth_date": "1931-03-03", "room": "3"});
+    assert_eq!(app.post_json("/api/v1/residents", Some(&nurse), louise).await.status(), StatusCode::CREATED);
+
+    let jeanne = resident_named(&app, &nurse, "moreau").await;
+    let empty = app.post_json(&format!("/api/v1/residents/{jeanne}/calls"), Some(&nurse), json!({"reason": ""})).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let reason = "Chute dans la chambre, douleur de hanche";
+    let placed =
+        app.post_json(&format!("/api/v1/residents/{jeanne}/calls"), Some(&nurse), json!({"reason": reason})).await;
+    assert_eq!(placed.status(), StatusCode::CREATED);
+    let placed = json(placed).await;
+    let assist = placed["assist_id"].as_str().unwrap();
+    let token = placed["caller_path"].as_str().unwrap().strip_prefix("/v/").unwrap();
+    // The tablet opens the same caller page as a phone, without a text message.
+    let link = json(app.get(&format!("/api/v1/patient/assist/{token}"), None).await).await;
+    assert_eq!(
+        (link["state"].as_str(), link["organisation"].as_str()),
+        (Some("valid"), Some("SAMU 54 – Centre 15 de Nancy"))
+    );
+    let (texts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sms_messages").fetch_one(&app.state.db).await.unwrap();
+    assert_eq!(texts, 0);
+
+    let regulator = app.login(REGULATOR).await;
+    let ringing = json(app.get("/api/v1/assists/ringing", Some(&regulator)).await).await;
+    assert_eq!(ringing.as_array().unwrap().len(), 1);
+    assert_eq!(ringing[0]["resident_name"], "Jeanne Moreau");
+    assert_eq!(ringing[0]["nursing_home"], "EHPAD Les Tilleuls");
+    assert_eq!((ringing[0]["room"].as_str(), ringing[0]["reason"].as_str()), (Some("12"), Some(reason)));
+    let history = json(app.get(&format!("/api/v1/residents/{jeanne}"), Some(&nurse)).await).await;
+    assert_eq!(history["calls"][0]["status"], "ringing");
+
+    let cases = json(app.get("/api/v1/assists", Some(&regulator)).await).await;
+    assert_eq!(cases[0]["phone"], "EHPAD Les Tilleuls", "the list names the home that called");
+    let colleague =
+        member(&app, "SAMU 54 – Centre 15 de Nancy", OrganisationKind::SamuCentre, "r2@samu54.fr", Role::Regulator)
+            .await;
+    let taken = app.post_json(&format!("/api/v1/assists/{assist}/take"), Some(&regulator), json!({})).await;
+    assert_eq!(taken.status(), StatusCode::OK);
+    assert_eq!(json(taken).await["call"]["birth_date"], "1934-05-12");
+    let resend = app.post_json(&format!("/api/v1/assists/{assist}/resend"), Some(&regulator), json!({})).await;
+    assert_eq!(resend.status(), StatusCode::CONFLICT, "no number to text");
+    let late = app.post_json(&format!("/api/v1/assists/{assist}/take"), Some(&colleague), json!({})).await;
+    assert_eq!(late.status(), StatusCode::CONFLICT, "one regulator takes a call");
+    assert!(json(app.get("/api/v1/assists/ringing", Some(&colleague)).await).await.as_array().unwrap().is_empty());
+
+    let decision = json!({"outcome": "gp", "note": "Pas de fracture évidente, visite du médecin traitant ce soir"});
+    let decided = app.post_json(&format!("/api/v1/assists/{assist}/decision"), Some(&regulator), decision).await;
+    let timeline: Vec<String> = json(decided).await["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(timeline, ["requested", "link_opened", "taken", "decision"]);
+
+    let history = json(app.get(&format!("/api/v1/residents/{jeanne}"), Some(&nurse)).await).await;
+    let call = &history["calls"][0];
+    assert_eq!((call["status"].as_str(), call["outcome"].as_str()), (Some("decided"), Some("gp")));
+    assert_eq!(call["regulator"], "Dr Claire Martin");
+    assert_eq!(call["decision_note"], "Pas de fracture évidente, visite du médecin traitant ce soir");
+    assert_eq!(call["requested_by"], "Sophie Bernard");
+    let (views,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM access_log WHERE subject = 'resident' AND subject_id = $1 AND action = 'view'",
+    )
+    .bind(&jeanne)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(views, 2, "each look at the resident is in the access log");
+}
+
+#[tokio::test]
+async fn residents_stay_inside_their_nursing_home() {
+    let app = TestApp::new().await;
+    let nurse = app.login(NURSE).await;
+    let jeanne = resident_named(&app, &nurse, "moreau").await;
+    let call = json!({"reason": "Malaise"});
+
+    // Other roles have no residents, even in a linked SAMU centre.
+    for email in [REGULATOR, common::GP] {
+        let cookie = app.login(email).await;
+        assert_eq!(app.get("/api/v1/residents", Some(&cookie)).await.status(), StatusCode::FORBIDDEN, "{email}");
+        let path = format!("/api/v1/residents/{jeanne}/calls");
+        assert_eq!(app.post_json(&path, Some(&cookie), call.clone()).await.status(), StatusCode::FORBIDDEN);
+    }
+
+    // A nurse of another home sees none of this one's residents, and its home,
+    // linked to no SAMU centre yet, cannot call.
+    let other = member(&app, "EHPAD Les Glycines", OrganisationKind::NursingHome, "ide@glycines.fr", Role::Nurse).await;
+    assert!(json(app.get("/api/v1/residents", Some(&other)).await).await.as_array().unwrap().is_empty());
+    assert_eq!(app.get(&format!("/api/v1/residents/{jeanne}"), Some(&other)).await.status(), StatusCode::FORBIDDEN);
+    let path = format!("/api/v1/residents/{jeanne}/calls");
+    assert_eq!(app.post_json(&path, Some(&other), call.clone()).await.status(), StatusCode::FORBIDDEN);
+    let paul = json!({"last_name": "Simon", "first_name": "Paul", "birth_date": "1940-01-01", "room": "1"});
+    let paul = json(app.post_json("/api/v1/residents", Some(&other), paul).await).await;
+    let unlinked =
+        app.post_json(&format!("/api/v1/residents/{}/calls", paul["id"].as_str().unwrap()), Some(&other), call).await;
+    assert_eq!(unlinked.status(), StatusCode::CONFLICT);
+    assert!(json(unlinked).await["message"].as_str().unwrap().contains("no SAMU centre"));
+
+    let long = "x".repeat(101);
+    assert_eq!(
+        app.get(&format!("/api/v1/residents?q={long}"), Some(&nurse)).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
