@@ -16,6 +16,8 @@ use crate::pages::console::followup::FollowUpPanel;
 use crate::pages::console::home::ConsoleHome;
 use crate::pages::console::monitoring_desk::MonitoringDesk;
 use crate::pages::console::pharmacy::{PrescriptionCheck, PrescriptionLookup};
+use crate::pages::console::resident::ResidentPage;
+use crate::pages::console::residents::ResidentsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::patient::assist::CallerPage;
@@ -54,6 +56,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/console/prescriptions") view=PrescriptionLookup />
                         <Route path=path!("/console/monitoring") view=MonitoringDesk />
                         <Route path=path!("/console/monitoring/:id") view=FollowUpPanel />
+                        <Route path=path!("/console/residents") view=ResidentsPage />
+                        <Route path=path!("/console/residents/:id") view=ResidentPage />
                         <Route path=path!("/rx/:id") view=PrescriptionCheck />
                         <Route path=path!("/p") view=PatientLanding />
                         <Route path=path!("/c/:token") view=ConsultationPage />

@@ -2,6 +2,7 @@
 //! page can say what happened in the user's language.
 
 pub mod monitoring;
+pub mod nursing_home;
 
 use gloo_net::http::{Request, Response};
 use regard_shared::api::{LoginRequest, Me};

@@ -10,6 +10,7 @@ use regard_shared::{Action, ErrorCode};
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::monitoring_alert::MonitoringAlert;
+use crate::components::ringing_calls::RingingCalls;
 use crate::components::waiting_room_alert::WaitingRoomAlert;
 use crate::i18n::*;
 use crate::session::use_session;
@@ -45,6 +46,7 @@ pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
             None => view! { <p class="muted" role="status">{t!(i18n, console.loading)}</p> }.into_any(),
             Some(me) => view! {
                 <div class="console">
+                    {me.user.role.may(Action::ConductAssist).then(|| view! { <RingingCalls /> })}
                     {me.user.role.may(Action::ConductConsultation).then(|| view! { <WaitingRoomAlert /> })}
                     {me.user.role.may(Action::MonitorPatients).then(|| view! { <MonitoringAlert /> })}
                     <ConsoleNav me=me />
@@ -80,6 +82,7 @@ fn ConsoleNav(me: Me) -> impl IntoView {
     let consults = me.user.role.may(Action::ConductConsultation);
     let dispenses = me.user.role.may(Action::DispensePrescription);
     let monitors = me.user.role.may(Action::MonitorPatients);
+    let cares = me.user.role.may(Action::CareForResidents);
     view! {
         <nav class="console-nav" aria-label=move || t_string!(i18n, console.nav_label).to_string()>
             <div class="nav-links">
@@ -92,6 +95,11 @@ fn ConsoleNav(me: Me) -> impl IntoView {
                 <Show when=move || consults>
                     <a href="/console/consultations" aria-current=move || current("/console/consultations")>
                         {t!(i18n, console.nav_consultations)}
+                    </a>
+                </Show>
+                <Show when=move || cares>
+                    <a href="/console/residents" aria-current=move || current("/console/residents")>
+                        {t!(i18n, console.nav_residents)}
                     </a>
                 </Show>
                 <Show when=move || monitors>

@@ -37,3 +37,13 @@ pub fn date_time(ms: i64, language: &str) -> String {
     ]);
     date.to_locale_string(language, &options).into()
 }
+
+/// `12/05/1934` for a calendar date `1934-05-12` (no time zone: a birthday is
+/// the same day everywhere).
+pub fn calendar_date(iso: &str, language: &str) -> String {
+    let parts: Vec<u32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+    let [year, month, day] = parts[..] else { return iso.to_owned() };
+    let date = Date::new_with_year_month_day(year, month as i32 - 1, day as i32);
+    let options = options(&[("day", "2-digit"), ("month", "2-digit"), ("year", "numeric")]);
+    date.to_locale_date_string(language, &options).into()
+}

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use regard_shared::{consultation as rules, phone, validate};
 
+use crate::api::Failure;
+use crate::components::error_text::error_text;
 use crate::i18n::*;
 use crate::pages::console::assist_list::phone_error;
 
@@ -59,6 +61,19 @@ pub fn field_error(i18n: I18nContext<Locale>, field: &str) -> Option<String> {
         "last_name" | "first_name" => t_string!(i18n, errors.field_required).to_string(),
         _ => return None,
     })
+}
+
+/// What to say when the server refused a form: `own` gives the words for the
+/// form's own fields, then come the patient fields, then the error's code.
+pub fn refusal(i18n: I18nContext<Locale>, failure: &Failure, own: impl Fn(&str) -> Option<String>) -> String {
+    match failure {
+        Failure::Api(e) => e
+            .field
+            .as_deref()
+            .and_then(|field| own(field).or_else(|| field_error(i18n, field)))
+            .unwrap_or_else(|| error_text(i18n, failure)),
+        Failure::Network => error_text(i18n, failure),
+    }
 }
 
 /// The labelled inputs; `prefix` keeps their ids unique on the page.

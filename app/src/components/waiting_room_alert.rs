@@ -9,14 +9,13 @@ use leptos::task::spawn_local;
 use regard_shared::consultation::{ConsultationSummary, Status};
 
 use crate::api;
+use crate::components::tab_title;
 use crate::i18n::*;
 use crate::media::audio;
 
 /// How often the console asks who is waiting.
 const POLL_MS: u64 = 4000;
 const DAY_MS: i64 = 24 * 3600 * 1000;
-/// The document's title when nobody waits (as in app/index.html).
-const APP_TITLE: &str = "Regard";
 
 /// The browser's local day around now, in ms: what "today" means to the GP.
 pub fn local_day(offset_days: i64) -> (i64, i64) {
@@ -59,19 +58,10 @@ pub fn WaitingRoomAlert() -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)) {
         on_cleanup(move || handle.clear());
     }
-    // The tab's title counts who waits, so a GP in another tab sees it too.
-    Effect::new(move |_| {
-        let count = waiting.read().len();
-        let title = if count == 0 {
-            APP_TITLE.to_owned()
-        } else {
-            format!("({count}) {} – {APP_TITLE}", t_string!(i18n, consultation.waiting_title))
-        };
-        document().set_title(&title);
-    });
-    // A fixed base, not the title found at mount: the next page's alert may
-    // mount before this one is cleaned up, and must not inherit the count.
-    on_cleanup(|| document().set_title(APP_TITLE));
+    tab_title::count_in_title(
+        move || waiting.read().len(),
+        move || t_string!(i18n, consultation.waiting_title).to_string(),
+    );
 
     view! {
         <Show when=move || !waiting.read().is_empty()>

@@ -10,6 +10,7 @@ use regard_shared::assist::{AssistDetail, EventKind, LocationReport};
 use regard_shared::signal::{PeerRole, Reply, Request};
 use web_sys::MediaStream;
 
+use super::assist_call::NursingHomeCallCard;
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
 use crate::api;
@@ -183,7 +184,18 @@ fn CaseView(id: String) -> impl IntoView {
         }
     };
 
-    let title = move || detail.with(|d| d.as_ref().map(|d| d.summary.phone.clone())).unwrap_or_default();
+    // A nursing home's call has no number: the home and the resident name it.
+    let title = move || {
+        detail
+            .with(|d| {
+                d.as_ref().map(|d| match &d.call {
+                    Some(call) => format!("{} – {}", call.nursing_home, call.resident_name),
+                    None => d.summary.phone.clone(),
+                })
+            })
+            .unwrap_or_default()
+    };
+    let from_tablet = move || detail.with(|d| d.as_ref().is_some_and(|d| d.call.is_some()));
     view! {
         <p><a href="/console/assist">{t!(i18n, assist.back)}</a></p>
         <h1>{t!(i18n, assist.nav)} " – " {title}</h1>
@@ -202,7 +214,9 @@ fn CaseView(id: String) -> impl IntoView {
                         {t!(i18n, assist.snapshot)}
                     </button>
                     <button type="button" class="secondary" on:click=end_call>{t!(i18n, assist.end_call)}</button>
-                    <button type="button" class="secondary" on:click=resend>{t!(i18n, assist.resend)}</button>
+                    <Show when=move || !from_tablet()>
+                        <button type="button" class="secondary" on:click=resend.clone()>{t!(i18n, assist.resend)}</button>
+                    </Show>
                 </div>
                 <CameraControls call=call connected=Signal::derive(move || link.get() == Link::Connected) capabilities=capabilities audio_on=audio_on notice=notice />
                 <Show when=move || notice.get().is_some()>
@@ -210,6 +224,7 @@ fn CaseView(id: String) -> impl IntoView {
                 </Show>
             </section>
             <div>
+                {move || detail.with(|d| d.as_ref().and_then(|d| d.call.clone())).map(|call| view! { <NursingHomeCallCard call=call /> })}
                 <DecisionForm id=id.clone() detail=detail />
                 <Gallery id=id.clone() detail=detail />
             </div>
@@ -249,6 +264,8 @@ fn Gallery(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl IntoView 
 fn event_name(i18n: I18nContext<Locale>, kind: EventKind) -> String {
     match kind {
         EventKind::Created => t_string!(i18n, events.created),
+        EventKind::Requested => t_string!(i18n, events.requested),
+        EventKind::Taken => t_string!(i18n, events.taken),
         EventKind::SmsSent => t_string!(i18n, events.sms_sent),
         EventKind::SmsFailed => t_string!(i18n, events.sms_failed),
         EventKind::LinkResent => t_string!(i18n, events.link_resent),

@@ -68,16 +68,12 @@ pub fn today_iso() -> String {
 }
 
 fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {
-    match failure {
-        Failure::Api(e) => match e.field.as_deref() {
-            Some("scheduled_at") => t_string!(i18n, errors.scheduled_at).to_string(),
-            Some("payment_mode") => t_string!(i18n, payment.card_unavailable).to_string(),
-            Some("reason") => t_string!(i18n, errors.field_required).to_string(),
-            Some(field) => patient_fields::field_error(i18n, field).unwrap_or_else(|| error_text(i18n, failure)),
-            None => error_text(i18n, failure),
-        },
-        Failure::Network => error_text(i18n, failure),
-    }
+    patient_fields::refusal(i18n, failure, |field| match field {
+        "scheduled_at" => Some(t_string!(i18n, errors.scheduled_at).to_string()),
+        "payment_mode" => Some(t_string!(i18n, payment.card_unavailable).to_string()),
+        "reason" => Some(t_string!(i18n, errors.field_required).to_string()),
+        _ => None,
+    })
 }
 
 #[component]

@@ -1,3 +1,4 @@
+pub mod assist_call;
 pub mod assist_case;
 pub mod assist_controls;
 pub mod assist_decision;
@@ -10,3 +11,5 @@ pub mod home;
 pub mod monitoring_desk;
 pub mod pharmacy;
 pub mod prescription_form;
+pub mod resident;
+pub mod residents;

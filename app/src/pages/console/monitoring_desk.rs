@@ -216,17 +216,11 @@ fn EnrolForm() -> impl IntoView {
         spawn_local(async move {
             match api::enrol(&request).await {
                 Ok(created) => navigate(&format!("/console/monitoring/{}", created.summary.id), Default::default()),
-                Err(failure) => error.set(Some(match &failure {
-                    Failure::Api(e) => match e.field.as_deref() {
-                        Some("start_date") => t_string!(i18n, monitoring.start_date_error).to_string(),
-                        Some("protocol_id") => t_string!(i18n, monitoring.protocol_error).to_string(),
-                        Some(field) => {
-                            patient_fields::field_error(i18n, field).unwrap_or_else(|| error_text(i18n, &failure))
-                        }
-                        None => error_text(i18n, &failure),
-                    },
-                    Failure::Network => error_text(i18n, &failure),
-                })),
+                Err(failure) => error.set(Some(patient_fields::refusal(i18n, &failure, |field| match field {
+                    "start_date" => Some(t_string!(i18n, monitoring.start_date_error).to_string()),
+                    "protocol_id" => Some(t_string!(i18n, monitoring.protocol_error).to_string()),
+                    _ => None,
+                }))),
             }
             pending.set(false);
         });

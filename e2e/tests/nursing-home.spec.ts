@@ -1,0 +1,87 @@
+import { expect, test } from '@playwright/test';
+import { blockingViolations, overflowsWidth } from '../axe';
+import { AssistCase, CallerPage, regulatorPage } from '../pages/assist';
+import { Residents, RingingCall, nurseTablet } from '../pages/nursing-home';
+
+// A 2×2 PNG, as the tablet's camera app would hand over a file.
+const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC',
+  'base64',
+);
+
+test('a nurse calls the SAMU about a resident from the tablet; the call rings until a regulator takes it; the decision lands in the resident\'s history', async ({ browser }) => {
+  const tablet = await nurseTablet(browser);
+  const residents = new Residents(tablet);
+  await residents.open('12', 'Moreau Jeanne');
+  await expect(tablet.getByRole('heading', { level: 1 })).toHaveText('Jeanne Moreau');
+  await expect(residents.history).toHaveCount(0);
+  // An empty reason is not sent.
+  await residents.call.click();
+  await expect(tablet.getByRole('alert')).toHaveText('Remplissez les champs obligatoires.');
+  const resident = tablet.url();
+  await residents.reason.fill('Chute dans la chambre, douleur à la hanche droite');
+  await residents.call.click();
+
+  // The tablet becomes the caller: the same page a phone opens from a text message.
+  await expect(tablet).toHaveURL(/\/v\/[A-Za-z0-9_-]+$/);
+  const caller = new CallerPage(tablet);
+  await caller.accept.click();
+  await tablet.locator('#photo-input').setInputFiles({ name: 'hanche.png', mimeType: 'image/png', buffer: PHOTO });
+  await expect(tablet.getByText('Photo envoyée au médecin.')).toBeVisible();
+
+  const regulator = await regulatorPage(browser);
+  const ringing = new RingingCall(regulator);
+  await expect(ringing.banner).toContainText('EHPAD Les Tilleuls — Jeanne Moreau, chambre 12');
+  await expect(ringing.banner).toContainText('Chute dans la chambre');
+  await expect(regulator).toHaveTitle(/^\(\d+\) Appel d'un EHPAD – Regard$/);
+  await ringing.take('Jeanne Moreau');
+
+  const assist = new AssistCase(regulator);
+  await expect(regulator.getByTestId('nursing-home-call')).toContainText('Né(e) le 12/05/1934');
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  await assist.videoPlays();
+  await expect(caller.status).toHaveText('Le médecin vous voit.');
+  await expect(assist.gallery).toHaveCount(1);
+  await expect(regulator.getByRole('button', { name: 'Renvoyer un nouveau lien' })).toHaveCount(0);
+  await assist.decide('Médecin généraliste', 'Pas de fracture évidente : visite du médecin traitant ce soir');
+  const kinds = await assist.timelineKinds();
+  expect(kinds.slice(0, 4)).toEqual(['requested', 'link_opened', 'consent_given', 'photo']);
+  expect(kinds).toContain('taken');
+  expect(kinds[kinds.length - 1]).toBe('decision');
+  // Taken: it rings no more.
+  await expect(ringing.banner.locator('li').filter({ hasText: 'Jeanne Moreau' })).toHaveCount(0);
+
+  await tablet.goto(resident);
+  const call = residents.history.first();
+  await expect(call).toContainText('Décision : Médecin généraliste (Dr Claire Martin)');
+  await expect(call).toContainText('visite du médecin traitant ce soir');
+  await expect(call).toContainText('Demandé par Sophie Bernard');
+  await Promise.all([tablet.context().close(), regulator.context().close()]);
+});
+
+test('a nurse adds a resident; the tablet pages fit portrait and landscape with no serious accessibility violation', async ({ browser }) => {
+  const tablet = await nurseTablet(browser);
+  const residents = new Residents(tablet);
+  await tablet.getByRole('link', { name: 'Résidents' }).click();
+  for (const size of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
+    await tablet.setViewportSize(size);
+    expect(await blockingViolations(tablet)).toEqual([]);
+    expect(await overflowsWidth(tablet)).toBe(false);
+  }
+  // A date of birth in the future is refused in words; what was typed stays.
+  await tablet.getByLabel('Nom', { exact: true }).fill('Garnier');
+  await tablet.getByLabel('Prénom', { exact: true }).fill('Lucienne');
+  await tablet.getByLabel('Date de naissance').fill('2099-01-01');
+  await tablet.getByLabel('Chambre', { exact: true }).fill('4');
+  await tablet.getByRole('button', { name: 'Ajouter le résident' }).click();
+  await expect(tablet.getByRole('alert')).toBeVisible();
+  await expect(tablet.getByLabel('Nom', { exact: true })).toHaveValue('Garnier');
+  await tablet.getByLabel('Date de naissance').fill('1936-07-14');
+  await tablet.getByRole('button', { name: 'Ajouter le résident' }).click();
+  await expect(tablet.getByRole('heading', { level: 1 })).toHaveText('Lucienne Garnier');
+  await expect(tablet.getByText('Chambre 4')).toBeVisible();
+  expect(await blockingViolations(tablet)).toEqual([]);
+  // Found again from the list by a few letters.
+  await residents.open('garn', 'Garnier Lucienne');
+  await tablet.context().close();
+});
