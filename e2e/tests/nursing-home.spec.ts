@@ -28,6 +28,11 @@ test('a nurse calls the SAMU about a resident from the tablet; the call rings un
   await caller.accept.click();
   await tablet.locator('#photo-input').setInputFiles({ name: 'hanche.png', mimeType: 'image/png', buffer: PHOTO });
   await expect(tablet.getByText('Photo envoyée au médecin.')).toBeVisible();
+  // A short clip of the resident, recorded from the live camera and sent with its progress.
+  await tablet.getByRole('button', { name: 'Filmer une vidéo courte' }).click();
+  await expect(tablet.getByText('Enregistrement… encore 28 s')).toBeVisible();
+  await tablet.getByRole('button', { name: 'Arrêter et envoyer' }).click();
+  await expect(tablet.getByText('Vidéo envoyée au médecin.')).toBeVisible();
 
   const regulator = await regulatorPage(browser);
   const ringing = new RingingCall(regulator);
@@ -42,10 +47,14 @@ test('a nurse calls the SAMU about a resident from the tablet; the call rings un
   await assist.videoPlays();
   await expect(caller.status).toHaveText('Le médecin vous voit.');
   await expect(assist.gallery).toHaveCount(1);
+  // The clip plays in the case: a real recording with a duration.
+  const clip = regulator.getByRole('listitem').locator('video[aria-label^="Vidéo courte"]');
+  await expect(clip).toHaveCount(1);
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
   await expect(regulator.getByRole('button', { name: 'Renvoyer un nouveau lien' })).toHaveCount(0);
   await assist.decide('Médecin généraliste', 'Pas de fracture évidente : visite du médecin traitant ce soir');
   const kinds = await assist.timelineKinds();
-  expect(kinds.slice(0, 4)).toEqual(['requested', 'link_opened', 'consent_given', 'photo']);
+  expect(kinds.slice(0, 5)).toEqual(['requested', 'link_opened', 'consent_given', 'photo', 'clip']);
   expect(kinds).toContain('taken');
   expect(kinds[kinds.length - 1]).toBe('decision');
   // Taken: it rings no more.

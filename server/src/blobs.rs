@@ -80,6 +80,18 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The type of a short video clip by its content: WebM (Chromium, Firefox) or
+/// MP4 (Safari), the containers MediaRecorder writes.
+pub fn sniff_video(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]) {
+        Some("video/webm")
+    } else if bytes.len() > 12 && &bytes[4..8] == b"ftyp" {
+        Some("video/mp4")
+    } else {
+        None
+    }
+}
+
 /// The type of a document exchanged in a consultation (PDF, JPEG or PNG), by
 /// its content.
 pub fn sniff_document(bytes: &[u8]) -> Option<&'static str> {

@@ -174,6 +174,48 @@ async fn photos_from_the_phone_land_in_the_case() {
     assert_eq!(app.timeline(&cookie, id).await.last().unwrap(), "snapshot");
 }
 
+/// The first bytes of a WebM file as MediaRecorder writes it (EBML header, "webm" doc type).
+const WEBM: &[u8] = &[0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, b'w', b'e', b'b', b'm'];
+
+fn clip(device: &str, bytes: Vec<u8>) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/patient/assist/clips")
+        .header(header::COOKIE, device)
+        .header(header::CONTENT_TYPE, "video/webm")
+        .body(Body::from(bytes))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn short_clips_from_the_caller_land_in_the_case_within_limits() {
+    let app = TestApp::new().await;
+    let (cookie, case, token) = app.start_assist().await;
+    let id = case["summary"]["id"].as_str().unwrap();
+    let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
+
+    // Above the photo limit, below the clip limit: a clip may be larger than a photo.
+    let mut bytes = WEBM.to_vec();
+    bytes.resize(regard_shared::assist::PHOTO_MAX_BYTES + 1, 0);
+    let stored = app.send(clip(&device, bytes.clone())).await;
+    assert_eq!(stored.status(), StatusCode::CREATED);
+    let stored = json(stored).await;
+    assert_eq!((stored["content_type"].as_str(), stored["source"].as_str()), (Some("video/webm"), Some("clip")));
+    let path = format!("/api/v1/assists/{id}/photos/{}", stored["id"].as_str().unwrap());
+    let video = app.get(&path, Some(&cookie)).await;
+    assert_eq!(video.headers()[header::CONTENT_TYPE], "video/webm");
+    assert_eq!(video.into_body().collect().await.unwrap().to_bytes().len(), bytes.len());
+    assert_eq!(app.timeline(&cookie, id).await.last().unwrap(), "clip");
+
+    let renamed = app.send(clip(&device, JPEG.to_vec())).await;
+    assert_eq!(renamed.status(), StatusCode::UNPROCESSABLE_ENTITY, "a photo is not a clip");
+    assert_eq!(json(renamed).await["field"], "clip");
+    let mut huge = WEBM.to_vec();
+    huge.resize(regard_shared::assist::CLIP_MAX_BYTES + 1, 0);
+    assert_eq!(app.send(clip(&device, huge)).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.send(clip("regard_patient=nope", WEBM.to_vec())).await.status(), StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn the_decision_is_recorded_and_the_timeline_cannot_be_rewritten() {
     let app = TestApp::new().await;

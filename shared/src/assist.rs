@@ -12,6 +12,10 @@ pub const CASE_REFERENCE_MAX_CHARS: usize = 64;
 pub const NOTE_MAX_CHARS: usize = 2000;
 /// Largest snapshot or photo accepted, in bytes.
 pub const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// A short video clip from the caller (a resident's breathing, a gait): at most
+/// this long, recorded by the page, and at most this large.
+pub const CLIP_MAX_SECONDS: u32 = 30;
+pub const CLIP_MAX_BYTES: usize = 25 * 1024 * 1024;
 
 /// What the regulator decides at the end of the assist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,6 +54,8 @@ pub enum EventKind {
     CallEnded,
     Snapshot,
     Photo,
+    /// A short video clip sent by the caller.
+    Clip,
     Location,
     Decision,
 }

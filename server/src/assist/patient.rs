@@ -5,8 +5,8 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum_extra::extract::cookie::CookieJar;
 use regard_shared::assist::{
-    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, LocationReport, SnapshotView, CONSENT_VERSION,
-    PHOTO_MAX_BYTES,
+    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, LocationReport, SnapshotView, CLIP_MAX_BYTES,
+    CONSENT_VERSION, PHOTO_MAX_BYTES,
 };
 use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::store;
-use crate::blobs::sniff_image;
+use crate::blobs::{sniff_image, sniff_video};
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Lookup, PatientDevice, Purpose};
 use crate::organisations::store as organisations;
@@ -23,6 +23,8 @@ use crate::AppState;
 
 /// Photos one case may hold.
 const MAX_PHOTOS_PER_CASE: i64 = 200;
+/// Clips one case may hold (with the size limit, 500 MiB at most).
+const MAX_CLIPS_PER_CASE: i64 = 20;
 
 /// How long an accepted link keeps the caller's phone connected to the case.
 const DEVICE_TTL_MS: i64 = 4 * 3600 * 1000;
@@ -33,6 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accept))
         .routes(routes!(share_location))
         .merge(OpenApiRouter::new().routes(routes!(upload_photo)).layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES)))
+        .merge(OpenApiRouter::new().routes(routes!(upload_clip)).layer(DefaultBodyLimit::max(CLIP_MAX_BYTES)))
 }
 
 /// What the link shows: who is asking, and whether it can still be accepted.
@@ -141,7 +144,7 @@ async fn upload_photo(
         _ => return Err(Invalid { field: "source", message: "Use snapshot or photo." }.into()),
     };
     // Bounded so that one device cannot fill the disk (10 MiB each at most).
-    if store::photo_count(&state.db, &device.subject_id).await? >= MAX_PHOTOS_PER_CASE {
+    if store::media_count(&state.db, &device.subject_id, &["snapshot", "photo"]).await? >= MAX_PHOTOS_PER_CASE {
         return Err(Invalid { field: "photo", message: "This case already has as many photos as it can hold." }.into());
     }
     let content_type = sniff_image(&body)
@@ -149,6 +152,34 @@ async fn upload_photo(
     let blob = state.blobs.put(&body).await?;
     let view = store::add_photo(&state.db, &device.subject_id, &blob, content_type, body.len() as i64, source).await?;
     store::record(&state.db, &device.subject_id, kind, &view.id, None).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(view)))
+}
+
+/// A short video clip recorded by the caller's page, stored in the case.
+#[utoipa::path(post, path = "/assist/clips", tag = "patient",
+    request_body(content = Vec<u8>, content_type = "video/webm"),
+    responses(
+        (status = 201, body = SnapshotView),
+        (status = 401, description = "No accepted link on this device", body = ApiError),
+        (status = 413, body = ApiError),
+        (status = 422, description = "Not a WebM or MP4 video", body = ApiError),
+    ))]
+async fn upload_clip(
+    State(state): State<AppState>,
+    device: PatientDevice,
+    body: Bytes,
+) -> AppResult<(axum::http::StatusCode, Json<SnapshotView>)> {
+    if device.purpose != "assist" {
+        return Err(AppError::Forbidden);
+    }
+    if store::media_count(&state.db, &device.subject_id, &["clip"]).await? >= MAX_CLIPS_PER_CASE {
+        return Err(Invalid { field: "clip", message: "This case already has as many clips as it can hold." }.into());
+    }
+    let content_type = sniff_video(&body)
+        .ok_or(AppError::Validation(Invalid { field: "clip", message: "Send a WebM or MP4 video." }))?;
+    let blob = state.blobs.put(&body).await?;
+    let view = store::add_photo(&state.db, &device.subject_id, &blob, content_type, body.len() as i64, "clip").await?;
+    store::record(&state.db, &device.subject_id, EventKind::Clip, &view.id, None).await?;
     Ok((axum::http::StatusCode::CREATED, Json(view)))
 }
 

@@ -250,9 +250,13 @@ fn Gallery(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl IntoView 
                     <ul class="gallery" data-testid="gallery">
                         {photos.into_iter().map(|photo| {
                             let url = api::photo_url(&id.get_value(), &photo.id);
+                            if photo.content_type.starts_with("video/") {
+                                let label = t_string!(i18n, assist.clip_label, time = time(photo.taken_at, lang)).to_string();
+                                return view! { <li><video src=url controls preload="metadata" aria-label=label></video></li> }.into_any();
+                            }
                             let alt = t_string!(i18n, assist.photo_alt, time = time(photo.taken_at, lang)).to_string();
                             let href = url.clone();
-                            view! { <li><a href=href target="_blank" rel="noopener"><img src=url alt=alt /></a></li> }
+                            view! { <li><a href=href target="_blank" rel="noopener"><img src=url alt=alt /></a></li> }.into_any()
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -275,6 +279,7 @@ fn event_name(i18n: I18nContext<Locale>, kind: EventKind) -> String {
         EventKind::CallEnded => t_string!(i18n, events.call_ended),
         EventKind::Snapshot => t_string!(i18n, events.snapshot),
         EventKind::Photo => t_string!(i18n, events.photo),
+        EventKind::Clip => t_string!(i18n, events.clip),
         EventKind::Location => t_string!(i18n, events.location),
         EventKind::Decision => t_string!(i18n, events.decision),
     }
@@ -302,7 +307,7 @@ fn Timeline(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
                                 <time>{time(event.at, lang)}</time>
                                 " " <strong>{event_name(i18n, event.kind)}</strong>
                                 // A photo's id means nothing to a person: the gallery shows it.
-                                {(!event.detail.is_empty() && !matches!(event.kind, EventKind::Snapshot | EventKind::Photo))
+                                {(!event.detail.is_empty() && !matches!(event.kind, EventKind::Snapshot | EventKind::Photo | EventKind::Clip))
                                     .then(|| format!(" — {}", event.detail))}
                                 {(event.kind == EventKind::Location).then(|| LocationReport::parse(&event.detail)).flatten().map(|here| view! {
                                     " " <a href=here.map_url() target="_blank" rel="noopener">{t!(i18n, assist.open_map)}</a>

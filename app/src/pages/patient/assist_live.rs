@@ -7,6 +7,7 @@ use regard_shared::signal::{PeerRole, Reply, Request};
 use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 
+use super::assist_clip::ClipRecorder;
 use crate::api;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
@@ -222,6 +223,7 @@ pub fn LiveCamera(
         </Show>
         <button type="button" class="stop big" on:click=stop>{t!(i18n, caller.stop)}</button>
         <PhotoSender />
+        <ClipRecorder stream=stream />
     }
 }
 

@@ -1,4 +1,5 @@
 pub mod assist;
+pub mod assist_clip;
 pub mod assist_live;
 pub mod consultation;
 pub mod consultation_call;
