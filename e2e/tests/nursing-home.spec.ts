@@ -20,6 +20,12 @@ test('a nurse calls the SAMU about a resident from the tablet; the call rings un
   await expect(tablet.getByRole('alert')).toHaveText('Remplissez les champs obligatoires.');
   const resident = tablet.url();
   await residents.reason.fill('Chute dans la chambre, douleur à la hanche droite');
+  // Without network the tablet says so plainly, and keeps the reason typed.
+  await tablet.context().setOffline(true);
+  await residents.call.click();
+  await expect(tablet.getByRole('alert')).toContainText('Un appel au SAMU a besoin du réseau');
+  await expect(residents.reason).toHaveValue('Chute dans la chambre, douleur à la hanche droite');
+  await tablet.context().setOffline(false);
   await residents.call.click();
 
   // The tablet becomes the caller: the same page a phone opens from a text message.

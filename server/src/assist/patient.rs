@@ -149,7 +149,19 @@ async fn upload_photo(
     }
     let content_type = sniff_image(&body)
         .ok_or(AppError::Validation(Invalid { field: "photo", message: "Send a JPEG, PNG or WebP image." }))?;
-    let blob = state.blobs.put(&body).await?;
+    store_media(&state, &device, &body, content_type, source, kind).await
+}
+
+/// Stores a checked image or clip in the case and says so in its timeline.
+async fn store_media(
+    state: &AppState,
+    device: &PatientDevice,
+    body: &Bytes,
+    content_type: &str,
+    source: &str,
+    kind: EventKind,
+) -> AppResult<(axum::http::StatusCode, Json<SnapshotView>)> {
+    let blob = state.blobs.put(body).await?;
     let view = store::add_photo(&state.db, &device.subject_id, &blob, content_type, body.len() as i64, source).await?;
     store::record(&state.db, &device.subject_id, kind, &view.id, None).await?;
     Ok((axum::http::StatusCode::CREATED, Json(view)))
@@ -177,10 +189,7 @@ async fn upload_clip(
     }
     let content_type = sniff_video(&body)
         .ok_or(AppError::Validation(Invalid { field: "clip", message: "Send a WebM or MP4 video." }))?;
-    let blob = state.blobs.put(&body).await?;
-    let view = store::add_photo(&state.db, &device.subject_id, &blob, content_type, body.len() as i64, "clip").await?;
-    store::record(&state.db, &device.subject_id, EventKind::Clip, &view.id, None).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(view)))
+    store_media(&state, &device, &body, content_type, "clip", EventKind::Clip).await
 }
 
 /// The caller's position, sent when they tap "share my location".

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use regard_shared::nursing_home::{CallStatus, ResidentCall, ResidentDetail, REASON_MAX_CHARS};
 use regard_shared::validate;
 
-use crate::api::nursing_home as api;
+use crate::api::{nursing_home as api, Failure};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
@@ -84,7 +84,11 @@ fn CallSamu(resident_id: String) -> impl IntoView {
                 // The tablet becomes the caller's phone: same page, same video.
                 Ok(placed) => navigate(&placed.caller_path, Default::default()),
                 Err(failure) => {
-                    error.set(Some(error_text(i18n, &failure)));
+                    // Without network the nurse must know at once to dial 15 instead.
+                    error.set(Some(match failure {
+                        Failure::Network => t_string!(i18n, nursing_home.needs_network).to_string(),
+                        Failure::Api(_) => error_text(i18n, &failure),
+                    }));
                     pending.set(false);
                 }
             }
