@@ -92,6 +92,22 @@ async fn a_nurse_calls_the_samu_about_a_resident_and_sees_the_decision() {
     assert_eq!(late.status(), StatusCode::CONFLICT, "one regulator takes a call");
     assert!(json(app.get("/api/v1/assists/ringing", Some(&colleague)).await).await.as_array().unwrap().is_empty());
 
+    // A call nobody took within the hour stops ringing (the home has dialled 15 by then).
+    let again =
+        app.post_json(&format!("/api/v1/residents/{jeanne}/calls"), Some(&nurse), json!({"reason": "Fièvre"})).await;
+    let again = json(again).await["assist_id"].as_str().unwrap().to_owned();
+    assert_eq!(json(app.get("/api/v1/assists/ringing", Some(&colleague)).await).await.as_array().unwrap().len(), 1);
+    sqlx::query("UPDATE assists SET created_at = created_at - 3600001 WHERE id = $1")
+        .bind(&again)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert!(json(app.get("/api/v1/assists/ringing", Some(&colleague)).await).await.as_array().unwrap().is_empty());
+    let (_, texted, _) = app.start_assist().await;
+    let texted = texted["summary"]["id"].as_str().unwrap().to_owned();
+    let not_a_call = app.post_json(&format!("/api/v1/assists/{texted}/take"), Some(&regulator), json!({})).await;
+    assert_eq!(not_a_call.status(), StatusCode::CONFLICT);
+
     let decision = json!({"outcome": "gp", "note": "Pas de fracture évidente, visite du médecin traitant ce soir"});
     let decided = app.post_json(&format!("/api/v1/assists/{assist}/decision"), Some(&regulator), decision).await;
     let timeline: Vec<String> = json(decided).await["timeline"]

@@ -125,6 +125,7 @@ async fn take(
         }
         store::Taking::AlreadyYours => {}
         store::Taking::ByAnother => return Err(AppError::Conflict("Another regulator has taken this call.")),
+        store::Taking::NotACall => return Err(AppError::Conflict("This case is not a nursing home's call.")),
     }
     audit::record(&state.db, &user, "assist", &id, "view").await?;
     Ok(Json(store::detail(&state.db, &id).await?))

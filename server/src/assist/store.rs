@@ -159,14 +159,24 @@ async fn nursing_home_call(db: &Db, query: &str, bind: &str) -> AppResult<Vec<In
         .collect())
 }
 
+/// How long an untaken call keeps ringing. The home has dialled 15 by then;
+/// the case stays in the centre's list.
+const RING_MAX_MS: i64 = 3600 * 1000;
+
 /// Nursing homes' calls ringing in the centre: no regulator has taken them yet. Oldest first.
 pub async fn ringing(db: &Db, organisation_id: &str) -> AppResult<Vec<IncomingCall>> {
-    let query = format!("{CALL_SELECT} WHERE a.organisation_id = $1 AND a.taken_at IS NULL ORDER BY a.created_at");
+    let query = format!(
+        "{CALL_SELECT} WHERE a.organisation_id = $1 AND a.taken_at IS NULL AND a.created_at > {}
+         ORDER BY a.created_at",
+        now_ms() - RING_MAX_MS
+    );
     nursing_home_call(db, &query, organisation_id).await
 }
 
 pub enum Taking {
     Now,
+    /// A texted caller's case: there is nothing to take.
+    NotACall,
     AlreadyYours,
     ByAnother,
 }
@@ -184,9 +194,13 @@ pub async fn take(db: &Db, assist_id: &str, regulator_id: &str) -> AppResult<Tak
     if done.rows_affected() == 1 {
         return Ok(Taking::Now);
     }
-    let (taken_by,): (Option<String>,) =
-        sqlx::query_as("SELECT taken_by FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
-    Ok(if taken_by.as_deref() == Some(regulator_id) { Taking::AlreadyYours } else { Taking::ByAnother })
+    let (taken_by, resident): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT taken_by, resident_id FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
+    Ok(match (taken_by, resident) {
+        (_, None) => Taking::NotACall,
+        (Some(taken_by), _) if taken_by == regulator_id => Taking::AlreadyYours,
+        _ => Taking::ByAnother,
+    })
 }
 
 type PhotoRow = (String, i64, String, i64, String);
