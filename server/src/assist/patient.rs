@@ -144,7 +144,7 @@ async fn upload_photo(
         _ => return Err(Invalid { field: "source", message: "Use snapshot or photo." }.into()),
     };
     // Bounded so that one device cannot fill the disk (10 MiB each at most).
-    if store::media_count(&state.db, &device.subject_id, &["snapshot", "photo"]).await? >= MAX_PHOTOS_PER_CASE {
+    if store::media_count(&state.db, &device.subject_id, false).await? >= MAX_PHOTOS_PER_CASE {
         return Err(Invalid { field: "photo", message: "This case already has as many photos as it can hold." }.into());
     }
     let content_type = sniff_image(&body)
@@ -184,7 +184,7 @@ async fn upload_clip(
     if device.purpose != "assist" {
         return Err(AppError::Forbidden);
     }
-    if store::media_count(&state.db, &device.subject_id, &["clip"]).await? >= MAX_CLIPS_PER_CASE {
+    if store::media_count(&state.db, &device.subject_id, true).await? >= MAX_CLIPS_PER_CASE {
         return Err(Invalid { field: "clip", message: "This case already has as many clips as it can hold." }.into());
     }
     let content_type = sniff_video(&body)

@@ -209,17 +209,14 @@ fn photo_view((id, taken_at, content_type, bytes, source): PhotoRow) -> Snapshot
     SnapshotView { id, taken_at, content_type, bytes, source }
 }
 
-/// How many of the case's stored media come from `source` (`snapshot`, `photo`, `clip`).
-pub async fn media_count(db: &Db, assist_id: &str, sources: &[&str]) -> AppResult<i64> {
-    let mut count = 0;
-    for source in sources {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assist_photos WHERE assist_id = $1 AND source = $2")
-            .bind(assist_id)
-            .bind(source)
-            .fetch_one(db)
-            .await?;
-        count += n;
-    }
+/// How many clips (`clips`), or else stills and photos, the case holds.
+pub async fn media_count(db: &Db, assist_id: &str, clips: bool) -> AppResult<i64> {
+    let query = if clips {
+        "SELECT COUNT(*) FROM assist_photos WHERE assist_id = $1 AND source = 'clip'"
+    } else {
+        "SELECT COUNT(*) FROM assist_photos WHERE assist_id = $1 AND source <> 'clip'"
+    };
+    let (count,): (i64,) = sqlx::query_as(query).bind(assist_id).fetch_one(db).await?;
     Ok(count)
 }
 
