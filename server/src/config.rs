@@ -67,6 +67,15 @@ pub enum Command {
         #[arg(long)]
         samu_centre: String,
     },
+    /// Let an expert site answer tele-expertise requests of a specialty
+    /// (dermatology, stroke, general).
+    OfferExpertise {
+        /// Expert site id or exact name.
+        #[arg(long)]
+        expert_site: String,
+        #[arg(long)]
+        specialty: String,
+    },
     /// Replace the prescription signing key; the old public key is kept so that
     /// prescriptions signed with it still verify. Prints the new key's id.
     RotatePrescriptionKey,

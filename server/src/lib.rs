@@ -11,6 +11,7 @@ pub mod consultation;
 pub mod db;
 pub mod download;
 pub mod error;
+pub mod expertise;
 pub mod health;
 pub mod links;
 pub mod mail;
@@ -35,6 +36,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};
 use axum::{middleware, Router};
 use regard_shared::api::NewMember;
+use regard_shared::expertise::Specialty;
+use regard_shared::OrganisationKind;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
@@ -148,6 +151,7 @@ impl Settings {
         (name = "payment", description = "Payment and insurance claims"),
         (name = "monitoring", description = "Tele-monitoring, clinician side"),
         (name = "nursing_home", description = "Nursing homes: residents and calls to the SAMU"),
+        (name = "expertise", description = "Tele-expertise: requests to expert sites and their threads"),
         (name = "patient", description = "Pages reached by patients' links"),
         (name = "health", description = "Liveness"),
     )
@@ -168,6 +172,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1/followups", monitoring::routes())
         .nest("/api/v1/protocols", monitoring::protocols::routes())
         .nest("/api/v1/residents", nursing_home::routes())
+        .nest("/api/v1/expertise", expertise::routes())
         .nest(
             "/api/v1/patient",
             assist::patient::routes().merge(consultation::patient::routes()).merge(monitoring::patient::routes()),
@@ -283,6 +288,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (home, centre) = (find(nursing_home).await?, find(samu_centre).await?);
             store::link_samu_centre(&db, &home, &centre).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} calls {}", home.name, centre.name);
+            Ok(())
+        }
+        Command::OfferExpertise { expert_site, specialty } => {
+            let site = store::find_organisation(&db, &expert_site)
+                .await?
+                .with_context(|| format!("no organisation with id or name {expert_site:?}"))?;
+            anyhow::ensure!(site.kind == OrganisationKind::ExpertSite, "{} is not an expert site", site.name);
+            let specialty = Specialty::parse(&specialty)
+                .with_context(|| format!("unknown specialty {specialty:?}: dermatology, stroke or general"))?;
+            expertise::store::offer(&db, &site.id, specialty).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} answers {} requests", site.name, specialty.as_str());
             Ok(())
         }
         Command::RotatePrescriptionKey => {

@@ -2,10 +2,12 @@
 //! Idempotent: existing rows are left as they are.
 
 use regard_shared::api::NewMember;
+use regard_shared::expertise::Specialty;
 use regard_shared::nursing_home::NewResident;
 use regard_shared::{OrganisationKind, Role};
 
 use crate::db::Db;
+use crate::expertise;
 use crate::nursing_home;
 use crate::organisations::store;
 
@@ -60,6 +62,10 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
     // The demo nursing home calls the demo SAMU centre, and has a few residents.
     let organisation = |i: usize| store::organisation(db, &ids[i]);
     store::link_samu_centre(db, &organisation(2).await?, &organisation(0).await?).await?;
+    // The demo hospital answers every specialty.
+    for specialty in Specialty::ALL {
+        expertise::store::offer(db, &ids[3], specialty).await?;
+    }
     if nursing_home::store::list(db, &ids[2], "").await?.is_empty() {
         for (last_name, first_name, birth_date, room, gp_name) in RESIDENTS {
             let resident = NewResident {

@@ -4,24 +4,11 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{json, TestApp, PASSWORD, REGULATOR};
-use regard_server::organisations::store;
-use regard_shared::api::NewMember;
+use common::{json, member, TestApp, REGULATOR};
 use regard_shared::{OrganisationKind, Role};
 use serde_json::json;
 
 const NURSE: &str = "infirmiere@demo.regard.fr";
-
-/// A second account in an existing or new organisation; returns its cookie.
-async fn member(app: &TestApp, organisation: &str, kind: OrganisationKind, email: &str, role: Role) -> String {
-    let org = match store::find_organisation(&app.state.db, organisation).await.unwrap() {
-        Some(org) => org,
-        None => store::create_organisation(&app.state.db, organisation, kind).await.unwrap(),
-    };
-    let new = NewMember { email: email.into(), display_name: email.into(), role, password: PASSWORD.into() };
-    store::create_user(&app.state.db, &org.id, new).await.unwrap();
-    app.login(email).await
-}
 
 async fn resident_named(app: &TestApp, nurse: &str, search: &str) -> String {
     let found = json(app.get(&format!("/api/v1/residents?q={search}"), Some(nurse)).await).await;

@@ -61,6 +61,10 @@ pub enum Action {
     /// Keep the list of a nursing home's residents and call the SAMU centre
     /// linked to the home about one of them.
     CareForResidents,
+    /// Send a tele-expertise request to an expert site and follow its thread.
+    RequestExpertise,
+    /// Take, question and answer the requests addressed to one's expert site.
+    AnswerExpertise,
 }
 
 impl Role {
@@ -79,6 +83,10 @@ impl Role {
             // Nurses run many home follow-ups; doctors enrol their own patients.
             Action::MonitorPatients => matches!(self, Role::Gp | Role::Specialist | Role::Nurse),
             Action::CareForResidents => self == Role::Nurse,
+            // GPs, nursing-home nurses and emergency physicians ask; specialists
+            // ask other specialties too.
+            Action::RequestExpertise => matches!(self, Role::Gp | Role::Nurse | Role::Regulator | Role::Specialist),
+            Action::AnswerExpertise => self == Role::Specialist,
         }
     }
 
@@ -139,6 +147,9 @@ mod tests {
             let monitors = role.may(Action::MonitorPatients);
             assert_eq!(monitors, matches!(role, Role::Gp | Role::Specialist | Role::Nurse), "{role:?}");
             assert_eq!(role.may(Action::CareForResidents), role == Role::Nurse, "{role:?}");
+            let requests = role.may(Action::RequestExpertise);
+            assert_eq!(requests, !matches!(role, Role::Admin | Role::Pharmacist), "{role:?}");
+            assert_eq!(role.may(Action::AnswerExpertise), role == Role::Specialist, "{role:?}");
         }
     }
 

@@ -8,6 +8,7 @@ pub mod api;
 pub mod assist;
 pub mod consultation;
 pub mod error;
+pub mod expertise;
 pub mod monitoring;
 pub mod nursing_home;
 pub mod payment;

@@ -96,6 +96,13 @@ async fn create(
     user: CurrentUser,
     Json(request): Json<NewConsultation>,
 ) -> AppResult<(StatusCode, Json<ConsultationDetail>)> {
+    let id = schedule(&state, &user, &request).await?;
+    Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
+}
+
+/// Checks and stores an appointment of `user`'s organisation and invites the
+/// patient; also how a tele-expertise request turns into a consultation.
+pub async fn schedule(state: &AppState, user: &CurrentUser, request: &NewConsultation) -> AppResult<String> {
     user.authorize(Action::ConductConsultation, &user.organisation_id)?;
     let contact = Contact::check(
         &request.last_name,
@@ -131,8 +138,8 @@ async fn create(
         fee_cents,
     };
     let id = store::create(&state.db, appointment).await?;
-    invite(&state, &user, &id).await?;
-    Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
+    invite(state, user, &id).await?;
+    Ok(id)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -14,7 +14,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use regard_server::organisations::store;
 use regard_server::{db, seed, web::WebApp, AppState, IceConfig, Settings};
+use regard_shared::api::NewMember;
+use regard_shared::{OrganisationKind, Role};
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -154,6 +157,17 @@ impl TestApp {
         let me = json(self.get("/api/v1/auth/me", Some(cookie)).await).await;
         me["organisation"]["id"].as_str().unwrap().to_owned()
     }
+}
+
+/// A second account in an existing or new organisation; returns its cookie.
+pub async fn member(app: &TestApp, organisation: &str, kind: OrganisationKind, email: &str, role: Role) -> String {
+    let org = match store::find_organisation(&app.state.db, organisation).await.unwrap() {
+        Some(org) => org,
+        None => store::create_organisation(&app.state.db, organisation, kind).await.unwrap(),
+    };
+    let new = NewMember { email: email.into(), display_name: email.into(), role, password: PASSWORD.into() };
+    store::create_user(&app.state.db, &org.id, new).await.unwrap();
+    app.login(email).await
 }
 
 /// The content of the app script's `.br` copy in the test build.

@@ -1,0 +1,456 @@
+//! Tele-expertise requests, their thread and their files in the database.
+
+use regard_shared::expertise::{
+    ExpertSite, FileKind, FileView, Message, Patient, RequestSummary, Side, Specialty, Status, Step, Urgency,
+};
+use regard_shared::monitoring::questionnaire::Answers;
+
+use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::error::{AppError, AppResult};
+
+/// Requests a list or a queue shows at most.
+const LIST_LIMIT: i64 = 200;
+
+#[derive(sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: String,
+    pub requesting_org_id: String,
+    pub requester_id: String,
+    pub expert_org_id: String,
+    pub specialty: String,
+    pub urgency: String,
+    pub status: String,
+    pub patient_last_name: String,
+    pub patient_first_name: String,
+    pub patient_birth_date: String,
+    pub form: String,
+    pub answers: String,
+    pub expert_id: Option<String>,
+    pub consultation_id: Option<String>,
+    pub submitted_at: i64,
+    pub updated_at: i64,
+    pub requester_read_at: i64,
+}
+
+impl RequestRow {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Closed)
+    }
+
+    pub fn patient(&self) -> Patient {
+        Patient {
+            last_name: self.patient_last_name.clone(),
+            first_name: self.patient_first_name.clone(),
+            birth_date: self.patient_birth_date.clone(),
+        }
+    }
+}
+
+pub struct NewRequest<'a> {
+    pub requesting_org_id: &'a str,
+    pub requester_id: &'a str,
+    pub expert_org_id: &'a str,
+    pub specialty: Specialty,
+    pub urgency: Urgency,
+    pub patient: &'a Patient,
+    pub form_json: &'a str,
+    pub answers: &'a Answers,
+    pub file_ids: &'a [String],
+    pub note: &'a str,
+}
+
+/// Files uploaded by `user_id` and not attached yet, among `ids`.
+async fn claimable(tx: &mut sqlx::AnyConnection, user_id: &str, ids: &[String]) -> AppResult<usize> {
+    let mut found = 0;
+    for id in ids {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM expertise_files WHERE id = $1 AND uploaded_by = $2 AND request_id IS NULL")
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        found += usize::from(row.is_some());
+    }
+    Ok(found)
+}
+
+async fn attach(
+    tx: &mut sqlx::AnyConnection,
+    user_id: &str,
+    request_id: &str,
+    message_id: &str,
+    ids: &[String],
+) -> AppResult<()> {
+    if claimable(tx, user_id, ids).await? != ids.len() {
+        return Err(AppError::BadRequest("A file was not uploaded by you or is already sent.".to_owned()));
+    }
+    for id in ids {
+        sqlx::query("UPDATE expertise_files SET request_id = $1, message_id = $2 WHERE id = $3")
+            .bind(request_id)
+            .bind(message_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_message(
+    tx: &mut sqlx::AnyConnection,
+    request_id: &str,
+    step: Step,
+    side: Side,
+    author_id: &str,
+    body: &str,
+    at: i64,
+) -> AppResult<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO expertise_messages (id, request_id, step, side, author_id, body, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(request_id)
+    .bind(enum_name(&step))
+    .bind(enum_name(&side))
+    .bind(author_id)
+    .bind(body)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(id)
+}
+
+/// Stores the request, its first message and its files, all or nothing.
+pub async fn create(db: &Db, new: NewRequest<'_>) -> AppResult<String> {
+    let id = new_id();
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO expertise_requests (id, requesting_org_id, requester_id, expert_org_id, specialty, urgency,
+            status, patient_last_name, patient_first_name, patient_birth_date, form, answers, submitted_at,
+            updated_at, requester_read_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13)",
+    )
+    .bind(&id)
+    .bind(new.requesting_org_id)
+    .bind(new.requester_id)
+    .bind(new.expert_org_id)
+    .bind(new.specialty.as_str())
+    .bind(enum_name(&new.urgency))
+    .bind(Status::Submitted.as_str())
+    .bind(&new.patient.last_name)
+    .bind(&new.patient.first_name)
+    .bind(&new.patient.birth_date)
+    .bind(new.form_json)
+    .bind(serde_json::to_string(new.answers).map_err(anyhow::Error::from)?)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let message = insert_message(&mut tx, &id, Step::Submit, Side::Requester, new.requester_id, new.note, now).await?;
+    attach(&mut tx, new.requester_id, &id, &message, new.file_ids).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn find(db: &Db, id: &str) -> AppResult<RequestRow> {
+    sqlx::query_as("SELECT * FROM expertise_requests WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A step of the thread: the message, its files, the new status, atomically.
+/// `from` guards against two people acting at once: the step applies only if
+/// the status is still the one the rules were checked against.
+pub struct NewStep<'a> {
+    pub request_id: &'a str,
+    pub from: Status,
+    pub to: Status,
+    pub step: Step,
+    pub side: Side,
+    pub author_id: &'a str,
+    pub body: &'a str,
+    pub file_ids: &'a [String],
+}
+
+pub async fn step(db: &Db, new: NewStep<'_>) -> AppResult<()> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let taker = (new.step == Step::Take).then_some(new.author_id);
+    let changed = sqlx::query(
+        "UPDATE expertise_requests SET status = $1, updated_at = $2, expert_id = COALESCE($3, expert_id)
+         WHERE id = $4 AND status = $5",
+    )
+    .bind(new.to.as_str())
+    .bind(now)
+    .bind(taker)
+    .bind(new.request_id)
+    .bind(new.from.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(AppError::Conflict("This request changed meanwhile: reload it."));
+    }
+    let message = insert_message(&mut tx, new.request_id, new.step, new.side, new.author_id, new.body, now).await?;
+    attach(&mut tx, new.author_id, new.request_id, &message, new.file_ids).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_consultation(db: &Db, request_id: &str, consultation_id: &str) -> AppResult<()> {
+    sqlx::query("UPDATE expertise_requests SET consultation_id = $1 WHERE id = $2")
+        .bind(consultation_id)
+        .bind(request_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_read(db: &Db, request_id: &str) -> AppResult<()> {
+    sqlx::query("UPDATE expertise_requests SET requester_read_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(request_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+type SummaryRow = (String, String, String, String, String, String, String, String, i64, i64, i64);
+
+const SUMMARY_SELECT: &str = "SELECT r.id, r.specialty, r.urgency, r.status,
+        r.patient_last_name || ' ' || r.patient_first_name, req.name, exp.name, r.expert_org_id,
+        r.submitted_at, r.updated_at, r.requester_read_at
+    FROM expertise_requests r
+    JOIN organisations req ON req.id = r.requesting_org_id
+    JOIN organisations exp ON exp.id = r.expert_org_id";
+
+fn summary(row: SummaryRow) -> RequestSummary {
+    let (id, specialty, urgency, status, patient_name, requesting_site, expert_site, _, submitted_at, updated_at, read) =
+        row;
+    let status = Status::parse(&status).unwrap_or(Status::Closed);
+    RequestSummary {
+        id,
+        specialty: Specialty::parse(&specialty).unwrap_or(Specialty::General),
+        urgency: parse_enum(&urgency).unwrap_or_default(),
+        status,
+        patient_name,
+        requesting_site,
+        expert_site,
+        submitted_at,
+        updated_at,
+        unread: status.awaits_requester() && updated_at > read,
+    }
+}
+
+/// The requests an organisation sent, latest activity first.
+pub async fn sent(db: &Db, organisation_id: &str) -> AppResult<Vec<RequestSummary>> {
+    let rows: Vec<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE r.requesting_org_id = $1 ORDER BY r.updated_at DESC LIMIT $2"))
+            .bind(organisation_id)
+            .bind(LIST_LIMIT)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(summary).collect())
+}
+
+/// The expert site's open requests: untaken urgent ones first, then by waiting time.
+pub async fn queue(db: &Db, organisation_id: &str) -> AppResult<Vec<RequestSummary>> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE r.expert_org_id = $1 AND r.status != 'closed'
+         ORDER BY r.status = 'submitted' DESC, r.urgency = 'urgent' DESC, r.submitted_at LIMIT $2"
+    ))
+    .bind(organisation_id)
+    .bind(LIST_LIMIT)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(summary).collect())
+}
+
+pub async fn summary_of(db: &Db, id: &str) -> AppResult<RequestSummary> {
+    let row: SummaryRow = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE r.id = $1")).bind(id).fetch_one(db).await?;
+    Ok(summary(row))
+}
+
+/// (questions and answers unread by the requesting organisation, untaken requests
+/// addressed to it).
+pub async fn waiting(db: &Db, organisation_id: &str) -> AppResult<(i64, i64)> {
+    let counts: (i64, i64) = sqlx::query_as(
+        "SELECT
+            (SELECT COUNT(*) FROM expertise_requests WHERE requesting_org_id = $1
+               AND status IN ('needs_information', 'answered') AND updated_at > requester_read_at),
+            (SELECT COUNT(*) FROM expertise_requests WHERE expert_org_id = $1 AND status = 'submitted')",
+    )
+    .bind(organisation_id)
+    .fetch_one(db)
+    .await?;
+    Ok(counts)
+}
+
+pub async fn thread(db: &Db, request_id: &str) -> AppResult<Vec<Message>> {
+    let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT m.id, m.step, m.side, u.display_name, m.at, m.body
+         FROM expertise_messages m JOIN users u ON u.id = m.author_id
+         WHERE m.request_id = $1 ORDER BY m.at",
+    )
+    .bind(request_id)
+    .fetch_all(db)
+    .await?;
+    let files: Vec<(String, String)> =
+        sqlx::query_as("SELECT message_id, id FROM expertise_files WHERE request_id = $1 ORDER BY uploaded_at")
+            .bind(request_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, step, side, author, at, body)| Message {
+            step: parse_enum(&step).unwrap_or(Step::Reply),
+            side: parse_enum(&side).unwrap_or(Side::Requester),
+            author,
+            body,
+            at,
+            file_ids: files.iter().filter(|(m, _)| *m == id).map(|(_, f)| f.clone()).collect(),
+        })
+        .collect())
+}
+
+pub async fn user_name(db: &Db, user_id: &str) -> AppResult<String> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT display_name FROM users WHERE id = $1").bind(user_id).fetch_optional(db).await?;
+    Ok(row.map(|(n,)| n).unwrap_or_default())
+}
+
+pub async fn user_email(db: &Db, user_id: &str) -> AppResult<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_optional(db).await?;
+    Ok(row.map(|(e,)| e))
+}
+
+/// Expert sites answering at least one specialty, but `except` (one's own).
+pub async fn expert_sites(db: &Db, except: &str) -> AppResult<Vec<ExpertSite>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT o.id, o.name, s.specialty FROM expert_specialties s JOIN organisations o ON o.id = s.organisation_id
+         WHERE o.id != $1 ORDER BY o.name, s.specialty",
+    )
+    .bind(except)
+    .fetch_all(db)
+    .await?;
+    let mut sites: Vec<ExpertSite> = Vec::new();
+    for (id, name, specialty) in rows {
+        let Some(specialty) = Specialty::parse(&specialty) else { continue };
+        match sites.last_mut() {
+            Some(site) if site.id == id => site.specialties.push(specialty),
+            _ => sites.push(ExpertSite { id, name, specialties: vec![specialty] }),
+        }
+    }
+    Ok(sites)
+}
+
+pub async fn offer(db: &Db, organisation_id: &str, specialty: Specialty) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO expert_specialties (organisation_id, specialty) VALUES ($1, $2)
+         ON CONFLICT (organisation_id, specialty) DO NOTHING",
+    )
+    .bind(organisation_id)
+    .bind(specialty.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub struct NewFile<'a> {
+    pub uploaded_by: &'a str,
+    pub name: &'a str,
+    pub kind: FileKind,
+    pub content_type: &'static str,
+    pub blob: &'a str,
+    pub bytes: i64,
+    pub preview_blob: &'a str,
+    pub width: u32,
+    pub height: u32,
+    pub description: Option<String>,
+}
+
+pub async fn add_file(db: &Db, new: NewFile<'_>) -> AppResult<FileView> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO expertise_files (id, uploaded_by, name, kind, content_type, blob, bytes, preview_blob, width,
+            height, description, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&id)
+    .bind(new.uploaded_by)
+    .bind(new.name)
+    .bind(enum_name(&new.kind))
+    .bind(new.content_type)
+    .bind(new.blob)
+    .bind(new.bytes)
+    .bind(new.preview_blob)
+    .bind(i64::from(new.width))
+    .bind(i64::from(new.height))
+    .bind(&new.description)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(FileView {
+        id,
+        name: new.name.to_owned(),
+        kind: new.kind,
+        bytes: new.bytes,
+        width: new.width,
+        height: new.height,
+        description: new.description,
+    })
+}
+
+/// Files uploaded by `user_id` in the last day and not sent: bounds what an
+/// account can pile up without sending anything.
+pub async fn pending_files(db: &Db, user_id: &str) -> AppResult<i64> {
+    let (count,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM expertise_files WHERE uploaded_by = $1 AND request_id IS NULL AND uploaded_at > $2",
+    )
+    .bind(user_id)
+    .bind(now_ms() - 24 * 3600 * 1000)
+    .fetch_one(db)
+    .await?;
+    Ok(count)
+}
+
+type FileViewRow = (String, String, String, i64, i64, i64, Option<String>);
+
+pub async fn files(db: &Db, request_id: &str) -> AppResult<Vec<FileView>> {
+    let rows: Vec<FileViewRow> = sqlx::query_as(
+        "SELECT id, name, kind, bytes, width, height, description FROM expertise_files
+         WHERE request_id = $1 ORDER BY uploaded_at",
+    )
+    .bind(request_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, kind, bytes, width, height, description)| FileView {
+            id,
+            name,
+            kind: parse_enum(&kind).unwrap_or(FileKind::Photo),
+            bytes,
+            width: width as u32,
+            height: height as u32,
+            description,
+        })
+        .collect())
+}
+
+/// Where a file is: (uploader, request, name, content type, original blob, preview blob).
+pub type FileRow = (String, Option<String>, String, String, String, String);
+
+pub async fn file(db: &Db, id: &str) -> AppResult<FileRow> {
+    sqlx::query_as(
+        "SELECT uploaded_by, request_id, name, content_type, blob, preview_blob FROM expertise_files WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)
+}
