@@ -12,6 +12,9 @@ use crate::pages::console::assist_list::AssistDesk;
 use crate::pages::console::assist_usage::AssistUsage;
 use crate::pages::console::consultation_day::ConsultationDesk;
 use crate::pages::console::consultation_room::ConsultationRoom;
+use crate::pages::console::expertise_desk::ExpertiseDesk;
+use crate::pages::console::expertise_new::NewExpertiseRequest;
+use crate::pages::console::expertise_request::ExpertiseRequestPage;
 use crate::pages::console::followup::FollowUpPanel;
 use crate::pages::console::home::ConsoleHome;
 use crate::pages::console::monitoring_desk::MonitoringDesk;
@@ -56,6 +59,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/console/prescriptions") view=PrescriptionLookup />
                         <Route path=path!("/console/monitoring") view=MonitoringDesk />
                         <Route path=path!("/console/monitoring/:id") view=FollowUpPanel />
+                        <Route path=path!("/console/expertise") view=ExpertiseDesk />
+                        <Route path=path!("/console/expertise/new") view=NewExpertiseRequest />
+                        <Route path=path!("/console/expertise/:id") view=ExpertiseRequestPage />
                         <Route path=path!("/console/residents") view=ResidentsPage />
                         <Route path=path!("/console/residents/:id") view=ResidentPage />
                         <Route path=path!("/rx/:id") view=PrescriptionCheck />

@@ -225,16 +225,19 @@ pub struct NewRequest {
     pub file_ids: Vec<String>,
 }
 
-/// A question, reply or answer in the thread, with files uploaded beforehand.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A step of the thread (take, a question, a reply, the answer, closing), with
+/// its text and files uploaded beforehand.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Post {
+pub struct StepRequest {
+    pub step: Step,
+    #[serde(default)]
     pub body: String,
     #[serde(default)]
     pub file_ids: Vec<String>,
 }
 
-impl Post {
+impl StepRequest {
     pub fn checked_body(&self) -> Result<String, Invalid> {
         if self.file_ids.len() > FILES_MAX {
             return Err(Invalid { field: "files", message: "This request holds as many files as it can." });
@@ -309,6 +312,8 @@ pub struct RequestDetail {
     pub expert: Option<String>,
     /// Which side the reader is on, so the page offers their steps only.
     pub side: Side,
+    /// The reader is the specialist who took it: they go on with it.
+    pub taken_by_you: bool,
     pub files: Vec<FileView>,
     /// Oldest first.
     pub thread: Vec<Message>,
@@ -374,8 +379,9 @@ mod tests {
 
     #[test]
     fn posts_and_patients_are_checked() {
-        assert_eq!(Post { body: " ".into(), file_ids: vec![] }.checked_body().unwrap_err().field, "body");
-        let many = Post { body: "x".into(), file_ids: vec!["a".into(); FILES_MAX + 1] };
+        let blank = StepRequest { step: Step::Answer, body: " ".into(), file_ids: vec![] };
+        assert_eq!(blank.checked_body().unwrap_err().field, "body");
+        let many = StepRequest { body: "x".into(), file_ids: vec!["a".into(); FILES_MAX + 1], ..blank };
         assert_eq!(many.checked_body().unwrap_err().field, "files");
         let patient = Patient { last_name: " Roy ".into(), first_name: "Léa".into(), birth_date: "1990-02-03".into() };
         assert_eq!(patient.checked("2026-11-23").unwrap().last_name, "Roy");

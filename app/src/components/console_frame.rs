@@ -9,6 +9,7 @@ use regard_shared::{Action, ErrorCode};
 
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::expertise_link::ExpertiseNavLink;
 use crate::components::monitoring_alert::MonitoringAlert;
 use crate::components::ringing_calls::RingingCalls;
 use crate::components::waiting_room_alert::WaitingRoomAlert;
@@ -83,6 +84,7 @@ fn ConsoleNav(me: Me) -> impl IntoView {
     let dispenses = me.user.role.may(Action::DispensePrescription);
     let monitors = me.user.role.may(Action::MonitorPatients);
     let cares = me.user.role.may(Action::CareForResidents);
+    let expertise = me.user.role.may(Action::RequestExpertise) || me.user.role.may(Action::AnswerExpertise);
     view! {
         <nav class="console-nav" aria-label=move || t_string!(i18n, console.nav_label).to_string()>
             <div class="nav-links">
@@ -101,6 +103,9 @@ fn ConsoleNav(me: Me) -> impl IntoView {
                     <a href="/console/residents" aria-current=move || current("/console/residents")>
                         {t!(i18n, console.nav_residents)}
                     </a>
+                </Show>
+                <Show when=move || expertise>
+                    <ExpertiseNavLink current=Signal::derive(move || current("/console/expertise")) />
                 </Show>
                 <Show when=move || monitors>
                     <a href="/console/monitoring" aria-current=move || current("/console/monitoring")>

@@ -59,7 +59,16 @@ fn problem_text(i18n: I18nContext<Locale>, questionnaire: &Questionnaire, error:
 }
 
 #[component]
-pub fn QuestionnaireForm(questionnaire: Questionnaire, on_filled: Callback<Filled>) -> impl IntoView {
+pub fn QuestionnaireForm(
+    questionnaire: Questionnaire,
+    on_filled: Callback<Filled>,
+    /// The send button's words; "send my answers" when absent.
+    #[prop(optional, into)]
+    submit_label: Option<Signal<String>>,
+    /// Set while the caller finishes sending, so the button stays disabled.
+    #[prop(optional, into)]
+    busy: Option<Signal<bool>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let raw = RwSignal::new(HashMap::<String, String>::new());
     let (photos, set_photos) = signal_local(HashMap::<String, web_sys::File>::new());
@@ -123,8 +132,11 @@ pub fn QuestionnaireForm(questionnaire: Questionnaire, on_filled: Callback<Fille
                 })
                 .collect_view()}
             <ErrorAlert message=error.into() />
-            <button type="submit" class="primary big" disabled=move || pending.get()>
-                {t!(i18n, patient_monitoring.send)}
+            <button type="submit" class="primary big" disabled=move || pending.get() || busy.is_some_and(|b| b.get())>
+                {move || match submit_label {
+                    Some(label) => label.get(),
+                    None => t_string!(i18n, patient_monitoring.send).to_string(),
+                }}
             </button>
         </form>
     }

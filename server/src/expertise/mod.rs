@@ -187,6 +187,7 @@ async fn detail(
         requester: store::user_name(&state.db, &request.requester_id).await?,
         expert,
         side,
+        taken_by_you: request.expert_id.as_deref() == Some(user.id.as_str()),
         files: store::files(&state.db, &id).await?,
         thread: store::thread(&state.db, &id).await?,
         consultation_id: request.consultation_id,

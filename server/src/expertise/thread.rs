@@ -5,10 +5,9 @@
 
 use axum::extract::{Path, State};
 use regard_shared::consultation::NewConsultation;
-use regard_shared::expertise::{Escalation, Post, RequestSummary, Side, Status, Step, MESSAGE_MAX_CHARS};
+use regard_shared::expertise::{Escalation, RequestSummary, Side, Status, Step, StepRequest, MESSAGE_MAX_CHARS};
 use regard_shared::validate::{optional_text, Invalid};
 use regard_shared::ApiError;
-use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,13 +19,6 @@ use crate::{audit, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(take_step)).routes(routes!(escalate))
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct StepRequest {
-    pub step: Step,
-    #[serde(flatten)]
-    pub post: Post,
 }
 
 /// The request if `user` may take `step` on it now: the rules of the status,
@@ -71,9 +63,9 @@ async fn take_step(
     }
     let (row, side, to) = allowed(&state, &user, &id, step).await?;
     let body = if matches!(step, Step::Take | Step::Close) {
-        optional_text("body", Some(&request.post.body), MESSAGE_MAX_CHARS)?.unwrap_or_default()
+        optional_text("body", Some(&request.body), MESSAGE_MAX_CHARS)?.unwrap_or_default()
     } else {
-        request.post.checked_body()?
+        request.checked_body()?
     };
     let new = store::NewStep {
         request_id: &id,
@@ -83,7 +75,7 @@ async fn take_step(
         side,
         author_id: &user.id,
         body: &body,
-        file_ids: &request.post.file_ids,
+        file_ids: &request.file_ids,
     };
     store::step(&state.db, new).await?;
     audit::record(&state.db, &user, "expertise", &id, step_name(step)).await?;

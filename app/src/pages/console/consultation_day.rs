@@ -56,7 +56,7 @@ pub fn status_name(i18n: I18nContext<Locale>, status: Status) -> String {
 }
 
 /// A date and a time typed in the page, as the browser's local time, in ms.
-fn local_instant(date: &str, time: &str) -> Option<i64> {
+pub fn local_instant(date: &str, time: &str) -> Option<i64> {
     let ms = js_sys::Date::new(&format!("{date}T{time}").into()).get_time();
     (!ms.is_nan() && !date.is_empty() && !time.is_empty()).then_some(ms as i64)
 }

@@ -1,0 +1,60 @@
+//! Tele-expertise: forms and expert sites, requests, their thread and files.
+
+use regard_shared::expertise::{
+    Escalation, ExpertForm, ExpertSite, FileView, NewRequest, RequestDetail, RequestSummary, StepRequest, Waiting,
+};
+
+use super::{get, post, upload_with_progress, Failure};
+
+pub async fn forms() -> Result<Vec<ExpertForm>, Failure> {
+    get("/api/v1/expertise/forms").await
+}
+
+pub async fn sites() -> Result<Vec<ExpertSite>, Failure> {
+    get("/api/v1/expertise/sites").await
+}
+
+/// The requests the user's organisation sent.
+pub async fn sent() -> Result<Vec<RequestSummary>, Failure> {
+    get("/api/v1/expertise").await
+}
+
+/// The open requests addressed to the user's expert site.
+pub async fn queue() -> Result<Vec<RequestSummary>, Failure> {
+    get("/api/v1/expertise/queue").await
+}
+
+pub async fn waiting() -> Result<Waiting, Failure> {
+    get("/api/v1/expertise/waiting").await
+}
+
+pub async fn request(id: &str) -> Result<RequestDetail, Failure> {
+    get(&format!("/api/v1/expertise/{id}")).await
+}
+
+pub async fn send(request: &NewRequest) -> Result<RequestSummary, Failure> {
+    post("/api/v1/expertise", request).await
+}
+
+pub async fn step(id: &str, step: &StepRequest) -> Result<RequestSummary, Failure> {
+    post(&format!("/api/v1/expertise/{id}/steps"), step).await
+}
+
+pub async fn escalate(id: &str, escalation: &Escalation) -> Result<RequestSummary, Failure> {
+    post(&format!("/api/v1/expertise/{id}/teleconsultation"), escalation).await
+}
+
+/// Uploads a photo or DICOM file, reporting progress from 0 to 1.
+pub async fn upload(file: &web_sys::File, on_progress: impl Fn(f64) + 'static) -> Result<FileView, Failure> {
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    upload_with_progress(&format!("/api/v1/expertise/files?name={name}"), file, on_progress).await
+}
+
+/// What the browser shows of a file: the photo, or the DICOM's rendered preview.
+pub fn preview_url(file_id: &str) -> String {
+    format!("/api/v1/expertise/files/{file_id}/preview")
+}
+
+pub fn original_url(file_id: &str) -> String {
+    format!("/api/v1/expertise/files/{file_id}/original")
+}

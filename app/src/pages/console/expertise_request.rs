@@ -1,0 +1,131 @@
+//! One tele-expertise request, as either side sees it: the patient, the form's
+//! answers, the images (zoom and pan), and the thread, where each side takes
+//! the steps the status allows (shared rules): take, ask for more, reply,
+//! answer, close, or schedule a teleconsultation with the patient.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use regard_shared::expertise::{Message, RequestDetail, Side, Step, Urgency};
+
+use super::expertise_desk::{specialty_name, status_name};
+use super::expertise_files::FileGallery;
+use super::expertise_steps::{Escalate, StepForms};
+use crate::api::expertise as api;
+use crate::components::console_frame::ConsoleFrame;
+use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::{calendar_date, date_time};
+use crate::components::questionnaire_form::answer_text;
+use crate::i18n::*;
+
+#[component]
+pub fn ExpertiseRequestPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    view! {
+        <ConsoleFrame>
+            <p><a href="/console/expertise">{t!(i18n, expertise.back)}</a></p>
+            <RequestView id=id.clone() />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn RequestView(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let detail = RwSignal::new(None::<RequestDetail>);
+    let error = RwSignal::new(None::<String>);
+    let id = StoredValue::new(id);
+    let load = move || {
+        spawn_local(async move {
+            match api::request(&id.get_value()).await {
+                Ok(found) => detail.set(Some(found)),
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+        })
+    };
+    load();
+    let reload = Callback::new(move |_| load());
+    view! {
+        <ErrorAlert message=error.into() />
+        {move || detail.get().map(|d| {
+            let lang = i18n.get_locale().as_str();
+            let s = d.summary.clone();
+            view! {
+                <h1>{s.patient_name.clone()}</h1>
+                <p>
+                    {t_string!(i18n, expertise.born, date = calendar_date(&d.patient.birth_date, lang)).to_string()}
+                    " · " {specialty_name(i18n, s.specialty)}
+                    {(s.urgency == Urgency::Urgent).then(|| view! { " · " <strong class="urgent">{t!(i18n, expertise.urgent)}</strong> })}
+                </p>
+                <p>
+                    <strong data-testid="expertise-status" data-status=s.status.as_str()>{status_name(i18n, s.status)}</strong>
+                    " · " {t_string!(i18n, expertise.route, from = s.requesting_site.clone(), to = s.expert_site.clone()).to_string()}
+                    {d.expert.clone().map(|name| format!(" · {}", t_string!(i18n, expertise.taken_by, name = name)))}
+                </p>
+                <div class="columns">
+                    <section class="card" aria-labelledby="request-title">
+                        <h2 id="request-title">{d.form.title.clone()}</h2>
+                        <Answers detail=d.clone() />
+                        <h3>{t!(i18n, expertise.images)}</h3>
+                        <FileGallery files=d.files.clone() may_download=d.side == Side::Expert />
+                    </section>
+                    <section class="card" aria-labelledby="thread-title">
+                        <h2 id="thread-title">{t!(i18n, expertise.thread)}</h2>
+                        <Thread messages=d.thread.clone() lang=lang />
+                        <StepForms detail=d.clone() on_done=reload />
+                        <Escalate detail=d.clone() on_done=reload />
+                    </section>
+                </div>
+            }
+        })}
+    }
+}
+
+#[component]
+fn Answers(detail: RequestDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = detail
+        .form
+        .questionnaire
+        .item
+        .iter()
+        .filter_map(|item| {
+            let answer = detail.answers.get(&item.link_id)?;
+            Some(view! { <dt>{item.text.clone()}</dt> <dd>{answer_text(i18n, Some(item), answer)}</dd> })
+        })
+        .collect_view();
+    view! { <dl class="answers" data-testid="expertise-answers">{items}</dl> }
+}
+
+fn step_title(i18n: leptos_i18n::I18nContext<Locale>, message: &Message) -> String {
+    match message.step {
+        Step::Submit => t_string!(i18n, expertise.step_submit).to_string(),
+        Step::Take => t_string!(i18n, expertise.step_take).to_string(),
+        Step::AskInformation => t_string!(i18n, expertise.step_ask).to_string(),
+        Step::Reply => t_string!(i18n, expertise.step_reply).to_string(),
+        Step::Answer => t_string!(i18n, expertise.step_answer).to_string(),
+        Step::Close => t_string!(i18n, expertise.step_close).to_string(),
+        Step::Escalate => t_string!(i18n, expertise.step_escalate, when = message.body.clone()).to_string(),
+    }
+}
+
+#[component]
+fn Thread(messages: Vec<Message>, lang: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="thread" data-testid="expertise-thread">
+            {messages.into_iter().map(|m| {
+                let text = (m.step != Step::Escalate && !m.body.is_empty()).then(|| m.body.clone());
+                let files = m.file_ids.len();
+                view! {
+                    <li data-step=format!("{:?}", m.step).to_lowercase() class=if m.side == Side::Expert { "from-expert" } else { "from-requester" }>
+                        <p><strong>{step_title(i18n, &m)}</strong> " — " {m.author.clone()} " · " <time>{date_time(m.at, lang)}</time></p>
+                        {text.map(|t| view! { <p class="message-body">{t}</p> })}
+                        {(files > 0).then(|| view! { <p class="hint">{t_string!(i18n, expertise.files_attached, count = files).to_string()}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}

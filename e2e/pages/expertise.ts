@@ -1,0 +1,61 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export const SPECIALIST = 'specialiste@demo.regard.fr';
+
+/** A small PNG (2 × 2), as a phone's photo would be, for the upload. */
+export const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC',
+  'base64',
+);
+
+/** The tele-expertise pages of the console, as either side uses them. */
+export class Expertise {
+  readonly status: Locator;
+  readonly thread: Locator;
+  readonly gallery: Locator;
+
+  constructor(readonly page: Page) {
+    this.status = page.getByTestId('expertise-status');
+    this.thread = page.getByTestId('expertise-thread').locator('li');
+    this.gallery = page.getByTestId('expertise-gallery').locator('li');
+  }
+
+  async openDesk() {
+    await this.page.getByRole('link', { name: /^Télé-expertise/ }).click();
+    await expect(this.page).toHaveURL(/\/console\/expertise$/);
+  }
+
+  /** A dermatology request with photos, from the desk to the sent request's page. */
+  async sendDermatology(patient: { last: string; first: string; born: string }, photos: string[], question: string) {
+    await this.page.getByRole('link', { name: 'Nouvelle demande d\'avis' }).click();
+    await expect(this.page.getByLabel('Spécialité')).toHaveValue('dermatology');
+    await this.page.getByLabel('Nom du patient').fill(patient.last);
+    await this.page.getByLabel('Prénom').fill(patient.first);
+    await this.page.getByLabel('Date de naissance').fill(patient.born);
+    await this.page.getByLabel('Ajouter des photos ou des fichiers DICOM').setInputFiles(
+      photos.map((name) => ({ name, mimeType: 'image/png', buffer: PHOTO })),
+    );
+    await expect(this.page.getByTestId('chosen-files').locator('li')).toHaveCount(photos.length);
+    await this.page.getByLabel('Tronc').check();
+    await this.page.getByLabel('Depuis combien de semaines ?').fill('6');
+    await this.page.getByLabel('Augmente de taille').check();
+    await this.page.getByLabel('Non', { exact: true }).check();
+    await this.page.getByLabel('Votre question au dermatologue').fill(question);
+    await this.page.getByRole('button', { name: 'Envoyer la demande' }).click();
+    await expect(this.page).toHaveURL(/\/console\/expertise\/[0-9a-f-]{36}$/);
+    await expect(this.status).toHaveText('Envoyée');
+  }
+
+  /** A request of the list or the queue, by its patient. */
+  async open(patient: string) {
+    await this.page.getByRole('link', { name: patient }).click();
+    await expect(this.page).toHaveURL(/\/console\/expertise\/[0-9a-f-]{36}$/);
+  }
+
+  /** Writes in the thread and takes the step the button names. */
+  async write(label: string, text: string, button: string, status: string) {
+    await this.page.getByLabel(label).fill(text);
+    await this.page.getByRole('button', { name: button }).click();
+    await expect(this.status).toHaveText(status);
+  }
+}
