@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { blockingViolations, overflowsWidth } from '../axe';
 import { AssistCase, CallerPage, regulatorPage } from '../pages/assist';
+import { videoPlays } from '../pages/video';
 import { Residents, RingingCall, nurseTablet } from '../pages/nursing-home';
 
 // A 2×2 PNG, as the tablet's camera app would hand over a file.
@@ -9,7 +10,7 @@ const PHOTO = Buffer.from(
   'base64',
 );
 
-test('a nurse calls the SAMU about a resident from the tablet; the call rings until a regulator takes it; the decision lands in the resident\'s history', async ({ browser }) => {
+test('a nurse calls the SAMU about a resident from the tablet; the call rings until a regulator takes it; video both ways; the decision lands in the resident\'s history', async ({ browser }) => {
   const tablet = await nurseTablet(browser);
   const residents = new Residents(tablet);
   await residents.open('12', 'Moreau Jeanne');
@@ -52,6 +53,15 @@ test('a nurse calls the SAMU about a resident from the tablet; the call rings un
   await expect(assist.state).toHaveText('Vidéo en direct');
   await assist.videoPlays();
   await expect(caller.status).toHaveText('Le médecin vous voit.');
+  // Both ways: nobody at the home is on the phone, so the regulator turns on
+  // their camera and microphone; the tablet sees and hears them.
+  await regulator.getByRole('button', { name: 'Activer ma caméra et mon micro' }).click();
+  await videoPlays(tablet, 'video.regulator-video');
+  const fromRegulator = tablet.locator('video.regulator-video');
+  await expect(fromRegulator).toHaveJSProperty('muted', false);
+  expect(await fromRegulator.evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getAudioTracks().length)).toBe(1);
+  await assist.videoPlays();
+  await expect(regulator.getByRole('button', { name: 'Couper ma caméra et mon micro' })).toBeVisible();
   await expect(assist.gallery).toHaveCount(1);
   // The clip plays in the case: a real recording with a duration.
   const clip = regulator.getByRole('listitem').locator('video[aria-label^="Vidéo courte"]');

@@ -25,11 +25,22 @@ pub enum PeerRole {
 pub enum Request {
     Snapshot,
     SwitchCamera,
-    Torch { on: bool },
-    Zoom { level: f64 },
+    Torch {
+        on: bool,
+    },
+    Zoom {
+        level: f64,
+    },
     Location,
-    Audio { on: bool },
+    Audio {
+        on: bool,
+    },
     PhotosOnly,
+    /// The clinician started (or stopped) sending their camera and microphone,
+    /// e.g. to a nursing home's tablet: offer again so they flow, or drop them.
+    ClinicianMedia {
+        on: bool,
+    },
 }
 
 /// The caller device's answer to a `Request`, or news it volunteers.

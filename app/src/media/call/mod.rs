@@ -48,7 +48,8 @@ type Handler = Closure<dyn FnMut(JsValue)>;
 struct Inner {
     role: PeerRole,
     url: String,
-    local: Option<MediaStream>,
+    /// This side's camera and microphone; the clinician's may come and go.
+    local: RefCell<Option<MediaStream>>,
     ws: RefCell<Option<WebSocket>>,
     pc: RefCell<Option<RtcPeerConnection>>,
     ice_servers: RefCell<Vec<IceServer>>,
@@ -79,7 +80,7 @@ impl Call {
         let call = Call(Rc::new(Inner {
             role,
             url: format!("{scheme}://{host}/ws/{room}"),
-            local,
+            local: RefCell::new(local),
             ws: RefCell::new(None),
             pc: RefCell::new(None),
             ice_servers: RefCell::new(Vec::new()),
@@ -195,6 +196,12 @@ impl Call {
         if self.0.role == PeerRole::Patient {
             self.offer();
         }
+    }
+
+    /// The clinician's camera and microphone, sent from the next negotiation
+    /// on (the patient's device is asked to offer again).
+    pub fn set_local(&self, stream: Option<MediaStream>) {
+        *self.0.local.borrow_mut() = stream;
     }
 
     /// Ends the call for good: tells the server, closes the socket and the connection.

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
     MediaStream, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcPeerConnection, RtcPeerConnectionIceEvent,
-    RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
+    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
 use super::{Call, CallEvent};
@@ -121,7 +121,7 @@ impl Call {
 
     /// Sends this side's camera and microphone, if it has them.
     fn add_local_tracks(&self, pc: &RtcPeerConnection) {
-        if let Some(stream) = &self.0.local {
+        if let Some(stream) = self.0.local.borrow().as_ref() {
             for track in stream.get_tracks().iter() {
                 if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
                     keep_resolution(&pc.add_track_0(&track, stream));
@@ -131,9 +131,23 @@ impl Call {
     }
 
     /// The patient's side: a new connection carrying the camera, and its offer.
+    /// It also offers to receive audio and video it does not send, so the
+    /// clinician's camera and microphone can join without another offer.
     pub(super) fn offer(&self) {
         let Some(pc) = self.new_peer_connection() else { return };
         self.add_local_tracks(&pc);
+        let sent = |kind: &str| {
+            self.0.local.borrow().as_ref().is_some_and(|s| {
+                s.get_tracks().iter().any(|t| t.dyn_into::<web_sys::MediaStreamTrack>().is_ok_and(|t| t.kind() == kind))
+            })
+        };
+        for kind in ["audio", "video"] {
+            if !sent(kind) {
+                let init = RtcRtpTransceiverInit::new();
+                init.set_direction(RtcRtpTransceiverDirection::Recvonly);
+                pc.add_transceiver_with_str_and_init(kind, &init);
+            }
+        }
         let this = self.clone();
         spawn_local(async move {
             let Ok(offer) = JsFuture::from(pc.create_offer()).await else { return };

@@ -10,7 +10,7 @@ use regard_shared::assist::{AssistDetail, EventKind, LocationReport};
 use regard_shared::signal::{PeerRole, Reply, Request};
 use web_sys::MediaStream;
 
-use super::assist_call::NursingHomeCallCard;
+use super::assist_call::{NursingHomeCallCard, RegulatorCamera};
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
 use crate::api;
@@ -218,6 +218,9 @@ fn CaseView(id: String) -> impl IntoView {
                         <button type="button" class="secondary" on:click=resend.clone()>{t!(i18n, assist.resend)}</button>
                     </Show>
                 </div>
+                <Show when=from_tablet>
+                    <RegulatorCamera call=call connected=Signal::derive(move || link.get() == Link::Connected) />
+                </Show>
                 <CameraControls call=call connected=Signal::derive(move || link.get() == Link::Connected) capabilities=capabilities audio_on=audio_on notice=notice />
                 <Show when=move || notice.get().is_some()>
                     <p class="alert" role="status">{move || notice.get()}</p>

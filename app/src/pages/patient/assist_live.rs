@@ -38,6 +38,10 @@ pub fn LiveCamera(
     let weak_network = RwSignal::new(false);
     let preview = NodeRef::<Video>::new();
     let call = StoredValue::new_local(None::<Call>);
+    // The regulator's own camera and voice, when they turn them on (a nursing
+    // home's tablet, where nobody is on the phone with the SAMU).
+    let (regulator, set_regulator) = signal_local(None::<MediaStream>);
+    let regulator_view = NodeRef::<Video>::new();
 
     let ask = RwSignal::new(None::<Ask>);
     let photos_only = RwSignal::new(false);
@@ -96,6 +100,12 @@ pub fn LiveCamera(
                 renegotiate();
                 reply(Reply::AudioState { on: false });
             }),
+            Request::ClinicianMedia { on } => {
+                if !on {
+                    set_regulator.set(None);
+                }
+                renegotiate();
+            }
             Request::PhotosOnly => {
                 camera::stop(&camera);
                 photos_only.set(true);
@@ -171,8 +181,8 @@ pub fn LiveCamera(
         CallEvent::Reconnecting => status.set(Status::Reconnecting),
         CallEvent::Replaced => status.set(Status::Elsewhere),
         CallEvent::Request(request) => on_request(request),
-        CallEvent::RemoteStream(_)
-        | CallEvent::Reply(_)
+        CallEvent::RemoteStream(remote) => set_regulator.set(Some(remote)),
+        CallEvent::Reply(_)
         | CallEvent::Chat(_)
         | CallEvent::Prescription(_)
         | CallEvent::Document(_)
@@ -207,6 +217,10 @@ pub fn LiveCamera(
         <h1>{t!(i18n, caller.live_title)}</h1>
         <p class="status" role="status" data-testid="caller-status">{status_text}</p>
         <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
+        <Show when=move || regulator.with(Option::is_some)>
+            <VideoView stream=regulator label=Signal::derive(move || t_string!(i18n, caller.regulator_label).to_string())
+                node_ref=regulator_view class="regulator-video" audible=Signal::derive(|| true) />
+        </Show>
         <p>{t!(i18n, caller.keep_open)}</p>
         <Show when=move || weak_network.get() && !photos_only.get()>
             <p class="alert" role="status">{t!(i18n, caller.weak_network)}</p>
