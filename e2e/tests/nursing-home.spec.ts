@@ -110,3 +110,45 @@ test('a nurse adds a resident; the tablet pages fit portrait and landscape with 
   await residents.open('garn', 'Garnier Lucienne');
   await tablet.context().close();
 });
+
+test('the tablet stays signed in for the shift and locks with a PIN between uses; five wrong PINs end the session', async ({ browser }) => {
+  const tablet = await nurseTablet(browser);
+  const newPin = tablet.getByLabel('Nouveau code (4 à 8 chiffres)');
+  await newPin.fill('12');
+  await tablet.getByRole('button', { name: 'Enregistrer le code' }).click();
+  await expect(tablet.getByRole('alert')).toContainText('4 à 8 chiffres');
+  await newPin.fill('4821');
+  await tablet.getByRole('button', { name: 'Enregistrer le code' }).click();
+  await expect(tablet.getByText('Code enregistré.')).toBeVisible();
+
+  await tablet.getByRole('link', { name: 'Résidents', exact: true }).click();
+  await tablet.getByRole('button', { name: 'Verrouiller' }).click();
+  const locked = tablet.getByRole('heading', { name: 'Session verrouillée' });
+  await expect(locked).toBeVisible();
+  await expect(tablet.getByText('Session de Sophie Bernard.')).toBeVisible();
+  await expect(tablet.getByRole('link', { name: 'Résidents', exact: true })).toHaveCount(0);
+  // The lock is the server's: reloading the page does not open it.
+  await tablet.reload();
+  await expect(locked).toBeVisible();
+  expect(await blockingViolations(tablet)).toEqual([]);
+
+  const pin = tablet.getByLabel('Code', { exact: true });
+  const unlock = tablet.getByRole('button', { name: 'Déverrouiller' });
+  await pin.fill('0000');
+  await unlock.click();
+  await expect(tablet.getByRole('alert')).toContainText('Code incorrect');
+  await pin.fill('4821');
+  await unlock.click();
+  await expect(tablet.getByRole('heading', { name: 'Résidents', level: 1 })).toBeVisible();
+
+  await tablet.getByRole('button', { name: 'Verrouiller' }).click();
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await pin.fill('9999');
+    await unlock.click();
+    await expect(pin).toHaveValue('');
+  }
+  await pin.fill('9999');
+  await unlock.click();
+  await expect(tablet).toHaveURL(/\/login$/);
+  await tablet.context().close();
+});

@@ -37,6 +37,8 @@ pub enum AppError {
     LinkInUse,
     #[error("This link has expired or was replaced. Ask for a new one.")]
     LinkExpired,
+    #[error("This session is locked: enter your PIN.")]
+    Locked,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -78,6 +80,7 @@ impl AppError {
             AppError::LinkInUse => (StatusCode::CONFLICT, ErrorCode::LinkInUse),
             AppError::TooManyConnections => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyConnections),
             AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
+            AppError::Locked => (StatusCode::LOCKED, ErrorCode::Locked),
             AppError::Database(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

@@ -132,3 +132,50 @@ async fn one_address_trying_many_accounts_is_throttled() {
     let elsewhere = app.login_from("203.0.113.9:50000", REGULATOR, PASSWORD).await;
     assert_eq!(elsewhere.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_locked_session_opens_only_with_the_pin_and_five_wrong_pins_end_it() {
+    let app = TestApp::new().await;
+    let nurse = app.login("infirmiere@demo.regard.fr").await;
+    let put_pin =
+        |pin: &str| request(axum::http::Method::PUT, "/api/v1/auth/pin", Some(&nurse), Some(json!({"pin": pin})));
+
+    let no_pin = app.post_json("/api/v1/auth/lock", Some(&nurse), json!({})).await;
+    assert_eq!(no_pin.status(), StatusCode::CONFLICT, "a PIN first");
+    let letters = app.send(put_pin("12ab")).await;
+    assert_eq!(letters.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(letters).await["field"], "pin");
+    assert_eq!(app.send(put_pin("4821")).await.status(), StatusCode::NO_CONTENT);
+    let (stored,): (String,) = sqlx::query_as("SELECT pin_hash FROM users WHERE email = 'infirmiere@demo.regard.fr'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(stored.starts_with("$argon2id$"), "hashed like a password");
+
+    let locked = json(app.post_json("/api/v1/auth/lock", Some(&nurse), json!({})).await).await;
+    assert_eq!((locked["locked"].as_bool(), locked["pin_set"].as_bool()), (Some(true), Some(true)));
+    let refused = app.get("/api/v1/residents", Some(&nurse)).await;
+    assert_eq!(refused.status(), StatusCode::LOCKED);
+    assert_eq!(json(refused).await["code"], "locked");
+    let me = json(app.get("/api/v1/auth/me", Some(&nurse)).await).await;
+    assert_eq!((me["locked"].as_bool(), me["user"]["display_name"].as_str()), (Some(true), Some("Sophie Bernard")));
+
+    let wrong = app.post_json("/api/v1/auth/unlock", Some(&nurse), json!({"pin": "0000"})).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let opened = app.post_json("/api/v1/auth/unlock", Some(&nurse), json!({"pin": "4821"})).await;
+    assert_eq!(json(opened).await["locked"], false);
+    assert_eq!(app.get("/api/v1/residents", Some(&nurse)).await.status(), StatusCode::OK);
+
+    // Unlocking forgot the wrong PIN: five more in a row end the session.
+    app.post_json("/api/v1/auth/lock", Some(&nurse), json!({})).await;
+    for attempt in 1..=4 {
+        let wrong = app.post_json("/api/v1/auth/unlock", Some(&nurse), json!({"pin": "1111"})).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "attempt {attempt}");
+    }
+    let ended = app.post_json("/api/v1/auth/unlock", Some(&nurse), json!({"pin": "not a pin"})).await;
+    assert_eq!(ended.status(), StatusCode::UNAUTHORIZED);
+    assert!(set_cookie(&ended).contains("Max-Age=0"), "the cookie is cleared");
+    let gone = app.post_json("/api/v1/auth/unlock", Some(&nurse), json!({"pin": "4821"})).await;
+    assert_eq!(gone.status(), StatusCode::UNAUTHORIZED, "even the right PIN is too late");
+    assert_eq!(app.get("/api/v1/auth/me", Some(&nurse)).await.status(), StatusCode::UNAUTHORIZED);
+}

@@ -34,6 +34,22 @@ pub struct UserView {
 pub struct Me {
     pub user: UserView,
     pub organisation: OrganisationView,
+    /// Whether the user chose a PIN, so the session can be locked.
+    #[serde(default)]
+    pub pin_set: bool,
+    /// This session is locked: only the PIN (or signing out) opens it.
+    #[serde(default)]
+    pub locked: bool,
+}
+
+/// Wrong PINs after which a locked session ends.
+pub const PIN_MAX_FAILURES: i64 = 5;
+
+/// A PIN to set, or to unlock the session with.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PinRequest {
+    pub pin: String,
 }
 
 /// An account an organisation's admin creates.

@@ -29,6 +29,8 @@ pub enum ErrorCode {
     LinkInUse,
     /// A patient link is too old or was replaced by a newer one.
     LinkExpired,
+    /// The session is locked: enter the PIN to go on.
+    Locked,
     Internal,
 }
 

@@ -51,6 +51,16 @@ pub fn new_password(value: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// A session-lock PIN: 4 to 8 digits, typed quickly on a tablet between two
+/// residents. It only unlocks a session already opened with the password.
+pub fn pin(value: &str) -> Result<(), Invalid> {
+    if (4..=8).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(invalid("pin", "The PIN is 4 to 8 digits."))
+    }
+}
+
 /// A person's or organisation's display name.
 pub fn name(field: &'static str, value: &str) -> Result<(), Invalid> {
     let trimmed = value.trim();
@@ -81,6 +91,14 @@ pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pins_are_four_to_eight_digits() {
+        assert!(pin("4821").is_ok() && pin("12345678").is_ok());
+        for bad in ["123", "123456789", "12a4", " 1234", "١٢٣٤"] {
+            assert_eq!(pin(bad).unwrap_err().field, "pin", "{bad:?}");
+        }
+    }
 
     #[test]
     fn emails() {

@@ -6,7 +6,7 @@ pub mod monitoring;
 pub mod nursing_home;
 
 use gloo_net::http::{Request, Response};
-use regard_shared::api::{LoginRequest, Me};
+use regard_shared::api::{LoginRequest, Me, PinRequest};
 use regard_shared::assist::{
     AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LinkInfo, LocationReport, NewAssist,
     Outcome, SmsView, SnapshotView, CONSENT_VERSION,
@@ -172,6 +172,25 @@ pub async fn my_consultation() -> Result<PatientConsultation, Failure> {
 
 pub async fn enter_waiting_room() -> Result<PatientConsultation, Failure> {
     post("/api/v1/patient/consultation/waiting", &()).await
+}
+
+/// Chooses the PIN that locks this user's sessions.
+pub async fn set_pin(pin: String) -> Result<(), Failure> {
+    let request = Request::put("/api/v1/auth/pin").json(&PinRequest { pin }).map_err(|_| Failure::Network)?;
+    let response = request.send().await.map_err(|_| Failure::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(response.json::<ApiError>().await.map(Failure::Api).unwrap_or(Failure::Network))
+    }
+}
+
+pub async fn lock() -> Result<Me, Failure> {
+    post("/api/v1/auth/lock", &()).await
+}
+
+pub async fn unlock(pin: String) -> Result<Me, Failure> {
+    post("/api/v1/auth/unlock", &PinRequest { pin }).await
 }
 
 pub async fn logout() -> Result<(), Failure> {

@@ -10,6 +10,7 @@ use regard_shared::{Action, ErrorCode};
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::expertise_link::ExpertiseNavLink;
+use crate::components::lock_screen::{LockButton, LockScreen};
 use crate::components::monitoring_alert::MonitoringAlert;
 use crate::components::ringing_calls::RingingCalls;
 use crate::components::waiting_room_alert::WaitingRoomAlert;
@@ -41,10 +42,14 @@ pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
     }
 
     let children = StoredValue::new(children);
+    // Redrawn only when someone signs in, out, locks or unlocks: a change of
+    // the session's details (a PIN chosen) must not reset the page below.
+    let shown = Memo::new(move |_| session.0.with(|me| me.as_ref().map(|me| (me.user.id.clone(), me.locked))));
     view! {
         <ErrorAlert message=error.into() />
-        {move || match session.0.get() {
+        {move || match shown.get().and_then(|_| session.0.get_untracked()) {
             None => view! { <p class="muted" role="status">{t!(i18n, console.loading)}</p> }.into_any(),
+            Some(me) if me.locked => view! { <LockScreen name=me.user.display_name.clone() /> }.into_any(),
             Some(me) => view! {
                 <div class="console">
                     {me.user.role.may(Action::ConductAssist).then(|| view! { <RingingCalls /> })}
@@ -84,6 +89,7 @@ fn ConsoleNav(me: Me) -> impl IntoView {
     let dispenses = me.user.role.may(Action::DispensePrescription);
     let monitors = me.user.role.may(Action::MonitorPatients);
     let cares = me.user.role.may(Action::CareForResidents);
+    let pin_set = move || session.0.with(|me| me.as_ref().is_some_and(|me| me.pin_set));
     let expertise = me.user.role.may(Action::RequestExpertise) || me.user.role.may(Action::AnswerExpertise);
     view! {
         <nav class="console-nav" aria-label=move || t_string!(i18n, console.nav_label).to_string()>
@@ -118,7 +124,12 @@ fn ConsoleNav(me: Me) -> impl IntoView {
                     </a>
                 </Show>
             </div>
-            <button type="button" class="secondary" on:click=sign_out>{t!(i18n, console.logout)}</button>
+            <div class="nav-actions">
+                <Show when=pin_set>
+                    <LockButton />
+                </Show>
+                <button type="button" class="secondary" on:click=sign_out>{t!(i18n, console.logout)}</button>
+            </div>
         </nav>
     }
 }

@@ -7,6 +7,7 @@ pub mod format;
 pub mod image_viewer;
 pub mod language_switch;
 pub mod line_chart;
+pub mod lock_screen;
 pub mod monitoring_alert;
 pub mod notice;
 pub mod outbox;

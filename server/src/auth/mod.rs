@@ -1,6 +1,7 @@
 //! Clinician sign-in, sign-out and "who am I".
 
 mod password;
+mod pin;
 mod session;
 mod throttle;
 
@@ -16,14 +17,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use password::hash as hash_password;
-pub use session::CurrentUser;
+pub use session::{CurrentUser, Session};
 
 use crate::error::{AppError, AppResult, Json};
 use crate::organisations::store;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me)).merge(pin::routes())
 }
 
 /// The address a sign-in attempt comes from, for per-address throttling.
@@ -83,7 +84,7 @@ async fn login(
     };
     throttle::clear_account(&state.db, &email).await?;
     let cookie = session::open(&state.db, &state.settings, &user_id).await?;
-    let me = store::me(&state.db, &user_id).await?;
+    let me = store::me(&state.db, &user_id, false).await?;
     tracing::info!(user = %user_id, "signed in");
     Ok((jar.add(cookie), Json(me)))
 }
@@ -104,6 +105,7 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<(Sta
         (status = 200, description = "Signed in", body = Me),
         (status = 401, description = "Not signed in", body = ApiError),
     ))]
-async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Me>> {
-    Ok(Json(store::me(&state.db, &user.id).await?))
+async fn me(State(state): State<AppState>, session: Session) -> AppResult<Json<Me>> {
+    // Answers while locked too: the lock screen names who is signed in.
+    Ok(Json(store::me(&state.db, &session.user.id, session.locked).await?))
 }

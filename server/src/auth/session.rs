@@ -90,42 +90,90 @@ impl CurrentUser {
     }
 }
 
+/// A valid session, locked or not: what the lock screen needs (who is signed
+/// in, unlocking, signing out). Everything else takes `CurrentUser`.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user: CurrentUser,
+    /// SHA-256 of the cookie's token: the session's key.
+    pub token_hash: String,
+    pub locked: bool,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(COOKIE_NAME).map(|c| c.value()).filter(|v| !v.is_empty());
+        let token_hash = hash_token(token.ok_or(AppError::Unauthenticated)?);
+        let row: Option<(String, String, String, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT u.id, u.organisation_id, u.role, u.email, u.display_name, s.locked_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(&token_hash)
+        .bind(now_ms())
+        .fetch_optional(&state.db)
+        .await?;
+        let (id, organisation_id, role, email, display_name, locked_at) = row.ok_or(AppError::Unauthenticated)?;
+        let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
+        let user = CurrentUser { id, organisation_id, role, email, display_name };
+        Ok(Session { user, token_hash, locked: locked_at.is_some() })
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
-            .await?
-            .ok_or(AppError::Unauthenticated)
+        let session = Session::from_request_parts(parts, state).await?;
+        if session.locked {
+            return Err(AppError::Locked);
+        }
+        Ok(session.user)
     }
 }
 
-/// `Option<CurrentUser>`: `None` without a valid session, for endpoints that
-/// patients' devices reach too.
+/// `Option<CurrentUser>`: `None` without a valid, unlocked session, for
+/// endpoints that patients' devices reach too.
 impl OptionalFromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Option<Self>> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(COOKIE_NAME).map(|c| c.value()).filter(|v| !v.is_empty());
-        let Some(token) = token else {
-            return Ok(None);
-        };
-        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
-            "SELECT u.id, u.organisation_id, u.role, u.email, u.display_name
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
-        .bind(hash_token(token))
-        .bind(now_ms())
-        .fetch_optional(&state.db)
-        .await?;
-        let Some((id, organisation_id, role, email, display_name)) = row else {
-            return Ok(None);
-        };
-        let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
-        Ok(Some(CurrentUser { id, organisation_id, role, email, display_name }))
+        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(AppError::Unauthenticated | AppError::Locked) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
+}
+
+/// Locks or unlocks the session; unlocking forgets earlier wrong PINs.
+pub async fn set_locked(db: &Db, token_hash: &str, locked: bool) -> AppResult<()> {
+    sqlx::query("UPDATE sessions SET locked_at = $1, pin_failures = 0 WHERE token_hash = $2")
+        .bind(locked.then(now_ms))
+        .bind(token_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Counts a wrong PIN; returns how many the session has had.
+pub async fn pin_failed(db: &Db, token_hash: &str) -> AppResult<i64> {
+    let (failures,): (i64,) = sqlx::query_as(
+        "UPDATE sessions SET pin_failures = pin_failures + 1 WHERE token_hash = $1 RETURNING pin_failures",
+    )
+    .bind(token_hash)
+    .fetch_one(db)
+    .await?;
+    Ok(failures)
+}
+
+/// Ends a session by its hash (too many wrong PINs).
+pub async fn end(db: &Db, token_hash: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db).await?;
+    Ok(())
 }
 
 #[cfg(test)]

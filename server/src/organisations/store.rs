@@ -122,15 +122,29 @@ pub async fn credentials_by_email(db: &Db, email: &str) -> AppResult<Option<(Str
     Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(db).await?)
 }
 
-pub async fn me(db: &Db, user_id: &str) -> AppResult<Me> {
-    let row: Option<(String, String, String, String, String)> =
-        sqlx::query_as("SELECT id, email, display_name, role, organisation_id FROM users WHERE id = $1")
+/// The user, their organisation, and their session's lock state.
+pub async fn me(db: &Db, user_id: &str, locked: bool) -> AppResult<Me> {
+    let row: Option<(String, String, String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, email, display_name, role, organisation_id, pin_hash FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(db)
             .await?;
-    let (id, email, display_name, role, organisation_id) = row.ok_or(AppError::NotFound)?;
+    let (id, email, display_name, role, organisation_id, pin_hash) = row.ok_or(AppError::NotFound)?;
     Ok(Me {
         user: user_view((id, email, display_name, role))?,
         organisation: organisation(db, &organisation_id).await?,
+        pin_set: pin_hash.is_some(),
+        locked,
     })
+}
+
+pub async fn pin_hash(db: &Db, user_id: &str) -> AppResult<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT pin_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(db).await?;
+    Ok(row.and_then(|(hash,)| hash))
+}
+
+pub async fn set_pin_hash(db: &Db, user_id: &str, hash: &str) -> AppResult<()> {
+    sqlx::query("UPDATE users SET pin_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(db).await?;
+    Ok(())
 }

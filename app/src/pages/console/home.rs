@@ -6,6 +6,7 @@ use regard_shared::api::Me;
 use regard_shared::{OrganisationKind, Role};
 
 use crate::components::console_frame::ConsoleFrame;
+use crate::components::lock_screen::PinSetting;
 use crate::i18n::*;
 use crate::session::use_session;
 
@@ -15,6 +16,7 @@ pub fn ConsoleHome() -> impl IntoView {
     view! {
         <ConsoleFrame>
             {move || session.0.get().map(|me| view! { <Identity me=me /> })}
+            <PinSetting />
         </ConsoleFrame>
     }
 }
@@ -22,7 +24,7 @@ pub fn ConsoleHome() -> impl IntoView {
 #[component]
 fn Identity(me: Me) -> impl IntoView {
     let i18n = use_i18n();
-    let Me { user, organisation } = me;
+    let Me { user, organisation, .. } = me;
     let name = user.display_name.clone();
     view! {
         <section class="card" aria-labelledby="greeting">
