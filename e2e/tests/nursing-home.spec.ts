@@ -106,6 +106,11 @@ test('a nurse adds a resident; the tablet pages fit portrait and landscape with 
   await expect(tablet.getByRole('heading', { level: 1 })).toHaveText('Lucienne Garnier');
   await expect(tablet.getByText('Chambre 4')).toBeVisible();
   expect(await blockingViolations(tablet)).toEqual([]);
+  // A specialist's opinion about her starts with who she is filled in.
+  await tablet.getByRole('link', { name: 'Demander un avis spécialisé (télé-expertise)' }).click();
+  await expect(tablet.getByLabel('Nom du patient')).toHaveValue('Garnier');
+  await expect(tablet.getByLabel('Date de naissance')).toHaveValue('1936-07-14');
+  expect(await blockingViolations(tablet)).toEqual([]);
   // Found again from the list by a few letters.
   await residents.open('garn', 'Garnier Lucienne');
   await tablet.context().close();

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use regard_shared::nursing_home::{CallStatus, ResidentCall, ResidentDetail, REASON_MAX_CHARS};
+use regard_shared::nursing_home::{CallStatus, Resident, ResidentCall, ResidentDetail, REASON_MAX_CHARS};
 use regard_shared::validate;
 
 use crate::api::{nursing_home as api, Failure};
@@ -51,6 +51,7 @@ fn ResidentView(id: String) -> impl IntoView {
                     {t_string!(i18n, nursing_home.born, date = calendar_date(&r.birth_date, lang)).to_string()}
                     {r.gp_name.clone().map(|gp| format!(" · {} : {gp}", t_string!(i18n, nursing_home.gp)))}
                 </p>
+                <p><a class="button secondary" href=expertise_link(&r)>{t!(i18n, nursing_home.ask_expert)}</a></p>
                 <div class="columns">
                     <CallSamu resident_id=r.id.clone() />
                     <CallHistory calls=d.calls lang=lang />
@@ -58,6 +59,17 @@ fn ResidentView(id: String) -> impl IntoView {
             }
         })}
     }
+}
+
+/// A tele-expertise request about this resident, their identity filled in.
+fn expertise_link(resident: &Resident) -> String {
+    let enc = |v: &str| String::from(js_sys::encode_uri_component(v));
+    format!(
+        "/console/expertise/new?last_name={}&first_name={}&birth_date={}",
+        enc(&resident.last_name),
+        enc(&resident.first_name),
+        enc(&resident.birth_date)
+    )
 }
 
 #[component]
