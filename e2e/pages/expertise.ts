@@ -1,12 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { PHOTO } from '../images';
 
 export const SPECIALIST = 'specialiste@demo.regard.fr';
-
-/** A small PNG (2 × 2), as a phone's photo would be, for the upload. */
-export const PHOTO = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC',
-  'base64',
-);
 
 /** The tele-expertise pages of the console, as either side uses them. */
 export class Expertise {

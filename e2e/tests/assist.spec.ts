@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { blockingViolations, overflowsWidth } from '../axe';
 import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
+import { PHOTO } from '../images';
 
 test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
@@ -125,12 +126,7 @@ test('a caller sends a photo by hand and it lands in the case', async ({ browser
   await caller.page.goto(await assist.link());
   await caller.accept.click();
 
-  // A 2×2 PNG, as a phone's camera app would hand over a file.
-  const png = Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC',
-    'base64',
-  );
-  await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: png });
+  await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: PHOTO });
   await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible();
   await regulator.reload();
   await expect(assist.gallery).toHaveCount(1);
@@ -197,8 +193,7 @@ test('the regulator asks for the location and the sound, then switches to photos
   await regulator.getByRole('button', { name: 'Photos seulement' }).click();
   await expect(caller.page.getByRole('heading', { name: 'Le médecin préfère des photos' })).toBeVisible();
   await expect(regulator.getByText('L\'appelant est passé en mode photos.')).toBeVisible();
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC', 'base64');
-  await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: png });
+  await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: PHOTO });
   await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible();
   await regulator.reload();
   await expect(assist.gallery).toHaveCount(1);

@@ -4,6 +4,7 @@ import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
 import { ConsultationDesk, PatientConsultation, PharmacyCheck, patientPhone } from '../pages/consultation';
 import { DEMO_PASSWORD, GP, LoginPage, PHARMACIST } from '../pages/login-page';
+import { PHOTO } from '../images';
 
 test('a GP invites; the patient checks their devices and waits; they see and write to each other, exchange a file; the prescription is verified and dispensed once; the claim is recorded; the report reaches the patient', async ({ browser }) => {
   test.setTimeout(90_000);
@@ -59,15 +60,11 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   await expect(patient.chat).toContainText('Bonjour Madame, je vous vois bien.');
 
   // A PNG from the patient's phone reaches the GP, byte for byte.
-  const png = Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC',
-    'base64',
-  );
-  await patient.upload('analyse.png', 'image/png', png);
+  await patient.upload('analyse.png', 'image/png', PHOTO);
   await expect(room.documents.filter({ hasText: 'analyse.png' })).toBeVisible();
   const download = await gpPage.request.get((await room.documents.first().getAttribute('href'))!);
   expect(download.headers()['content-type']).toBe('image/png');
-  expect(Buffer.compare(await download.body(), png)).toBe(0);
+  expect(Buffer.compare(await download.body(), PHOTO)).toBe(0);
 
   // A signed prescription: the patient gets a real PDF holding its identifier,
   // a pharmacist (signed in after scanning) verifies it and dispenses it once.

@@ -3,12 +3,7 @@ import { blockingViolations, overflowsWidth } from '../axe';
 import { AssistCase, CallerPage, regulatorPage } from '../pages/assist';
 import { videoPlays } from '../pages/video';
 import { Residents, RingingCall, nurseTablet } from '../pages/nursing-home';
-
-// A 2×2 PNG, as the tablet's camera app would hand over a file.
-const PHOTO = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC',
-  'base64',
-);
+import { PHOTO } from '../images';
 
 test('a nurse calls the SAMU about a resident from the tablet; the call rings until a regulator takes it; video both ways; the decision lands in the resident\'s history', async ({ browser }) => {
   const tablet = await nurseTablet(browser);
