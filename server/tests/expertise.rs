@@ -326,3 +326,45 @@ async fn requests_stay_between_the_two_organisations() {
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json(refused).await["field"], "expert_site_id");
 }
+
+#[tokio::test]
+async fn the_specialist_who_took_a_request_schedules_a_teleconsultation_with_the_patient() {
+    let app = TestApp::new().await;
+    let gp = app.login(GP).await;
+    let site = hospital_id(&app, &gp).await;
+    let photo = uploaded(&app, &gp, "lesion.png", png(20, 20)).await;
+    let sent = json(app.post_json("/api/v1/expertise", Some(&gp), dermatology(&site, &[&photo])).await).await;
+    let id = sent["id"].as_str().unwrap();
+    let specialist = app.login(SPECIALIST).await;
+    let path = format!("/api/v1/expertise/{id}/teleconsultation");
+    let at = common::consultation::in_an_hour();
+    let invite = json!({"scheduled_at": at, "phone": "06 98 76 54 32"});
+
+    let untaken = app.post_json(&path, Some(&specialist), invite.clone()).await;
+    assert_eq!(untaken.status(), StatusCode::CONFLICT, "take it first");
+    stepped(&app, &specialist, id, "take", "").await;
+    let nobody = app.post_json(&path, Some(&specialist), json!({"scheduled_at": at})).await;
+    assert_eq!(nobody.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(nobody).await["field"], "phone");
+    assert_eq!(app.post_json(&path, Some(&gp), invite.clone()).await.status(), StatusCode::CONFLICT, "the GP cannot");
+    let scheduled = app.post_json(&path, Some(&specialist), invite.clone()).await;
+    assert_eq!(scheduled.status(), StatusCode::OK);
+    assert_eq!(app.post_json(&path, Some(&specialist), invite).await.status(), StatusCode::CONFLICT, "only once");
+
+    // A teleconsultation of the specialist's site, with the request's patient,
+    // and the invitation texted as for any teleconsultation.
+    let detail = json(app.get(&format!("/api/v1/expertise/{id}"), Some(&specialist)).await).await;
+    let consultation = detail["consultation_id"].as_str().expect("the consultation is linked");
+    assert_eq!(detail["thread"].as_array().unwrap().last().unwrap()["step"], "escalate");
+    let room = json(app.get(&format!("/api/v1/consultations/{consultation}"), Some(&specialist)).await).await;
+    assert_eq!(room["summary"]["patient_name"], "Léa Roy");
+    assert_eq!(room["summary"]["scheduled_at"], at);
+    let (texts,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM sms_messages WHERE body LIKE '%Téléconsultation avec Dr Inès Leroy%'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(texts, 1);
+    let gp_view = app.get(&format!("/api/v1/consultations/{consultation}"), Some(&gp)).await;
+    assert_eq!(gp_view.status(), StatusCode::FORBIDDEN, "the consultation is the expert site's");
+}

@@ -132,10 +132,14 @@ async fn create(
     }
     let form = form(request.specialty)?;
     let answers = form.questionnaire.check(&request.answers).map_err(|e| AppError::InvalidAnswers(e.message()))?;
-    if request.file_ids.len() < form.images.min {
+    // A file named twice counts once.
+    let mut file_ids = request.file_ids.clone();
+    file_ids.sort_unstable();
+    file_ids.dedup();
+    if file_ids.len() < form.images.min {
         return Err(Invalid { field: "files", message: "Attach the images this form asks for." }.into());
     }
-    if request.file_ids.len() > FILES_MAX {
+    if file_ids.len() > FILES_MAX {
         return Err(Invalid { field: "files", message: "This request holds as many files as it can." }.into());
     }
     let form_json = serde_json::to_string(form).map_err(anyhow::Error::from)?;
@@ -148,7 +152,7 @@ async fn create(
         patient: &patient,
         form_json: &form_json,
         answers: &answers,
-        file_ids: &request.file_ids,
+        file_ids: &file_ids,
         note: "",
     };
     let id = store::create(&state.db, new).await?;

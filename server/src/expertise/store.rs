@@ -81,10 +81,13 @@ async fn attach(
     message_id: &str,
     ids: &[String],
 ) -> AppResult<()> {
-    if claimable(tx, user_id, ids).await? != ids.len() {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if claimable(tx, user_id, &ids).await? != ids.len() {
         return Err(AppError::BadRequest("A file was not uploaded by you or is already sent.".to_owned()));
     }
-    for id in ids {
+    for id in &ids {
         sqlx::query("UPDATE expertise_files SET request_id = $1, message_id = $2 WHERE id = $3")
             .bind(request_id)
             .bind(message_id)
