@@ -1,7 +1,7 @@
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    regard_server::return_large_allocations();
     let cli = regard_server::config::Cli::parse();
-    regard_server::run(cli).await
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(regard_server::run(cli))
 }
