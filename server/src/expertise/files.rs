@@ -15,7 +15,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{dicom, side_of, store};
+use super::{dicom, file_store, side_of, store};
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::blobs::sniff_image;
@@ -92,7 +92,7 @@ async fn upload(
     if !user.role.may(Action::RequestExpertise) && !user.role.may(Action::AnswerExpertise) {
         return Err(AppError::Forbidden);
     }
-    if store::pending_files(&state.db, &user.id).await? >= 2 * FILES_MAX as i64 {
+    if file_store::pending_files(&state.db, &user.id).await? >= 2 * FILES_MAX as i64 {
         return Err(refused("Too many files wait to be sent: send your request first."));
     }
     let name = clean_file_name(&upload.name);
@@ -110,7 +110,7 @@ async fn upload(
         Some(preview) => (state.blobs.put(&preview.png).await?, preview.description),
         None => (blob.clone(), None),
     };
-    let new = store::NewFile {
+    let new = file_store::NewFile {
         uploaded_by: &user.id,
         name: &name,
         kind,
@@ -122,13 +122,13 @@ async fn upload(
         height,
         description,
     };
-    Ok((StatusCode::CREATED, Json(store::add_file(&state.db, new).await?)))
+    Ok((StatusCode::CREATED, Json(file_store::add_file(&state.db, new).await?)))
 }
 
 /// The file if `user` may see it: either side of its request, or its uploader
 /// before it is sent. Also says whether they may download the original.
-async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(store::FileRow, bool)> {
-    let file = store::file(&state.db, id).await?;
+async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(file_store::FileRow, bool)> {
+    let file = file_store::file(&state.db, id).await?;
     let uploader = file.0 == user.id;
     let Some(request_id) = &file.1 else {
         return if uploader { Ok((file, true)) } else { Err(AppError::NotFound) };

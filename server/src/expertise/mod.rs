@@ -4,6 +4,7 @@
 //! the request or a message of its thread (`thread`).
 
 pub mod dicom;
+pub mod file_store;
 pub mod files;
 pub mod store;
 mod thread;
@@ -192,7 +193,7 @@ async fn detail(
         expert,
         side,
         taken_by_you: request.expert_id.as_deref() == Some(user.id.as_str()),
-        files: store::files(&state.db, &id).await?,
+        files: file_store::files(&state.db, &id).await?,
         thread: store::thread(&state.db, &id).await?,
         consultation_id: request.consultation_id,
     }))
