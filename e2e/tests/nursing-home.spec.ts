@@ -8,7 +8,7 @@ import { PHOTO } from '../images';
 test('a nurse calls the SAMU about a resident from the tablet; the call rings until a regulator takes it; video both ways; the decision lands in the resident\'s history', async ({ browser }) => {
   // Two devices, a recorded clip and a renegotiated call: about 25 s alone, over 30 s
   // on a loaded two-core machine. More time, not fewer checks.
-  test.slow();
+  test.setTimeout(90_000);
   const tablet = await nurseTablet(browser);
   const residents = new Residents(tablet);
   await residents.open('12', 'Moreau Jeanne');
