@@ -73,5 +73,9 @@ ensure_python_tools() {
 build_app() {
   say "Building the web app (trunk, release profile, wasm-opt -Oz) into dist/"
   trunk build --release --offline
+  # The caller's page is its own small entry (app/src/lib.rs says why). It goes
+  # second: the first build replaces dist/ as a whole.
+  say "Building the caller's page into dist/caller/"
+  trunk build --release --offline=true --dist dist/caller --public-url /caller/ app/caller.html
   node scripts/precompress.mjs dist
 }

@@ -12,7 +12,7 @@ const dist = process.argv[2] ?? join(new URL('..', import.meta.url).pathname, 'd
 const compressible = (f) => /\.(wasm|js|css|webmanifest|svg)$/.test(f) && f !== 'sw.js';
 
 let count = 0;
-for (const sub of ['', 'icons']) {
+for (const sub of ['', 'icons', 'caller']) {
   let names;
   try {
     names = readdirSync(join(dist, sub));

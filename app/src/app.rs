@@ -1,12 +1,12 @@
 //! The root component: language, routes, and the frame shared by every page.
 
 use leptos::prelude::*;
-use leptos_i18n::context::CookieOptions;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::site_header::SiteHeader;
 use crate::i18n::*;
+use crate::language::LanguageProvider;
 use crate::pages::console::assist_case::AssistCase;
 use crate::pages::console::assist_list::AssistDesk;
 use crate::pages::console::assist_usage::AssistUsage;
@@ -23,26 +23,17 @@ use crate::pages::console::resident::ResidentPage;
 use crate::pages::console::residents::ResidentsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
-use crate::pages::patient::assist::CallerPage;
 use crate::pages::patient::consultation::ConsultationPage;
 use crate::pages::patient::landing::PatientLanding;
 use crate::pages::patient::monitoring::FollowUpPage;
 use crate::session::provide_session;
 
-/// The chosen language is remembered for a year, on the whole site.
-const LANGUAGE_COOKIE_MAX_AGE_MS: i64 = 365 * 24 * 3600 * 1000;
-
+/// Every page but the caller's (`/v/{token}`, its own entry: see `caller.rs`).
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
-    // French unless the person chose otherwise: the browser's language is not
-    // consulted, so a French service greets everyone in French first.
-    let cookie_options = CookieOptions::<Locale>::default()
-        .default_value(Some(Locale::fr))
-        .path("/")
-        .max_age(LANGUAGE_COOKIE_MAX_AGE_MS);
     view! {
-        <I18nContextProvider cookie_name="regard_lang" cookie_options=cookie_options>
+        <LanguageProvider>
             <Router>
                 <SkipLink />
                 <SiteHeader />
@@ -69,17 +60,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/c/:token") view=ConsultationPage />
                         <Route path=path!("/m") view=FollowUpPage />
                         <Route path=path!("/m/:token") view=FollowUpPage />
-                        <Route path=path!("/v/:token") view=CallerPage />
                     </Routes>
                 </main>
             </Router>
-        </I18nContextProvider>
+        </LanguageProvider>
     }
 }
 
 /// Lets keyboard and screen-reader users jump over the header.
 #[component]
-fn SkipLink() -> impl IntoView {
+pub fn SkipLink() -> impl IntoView {
     let i18n = use_i18n();
     view! { <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a> }
 }

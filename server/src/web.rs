@@ -17,14 +17,20 @@ use tower_http::set_header::SetResponseHeader;
 
 use crate::error::AppError;
 
+/// The caller's entry, built by trunk from `app/caller.html` into its own folder
+/// of the app (see `app/src/lib.rs` for why it is separate).
+const CALLER_ENTRY: &str = "caller/index.html";
+
 /// What the server knows of the built app, read once at start.
 pub struct WebApp {
     dir: PathBuf,
     /// `index.html`, served for every client route; `None` when the app is not built.
     index_html: Option<String>,
+    /// `caller/index.html`, the caller's own small entry, served for `/v/{token}`.
+    caller_html: Option<String>,
     /// The service worker with its build id and asset list filled in.
     service_worker: Option<String>,
-    /// The Content-Security-Policy, allowing exactly the inline scripts of `index.html`.
+    /// The Content-Security-Policy, allowing exactly the inline scripts of both entries.
     pub csp: HeaderValue,
 }
 
@@ -34,7 +40,12 @@ impl WebApp {
         if index_html.is_none() {
             tracing::warn!(dir = %dir.display(), "no built app found (index.html missing): serving the API only");
         }
-        let inline_hashes: Vec<String> = index_html.as_deref().map(inline_script_hashes).unwrap_or_default();
+        let caller_html = std::fs::read_to_string(dir.join(CALLER_ENTRY)).ok();
+        if index_html.is_some() && caller_html.is_none() {
+            tracing::warn!(dir = %dir.display(), "the caller's page is not built ({CALLER_ENTRY} missing): texted links will not open");
+        }
+        let inline_hashes: Vec<String> =
+            [&index_html, &caller_html].into_iter().flatten().flat_map(|html| inline_script_hashes(html)).collect();
         let service_worker = match (&index_html, std::fs::read_to_string(dir.join("sw.js"))) {
             (Some(index), Ok(template)) => Some(stamp_service_worker(&template, index, &shell_files(dir)?)),
             _ => None,
@@ -43,6 +54,7 @@ impl WebApp {
             dir: dir.to_owned(),
             csp: HeaderValue::from_str(&content_security_policy(&inline_hashes))?,
             index_html,
+            caller_html,
             service_worker,
         })
     }
@@ -123,7 +135,12 @@ pub fn routes<S>(web: Arc<WebApp>) -> Router<S> {
         .precompressed_gzip()
         .fallback(get(client_route).with_state(web.clone()));
     let files = SetResponseHeader::if_not_present(files, header::VARY, HeaderValue::from_static("accept-encoding"));
-    Router::new().route("/sw.js", get(service_worker)).route("/", get(index)).fallback_service(files).with_state(web)
+    Router::new()
+        .route("/sw.js", get(service_worker))
+        .route("/", get(index))
+        .route("/v/{token}", get(caller))
+        .fallback_service(files)
+        .with_state(web)
 }
 
 fn no_cache(mut response: Response) -> Response {
@@ -131,11 +148,20 @@ fn no_cache(mut response: Response) -> Response {
     response
 }
 
-async fn index(State(web): State<Arc<WebApp>>) -> Response {
-    match &web.index_html {
+fn html_page(html: &Option<String>) -> Response {
+    match html {
         Some(html) => no_cache(axum::response::Html(html.clone()).into_response()),
         None => AppError::NotFound.into_response(),
     }
+}
+
+async fn index(State(web): State<Arc<WebApp>>) -> Response {
+    html_page(&web.index_html)
+}
+
+/// The page a texted link opens. The token is read by the page itself.
+async fn caller(State(web): State<Arc<WebApp>>) -> Response {
+    html_page(&web.caller_html)
 }
 
 /// Paths that are not files are client routes of the app: answer with index.html

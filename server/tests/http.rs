@@ -43,15 +43,33 @@ async fn client_routes_fall_back_to_the_app_with_200() {
 }
 
 #[tokio::test]
+async fn texted_links_open_the_callers_own_entry() {
+    let app = TestApp::new().await;
+    let response = app.get("/v/some-token", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
+    let html = text(response).await;
+    assert!(html.contains("<title>Regard caller</title>"), "{html}");
+    // The console's entry is not sent to a caller, nor the caller's to the console.
+    assert!(!html.contains("/regard-app.js"));
+    assert!(!text(app.get("/console", None).await).await.contains("regard-caller"));
+    // The caller's entry is not part of the console's offline shell.
+    let worker = text(app.get("/sw.js", None).await).await;
+    assert!(!worker.contains("/caller/"), "{worker}");
+}
+
+#[tokio::test]
 async fn security_headers_on_every_response() {
     let app = TestApp::new().await;
-    let inline_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT.as_bytes()));
-    for path in ["/", "/healthz", "/api/v1/auth/me", "/regard-app.js", "/missing.js"] {
+    let hash = |script: &str| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    for path in ["/", "/v/some-token", "/healthz", "/api/v1/auth/me", "/regard-app.js", "/missing.js"] {
         let response = app.get(path, None).await;
         let headers = response.headers();
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{path}: {csp}");
-        assert!(csp.contains(&format!("'sha256-{inline_hash}'")), "{path}: {csp}");
+        for script in [INLINE_SCRIPT, CALLER_INLINE_SCRIPT] {
+            assert!(csp.contains(&format!("'sha256-{}'", hash(script))), "{path}: {csp}");
+        }
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         let permissions = headers["permissions-policy"].to_str().unwrap();

@@ -30,6 +30,7 @@ pub const PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// The inline bootstrap script the fake built app carries, as trunk writes one.
 pub const INLINE_SCRIPT: &str = "import init from '/regard-app.js'; await init();";
+pub const CALLER_INLINE_SCRIPT: &str = "import init from '/caller/regard-caller.js'; await init();";
 
 pub struct TestApp {
     pub router: Router,
@@ -88,6 +89,12 @@ impl TestApp {
     ) -> TestApp {
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("icons")).unwrap();
+        std::fs::create_dir_all(dist.join("caller")).unwrap();
+        std::fs::write(
+            dist.join("caller/index.html"),
+            format!("<!DOCTYPE html><html><head><title>Regard caller</title></head><body><script type=\"module\">{CALLER_INLINE_SCRIPT}</script></body></html>"),
+        )
+        .unwrap();
         std::fs::write(
             dist.join("index.html"),
             format!("<!DOCTYPE html><html><head><title>Regard</title></head><body><script type=\"module\">{INLINE_SCRIPT}</script></body></html>"),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 use regard_shared::nursing_home::{CallStatus, Resident, ResidentCall, ResidentDetail, REASON_MAX_CHARS};
 use regard_shared::validate;
 
@@ -75,7 +75,6 @@ fn expertise_link(resident: &Resident) -> String {
 #[component]
 fn CallSamu(resident_id: String) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
     let reason = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -90,11 +89,16 @@ fn CallSamu(resident_id: String) -> impl IntoView {
         };
         pending.set(true);
         error.set(None);
-        let (navigate, resident_id) = (navigate.clone(), resident_id.clone());
+        let resident_id = resident_id.clone();
         spawn_local(async move {
             match api::call_samu(&resident_id, text).await {
-                // The tablet becomes the caller's phone: same page, same video.
-                Ok(placed) => navigate(&placed.caller_path, Default::default()),
+                // The tablet becomes the caller's phone: same page, same video. That
+                // page is its own entry (app/src/lib.rs), so the browser loads it.
+                Ok(placed) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().assign(&placed.caller_path);
+                    }
+                }
                 Err(failure) => {
                     // Without network the nurse must know at once to dial 15 instead.
                     error.set(Some(match failure {

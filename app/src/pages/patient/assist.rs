@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use regard_shared::assist::LinkState;
 use regard_shared::ErrorCode;
 use web_sys::MediaStream;
@@ -28,10 +27,10 @@ enum Step {
     Failed(String),
 }
 
+/// `token` is the link's secret, from the path of the texted address.
 #[component]
-pub fn CallerPage() -> impl IntoView {
+pub fn CallerPage(token: String) -> impl IntoView {
     let i18n = use_i18n();
-    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
     let step = RwSignal::new(Step::Loading);
     let (stream, set_stream) = signal_local(None::<MediaStream>);
 

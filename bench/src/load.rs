@@ -1,0 +1,299 @@
+//! One run against one server: open the pairs, read the server's memory, relay
+//! at a fixed rate (latency), then let every pair relay back and forth as fast as
+//! the server goes (throughput).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use futures_util::{stream, SinkExt, StreamExt};
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::setup::Pair;
+use crate::wire::{self, Incoming, Kind, Target, CYCLE};
+
+/// Sockets being opened at once.
+const CONNECT_CONCURRENCY: usize = 200;
+/// Regard closes a socket that sends more than 50 frames a second; both servers
+/// get at most this many per socket, so the comparison stays a relay comparison.
+const MAX_SENDS_PER_SOCKET_PER_SECOND: f64 = 45.0;
+/// Messages each side of a pair keeps in flight in the throughput phase.
+const WINDOW: usize = 2;
+/// Throughput is counted after this warm-up.
+const WARM_UP: Duration = Duration::from_secs(2);
+/// How long the fixed-rate phase waits for its last messages after sending.
+const DRAIN: Duration = Duration::from_secs(5);
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    #[arg(long, value_enum)]
+    target: Target,
+    /// WebSocket base address, e.g. ws://127.0.0.1:8080.
+    #[arg(long)]
+    url: String,
+    /// Regard only: the pairs written by `setup`.
+    #[arg(long)]
+    pairs_file: Option<PathBuf>,
+    /// Sockets to open (two per pair).
+    #[arg(long)]
+    connections: usize,
+    /// The server's process, whose resident memory is read.
+    #[arg(long)]
+    pid: u32,
+    /// Messages per second, all pairs together, in the latency phase.
+    #[arg(long, default_value_t = 2000)]
+    rate: u32,
+    /// Length of each phase.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+#[derive(Serialize)]
+pub struct Report {
+    target: Target,
+    connections: usize,
+    connected: usize,
+    connect_errors: usize,
+    rss_idle_kib: u64,
+    rss_connected_kib: u64,
+    bytes_per_connection: u64,
+    rate: u32,
+    sent_at_rate: u64,
+    received_at_rate: u64,
+    latency_p50_ms: f64,
+    latency_p99_ms: f64,
+    relayed_per_second: u64,
+    refusals: u64,
+}
+
+const CONNECTING: u8 = 0;
+const AT_RATE: u8 = 1;
+const ECHO: u8 = 2;
+const DONE: u8 = 3;
+
+/// What every socket's reader reports into.
+struct Tally {
+    epoch: Instant,
+    phase: AtomicU8,
+    received: AtomicU64,
+    refusals: AtomicU64,
+    latencies_us: Mutex<Vec<u64>>,
+}
+
+impl Tally {
+    fn now_us(&self) -> u64 {
+        self.epoch.elapsed().as_micros() as u64
+    }
+}
+
+/// One side of a pair: where to send, and the other side's id (PeerJS routes by id).
+struct Side {
+    tx: mpsc::UnboundedSender<String>,
+    partner_id: String,
+}
+
+struct Endpoint {
+    request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    partner_id: String,
+}
+
+fn endpoints(args: &RunArgs) -> anyhow::Result<Vec<Endpoint>> {
+    let pairs = args.connections / 2;
+    let mut out = Vec::with_capacity(pairs * 2);
+    match args.target {
+        Target::Regard => {
+            let file = args.pairs_file.as_ref().context("--pairs-file is needed for Regard")?;
+            let all: Vec<Pair> = serde_json::from_slice(&std::fs::read(file)?)?;
+            anyhow::ensure!(all.len() >= pairs, "{} pairs set up, {pairs} needed", all.len());
+            for pair in &all[..pairs] {
+                for cookie in [&pair.clinician_cookie, &pair.phone_cookie] {
+                    let mut request = format!("{}/ws/assist/{}", args.url, pair.assist_id).into_client_request()?;
+                    request.headers_mut().insert("cookie", cookie.parse()?);
+                    out.push(Endpoint { request, partner_id: String::new() });
+                }
+            }
+        }
+        Target::Peerjs => {
+            for i in 0..pairs {
+                for (own, partner) in [("a", "b"), ("b", "a")] {
+                    let url = format!("{}/peerjs?key=peerjs&id={own}{i}&token=t{i}", args.url);
+                    out.push(Endpoint { request: url.into_client_request()?, partner_id: format!("{partner}{i}") });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Opens one socket and waits for the server to say it joined; then reads and
+/// writes on its own tasks.
+async fn open(target: Target, endpoint: Endpoint, tally: Arc<Tally>) -> anyhow::Result<Side> {
+    let (socket, _) = tokio_tungstenite::connect_async(endpoint.request).await?;
+    let (mut sink, mut stream) = socket.split();
+    loop {
+        match stream.next().await.context("closed before joining")?? {
+            Message::Text(text) => match wire::decode(target, &text) {
+                Incoming::Ready => break,
+                Incoming::Refused(why) => anyhow::bail!("refused: {why}"),
+                _ => continue,
+            },
+            _ => continue,
+        }
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        let interval = Duration::from_secs_f64(1.0 / MAX_SENDS_PER_SOCKET_PER_SECOND);
+        let mut next = Instant::now();
+        while let Some(text) = rx.recv().await {
+            let now = Instant::now();
+            if next > now {
+                tokio::time::sleep_until(next.into()).await;
+            }
+            next = next.max(now) + interval;
+            if sink.send(Message::Text(text.into())).await.is_err() {
+                break;
+            }
+        }
+    });
+    let echo_tx = tx.clone();
+    let partner = endpoint.partner_id.clone();
+    tokio::spawn(async move {
+        let mut seq = 0u64;
+        while let Some(Ok(frame)) = stream.next().await {
+            let Message::Text(text) = frame else { continue };
+            match wire::decode(target, &text) {
+                Incoming::Relayed(payload) => {
+                    tally.received.fetch_add(1, Ordering::Relaxed);
+                    match tally.phase.load(Ordering::Relaxed) {
+                        AT_RATE => {
+                            if let Some(sent) = wire::sent_micros(&payload) {
+                                let latency = tally.now_us().saturating_sub(sent);
+                                tally.latencies_us.lock().unwrap().push(latency);
+                            }
+                        }
+                        ECHO => {
+                            seq += 1;
+                            let (kind, size) = CYCLE[seq as usize % CYCLE.len()];
+                            let reply = wire::payload(seq, tally.now_us(), size);
+                            let _ = echo_tx.send(wire::encode(target, kind, reply, &partner));
+                        }
+                        _ => {}
+                    }
+                }
+                Incoming::Refused(_) => {
+                    tally.refusals.fetch_add(1, Ordering::Relaxed);
+                }
+                Incoming::Ready | Incoming::Other => {}
+            }
+        }
+    });
+    Ok(Side { tx, partner_id: endpoint.partner_id })
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("VmRSS")?;
+    Ok(line.split_whitespace().nth(1).context("VmRSS value")?.parse()?)
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index] as f64 / 1000.0
+}
+
+pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
+    let tally = Arc::new(Tally {
+        epoch: Instant::now(),
+        phase: AtomicU8::new(CONNECTING),
+        received: AtomicU64::new(0),
+        refusals: AtomicU64::new(0),
+        latencies_us: Mutex::new(Vec::new()),
+    });
+    let rss_idle_kib = rss_kib(args.pid)?;
+    let opened: Vec<anyhow::Result<Side>> = stream::iter(endpoints(&args)?)
+        .map(|endpoint| open(args.target, endpoint, tally.clone()))
+        .buffered(CONNECT_CONCURRENCY)
+        .collect()
+        .await;
+    let connect_errors = opened.iter().filter(|o| o.is_err()).count();
+    if let Some(Err(first)) = opened.iter().find(|o| o.is_err()) {
+        eprintln!("{connect_errors} sockets failed to open, the first: {first:#}");
+    }
+    let connected = opened.len() - connect_errors;
+    let rss_connected_kib = rss_kib(args.pid)?;
+    // Whole pairs only: a pair with a failed side relays nothing.
+    let sides: Vec<Side> = opened.into_iter().collect::<Result<_, _>>().unwrap_or_default();
+    let pairs: Vec<&[Side]> = sides.chunks_exact(2).collect();
+    anyhow::ensure!(!pairs.is_empty(), "no pair could be opened");
+
+    // Latency at a fixed rate: every 10 ms, a hundredth of the rate, round-robin
+    // over pairs and directions.
+    tally.phase.store(AT_RATE, Ordering::Relaxed);
+    let per_tick = (args.rate / 100).max(1) as usize;
+    let mut tick = tokio::time::interval(Duration::from_millis(10));
+    let mut sent_at_rate = 0u64;
+    let stop = Instant::now() + Duration::from_secs(args.seconds);
+    while Instant::now() < stop {
+        tick.tick().await;
+        for _ in 0..per_tick {
+            let pair = pairs[sent_at_rate as usize % pairs.len()];
+            let side = &pair[(sent_at_rate as usize / pairs.len()) % 2];
+            let (kind, size): (Kind, usize) = CYCLE[sent_at_rate as usize % CYCLE.len()];
+            let text =
+                wire::encode(args.target, kind, wire::payload(sent_at_rate, tally.now_us(), size), &side.partner_id);
+            let _ = side.tx.send(text);
+            sent_at_rate += 1;
+        }
+    }
+    let drained = Instant::now() + DRAIN;
+    while tally.received.load(Ordering::Relaxed) < sent_at_rate && Instant::now() < drained {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let received_at_rate = tally.received.load(Ordering::Relaxed);
+    let mut latencies = std::mem::take(&mut *tally.latencies_us.lock().unwrap());
+    latencies.sort_unstable();
+
+    // Throughput: each side starts WINDOW messages; every message received is
+    // answered at once (within the per-socket pace), until the phase ends.
+    tally.phase.store(ECHO, Ordering::Relaxed);
+    for side in pairs.iter().flat_map(|pair| pair.iter()) {
+        for seq in 0..WINDOW {
+            let (kind, size) = CYCLE[seq % CYCLE.len()];
+            let _ =
+                side.tx.send(wire::encode(args.target, kind, wire::payload(0, tally.now_us(), size), &side.partner_id));
+        }
+    }
+    tokio::time::sleep(WARM_UP).await;
+    let before = tally.received.load(Ordering::Relaxed);
+    let counted_from = Instant::now();
+    tokio::time::sleep(Duration::from_secs(args.seconds)).await;
+    let relayed = tally.received.load(Ordering::Relaxed) - before;
+    let relayed_per_second = (relayed as f64 / counted_from.elapsed().as_secs_f64()) as u64;
+    tally.phase.store(DONE, Ordering::Relaxed);
+
+    Ok(Report {
+        target: args.target,
+        connections: args.connections,
+        connected,
+        connect_errors,
+        rss_idle_kib,
+        rss_connected_kib,
+        bytes_per_connection: rss_connected_kib.saturating_sub(rss_idle_kib) * 1024 / connected.max(1) as u64,
+        rate: args.rate,
+        sent_at_rate,
+        received_at_rate,
+        latency_p50_ms: percentile(&latencies, 0.50),
+        latency_p99_ms: percentile(&latencies, 0.99),
+        relayed_per_second,
+        refusals: tally.refusals.load(Ordering::Relaxed),
+    })
+}

@@ -1,0 +1,46 @@
+import { brotliCompressSync, constants } from 'node:zlib';
+import { expect, test } from '@playwright/test';
+import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
+
+// What a caller's phone downloads to show the video-assist page, compressed as the
+// server sends it (brotli 11: the server sends the build's .br copies as they are,
+// and compresses HTML on the fly). Bytes are deterministic, time is not: this is a
+// budget, not a benchmark (scripts/bundle-size.mjs reports the figures).
+const CALLER_PAGE_BUDGET_BYTES = 150_000;
+
+const brotliSize = (body: Buffer) =>
+  brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+test('the caller\'s page, everything it downloads, stays within its byte budget', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const link = await (await new AssistDesk(regulator).start('06 12 34 56 78')).link();
+
+  const phone = await callerContext(browser);
+  const page = await phone.newPage();
+  const downloads: Promise<[string, number]>[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    // The API's answers are data, not the page.
+    if (url.pathname.startsWith('/api/') || response.request().method() !== 'GET') return;
+    downloads.push(response.body().then((body) => {
+      // Images are sent as they are (already compressed); everything else as brotli.
+      const sent = /\.(png|jpe?g|webp)$/.test(url.pathname) ? body.length : brotliSize(body);
+      return [url.pathname, sent];
+    }));
+  });
+  const caller = new CallerPage(page);
+  await page.goto(link);
+  // The consent step is drawn (so the wasm ran) and the header's logo has arrived.
+  await expect(caller.accept).toBeVisible();
+  await expect(page.locator('header img')).toHaveJSProperty('complete', true);
+
+  // Once per file: the logo is both the tab's icon and the header's image, from the cache the second time.
+  const measured = new Map(await Promise.all(downloads));
+  const paths = [...measured.keys()];
+  const total = [...measured.values()].reduce((sum, bytes) => sum + bytes, 0);
+  console.log(`caller page: ${total} bytes brotli in ${paths.length} files: ${paths.join(', ')}`);
+  expect(paths.some((p) => p.endsWith('.wasm')), 'the page\'s wasm was downloaded').toBe(true);
+  // The console's app is not part of what a caller downloads.
+  expect(paths.filter((p) => p.includes('regard-app'))).toEqual([]);
+  expect(total).toBeLessThanOrEqual(CALLER_PAGE_BUDGET_BYTES);
+});

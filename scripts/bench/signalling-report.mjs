@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Medians of the signalling runs (one JSON line per run, from bench/'s load
+// generator), Regard beside the PeerJS server, written to BENCHMARKS.md.
+// Usage: node scripts/bench/signalling-report.mjs RESULTS.jsonl PHASE_SECONDS
+import { readFileSync } from 'node:fs';
+import { provenance, writeSection } from '../benchmarks-md.mjs';
+
+const [file, seconds] = process.argv.slice(2);
+const runs = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const of = (target, size) => runs.filter((r) => r.target === target && r.connections === size);
+const stat = (rs, key) => median(rs.map((r) => r[key]));
+const sizes = [...new Set(runs.map((r) => r.connections))].sort((a, b) => a - b);
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const lines = [
+  '| sockets | server | connected (errors) | memory / socket | latency p50 | latency p99 | relayed msgs/s | lost at fixed rate | refusals |',
+  '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+];
+const ratios = [];
+for (const size of sizes) {
+  const cells = {};
+  for (const target of ['regard', 'peerjs']) {
+    const rs = of(target, size);
+    if (!rs.length) continue;
+    const lost = rs.reduce((t, r) => t + (r.sent_at_rate - Math.min(r.sent_at_rate, r.received_at_rate)), 0);
+    const sent = rs.reduce((t, r) => t + r.sent_at_rate, 0);
+    cells[target] = {
+      memory: stat(rs, 'bytes_per_connection'),
+      throughput: stat(rs, 'relayed_per_second'),
+      p99: stat(rs, 'latency_p99_ms'),
+    };
+    lines.push(`| ${fmt(size)} | ${target === 'regard' ? 'Regard' : 'PeerJS'} `
+      + `| ${fmt(stat(rs, 'connected'))} (${rs.reduce((t, r) => t + r.connect_errors, 0)}) `
+      + `| ${fmt(cells[target].memory / 1024, 1)} KiB | ${fmt(stat(rs, 'latency_p50_ms'), 2)} ms `
+      + `| ${fmt(cells[target].p99, 2)} ms | ${fmt(cells[target].throughput)} | ${lost} of ${sent} `
+      + `| ${rs.reduce((t, r) => t + r.refusals, 0)} |`);
+  }
+  if (cells.regard && cells.peerjs) {
+    ratios.push(`| ${fmt(size)} | ${fmt(cells.regard.memory / cells.peerjs.memory, 2)} `
+      + `| ${fmt(cells.regard.throughput / cells.peerjs.throughput, 2)} | ${fmt(cells.regard.p99 / cells.peerjs.p99, 2)} |`);
+  }
+}
+const rate = runs[0]?.rate;
+console.log([...lines, '', ...ratios].join('\n'));
+writeSection('Signalling under load: Regard and the PeerJS server', [
+  `${provenance()} by \`./scripts/bench-signalling\`, medians of ${Math.max(...sizes.map((s) => of('regard', s).length))} runs`,
+  'per cell, Regard and PeerJS (npm `peer` 1.0.2, Node.js ' + process.version + ') alternating in the same run, each run on a fresh',
+  'server process. The load generator (bench/, Rust, tokio-tungstenite) shares the 2 cores with the server. Each pair',
+  'is two sockets: for Regard an assist\'s regulator (session cookie) and the phone that accepted its link (device',
+  'cookie), all made through the API beforehand; for PeerJS two peer ids. Messages cycle as a negotiation does: a',
+  '3 000-byte offer, a 3 000-byte answer, four 250-byte ICE candidates.',
+  `- memory / socket: growth of the server's resident memory (VmRSS) from idle to all sockets open, divided by them.`,
+  `- latency: ${rate} messages/s in all, round-robin over pairs, for ${seconds} s; time from send to receipt through the server.`,
+  `- relayed msgs/s: every message received is sent back at once, 2 in flight per side, counted over ${seconds} s after`,
+  '  2 s of warm-up. Each socket sends at most 45 messages/s (Regard closes a socket above 50/s), so 1 000 sockets',
+  '  cannot go past 45 000/s on either server.',
+  '- The soft file-descriptor limit is raised to the hard limit for the command (20 000 here).',
+  '',
+  ...lines,
+  '',
+  'Regard / PeerJS (goals: memory ≤ 0.20, throughput ≥ 2):',
+  '',
+  '| sockets | memory per socket | relayed msgs/s | latency p99 |',
+  '|---:|---:|---:|---:|',
+  ...ratios,
+]);
