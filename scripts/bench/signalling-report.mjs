@@ -17,8 +17,8 @@ const sizes = [...new Set(runs.map((r) => r.connections))].sort((a, b) => a - b)
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const lines = [
-  '| sockets | server | connected (errors) | memory / socket | latency p50 | latency p99 | relayed msgs/s | lost at fixed rate | refusals |',
-  '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  '| sockets | server | connected (errors) | server memory, idle → all open | memory / socket | latency p50 | latency p99 | relayed msgs/s | lost at fixed rate | refusals |',
+  '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 const ratios = [];
 for (const size of sizes) {
@@ -35,6 +35,7 @@ for (const size of sizes) {
     };
     lines.push(`| ${fmt(size)} | ${target === 'regard' ? 'Regard' : 'PeerJS'} `
       + `| ${fmt(stat(rs, 'connected'))} (${rs.reduce((t, r) => t + r.connect_errors, 0)}) `
+      + `| ${fmt(stat(rs, 'rss_idle_kib') / 1024, 1)} → ${fmt(stat(rs, 'rss_connected_kib') / 1024, 1)} MiB `
       + `| ${fmt(cells[target].memory / 1024, 1)} KiB | ${fmt(stat(rs, 'latency_p50_ms'), 2)} ms `
       + `| ${fmt(cells[target].p99, 2)} ms | ${fmt(cells[target].throughput)} | ${lost} of ${sent} `
       + `| ${rs.reduce((t, r) => t + r.refusals, 0)} |`);
