@@ -28,6 +28,12 @@ test('the caller\'s page, everything it downloads, stays within its byte budget'
       return [url.pathname, sent];
     }));
   });
+  // The server names the link's API call in the HTML (a preload), so the browser
+  // asks it while the app downloads, and the app's own call is answered from that.
+  const linkReads: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/api/v1/patient/assist/')) linkReads.push(request.url());
+  });
   const caller = new CallerPage(page);
   await page.goto(link);
   // The consent step is drawn (so the wasm ran) and the header's logo has arrived.
@@ -43,4 +49,5 @@ test('the caller\'s page, everything it downloads, stays within its byte budget'
   // The console's app is not part of what a caller downloads.
   expect(paths.filter((p) => p.includes('regard-app'))).toEqual([]);
   expect(total).toBeLessThanOrEqual(CALLER_PAGE_BUDGET_BYTES);
+  expect(linkReads).toHaveLength(1);
 });

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
@@ -271,6 +271,9 @@ pub fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: 
     }))
 }
 
+/// How long a closing socket waits for the client's side of the close handshake.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
+
 /// Each socket's read buffer is allocated whole for the socket's life, and the
 /// library's default (128 KiB) made an idle socket cost ~145 KiB of memory
 /// (scripts/bench-signalling). Signalling frames are a few KiB at most; longer
@@ -382,6 +385,10 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
     }
     drop(tx);
     let _ = writer.await;
+    // The writer ended with a Close frame. Read, and drop, what the client had
+    // already sent until it closes in turn: closing with unread bytes resets the
+    // connection, and the client would lose the last words (e.g. rate_limited).
+    let _ = tokio::time::timeout(CLOSE_GRACE, async { while let Some(Ok(_)) = stream.next().await {} }).await;
     tracing::info!(?subject, ?role, "left signalling");
 }
 

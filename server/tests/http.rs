@@ -50,6 +50,10 @@ async fn texted_links_open_the_callers_own_entry() {
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
     let html = text(response).await;
     assert!(html.contains("<title>Regard caller</title>"), "{html}");
+    // What the link is, fetched by the browser while the app downloads.
+    assert!(html.contains(
+        r#"<link rel="preload" as="fetch" crossorigin="anonymous" href="/api/v1/patient/assist/some-token">"#
+    ));
     // The console's entry is not sent to a caller, nor the caller's to the console.
     assert!(!html.contains("/regard-app.js"));
     assert!(!text(app.get("/console", None).await).await.contains("regard-caller"));
