@@ -231,8 +231,13 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
     let connected = opened.len() - connect_errors;
     let rss_connected_kib = rss_kib(args.pid)?;
     // Whole pairs only: a pair with a failed side relays nothing.
-    let sides: Vec<Side> = opened.into_iter().collect::<Result<_, _>>().unwrap_or_default();
-    let pairs: Vec<&[Side]> = sides.chunks_exact(2).collect();
+    let mut opened = opened.into_iter();
+    let mut pairs: Vec<[Side; 2]> = Vec::new();
+    while let (Some(a), Some(b)) = (opened.next(), opened.next()) {
+        if let (Ok(a), Ok(b)) = (a, b) {
+            pairs.push([a, b]);
+        }
+    }
     anyhow::ensure!(!pairs.is_empty(), "no pair could be opened");
 
     // Latency at a fixed rate: every 10 ms, a hundredth of the rate, round-robin
@@ -245,7 +250,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
     while Instant::now() < stop {
         tick.tick().await;
         for _ in 0..per_tick {
-            let pair = pairs[sent_at_rate as usize % pairs.len()];
+            let pair = &pairs[sent_at_rate as usize % pairs.len()];
             let side = &pair[(sent_at_rate as usize / pairs.len()) % 2];
             let (kind, size): (Kind, usize) = CYCLE[sent_at_rate as usize % CYCLE.len()];
             let text =
