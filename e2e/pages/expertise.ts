@@ -22,7 +22,13 @@ export class Expertise {
 
   /** A dermatology request with photos, from the desk to the sent request's page. */
   async sendDermatology(patient: { last: string; first: string; born: string }, photos: string[], question: string) {
-    await this.page.getByRole('link', { name: 'Nouvelle demande d\'avis' }).click();
+    // The desk redraws its list when it arrives, and a waiting-room alert may push
+    // it down: a click landing in that instant is lost, so it is tried again until
+    // the form's page opens.
+    await expect(async () => {
+      await this.page.getByRole('link', { name: 'Nouvelle demande d\'avis' }).click();
+      await expect(this.page).toHaveURL(/\/console\/expertise\/new/, { timeout: 1000 });
+    }).toPass();
     await expect(this.page.getByLabel('Spécialité')).toHaveValue('dermatology');
     await this.page.getByLabel('Nom du patient').fill(patient.last);
     await this.page.getByLabel('Prénom').fill(patient.first);
