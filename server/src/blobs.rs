@@ -1,11 +1,20 @@
-//! Files (photos, consultation documents; PDFs later) stored in the data directory,
-//! named by the SHA-256 of their content: identical uploads are stored once and
-//! a name can never point at altered bytes.
+//! Files (photos, consultation documents, DICOM files and their previews)
+//! stored in the data directory, named by the SHA-256 of their content:
+//! identical uploads are stored once and a name can never point at altered bytes.
+//!
+//! Because one file may serve several records, files know their owners: the
+//! `blob_owners` table holds one row per record naming a file, written in that
+//! record's transaction (`store_owned`), and a file is deleted only when its last
+//! owner is gone (`collect`). No table of records can be forgotten.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
+
+use crate::db::{now_ms, Db};
+use crate::error::AppResult;
 
 #[derive(Clone, Debug)]
 pub struct BlobStore {
@@ -25,9 +34,53 @@ impl BlobStore {
         Some(self.root.join(&name[..2]).join(&name[2..]))
     }
 
-    /// Stores `bytes` and returns their name.
-    pub async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
-        let name: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    /// Stores `bytes` for `owner` (`owner_of(table, id)`), inside the
+    /// transaction that writes the owning record, after that transaction's checks
+    /// passed: a refused upload writes nothing. The transaction must already
+    /// hold its write lock (it has written), so that `collect` cannot run between
+    /// the owner row and the file.
+    pub async fn store_owned(&self, tx: &mut AnyConnection, owner: &str, bytes: &[u8]) -> AppResult<String> {
+        let name = name_of(bytes);
+        sqlx::query("INSERT INTO blobs (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(&name)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO blob_owners (owner, blob) VALUES ($1, $2) ON CONFLICT (owner, blob) DO NOTHING")
+            .bind(owner)
+            .bind(&name)
+            .execute(&mut *tx)
+            .await?;
+        self.put(bytes).await?;
+        Ok(name)
+    }
+
+    /// Deletes the files that `names` name and that no record owns any more.
+    /// Run after the transaction that removed owners has committed. Each file is
+    /// removed while a transaction holds its `blobs` row, so an upload of the same
+    /// bytes either comes first (and keeps the file) or after (and writes it again).
+    pub async fn collect(&self, db: &Db, names: impl IntoIterator<Item = String>) -> AppResult<u32> {
+        let mut deleted = 0;
+        for name in names {
+            let mut tx = db.begin().await?;
+            let unowned = sqlx::query(
+                "DELETE FROM blobs WHERE name = $1 AND NOT EXISTS (SELECT 1 FROM blob_owners WHERE blob = $1)",
+            )
+            .bind(&name)
+            .execute(&mut *tx)
+            .await?;
+            if unowned.rows_affected() == 1 {
+                self.delete(&name).await?;
+                deleted += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(deleted)
+    }
+
+    /// Writes `bytes` under their name unless already there; returns the name.
+    async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
+        let name = name_of(bytes);
         let path = self.path(&name).expect("a SHA-256 hex name is valid");
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(name);
@@ -64,6 +117,32 @@ impl BlobStore {
         let path = self.path(name).context("invalid blob name")?;
         tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))
     }
+}
+
+/// The owner key of a record that names files: its table and id.
+pub fn owner_of(table: &str, id: &str) -> String {
+    format!("{table}:{id}")
+}
+
+/// Drops, in the caller's transaction, the owners whose key is `owner_of` of a
+/// row returned by `records` (a `SELECT id ...` bound to `$1 = key`); returns
+/// the files they held, to `collect` once committed.
+pub async fn disown(tx: &mut AnyConnection, table: &str, records: &str, key: &str) -> AppResult<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(&format!(
+        "DELETE FROM blob_owners WHERE owner IN (SELECT '{table}:' || id FROM ({records}) AS owned) RETURNING blob"
+    ))
+    .bind(key)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut names: Vec<String> = rows.into_iter().map(|(name,)| name).collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// The name bytes are stored under: their SHA-256, in hex.
+pub fn name_of(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The image type of `bytes`, judged by their first bytes and not by what the

@@ -10,6 +10,8 @@ use anyhow::{bail, Context};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 
+use crate::error::AppResult;
+
 pub type Db = sqlx::AnyPool;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -39,6 +41,17 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
     SQLITE_MIGRATIONS.run(&pool).await.context("running database migrations")?;
     Ok(pool)
+}
+
+/// Starts a transaction by writing to the row `id` of `table` (a record whose
+/// children the transaction counts and adds to). On SQLite this takes the write
+/// lock at once: a transaction that reads first and writes later fails when
+/// another one commits in between. On PostgreSQL it locks that row, so checks
+/// on its children (counts, caps) hold until commit.
+pub async fn begin_on(db: &Db, table: &str, id: &str) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
+    let mut tx = db.begin().await?;
+    sqlx::query(&format!("UPDATE {table} SET id = id WHERE id = $1")).bind(id).execute(&mut *tx).await?;
+    Ok(tx)
 }
 
 /// Whether the database answers a trivial query.

@@ -39,6 +39,9 @@ pub enum AppError {
     LinkExpired,
     #[error("This session is locked: enter your PIN.")]
     Locked,
+    /// The server is saturated (e.g. too many password checks at once).
+    #[error("The server is busy. Try again in a few seconds.")]
+    Busy,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -81,10 +84,24 @@ impl AppError {
             AppError::TooManyConnections => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyConnections),
             AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
             AppError::Locked => (StatusCode::LOCKED, ErrorCode::Locked),
+            AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
             AppError::Database(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
 }
+
+impl AppError {
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Busy => Some(BUSY_RETRY_SECS),
+            _ => None,
+        }
+    }
+}
+
+/// A saturated server is usually free again within a few seconds.
+const BUSY_RETRY_SECS: u64 = 3;
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
@@ -104,14 +121,12 @@ impl IntoResponse for AppError {
                 AppError::InvalidAnswers(_) => Some("answers".to_owned()),
                 _ => None,
             },
-            retry_after_secs: match &self {
-                AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
-                _ => None,
-            },
+            retry_after_secs: self.retry_after_secs(),
         };
+        let retry_after = body.retry_after_secs;
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyAttempts { retry_after_secs } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

@@ -12,7 +12,9 @@ pub mod db;
 pub mod download;
 pub mod error;
 pub mod expertise;
+pub mod gate;
 pub mod health;
+pub mod images;
 pub mod links;
 pub mod mail;
 pub mod monitoring;
@@ -72,6 +74,9 @@ pub struct AppState {
     pub stripe: Option<payment::stripe::Stripe>,
     /// Rounds completed by the follow-up scheduler, shown by /healthz.
     pub scheduler_runs: Arc<std::sync::atomic::AtomicU64>,
+    /// Password and PIN checks running and waiting at once: each holds 19 MiB
+    /// for tens of milliseconds, so a burst of sign-ins is bounded here.
+    pub hashing: Arc<gate::Gate>,
 }
 
 impl AppState {
@@ -88,6 +93,7 @@ impl AppState {
             signer: Arc::new(Signer::load_or_create(data_dir)?),
             stripe: None,
             scheduler_runs: Arc::default(),
+            hashing: Arc::new(gate::Gate::per_core(16)),
         })
     }
 }
@@ -275,7 +281,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             let member = NewMember { email, display_name: name, role, password };
-            let user = store::create_user(&db, &org.id, member).await?;
+            let user = store::create_user(&db, &org, member).await?;
             println!("{}", user.id);
             Ok(())
         }

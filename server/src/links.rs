@@ -89,11 +89,11 @@ pub enum Lookup {
     Expired,
 }
 
-type LinkRow = (String, i64, Option<i64>, Option<i64>, Option<i64>, Option<String>);
+type LinkRow = (String, i64, Option<i64>, Option<i64>, Option<i64>, Option<String>, Option<i64>);
 
 async fn row(db: &Db, purpose: Purpose, token: &str) -> AppResult<Option<LinkRow>> {
     Ok(sqlx::query_as(
-        "SELECT subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash
+        "SELECT subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash, device_expires_at
          FROM patient_links WHERE token_hash = $1 AND purpose = $2",
     )
     .bind(hash(token))
@@ -104,7 +104,7 @@ async fn row(db: &Db, purpose: Purpose, token: &str) -> AppResult<Option<LinkRow
 
 /// What opening the link shows. Consumes nothing; notes the first opening.
 pub async fn open(db: &Db, purpose: Purpose, token: &str, device: Option<&str>) -> AppResult<Lookup> {
-    let Some((subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash)) =
+    let Some((subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash, device_expires_at)) =
         row(db, purpose, token).await?
     else {
         return Err(AppError::NotFound);
@@ -114,7 +114,14 @@ pub async fn open(db: &Db, purpose: Purpose, token: &str, device: Option<&str>) 
     }
     if accepted_at.is_some() {
         let here = device.is_some_and(|d| device_hash.as_deref() == Some(hash(d).as_str()));
-        return Ok(if here { Lookup::AcceptedHere { subject_id } } else { Lookup::InUse });
+        // A device signed out, or whose access period is over, gets no shortcut:
+        // its old cookie no longer stands for the date of birth it once gave.
+        let still_bound = device_expires_at.is_some_and(|until| until > now_ms());
+        return Ok(match (here, still_bound) {
+            (true, true) => Lookup::AcceptedHere { subject_id },
+            (true, false) => Lookup::Expired,
+            (false, _) => Lookup::InUse,
+        });
     }
     if expires_at <= now_ms() {
         return Ok(Lookup::Expired);

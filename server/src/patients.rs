@@ -134,24 +134,29 @@ pub async fn invitations(db: &Db, record: Record, id: &str) -> AppResult<Vec<Inv
 }
 
 /// Compares the date of birth the patient typed; counts failures and, after
-/// `MAX_IDENTITY_FAILURES`, refuses every further try.
+/// `MAX_IDENTITY_FAILURES`, refuses every further try. A wrong date is counted
+/// by one conditional statement, so dates sent in parallel get no more checks
+/// than the limit.
 pub async fn check_birth_date(db: &Db, record: Record, id: &str, birth_date: &str) -> AppResult<()> {
     rules::birth_date(birth_date, "9999-12-31")?;
     let table = record.table();
-    let (expected, failures): (String, i64) =
-        sqlx::query_as(&format!("SELECT birth_date, identity_failures FROM {table} WHERE id = $1"))
-            .bind(id)
-            .fetch_one(db)
-            .await?;
+    let counted = sqlx::query(&format!(
+        "UPDATE {table} SET identity_failures = identity_failures + 1
+         WHERE id = $1 AND identity_failures < $2 AND birth_date <> $3"
+    ))
+    .bind(id)
+    .bind(MAX_IDENTITY_FAILURES)
+    .bind(birth_date)
+    .execute(db)
+    .await?;
+    if counted.rows_affected() == 1 {
+        return Err(Invalid { field: "birth_date", message: "This date of birth does not match our records." }.into());
+    }
+    // Not counted: either the date is right, or the link is locked.
+    let (failures,): (i64,) =
+        sqlx::query_as(&format!("SELECT identity_failures FROM {table} WHERE id = $1")).bind(id).fetch_one(db).await?;
     if failures >= MAX_IDENTITY_FAILURES {
         return Err(AppError::LinkExpired);
     }
-    if expected == birth_date {
-        return Ok(());
-    }
-    sqlx::query(&format!("UPDATE {table} SET identity_failures = identity_failures + 1 WHERE id = $1"))
-        .bind(id)
-        .execute(db)
-        .await?;
-    Err(Invalid { field: "birth_date", message: "This date of birth does not match our records." }.into())
+    Ok(())
 }

@@ -46,7 +46,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
             Some(org) => org,
             None => store::create_organisation(db, name, kind).await?,
         };
-        ids.push(org.id);
+        ids.push(org);
     }
     for (org, email, name, role) in ACCOUNTS {
         if store::credentials_by_email(db, email).await?.is_none() {
@@ -60,13 +60,12 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
         }
     }
     // The demo nursing home calls the demo SAMU centre, and has a few residents.
-    let organisation = |i: usize| store::organisation(db, &ids[i]);
-    store::link_samu_centre(db, &organisation(2).await?, &organisation(0).await?).await?;
+    store::link_samu_centre(db, &ids[2], &ids[0]).await?;
     // The demo hospital answers every specialty.
     for specialty in Specialty::ALL {
-        expertise::store::offer(db, &ids[3], specialty).await?;
+        expertise::store::offer(db, &ids[3].id, specialty).await?;
     }
-    if nursing_home::store::list(db, &ids[2], "").await?.is_empty() {
+    if nursing_home::store::list(db, &ids[2].id, "").await?.is_empty() {
         for (last_name, first_name, birth_date, room, gp_name) in RESIDENTS {
             let resident = NewResident {
                 last_name: last_name.to_owned(),
@@ -75,7 +74,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
                 room: room.to_owned(),
                 gp_name: Some(gp_name.to_owned()),
             };
-            nursing_home::store::create(db, &ids[2], &resident).await?;
+            nursing_home::store::create(db, &ids[2].id, &resident).await?;
         }
     }
     tracing::info!(accounts = ACCOUNTS.len(), "demo organisations and accounts ready");

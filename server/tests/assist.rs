@@ -8,8 +8,6 @@ use common::*;
 use http_body_util::BodyExt;
 use serde_json::json;
 
-const JPEG: &[u8] = &[0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 4, 5];
-
 fn upload(source: &str, device: &str, bytes: &[u8]) -> Request<Body> {
     Request::builder()
         .method(Method::POST)
@@ -146,18 +144,20 @@ async fn photos_from_the_phone_land_in_the_case() {
     let app = TestApp::new().await;
     let (cookie, case, token) = app.start_assist().await;
     let id = case["summary"]["id"].as_str().unwrap();
-    assert_eq!(app.send(upload("snapshot", "regard_patient=nope", JPEG)).await.status(), StatusCode::UNAUTHORIZED);
+    let jpeg = phone_jpeg(8, 6);
+    assert_eq!(app.send(upload("snapshot", "regard_patient=nope", &jpeg)).await.status(), StatusCode::UNAUTHORIZED);
 
     let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
-    let stored = app.send(upload("snapshot", &device, JPEG)).await;
+    let stored = app.send(upload("snapshot", &device, &jpeg)).await;
     assert_eq!(stored.status(), StatusCode::CREATED);
     let photo = json(stored).await;
     assert_eq!(photo["content_type"], "image/jpeg");
-    assert_eq!(photo["bytes"], JPEG.len());
+    // Stored without the phone's metadata (its GPS position above all).
+    assert!(photo["bytes"].as_u64().unwrap() < jpeg.len() as u64, "{photo}");
 
     let not_an_image = app.send(upload("photo", &device, b"%PDF-1.7 not an image")).await;
     assert_eq!(not_an_image.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let bad_source = app.send(upload("selfie", &device, JPEG)).await;
+    let bad_source = app.send(upload("selfie", &device, &jpeg)).await;
     assert_eq!(bad_source.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let too_big = app.send(upload("photo", &device, &vec![0xff; regard_shared::assist::PHOTO_MAX_BYTES + 1])).await;
     assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -167,7 +167,9 @@ async fn photos_from_the_phone_land_in_the_case() {
     assert_eq!(image.status(), StatusCode::OK);
     assert_eq!(image.headers()[header::CONTENT_TYPE], "image/jpeg");
     assert_eq!(image.headers()[header::CACHE_CONTROL], "private, no-store");
-    assert_eq!(image.into_body().collect().await.unwrap().to_bytes().as_ref(), JPEG);
+    let shown = image.into_body().collect().await.unwrap().to_bytes();
+    assert!(shown.starts_with(&[0xff, 0xd8]) && !contains(&shown, GPS_IN_EXIF), "a JPEG without its GPS position");
+    assert_eq!(shown.len() as u64, photo["bytes"].as_u64().unwrap());
     let gp = app.login(GP).await;
     assert_eq!(app.get(&path, Some(&gp)).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get(&path, Some(&device)).await.status(), StatusCode::UNAUTHORIZED);
@@ -207,7 +209,7 @@ async fn short_clips_from_the_caller_land_in_the_case_within_limits() {
     assert_eq!(video.into_body().collect().await.unwrap().to_bytes().len(), bytes.len());
     assert_eq!(app.timeline(&cookie, id).await.last().unwrap(), "clip");
 
-    let renamed = app.send(clip(&device, JPEG.to_vec())).await;
+    let renamed = app.send(clip(&device, phone_jpeg(2, 2))).await;
     assert_eq!(renamed.status(), StatusCode::UNPROCESSABLE_ENTITY, "a photo is not a clip");
     assert_eq!(json(renamed).await["field"], "clip");
     let mut huge = WEBM.to_vec();
@@ -307,10 +309,11 @@ async fn a_case_holds_a_bounded_number_of_photos() {
     let app = TestApp::new().await;
     let (_, _, token) = app.start_assist().await;
     let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
+    let jpeg = phone_jpeg(2, 2);
     for i in 0..200 {
-        assert_eq!(app.send(upload("photo", &device, JPEG)).await.status(), StatusCode::CREATED, "photo {i}");
+        assert_eq!(app.send(upload("photo", &device, &jpeg)).await.status(), StatusCode::CREATED, "photo {i}");
     }
-    let refused = app.send(upload("photo", &device, JPEG)).await;
+    let refused = app.send(upload("photo", &device, &jpeg)).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json(refused).await["field"], "photo");
 }

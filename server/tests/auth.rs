@@ -179,3 +179,109 @@ async fn a_locked_session_opens_only_with_the_pin_and_five_wrong_pins_end_it() {
     assert_eq!(gone.status(), StatusCode::UNAUTHORIZED, "even the right PIN is too late");
     assert_eq!(app.get("/api/v1/auth/me", Some(&nurse)).await.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Statuses of `n` wrong-password sign-ins sent at once from one address.
+async fn parallel_sign_ins(app: &TestApp, n: usize, email: impl Fn(usize) -> String) -> Vec<u16> {
+    let attempts = (0..n).map(|i| {
+        let email = email(i);
+        async move { app.login_from("198.51.100.7:40000", &email, "guess guess guess").await.status().as_u16() }
+    });
+    futures_util::future::join_all(attempts).await
+}
+
+fn count(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_get_no_more_checks_than_the_limit() {
+    let app = TestApp::new().await;
+    let statuses = parallel_sign_ins(&app, 50, |_| REGULATOR.to_owned()).await;
+    assert_eq!(count(&statuses, 401), 5, "five checks, then refusals: {statuses:?}");
+    assert_eq!(count(&statuses, 401) + count(&statuses, 429) + count(&statuses, 503), 50, "{statuses:?}");
+
+    // Eighteen wrong at once (as many as the gate lets in line), then the right
+    // one: it is not let through.
+    let app = TestApp::new().await;
+    let statuses = parallel_sign_ins(&app, 18, |_| REGULATOR.to_owned()).await;
+    assert_eq!((count(&statuses, 401), count(&statuses, 429)), (5, 13), "{statuses:?}");
+    let last = app.login_from("198.51.100.7:40000", REGULATOR, PASSWORD).await;
+    assert_eq!(last.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn parallel_attempts_on_many_accounts_stop_at_the_address_limit() {
+    let app = TestApp::new().await;
+    // Twenty-four at a time at most are let in line (the gate on a 2-core machine
+    // holds 2 running and 16 waiting, on 8 cores 8 and 16): send them in two waves.
+    let mut statuses = parallel_sign_ins(&app, 15, |i| format!("user{i}@demo.regard.fr")).await;
+    statuses.extend(parallel_sign_ins(&app, 15, |i| format!("other{i}@demo.regard.fr")).await);
+    assert_eq!(count(&statuses, 401), 20, "{statuses:?}");
+    assert_eq!(count(&statuses, 500), 0);
+}
+
+#[tokio::test]
+async fn a_strangers_guesses_do_not_lock_the_owner_out_and_the_admin_sees_them() {
+    let app = TestApp::new().await;
+    for _ in 0..5 {
+        let response = app.login_from("198.51.100.7:40000", REGULATOR, "guess guess guess").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let stranger = app.login_from("198.51.100.7:40000", REGULATOR, PASSWORD).await;
+    assert_eq!(stranger.status(), StatusCode::TOO_MANY_REQUESTS, "locked from the guessing address");
+    let owner = app.login_from("203.0.113.9:50000", REGULATOR, PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::OK, "the owner's own desk still signs in");
+
+    let admin = app.login(ADMIN).await;
+    let organisation = app.organisation_of(&admin).await;
+    let members = json(app.get(&format!("/api/v1/organisations/{organisation}/members"), Some(&admin)).await).await;
+    let regulator = members.as_array().unwrap().iter().find(|m| m["email"] == REGULATOR).unwrap();
+    assert_eq!(regulator["failed_sign_ins"], 5, "{regulator}");
+}
+
+#[tokio::test]
+async fn a_burst_of_sign_ins_is_bounded_and_never_fails_with_a_server_error() {
+    let app = TestApp::new().await;
+    // Distinct accounts and addresses: nothing is throttled, every attempt hashes.
+    let attempts = (0..60).map(|i| {
+        let app = &app;
+        async move {
+            let addr = format!("203.0.{}.{}:4000", i / 200, i % 200 + 1);
+            app.login_from(&addr, &format!("user{i}@demo.regard.fr"), "guess guess guess").await
+        }
+    });
+    let responses = futures_util::future::join_all(attempts).await;
+    let mut busy = 0;
+    for response in responses {
+        match response.status() {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert!(response.headers().contains_key(header::RETRY_AFTER));
+                assert_eq!(json(response).await["code"], "busy");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // Sixty at once against at most 8 running and 16 waiting (2 and 16 on 2 cores).
+    assert!(busy >= 60 - 24, "{busy} refused as busy");
+}
+
+#[tokio::test]
+async fn parallel_pins_get_five_checks_and_never_a_server_error() {
+    let app = TestApp::new().await;
+    let nurse = app.login("infirmiere@demo.regard.fr").await;
+    let put = request(axum::http::Method::PUT, "/api/v1/auth/pin", Some(&nurse), Some(json!({"pin": "4821"})));
+    assert_eq!(app.send(put).await.status(), StatusCode::NO_CONTENT);
+    app.post_json("/api/v1/auth/lock", Some(&nurse), json!({})).await;
+    let tries = (0..20).map(|i| {
+        let (app, nurse) = (&app, &nurse);
+        let pin = if i == 19 { "4821" } else { "1111" };
+        async move { app.post_json("/api/v1/auth/unlock", Some(nurse), json!({"pin": pin})).await.status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(tries).await;
+    assert_eq!(count(&statuses, 500), 0, "{statuses:?}");
+    assert!(count(&statuses, 422) <= 4, "{statuses:?}");
+    assert!(count(&statuses, 200) + count(&statuses, 422) <= 5, "no more than five PINs checked: {statuses:?}");
+    assert_eq!(count(&statuses, 200) + count(&statuses, 422) + count(&statuses, 401) + count(&statuses, 503), 20);
+}

@@ -37,12 +37,21 @@ fn creates_an_organisation_and_a_user() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let weak = regard(dir.path())
-        .args(["create-user", "--organisation", &org_id, "--email", "x@samu68.fr", "--name", "X", "--role", "nurse"])
+        .args(["create-user", "--organisation", &org_id, "--email", "x@samu68.fr", "--name", "X", "--role", "admin"])
         .env("REGARD_USER_PASSWORD", "short")
         .output()
         .unwrap();
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
+
+    // A SAMU centre has no GP: a prescription could otherwise carry its name.
+    let gp = regard(dir.path())
+        .args(["create-user", "--organisation", &org_id, "--email", "gp@samu68.fr", "--name", "G", "--role", "gp"])
+        .env("REGARD_USER_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(!gp.status.success());
+    assert!(String::from_utf8_lossy(&gp.stderr).contains("no member with this role"));
 
     let bad_role = regard(dir.path())
         .args(["create-user", "--organisation", &org_id, "--email", "y@samu68.fr", "--name", "Y", "--role", "root"])

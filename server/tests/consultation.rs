@@ -224,7 +224,7 @@ async fn documents_go_both_ways_checked_by_content() {
             .unwrap();
         app.send(request)
     };
-    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but typed".to_vec();
+    let png = png(4, 4);
     let sent = upload(
         "/api/v1/patient/consultation/documents?name=..%2Fanalyse%20sang.png".into(),
         device.clone(),

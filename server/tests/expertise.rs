@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::smtp::SmtpServer;
-use common::{bytes, json, member, TestApp, GP};
+use common::{bytes, json, member, png, TestApp, GP};
 use dicom_core::{DataElement, PrimitiveValue, VR};
 use dicom_dictionary_std::{tags, uids};
 use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
@@ -19,13 +19,6 @@ use serde_json::{json, Value};
 
 const SPECIALIST: &str = "specialiste@demo.regard.fr";
 const HOSPITAL: &str = "CHRU de Nancy – Télé-expertise";
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 90]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 /// A 16-bit monochrome DICOM file with a gradient, as a CT console writes one;
 /// `pixels: false` leaves the image out (a report).
@@ -238,6 +231,8 @@ async fn dicom_files_are_previewed_and_fakes_are_refused() {
         ("compte-rendu.dcm", b"Compte rendu: RAS".to_vec(), "not a DICOM file"),
         ("photo.dcm", png(10, 10), "not a DICOM file"),
         ("rapport.dcm", dicom(0, 0, false), "holds no image"),
+        // 16.8 megapixels: refused before any pixel is decoded (a 7000 × 7000 file took 430 MiB).
+        ("immense.dcm", dicom(4097, 4097, true), "4096 × 4096 pixels at most"),
         ("notes.txt", b"hello".to_vec(), "JPEG or PNG"),
     ] {
         let refused = upload(&app, &gp, name, body).await;

@@ -149,12 +149,6 @@ async fn a_reminder_due_while_the_server_was_stopped_is_sent_once_after_restart(
     assert_eq!((again.reminders, again.missed), (0, 0));
 }
 
-fn png() -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend(std::iter::repeat_n(7u8, 64));
-    bytes
-}
-
 #[tokio::test]
 async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
     let app = TestApp::new().await;
@@ -164,7 +158,7 @@ async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
         .uri("/api/v1/patient/followup/photos")
         .header(header::COOKIE, &phone)
         .header(header::CONTENT_TYPE, "application/octet-stream")
-        .body(Body::from(png()))
+        .body(Body::from(common::png(3, 2)))
         .unwrap();
     let photo = json(app.send(upload).await).await["id"].as_str().unwrap().to_owned();
     let answers = json!({
@@ -179,7 +173,7 @@ async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
         .await;
     assert_eq!(stored.status(), StatusCode::CREATED);
     let image = app.get(&format!("/api/v1/followups/{id}/photos/{photo}"), Some(&gp)).await;
-    assert_eq!(common::bytes(image).await, png(), "the GP sees the photo");
+    assert_eq!(common::bytes(image).await, common::png(3, 2), "the GP sees the photo");
     let (blob,): (String,) = sqlx::query_as("SELECT blob FROM followup_photos WHERE id = $1")
         .bind(&photo)
         .fetch_one(&app.state.db)

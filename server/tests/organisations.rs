@@ -75,7 +75,7 @@ async fn invalid_fields_are_named() {
         (new_member("jp@samu54.fr", "short"), "password"),
         (new_member("not-an-address", "a long enough password"), "email"),
         (
-            json!({"email": "a@b.fr", "display_name": " ", "role": "gp", "password": "a long enough password"}),
+            json!({"email": "a@b.fr", "display_name": " ", "role": "regulator", "password": "a long enough password"}),
             "display_name",
         ),
     ] {
@@ -87,4 +87,23 @@ async fn invalid_fields_are_named() {
     }
     let members = json(app.get(&path, Some(&admin)).await).await;
     assert_eq!(members.as_array().unwrap().len(), 2, "nothing was created");
+}
+
+#[tokio::test]
+async fn an_organisation_holds_only_the_roles_of_its_kind() {
+    let app = TestApp::new().await;
+    let admin = app.login(ADMIN).await;
+    let samu = app.organisation_of(&admin).await;
+    for role in ["gp", "pharmacist", "nurse", "specialist"] {
+        let member = json!({"email": format!("{role}@samu54.fr"), "display_name": "Dr X", "role": role,
+                            "password": "a long enough password"});
+        let refused = app.post_json(&format!("/api/v1/organisations/{samu}/members"), Some(&admin), member).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{role}");
+        let body = json(refused).await;
+        assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("validation"), Some("role")), "{role}");
+    }
+    let regulator = json!({"email": "r3@samu54.fr", "display_name": "Dr Y", "role": "regulator",
+                           "password": "a long enough password"});
+    let created = app.post_json(&format!("/api/v1/organisations/{samu}/members"), Some(&admin), regulator).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
 }

@@ -129,11 +129,45 @@ impl OrganisationKind {
     pub fn parse(s: &str) -> Option<OrganisationKind> {
         OrganisationKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The roles a member of this kind of organisation may hold: a SAMU
+    /// centre has no GP to issue prescriptions, a pharmacy no regulator.
+    /// Every kind has its admins.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            OrganisationKind::SamuCentre => &[Role::Regulator, Role::Admin],
+            // Practices have GPs, specialists in group practices, and nurses
+            // who run home follow-ups.
+            OrganisationKind::GpPractice => &[Role::Gp, Role::Specialist, Role::Nurse, Role::Admin],
+            // A nursing home's nurses, and its coordinating doctor.
+            OrganisationKind::NursingHome => &[Role::Nurse, Role::Gp, Role::Admin],
+            OrganisationKind::ExpertSite => &[Role::Specialist, Role::Nurse, Role::Admin],
+            OrganisationKind::Pharmacy => &[Role::Pharmacist, Role::Admin],
+        }
+    }
+
+    pub fn allows(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_follow_the_organisation_kind() {
+        assert!(!OrganisationKind::SamuCentre.allows(Role::Gp));
+        assert!(!OrganisationKind::SamuCentre.allows(Role::Pharmacist));
+        assert!(!OrganisationKind::Pharmacy.allows(Role::Regulator));
+        assert!(OrganisationKind::GpPractice.allows(Role::Gp));
+        for kind in OrganisationKind::ALL {
+            assert!(kind.allows(Role::Admin), "{kind:?}");
+            // Only pharmacies dispense, only SAMU centres regulate.
+            assert_eq!(kind.allows(Role::Pharmacist), kind == OrganisationKind::Pharmacy, "{kind:?}");
+            assert_eq!(kind.allows(Role::Regulator), kind == OrganisationKind::SamuCentre, "{kind:?}");
+        }
+    }
 
     #[test]
     fn role_permissions() {

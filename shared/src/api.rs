@@ -28,6 +28,17 @@ pub struct UserView {
     pub role: Role,
 }
 
+/// A member as the organisation's list shows them: the account, and the failed
+/// sign-ins on it in the last 15 minutes (from any address), so an admin sees
+/// when someone is guessing a colleague's password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberView {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub failed_sign_ins: u32,
+}
+
 /// The signed-in clinician and their organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -31,6 +31,8 @@ pub enum ErrorCode {
     LinkExpired,
     /// The session is locked: enter the PIN to go on.
     Locked,
+    /// The server is saturated; `retry_after_secs` says when to try again.
+    Busy,
     Internal,
 }
 
@@ -42,7 +44,7 @@ pub struct ApiError {
     /// The offending field, for `validation` errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// Seconds before a retry may succeed, for `too_many_attempts`.
+    /// Seconds before a retry may succeed, for `too_many_attempts` and `busy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
 }

@@ -16,6 +16,7 @@ pub fn error_text(i18n: I18nContext<Locale>, failure: &Failure) -> String {
                 let minutes = error.retry_after_secs.unwrap_or(60).div_ceil(60);
                 t_string!(i18n, errors.too_many_attempts, minutes).to_string()
             }
+            ErrorCode::Busy => t_string!(i18n, errors.busy).to_string(),
             _ => t_string!(i18n, errors.unexpected).to_string(),
         },
     }

@@ -15,8 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::store;
-use crate::blobs::{sniff_image, sniff_video};
+use crate::blobs::sniff_video;
 use crate::error::{AppError, AppResult, Json};
+use crate::images;
 use crate::links::{self, Lookup, PatientDevice, Purpose};
 use crate::organisations::store as organisations;
 use crate::AppState;
@@ -143,27 +144,16 @@ async fn upload_photo(
         "photo" => ("photo", EventKind::Photo),
         _ => return Err(Invalid { field: "source", message: "Use snapshot or photo." }.into()),
     };
+    let photo = images::photo("photo", &body)?;
     // Bounded so that one device cannot fill the disk (10 MiB each at most).
-    if store::media_count(&state.db, &device.subject_id, false).await? >= MAX_PHOTOS_PER_CASE {
-        return Err(Invalid { field: "photo", message: "This case already has as many photos as it can hold." }.into());
-    }
-    let content_type = sniff_image(&body)
-        .ok_or(AppError::Validation(Invalid { field: "photo", message: "Send a JPEG, PNG or WebP image." }))?;
-    store_media(&state, &device, &body, content_type, source, kind).await
-}
-
-/// Stores a checked image or clip in the case and says so in its timeline.
-async fn store_media(
-    state: &AppState,
-    device: &PatientDevice,
-    body: &Bytes,
-    content_type: &str,
-    source: &str,
-    kind: EventKind,
-) -> AppResult<(axum::http::StatusCode, Json<SnapshotView>)> {
-    let blob = state.blobs.put(body).await?;
-    let view = store::add_photo(&state.db, &device.subject_id, &blob, content_type, body.len() as i64, source).await?;
-    store::record(&state.db, &device.subject_id, kind, &view.id, None).await?;
+    let media = store::NewMedia {
+        bytes: &photo.bytes,
+        content_type: photo.content_type,
+        source,
+        kind,
+        max: MAX_PHOTOS_PER_CASE,
+    };
+    let view = store::add_media(&state.db, &state.blobs, &device.subject_id, media).await?;
     Ok((axum::http::StatusCode::CREATED, Json(view)))
 }
 
@@ -184,12 +174,12 @@ async fn upload_clip(
     if device.purpose != "assist" {
         return Err(AppError::Forbidden);
     }
-    if store::media_count(&state.db, &device.subject_id, true).await? >= MAX_CLIPS_PER_CASE {
-        return Err(Invalid { field: "clip", message: "This case already has as many clips as it can hold." }.into());
-    }
     let content_type = sniff_video(&body)
         .ok_or(AppError::Validation(Invalid { field: "clip", message: "Send a WebM or MP4 video." }))?;
-    store_media(&state, &device, &body, content_type, "clip", EventKind::Clip).await
+    let media =
+        store::NewMedia { bytes: &body, content_type, source: "clip", kind: EventKind::Clip, max: MAX_CLIPS_PER_CASE };
+    let view = store::add_media(&state.db, &state.blobs, &device.subject_id, media).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(view)))
 }
 
 /// The caller's position, sent when they tap "share my location".

@@ -7,7 +7,11 @@ use regard_shared::nursing_home::IncomingCall;
 use regard_shared::phone;
 use regard_shared::usage::{self, CaseFact, MonthUsage};
 
-use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use regard_shared::validate::Invalid;
+use sqlx::AnyConnection;
+
+use crate::blobs::{owner_of, BlobStore};
+use crate::db::{begin_on, enum_name, new_id, now_ms, parse_enum, Db};
 use crate::error::{AppError, AppResult};
 use crate::sms;
 
@@ -45,13 +49,24 @@ pub async fn create(db: &Db, case: NewCase<'_>) -> AppResult<String> {
 /// Appends an event to the case's timeline. There is no way to change or remove
 /// one: the table's triggers refuse it.
 pub async fn record(db: &Db, assist_id: &str, kind: EventKind, detail: &str, actor: Option<&str>) -> AppResult<()> {
+    record_on(&mut *db.acquire().await?, assist_id, kind, detail, actor).await
+}
+
+/// `record`, on a connection or inside a transaction.
+async fn record_on(
+    conn: &mut AnyConnection,
+    assist_id: &str,
+    kind: EventKind,
+    detail: &str,
+    actor: Option<&str>,
+) -> AppResult<()> {
     sqlx::query("INSERT INTO assist_events (assist_id, at, kind, detail, actor) VALUES ($1, $2, $3, $4, $5)")
         .bind(assist_id)
         .bind(now_ms())
         .bind(enum_name(&kind))
         .bind(detail)
         .bind(actor)
-        .execute(db)
+        .execute(conn)
         .await?;
     Ok(())
 }
@@ -210,25 +225,39 @@ fn photo_view((id, taken_at, content_type, bytes, source): PhotoRow) -> Snapshot
 }
 
 /// How many clips (`clips`), or else stills and photos, the case holds.
-pub async fn media_count(db: &Db, assist_id: &str, clips: bool) -> AppResult<i64> {
-    let query = if clips {
-        "SELECT COUNT(*) FROM assist_photos WHERE assist_id = $1 AND source = 'clip'"
-    } else {
-        "SELECT COUNT(*) FROM assist_photos WHERE assist_id = $1 AND source <> 'clip'"
-    };
-    let (count,): (i64,) = sqlx::query_as(query).bind(assist_id).fetch_one(db).await?;
-    Ok(count)
+/// A photo or clip from the caller's device, checked and ready to store.
+pub struct NewMedia<'a> {
+    pub bytes: &'a [u8],
+    pub content_type: &'a str,
+    /// `snapshot`, `photo` or `clip`.
+    pub source: &'a str,
+    pub kind: EventKind,
+    /// How many of its sort (clips, or stills) the case may hold.
+    pub max: i64,
 }
 
-pub async fn add_photo(
-    db: &Db,
-    assist_id: &str,
-    blob: &str,
-    content_type: &str,
-    bytes: i64,
-    source: &str,
-) -> AppResult<SnapshotView> {
-    let view = photo_view((new_id(), now_ms(), content_type.to_owned(), bytes, source.to_owned()));
+/// Stores a photo or clip in the case, with its file and its timeline event, in
+/// one transaction that first checks the case has room: a refused upload
+/// leaves nothing behind.
+pub async fn add_media(db: &Db, blobs: &BlobStore, assist_id: &str, media: NewMedia<'_>) -> AppResult<SnapshotView> {
+    let mut tx = begin_on(db, "assists", assist_id).await?;
+    let same_sort = if media.source == "clip" { "source = 'clip'" } else { "source <> 'clip'" };
+    let (count,): (i64,) =
+        sqlx::query_as(&format!("SELECT COUNT(*) FROM assist_photos WHERE assist_id = $1 AND {same_sort}"))
+            .bind(assist_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if count >= media.max {
+        return Err(if media.source == "clip" {
+            Invalid { field: "clip", message: "This case already has as many clips as it can hold." }
+        } else {
+            Invalid { field: "photo", message: "This case already has as many photos as it can hold." }
+        }
+        .into());
+    }
+    let bytes = media.bytes.len() as i64;
+    let view = photo_view((new_id(), now_ms(), media.content_type.to_owned(), bytes, media.source.to_owned()));
+    let blob = blobs.store_owned(&mut tx, &owner_of("assist_photos", &view.id), media.bytes).await?;
     sqlx::query(
         "INSERT INTO assist_photos (id, assist_id, blob, content_type, bytes, source, taken_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -240,8 +269,10 @@ pub async fn add_photo(
     .bind(bytes)
     .bind(&view.source)
     .bind(view.taken_at)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    record_on(&mut tx, assist_id, media.kind, &view.id, None).await?;
+    tx.commit().await?;
     Ok(view)
 }
 

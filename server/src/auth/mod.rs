@@ -18,6 +18,7 @@ use utoipa_axum::routes;
 
 pub use password::hash as hash_password;
 pub use session::{CurrentUser, Session};
+pub use throttle::recent_failures as recent_sign_in_failures;
 
 use crate::error::{AppError, AppResult, Json};
 use crate::organisations::store;
@@ -59,6 +60,7 @@ impl FromRequestParts<AppState> for ClientAddr {
         (status = 200, description = "Signed in", body = Me),
         (status = 401, description = "Wrong e-mail or password", body = ApiError),
         (status = 429, description = "Too many failed attempts", body = ApiError),
+        (status = 503, description = "Too many sign-ins at once: try again in a few seconds", body = ApiError),
     ))]
 async fn login(
     State(state): State<AppState>,
@@ -70,19 +72,22 @@ async fn login(
     if email.len() > validate::EMAIL_MAX_BYTES || request.password.len() > validate::PASSWORD_MAX_BYTES {
         return Err(AppError::InvalidCredentials);
     }
-    throttle::check(&state.db, &email, &address).await?;
+    // A place in the hashing line first (refused at once when the server is
+    // saturated, counting nothing), then the attempt is counted atomically
+    // before the slow check: parallel guesses cannot outrun the limit.
+    let admitted = state.hashing.admit()?;
+    throttle::reserve(&state.db, &email, &address).await?;
     let account = store::credentials_by_email(&state.db, &email).await?;
     let (user_id, stored_hash) = match account {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    let valid = password::verify(request.password, stored_hash).await?;
+    let valid = password::verify(admitted, request.password, stored_hash).await?;
     let Some(user_id) = user_id.filter(|_| valid) else {
-        throttle::record_failure(&state.db, &email, &address).await?;
         tracing::info!(%address, "sign-in failed");
         return Err(AppError::InvalidCredentials);
     };
-    throttle::clear_account(&state.db, &email).await?;
+    throttle::succeeded(&state.db, &email, &address).await?;
     let cookie = session::open(&state.db, &state.settings, &user_id).await?;
     let me = store::me(&state.db, &user_id, false).await?;
     tracing::info!(user = %user_id, "signed in");

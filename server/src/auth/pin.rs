@@ -63,19 +63,28 @@ async fn unlock(
     Json(request): Json<PinRequest>,
 ) -> Result<Json<Me>, (CookieJar, AppError)> {
     let fail = |error: AppError| (CookieJar::new(), error);
+    let ended = |jar: CookieJar| (jar.add(session::expired_cookie(&state.settings)), AppError::Unauthenticated);
+    let admitted = state.hashing.admit().map_err(fail)?;
+    // The try is counted before the PIN is checked, in one statement: parallel
+    // guesses get five checks in all, never more.
+    let Some(tries) = session::count_pin_try(&state.db, &session.token_hash).await.map_err(fail)? else {
+        return Err(ended(jar));
+    };
     let stored = store::pin_hash(&state.db, &session.user.id).await.map_err(fail)?;
     // Malformed input counts as a wrong PIN, and costs as much to reject.
     let entered = if validate::pin(&request.pin).is_ok() { request.pin } else { String::new() };
-    let right = stored.is_some() && password::verify(entered, stored).await.map_err(|e| fail(e.into()))?;
+    let right = stored.is_some() && password::verify(admitted, entered, stored).await.map_err(fail)?;
     if right {
-        session::set_locked(&state.db, &session.token_hash, false).await.map_err(fail)?;
+        // The session may have ended meanwhile (another request's fifth wrong PIN).
+        if !session::set_locked(&state.db, &session.token_hash, false).await.map_err(fail)? {
+            return Err(ended(jar));
+        }
         return Ok(Json(store::me(&state.db, &session.user.id, false).await.map_err(fail)?));
     }
-    let failures = session::pin_failed(&state.db, &session.token_hash).await.map_err(fail)?;
-    if failures >= PIN_MAX_FAILURES {
+    if tries >= PIN_MAX_FAILURES {
         session::end(&state.db, &session.token_hash).await.map_err(fail)?;
         tracing::warn!(user = %session.user.id, "session ended after wrong PINs");
-        return Err((jar.add(session::expired_cookie(&state.settings)), AppError::Unauthenticated));
+        return Err(ended(jar));
     }
     Err(fail(Invalid { field: "pin", message: "Wrong PIN." }.into()))
 }

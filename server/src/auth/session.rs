@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
 use rand::RngCore;
+use regard_shared::api::PIN_MAX_FAILURES;
 use regard_shared::{Action, Role};
 use sha2::{Digest, Sha256};
 
@@ -149,25 +150,29 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// Locks or unlocks the session; unlocking forgets earlier wrong PINs.
-pub async fn set_locked(db: &Db, token_hash: &str, locked: bool) -> AppResult<()> {
-    sqlx::query("UPDATE sessions SET locked_at = $1, pin_failures = 0 WHERE token_hash = $2")
+/// Locks or unlocks the session; unlocking forgets earlier wrong PINs. False
+/// when the session no longer exists.
+pub async fn set_locked(db: &Db, token_hash: &str, locked: bool) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE sessions SET locked_at = $1, pin_failures = 0 WHERE token_hash = $2")
         .bind(locked.then(now_ms))
         .bind(token_hash)
         .execute(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
-/// Counts a wrong PIN; returns how many the session has had.
-pub async fn pin_failed(db: &Db, token_hash: &str) -> AppResult<i64> {
-    let (failures,): (i64,) = sqlx::query_as(
-        "UPDATE sessions SET pin_failures = pin_failures + 1 WHERE token_hash = $1 RETURNING pin_failures",
+/// Counts a PIN try before it is checked; returns how many the session has
+/// had, or `None` when it has ended or has no tries left.
+pub async fn count_pin_try(db: &Db, token_hash: &str) -> AppResult<Option<i64>> {
+    let tries: Option<(i64,)> = sqlx::query_as(
+        "UPDATE sessions SET pin_failures = pin_failures + 1
+         WHERE token_hash = $1 AND pin_failures < $2 RETURNING pin_failures",
     )
     .bind(token_hash)
-    .fetch_one(db)
+    .bind(PIN_MAX_FAILURES)
+    .fetch_optional(db)
     .await?;
-    Ok(failures)
+    Ok(tries.map(|(n,)| n))
 }
 
 /// Ends a session by its hash (too many wrong PINs).

@@ -20,6 +20,7 @@ use crate::auth::CurrentUser;
 use crate::blobs::sniff_document;
 use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
+use crate::images;
 use crate::links::PatientDevice;
 use crate::signalling::Subject;
 use crate::AppState;
@@ -54,11 +55,10 @@ async fn store_document(
 ) -> AppResult<DocumentView> {
     let content_type = sniff_document(body)
         .ok_or(AppError::Validation(Invalid { field: "document", message: "Send a PDF, JPEG or PNG file." }))?;
-    let blob = state.blobs.put(body).await?;
+    let body = &images::clean_document(content_type, body)?;
     let name = clean_file_name(name);
-    let new =
-        store::NewDocument { author, author_id, name: &name, content_type, bytes: body.len() as i64, blob: &blob };
-    let document = store::add_document(&state.db, id, new).await?;
+    let new = store::NewDocument { author, author_id, name: &name, content_type, body };
+    let document = store::add_document(&state.db, &state.blobs, id, new).await?;
     state
         .rooms
         .broadcast(&Subject::Consultation(id.to_owned()), ServerMessage::Document { document: document.clone() });

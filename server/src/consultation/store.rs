@@ -7,7 +7,8 @@ use regard_shared::consultation::{
 };
 use regard_shared::phone;
 
-use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::blobs::{owner_of, BlobStore};
+use crate::db::{begin_on, enum_name, new_id, now_ms, parse_enum, Db};
 use crate::error::{AppError, AppResult};
 use crate::patients::{self, Record};
 
@@ -286,14 +287,16 @@ pub struct NewDocument<'a> {
     pub author_id: Option<&'a str>,
     pub name: &'a str,
     pub content_type: &'a str,
-    pub bytes: i64,
-    pub blob: &'a str,
+    pub body: &'a [u8],
 }
 
-pub async fn add_document(db: &Db, id: &str, document: NewDocument<'_>) -> AppResult<DocumentView> {
+/// Adds a document and its file, unless the consultation holds as many as it
+/// can: checked first, in the transaction that stores the file.
+pub async fn add_document(db: &Db, blobs: &BlobStore, id: &str, document: NewDocument<'_>) -> AppResult<DocumentView> {
+    let mut tx = begin_on(db, "consultations", id).await?;
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consultation_documents WHERE consultation_id = $1")
         .bind(id)
-        .fetch_one(db)
+        .fetch_one(&mut *tx)
         .await?;
     if count >= MAX_DOCUMENTS {
         return Err(AppError::Conflict("This consultation holds as many documents as it can."));
@@ -303,9 +306,10 @@ pub async fn add_document(db: &Db, id: &str, document: NewDocument<'_>) -> AppRe
         author: document.author,
         name: document.name.to_owned(),
         content_type: document.content_type.to_owned(),
-        bytes: document.bytes,
+        bytes: document.body.len() as i64,
         at: now_ms(),
     };
+    let blob = blobs.store_owned(&mut tx, &owner_of("consultation_documents", &view.id), document.body).await?;
     sqlx::query(
         "INSERT INTO consultation_documents (id, consultation_id, author, author_id, name, content_type, bytes, blob, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -317,10 +321,11 @@ pub async fn add_document(db: &Db, id: &str, document: NewDocument<'_>) -> AppRe
     .bind(&view.name)
     .bind(&view.content_type)
     .bind(view.bytes)
-    .bind(document.blob)
+    .bind(blob)
     .bind(view.at)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(view)
 }
 

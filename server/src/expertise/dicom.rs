@@ -4,18 +4,29 @@
 //! pixels are decoded, and only the first frame is decoded.
 
 use std::io::Cursor;
+use std::sync::LazyLock;
 
 use dicom_dictionary_std::tags;
 use dicom_object::{DefaultDicomObject, OpenFileOptions};
 use dicom_pixeldata::PixelDecoder;
 use image::DynamicImage;
 
+use crate::gate::Gate;
+
 /// Longest side of a preview: enough to zoom into a chest X-ray, small enough
 /// to reach a phone quickly.
 pub const PREVIEW_MAX_SIDE: u32 = 2048;
-/// Decoded pixels of one frame we accept to hold in memory (a 16-bit RGB image
-/// of 8192 × 8192 is 384 MiB; this allows 4096 × 4096 RGB at 16 bits).
-const FRAME_MAX_BYTES: u64 = 100 * 1024 * 1024;
+/// Pixels of a frame we accept to decode: 4096 × 4096, more than a digital
+/// mammogram or chest X-ray. Decoding and rendering hold several copies of the
+/// frame; this keeps one decode near 200 MiB at most, where a 7000 × 7000 file
+/// took 430 MiB.
+pub const FRAME_MAX_PIXELS: u64 = 4096 * 4096;
+/// Decoded bytes of that frame: RGB at 16 bits.
+const FRAME_MAX_BYTES: u64 = FRAME_MAX_PIXELS * 3 * 2;
+
+/// DICOM files decoded at once (two) and waiting (four): bounds the memory
+/// uploads can take together.
+pub static DECODES: LazyLock<Gate> = LazyLock::new(|| Gate::new(2, 4));
 
 pub struct Preview {
     pub png: Vec<u8>,
@@ -54,7 +65,11 @@ pub fn preview(bytes: &[u8]) -> Result<Preview, &'static str> {
     };
     let samples = number(&object, tags::SAMPLES_PER_PIXEL).unwrap_or(1);
     let bits = number(&object, tags::BITS_ALLOCATED).unwrap_or(16);
-    if rows == 0 || columns == 0 || rows * columns * samples * bits.div_ceil(8) > FRAME_MAX_BYTES {
+    let pixels = rows.saturating_mul(columns);
+    if rows == 0 || columns == 0 || pixels > FRAME_MAX_PIXELS {
+        return Err("This DICOM image is too large to preview (4096 × 4096 pixels at most).");
+    }
+    if pixels.saturating_mul(samples).saturating_mul(bits.div_ceil(8)) > FRAME_MAX_BYTES {
         return Err("This DICOM image is too large to preview.");
     }
     let frame = object.decode_pixel_data_frame(0).map_err(|_| "This DICOM image's encoding is not supported.")?;

@@ -1,9 +1,11 @@
 //! Files of tele-expertise requests in the database: uploaded first, then
 //! attached to a request or a message (`store::attach`, in the same transaction).
 
-use regard_shared::expertise::{FileKind, FileView};
+use regard_shared::expertise::{FileKind, FileView, FILES_MAX};
+use regard_shared::validate::Invalid;
 
-use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::blobs::{owner_of, BlobStore};
+use crate::db::{begin_on, enum_name, new_id, now_ms, parse_enum, Db};
 use crate::error::{AppError, AppResult};
 
 pub struct NewFile<'a> {
@@ -11,16 +13,41 @@ pub struct NewFile<'a> {
     pub name: &'a str,
     pub kind: FileKind,
     pub content_type: &'static str,
-    pub blob: &'a str,
-    pub bytes: i64,
-    pub preview_blob: &'a str,
+    pub original: &'a [u8],
+    /// The PNG shown for a DICOM file; a photo is its own preview.
+    pub preview: Option<&'a [u8]>,
     pub width: u32,
     pub height: u32,
     pub description: Option<String>,
 }
 
-pub async fn add_file(db: &Db, new: NewFile<'_>) -> AppResult<FileView> {
+/// Files one account may have uploaded in the last day without sending them:
+/// bounds what an account can pile up without sending anything.
+const PENDING_MAX: i64 = 2 * FILES_MAX as i64;
+
+/// Stores an uploaded file and its preview, unless its uploader has too many
+/// waiting to be sent: checked first, in the transaction that stores the files.
+pub async fn add_file(db: &Db, blobs: &BlobStore, new: NewFile<'_>) -> AppResult<FileView> {
+    let mut tx = begin_on(db, "users", new.uploaded_by).await?;
+    let (pending,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM expertise_files WHERE uploaded_by = $1 AND request_id IS NULL AND uploaded_at > $2",
+    )
+    .bind(new.uploaded_by)
+    .bind(now_ms() - 24 * 3600 * 1000)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending >= PENDING_MAX {
+        return Err(
+            Invalid { field: "file", message: "Too many files wait to be sent: send your request first." }.into()
+        );
+    }
     let id = new_id();
+    let owner = owner_of("expertise_files", &id);
+    let blob = blobs.store_owned(&mut tx, &owner, new.original).await?;
+    let preview_blob = match new.preview {
+        Some(preview) => blobs.store_owned(&mut tx, &owner, preview).await?,
+        None => blob.clone(),
+    };
     sqlx::query(
         "INSERT INTO expertise_files (id, uploaded_by, name, kind, content_type, blob, bytes, preview_blob, width,
             height, description, uploaded_at)
@@ -31,37 +58,25 @@ pub async fn add_file(db: &Db, new: NewFile<'_>) -> AppResult<FileView> {
     .bind(new.name)
     .bind(enum_name(&new.kind))
     .bind(new.content_type)
-    .bind(new.blob)
-    .bind(new.bytes)
-    .bind(new.preview_blob)
+    .bind(&blob)
+    .bind(new.original.len() as i64)
+    .bind(&preview_blob)
     .bind(i64::from(new.width))
     .bind(i64::from(new.height))
     .bind(&new.description)
     .bind(now_ms())
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(FileView {
         id,
         name: new.name.to_owned(),
         kind: new.kind,
-        bytes: new.bytes,
+        bytes: new.original.len() as i64,
         width: new.width,
         height: new.height,
         description: new.description,
     })
-}
-
-/// Files uploaded by `user_id` in the last day and not sent: bounds what an
-/// account can pile up without sending anything.
-pub async fn pending_files(db: &Db, user_id: &str) -> AppResult<i64> {
-    let (count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM expertise_files WHERE uploaded_by = $1 AND request_id IS NULL AND uploaded_at > $2",
-    )
-    .bind(user_id)
-    .bind(now_ms() - 24 * 3600 * 1000)
-    .fetch_one(db)
-    .await?;
-    Ok(count)
 }
 
 type FileViewRow = (String, String, String, i64, i64, i64, Option<String>);

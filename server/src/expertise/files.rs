@@ -8,7 +8,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use regard_shared::consultation::clean_file_name;
-use regard_shared::expertise::{FileKind, FileView, Side, DICOM_MAX_BYTES, FILES_MAX, IMAGE_MAX_BYTES};
+use regard_shared::expertise::{FileKind, FileView, Side, DICOM_MAX_BYTES, IMAGE_MAX_BYTES};
 use regard_shared::validate::Invalid;
 use regard_shared::{Action, ApiError};
 use serde::Deserialize;
@@ -21,6 +21,7 @@ use crate::auth::CurrentUser;
 use crate::blobs::sniff_image;
 use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
+use crate::images;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -44,6 +45,9 @@ fn refused(message: &'static str) -> AppError {
 struct Examined {
     kind: FileKind,
     content_type: &'static str,
+    /// What is stored as the original: a DICOM file as sent, a photo without
+    /// its metadata.
+    original: Vec<u8>,
     /// The PNG rendered from a DICOM file; photos are shown as they are.
     preview: Option<dicom::Preview>,
     width: u32,
@@ -51,28 +55,34 @@ struct Examined {
 }
 
 /// Judges a file by its content, never by its name.
-fn examine(name: &str, body: &[u8]) -> AppResult<Examined> {
-    if dicom::is_dicom(body) {
-        let preview = dicom::preview(body).map_err(refused)?;
+async fn examine(name: &str, body: Bytes) -> AppResult<Examined> {
+    if dicom::is_dicom(&body) {
+        // Decoding is CPU and memory on untrusted input: a bounded number at
+        // once, off the async threads, and a panic in the decoder becomes a
+        // refusal, not a crash.
+        let decoding = body.clone();
+        let preview = dicom::DECODES
+            .admit()?
+            .run(move || dicom::preview(&decoding))
+            .await
+            .unwrap_or(Err("This DICOM file cannot be read."))
+            .map_err(refused)?;
         let (width, height) = (preview.width, preview.height);
-        let content_type = "application/dicom";
-        return Ok(Examined { kind: FileKind::Dicom, content_type, preview: Some(preview), width, height });
+        let (kind, content_type, original) = (FileKind::Dicom, "application/dicom", body.to_vec());
+        return Ok(Examined { kind, content_type, original, preview: Some(preview), width, height });
     }
     if name.to_lowercase().ends_with(".dcm") {
         return Err(refused("This file is named .dcm but is not a DICOM file (no DICM header)."));
     }
-    let content_type = sniff_image(body)
-        .filter(|t| *t != "image/webp")
-        .ok_or_else(|| refused("Send JPEG or PNG photos, or DICOM files."))?;
+    if sniff_image(&body).filter(|t| *t != "image/webp").is_none() {
+        return Err(refused("Send JPEG or PNG photos, or DICOM files."));
+    }
     if body.len() > IMAGE_MAX_BYTES {
         return Err(AppError::PayloadTooLarge);
     }
-    let (width, height) = image::ImageReader::new(std::io::Cursor::new(body))
-        .with_guessed_format()
-        .ok()
-        .and_then(|reader| reader.into_dimensions().ok())
-        .ok_or_else(|| refused("This image cannot be read."))?;
-    Ok(Examined { kind: FileKind::Photo, content_type, preview: None, width, height })
+    let photo = images::photo("file", &body)?;
+    let (kind, content_type, original) = (FileKind::Photo, photo.content_type, photo.bytes);
+    Ok(Examined { kind, content_type, original, preview: None, width: photo.width, height: photo.height })
 }
 
 /// Uploads a photo or a DICOM file, to be sent with a request or a message.
@@ -82,6 +92,7 @@ fn examine(name: &str, body: &[u8]) -> AppResult<Examined> {
         (status = 201, body = FileView),
         (status = 413, body = ApiError),
         (status = 422, description = "Not a JPEG, PNG or readable DICOM image", body = ApiError),
+        (status = 503, description = "Too many DICOM files being read: try again in a few seconds", body = ApiError),
     ))]
 async fn upload(
     State(state): State<AppState>,
@@ -92,37 +103,24 @@ async fn upload(
     if !user.role.may(Action::RequestExpertise) && !user.role.may(Action::AnswerExpertise) {
         return Err(AppError::Forbidden);
     }
-    if file_store::pending_files(&state.db, &user.id).await? >= 2 * FILES_MAX as i64 {
-        return Err(refused("Too many files wait to be sent: send your request first."));
-    }
     let name = clean_file_name(&upload.name);
-    // DICOM decoding is CPU work on untrusted input: off the async threads,
-    // and a panic in the decoder becomes a refusal, not a crash.
-    let examined = {
-        let (name, body) = (name.clone(), body.clone());
-        tokio::task::spawn_blocking(move || examine(&name, &body))
-            .await
-            .unwrap_or_else(|_| Err(refused("This DICOM file cannot be read.")))?
-    };
-    let Examined { kind, content_type, preview, width, height } = examined;
-    let blob = state.blobs.put(&body).await?;
-    let (preview_blob, description) = match preview {
-        Some(preview) => (state.blobs.put(&preview.png).await?, preview.description),
-        None => (blob.clone(), None),
+    let Examined { kind, content_type, original, preview, width, height } = examine(&name, body).await?;
+    let (preview, description) = match preview {
+        Some(preview) => (Some(preview.png), preview.description),
+        None => (None, None),
     };
     let new = file_store::NewFile {
         uploaded_by: &user.id,
         name: &name,
         kind,
         content_type,
-        blob: &blob,
-        bytes: body.len() as i64,
-        preview_blob: &preview_blob,
+        original: &original,
+        preview: preview.as_deref(),
         width,
         height,
         description,
     };
-    Ok((StatusCode::CREATED, Json(file_store::add_file(&state.db, new).await?)))
+    Ok((StatusCode::CREATED, Json(file_store::add_file(&state.db, &state.blobs, new).await?)))
 }
 
 /// The file if `user` may see it: either side of its request, or its uploader

@@ -6,7 +6,6 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use regard_shared::monitoring::wire::{PhotoView, PHOTO_MAX_BYTES};
-use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,9 +13,10 @@ use utoipa_axum::routes;
 use super::{authorize, patient};
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::blobs::sniff_image;
-use crate::db::{new_id, now_ms, Db};
+use crate::blobs::{self, owner_of};
+use crate::db::{begin_on, new_id, now_ms, Db};
 use crate::error::{AppError, AppResult, Json};
+use crate::images;
 use crate::links::PatientDevice;
 use crate::AppState;
 
@@ -57,41 +57,41 @@ async fn upload(
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<PhotoView>)> {
     let id = patient::followup_of(&device)?;
-    let content_type =
-        sniff_image(&body).ok_or(Invalid { field: "photo", message: "Send a JPEG, PNG or WebP photo." })?;
-    if super::store::get(&state.db, id).await?.ended_at.is_some() {
+    let photo = images::photo("photo", &body)?;
+    let mut tx = begin_on(&state.db, "followups", id).await?;
+    let (ended, count, existing): (Option<i64>, i64, Option<String>) = sqlx::query_as(
+        "SELECT f.ended_at, (SELECT COUNT(*) FROM followup_photos p WHERE p.followup_id = f.id),
+                (SELECT p.id FROM followup_photos p WHERE p.followup_id = f.id AND p.blob = $2)
+         FROM followups f WHERE f.id = $1",
+    )
+    .bind(id)
+    .bind(blobs::name_of(&photo.bytes))
+    .fetch_one(&mut *tx)
+    .await?;
+    if ended.is_some() {
         return Err(AppError::Conflict("This follow-up has ended."));
     }
-    let blob = state.blobs.put(&body).await?;
-    let existing: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM followup_photos WHERE followup_id = $1 AND blob = $2")
-            .bind(id)
-            .bind(&blob)
-            .fetch_optional(&state.db)
-            .await?;
-    if let Some((photo,)) = existing {
-        return Ok((StatusCode::CREATED, Json(PhotoView { id: photo })));
+    if let Some(existing) = existing {
+        return Ok((StatusCode::CREATED, Json(PhotoView { id: existing })));
     }
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM followup_photos WHERE followup_id = $1")
-        .bind(id)
-        .fetch_one(&state.db)
-        .await?;
     if count >= MAX_PHOTOS {
         return Err(AppError::Conflict("This follow-up holds too many photos."));
     }
-    let photo = new_id();
+    let view = PhotoView { id: new_id() };
+    let blob = state.blobs.store_owned(&mut tx, &owner_of("followup_photos", &view.id), &photo.bytes).await?;
     sqlx::query(
         "INSERT INTO followup_photos (id, followup_id, blob, content_type, bytes, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(&photo)
+    .bind(&view.id)
     .bind(id)
     .bind(&blob)
-    .bind(content_type)
-    .bind(body.len() as i64)
+    .bind(photo.content_type)
+    .bind(photo.bytes.len() as i64)
     .bind(now_ms())
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
-    Ok((StatusCode::CREATED, Json(PhotoView { id: photo })))
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// A photo of the follow-up, shown in the answers table.

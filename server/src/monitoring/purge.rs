@@ -7,6 +7,7 @@
 use regard_shared::monitoring::wire::{DeletionReceipt, EndReason};
 
 use super::store;
+use crate::blobs;
 use crate::db::{enum_name, in_paris, now_ms, parse_enum, Db};
 use crate::error::AppResult;
 use crate::sms::OutgoingSms;
@@ -50,8 +51,6 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
         )
         .await?,
     };
-    let blobs: Vec<(String,)> =
-        sqlx::query_as("SELECT blob FROM followup_photos WHERE followup_id = $1").bind(id).fetch_all(db).await?;
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO followup_receipts (followup_id, organisation_id, patient_name, protocol_title, start_date, ended_at,
@@ -72,25 +71,15 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
     .bind(i64::from(receipt.reminders))
     .execute(&mut *tx)
     .await?;
+    let files =
+        blobs::disown(&mut tx, "followup_photos", "SELECT id FROM followup_photos WHERE followup_id = $1", id).await?;
     for table in TABLES {
         sqlx::query(&format!("DELETE FROM {table} WHERE followup_id = $1")).bind(id).execute(&mut *tx).await?;
     }
     sqlx::query("DELETE FROM followups WHERE id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
-    for (blob,) in blobs {
-        // Files are named by content: keep one that another record still uses.
-        let (users,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM followup_photos WHERE blob = $1)
-                  + (SELECT COUNT(*) FROM assist_photos WHERE blob = $1)
-                  + (SELECT COUNT(*) FROM consultation_documents WHERE blob = $1)",
-        )
-        .bind(&blob)
-        .fetch_one(db)
-        .await?;
-        if users == 0 {
-            state.blobs.delete(&blob).await?;
-        }
-    }
+    // A file goes only if no other record (of any kind) still owns the same bytes.
+    state.blobs.collect(db, files).await?;
     tracing::info!(followup = %id, "follow-up data deleted");
     tell_patient(state, &followup, &receipt).await;
     Ok(Some(receipt))

@@ -4,12 +4,12 @@ pub mod store;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use regard_shared::api::{NewMember, OrganisationView, UserView};
+use regard_shared::api::{MemberView, NewMember, OrganisationView, UserView};
 use regard_shared::{Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
+use crate::auth::{recent_sign_in_failures, CurrentUser};
 use crate::error::{AppResult, Json};
 use crate::AppState;
 
@@ -38,7 +38,7 @@ async fn organisation(
 #[utoipa::path(get, path = "/{id}/members", tag = "organisations",
     params(("id" = String, Path, description = "Organisation id")),
     responses(
-        (status = 200, body = Vec<UserView>),
+        (status = 200, body = Vec<MemberView>),
         (status = 401, body = ApiError),
         (status = 403, description = "Not a member", body = ApiError),
     ))]
@@ -46,9 +46,14 @@ async fn members(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> AppResult<Json<Vec<UserView>>> {
+) -> AppResult<Json<Vec<MemberView>>> {
     user.authorize(Action::ListMembers, &id)?;
-    Ok(Json(store::members(&state.db, &id).await?))
+    let mut members = Vec::new();
+    for member in store::members(&state.db, &id).await? {
+        let failed_sign_ins = recent_sign_in_failures(&state.db, &member.email).await? as u32;
+        members.push(MemberView { user: member, failed_sign_ins });
+    }
+    Ok(Json(members))
 }
 
 /// Create an account in the organisation. The organisation's admins only.
@@ -59,7 +64,7 @@ async fn members(
         (status = 201, body = UserView),
         (status = 403, description = "Not an admin of this organisation", body = ApiError),
         (status = 409, description = "E-mail already in use", body = ApiError),
-        (status = 422, description = "Invalid field", body = ApiError),
+        (status = 422, description = "Invalid field, or a role this kind of organisation has not", body = ApiError),
     ))]
 async fn add_member(
     State(state): State<AppState>,
@@ -68,7 +73,8 @@ async fn add_member(
     Json(member): Json<NewMember>,
 ) -> AppResult<(StatusCode, Json<UserView>)> {
     user.authorize(Action::ManageMembers, &id)?;
-    let created = store::create_user(&state.db, &id, member).await?;
+    let organisation = store::organisation(&state.db, &id).await?;
+    let created = store::create_user(&state.db, &organisation, member).await?;
     tracing::info!(by = %user.id, user = %created.id, organisation = %id, "account created");
     Ok((StatusCode::CREATED, Json(created)))
 }

@@ -2,6 +2,7 @@
 //! CLI and the demo seed, so every way of creating an account validates alike.
 
 use regard_shared::api::{Me, NewMember, OrganisationView, UserView};
+use regard_shared::validate::Invalid;
 use regard_shared::{validate, OrganisationKind, Role};
 
 use crate::auth::hash_password;
@@ -83,7 +84,13 @@ pub async fn samu_centre_of(db: &Db, nursing_home_id: &str) -> AppResult<Option<
     Ok(row.and_then(|(centre,)| centre))
 }
 
-pub async fn create_user(db: &Db, organisation_id: &str, member: NewMember) -> AppResult<UserView> {
+/// Creates an account in `organisation`, with a role its kind allows.
+pub async fn create_user(db: &Db, organisation: &OrganisationView, member: NewMember) -> AppResult<UserView> {
+    if !organisation.kind.allows(member.role) {
+        return Err(
+            Invalid { field: "role", message: "This kind of organisation has no member with this role." }.into()
+        );
+    }
     let email = validate::normalise_email(&member.email);
     validate::email(&email)?;
     validate::name("display_name", &member.display_name)?;
@@ -95,7 +102,7 @@ pub async fn create_user(db: &Db, organisation_id: &str, member: NewMember) -> A
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&view.id)
-    .bind(organisation_id)
+    .bind(&organisation.id)
     .bind(&view.email)
     .bind(&view.display_name)
     .bind(view.role.as_str())

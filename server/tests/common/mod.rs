@@ -173,7 +173,7 @@ pub async fn member(app: &TestApp, organisation: &str, kind: OrganisationKind, e
         None => store::create_organisation(&app.state.db, organisation, kind).await.unwrap(),
     };
     let new = NewMember { email: email.into(), display_name: email.into(), role, password: PASSWORD.into() };
-    store::create_user(&app.state.db, &org.id, new).await.unwrap();
+    store::create_user(&app.state.db, &org, new).await.unwrap();
     app.login(email).await
 }
 
@@ -249,4 +249,35 @@ impl TestApp {
         let case = json(self.get(&format!("/api/v1/assists/{assist_id}"), Some(cookie)).await).await;
         case["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect()
     }
+}
+
+/// A real PNG with a gradient.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// What a phone's camera writes in every photo, and what must not leave it.
+pub const GPS_IN_EXIF: &[u8] = b"GPS 48.6921 N 6.1844 E";
+
+/// A real JPEG as a phone writes one: an EXIF block right after the start,
+/// with the orientation (6: turned a quarter) and the GPS position.
+pub fn phone_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 40]));
+    let mut encoded = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut encoded).encode_image(&image).unwrap();
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
+    exif.extend_from_slice(GPS_IN_EXIF);
+    let mut out = encoded[..2].to_vec();
+    out.extend_from_slice(&[0xff, 0xe1]);
+    out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&encoded[2..]);
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
