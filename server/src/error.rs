@@ -20,6 +20,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("Too many failed sign-in attempts. Try again later.")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// Too many requests of one kind lately (e.g. a caller's position reports).
+    #[error("Too many requests. Try again in a minute.")]
+    RateLimited { retry_after_secs: u64 },
     #[error("{}", .0.message)]
     Validation(Invalid),
     #[error("{0}")]
@@ -39,6 +42,11 @@ pub enum AppError {
     LinkExpired,
     #[error("This session is locked: enter your PIN.")]
     Locked,
+    /// A request that changes something, sent by a page of another site.
+    #[error("Requests from other sites are refused.")]
+    CrossSite,
+    #[error("Send this request as JSON, or a file as its own type.")]
+    UnsupportedMediaType,
     /// The server is saturated (e.g. too many password checks at once).
     #[error("The server is busy. Try again in a few seconds.")]
     Busy,
@@ -73,7 +81,9 @@ impl AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
-            AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            AppError::TooManyAttempts { .. } | AppError::RateLimited { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
+            }
             AppError::Validation(_) | AppError::InvalidAnswers(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation)
             }
@@ -85,6 +95,8 @@ impl AppError {
             AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
             AppError::Locked => (StatusCode::LOCKED, ErrorCode::Locked),
             AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
+            AppError::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::BadRequest),
             AppError::Database(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -93,7 +105,9 @@ impl AppError {
 impl AppError {
     fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::TooManyAttempts { retry_after_secs } | AppError::RateLimited { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
             AppError::Busy => Some(BUSY_RETRY_SECS),
             _ => None,
         }

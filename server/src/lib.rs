@@ -13,6 +13,7 @@ pub mod download;
 pub mod error;
 pub mod expertise;
 pub mod gate;
+pub mod guard;
 pub mod health;
 pub mod images;
 pub mod links;
@@ -211,10 +212,8 @@ pub fn app(state: AppState) -> Router {
         .route("/ws/consultation/{id}", get(consultation::join))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .merge(web::routes(state.web.clone()))
-        .layer(middleware::from_fn_with_state(
-            state.web.clone(),
-            web::security_headers,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::headers))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -345,20 +345,24 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
             }
         };
         let Some(Ok(frame)) = frame else { break };
-        let text = match frame {
-            Message::Text(text) => text,
-            Message::Close(_) => break,
-            Message::Ping(_) | Message::Pong(_) => continue,
-            Message::Binary(_) => {
-                let _ = tx.try_send(error("bad_frame", "Send JSON text frames."));
-                continue;
-            }
-        };
+        if matches!(frame, Message::Close(_)) {
+            break;
+        }
+        // Every frame counts against the limit, pings and binary ones included:
+        // otherwise a flood of them keeps the socket busy for free.
         if !limit.allow() {
             // Wait for room in the queue: this last word must not be dropped.
             let _ = tx.send(error("rate_limited", "Too many messages: the connection is closed.")).await;
             break;
         }
+        let text = match frame {
+            Message::Text(text) => text,
+            Message::Binary(_) => {
+                let _ = tx.try_send(error("bad_frame", "Send JSON text frames."));
+                continue;
+            }
+            Message::Ping(_) | Message::Pong(_) | Message::Close(_) => continue,
+        };
         match serde_json::from_str::<ClientMessage>(&text) {
             Ok(ClientMessage::Signal { signal }) => {
                 if !state.rooms.relay(&room, role, signal) {

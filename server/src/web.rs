@@ -1,12 +1,11 @@
 //! The built web app: static files, the client-route fallback, the service worker
-//! (stamped with the build it caches), and the security headers of every response.
+//! (stamped with the build it caches), and the Content-Security-Policy that fits it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, HeaderValue, Request, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -199,26 +198,6 @@ async fn service_worker(State(web): State<Arc<WebApp>>) -> Response {
         Some(js) => no_cache(([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], js.clone()).into_response()),
         None => StatusCode::NOT_FOUND.into_response(),
     }
-}
-
-/// Adds the security headers to every response, API and app alike.
-pub async fn security_headers(
-    State(web): State<Arc<WebApp>>,
-    request: Request<Body>,
-    next: axum::middleware::Next,
-) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, web.csp.clone());
-    headers.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(self), microphone=(self), geolocation=(self), payment=(), usb=()"),
-    );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    response
 }
 
 #[cfg(test)]

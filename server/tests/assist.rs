@@ -259,6 +259,16 @@ async fn the_caller_shares_a_position() {
     let last = case["timeline"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "location");
     assert_eq!(last["detail"], "48.692400, 6.184400 ±25 m");
+
+    // A burst of 300 reports: a few land, the rest are refused in words.
+    let here = json!({"latitude": 48.6924, "longitude": 6.1844, "accuracy_m": 25.0});
+    let burst = (0..300).map(|_| app.post_json("/api/v1/patient/assist/location", Some(&device), here.clone()));
+    let statuses: Vec<u16> = futures_util::future::join_all(burst).await.iter().map(|r| r.status().as_u16()).collect();
+    let landed = statuses.iter().filter(|s| **s == 204).count();
+    assert_eq!(landed, 5, "six a minute, one already sent: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 295);
+    let timeline = app.timeline(&cookie, id).await;
+    assert_eq!(timeline.iter().filter(|k| *k == "location").count(), 6);
 }
 
 #[tokio::test]

@@ -56,9 +56,11 @@ async fn ending_a_tiers_payant_consultation_records_one_claim_exported_as_csv() 
 
     // Other organisations do not export this practice's claims.
     let regulator = app.login(REGULATOR).await;
-    let refused = app.get(&format!("/api/v1/claims/export?from=0&to={now}"), Some(&regulator)).await;
+    let year_ago = now - 365 * 86_400_000;
+    let refused = app.get(&format!("/api/v1/claims/export?from={year_ago}&to={now}"), Some(&regulator)).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let too_long = app.get(&format!("/api/v1/claims/export?from=0&to={now}"), Some(&gp)).await;
+    let too_long =
+        app.get(&format!("/api/v1/claims/export?from={}&to={now}", year_ago - 2 * 86_400_000), Some(&gp)).await;
     assert_eq!(json(too_long).await["field"], "to");
 }
 

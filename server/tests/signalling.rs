@@ -225,3 +225,41 @@ async fn one_clinician_holds_a_bounded_number_of_sockets() {
         }
     }
 }
+
+#[tokio::test]
+async fn pings_and_binary_frames_count_against_the_flood_limit() {
+    let app = TestApp::new().await;
+    let addr = serve(&app).await;
+    let (cookie, id, _) = accepted_assist(&app).await;
+    for frame in [Message::Ping(vec![1].into()), Message::Binary(vec![1, 2].into())] {
+        let mut flood = connect(addr, &id, Some(&cookie)).await.unwrap();
+        next(&mut flood).await;
+        for _ in 0..5_000 {
+            if flood.send(frame.clone()).await.is_err() {
+                break;
+            }
+        }
+        let mut rate_limited = false;
+        while let Ok(Some(Ok(message))) = tokio::time::timeout(Duration::from_secs(5), flood.next()).await {
+            if let Message::Text(text) = message {
+                rate_limited |= text.contains("rate_limited");
+            }
+        }
+        assert!(rate_limited, "{frame:?} flood is cut off");
+    }
+}
+
+#[tokio::test]
+async fn a_page_of_another_site_cannot_open_the_socket() {
+    let app = TestApp::new().await;
+    let addr = serve(&app).await;
+    let (cookie, id, _) = accepted_assist(&app).await;
+    let path = format!("/ws/assist/{id}");
+    let foreign = ws::connect_from(addr, &path, Some(&cookie), Some("https://evil.example")).await;
+    assert_eq!(refused_with(foreign), StatusCode::FORBIDDEN);
+    let own = ws::connect_from(addr, &path, Some(&cookie), Some(PUBLIC_URL)).await;
+    assert!(own.is_ok(), "the app's own pages connect");
+    drop(own);
+    let same_host = ws::connect_from(addr, &path, Some(&cookie), Some(&format!("http://{addr}"))).await;
+    assert!(same_host.is_ok(), "a page served by this host connects");
+}

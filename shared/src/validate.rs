@@ -18,6 +18,24 @@ fn invalid(field: &'static str, message: &'static str) -> Invalid {
     Invalid { field, message }
 }
 
+/// Earliest and latest instants a period may name (2000-01-01 and 2100-01-01
+/// UTC, in ms): past them a query is a mistake or a probe.
+pub const PERIOD_MIN_MS: i64 = 946_684_800_000;
+pub const PERIOD_MAX_MS: i64 = 4_102_444_800_000;
+
+/// A period [from, to) asked of a list or an export: in order, between 2000
+/// and 2100, and at most `max_ms` long. `too_long` says the limit in words.
+pub fn period(from: i64, to: i64, max_ms: i64, too_long: &'static str) -> Result<(), Invalid> {
+    let within = |t: i64| (PERIOD_MIN_MS..=PERIOD_MAX_MS).contains(&t);
+    if !within(from) || !within(to) {
+        return Err(invalid("from", "Ask for dates between the years 2000 and 2100."));
+    }
+    if to <= from || to - from > max_ms {
+        return Err(invalid("to", too_long));
+    }
+    Ok(())
+}
+
 /// A deliberately simple address check: one `@`, something on each side, a dot in
 /// the domain, no spaces. Deliverability is proven by sending, not by regexes.
 pub fn email(value: &str) -> Result<(), Invalid> {

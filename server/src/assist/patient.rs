@@ -188,6 +188,7 @@ async fn upload_clip(
         (status = 204, description = "Recorded in the case"),
         (status = 401, description = "No accepted link on this device", body = ApiError),
         (status = 422, body = ApiError),
+        (status = 429, description = "Too many positions sent lately", body = ApiError),
     ))]
 async fn share_location(
     State(state): State<AppState>,
@@ -200,6 +201,8 @@ async fn share_location(
     if !report.is_valid() {
         return Err(Invalid { field: "location", message: "This is not a position on Earth." }.into());
     }
-    store::record(&state.db, &device.subject_id, EventKind::Location, &report.describe(), None).await?;
+    if !store::record_location(&state.db, &device.subject_id, &report.describe()).await? {
+        return Err(AppError::RateLimited { retry_after_secs: 60 });
+    }
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -71,6 +71,32 @@ async fn record_on(
     Ok(())
 }
 
+/// Position reports one case takes per minute, and in all: enough to follow a
+/// caller who moves, bounded against a script that floods the timeline.
+pub const LOCATIONS_PER_MINUTE: i64 = 6;
+pub const LOCATIONS_PER_CASE: i64 = 200;
+
+/// Records a caller's position unless the case had too many lately or in all;
+/// one statement, so a burst cannot slip past the count.
+pub async fn record_location(db: &Db, assist_id: &str, detail: &str) -> AppResult<bool> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "INSERT INTO assist_events (assist_id, at, kind, detail, actor)
+         SELECT $1, $2, 'location', $3, NULL
+         WHERE (SELECT COUNT(*) FROM assist_events WHERE assist_id = $1 AND kind = 'location' AND at > $4) < $5
+           AND (SELECT COUNT(*) FROM assist_events WHERE assist_id = $1 AND kind = 'location') < $6",
+    )
+    .bind(assist_id)
+    .bind(now)
+    .bind(detail)
+    .bind(now - 60_000)
+    .bind(LOCATIONS_PER_MINUTE)
+    .bind(LOCATIONS_PER_CASE)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The case's organisation and caller number, for authorization and messages.
 pub async fn owner(db: &Db, assist_id: &str) -> AppResult<(String, String)> {
     let row: Option<(String, String)> = sqlx::query_as("SELECT organisation_id, phone FROM assists WHERE id = $1")

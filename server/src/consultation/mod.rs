@@ -15,7 +15,7 @@ use regard_shared::consultation::{
 };
 use regard_shared::payment::{Mode, DEFAULT_FEE_CENTS, MAX_FEE_CENTS};
 use regard_shared::signal::ServerMessage;
-use regard_shared::validate::{optional_text, required_text, Invalid};
+use regard_shared::validate::{self, optional_text, required_text, Invalid};
 use regard_shared::{Action, ApiError};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -159,9 +159,7 @@ async fn day(
     Query(range): Query<Range>,
 ) -> AppResult<Json<Vec<ConsultationSummary>>> {
     user.authorize(Action::ConductConsultation, &user.organisation_id)?;
-    if range.to <= range.from || range.to - range.from > 7 * DAY_MS {
-        return Err(Invalid { field: "to", message: "Ask for at most 7 days." }.into());
-    }
+    validate::period(range.from, range.to, 7 * DAY_MS, "Ask for at most 7 days.")?;
     Ok(Json(store::day(&state.db, &user.organisation_id, range.from, range.to).await?))
 }
 

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use regard_shared::consultation::ConsultationDetail;
 use regard_shared::payment::{Mode, PaymentView, Status};
-use regard_shared::validate::Invalid;
+use regard_shared::validate;
 use regard_shared::{Action, ApiError};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -219,9 +219,11 @@ struct Period {
 }
 
 /// A CSV field: quoted when it holds the separator, a quote or a line break;
-/// a leading =, +, - or @ is neutralised so a spreadsheet never runs it.
+/// a leading =, +, -, @, tab or carriage return is neutralised so a spreadsheet
+/// never reads a formula in it.
 fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
+    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let value = if formula { format!("'{value}") } else { value.to_owned() };
     if value.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -241,9 +243,7 @@ async fn export_claims(
     Query(period): Query<Period>,
 ) -> AppResult<Response> {
     user.authorize(Action::ConductConsultation, &user.organisation_id)?;
-    if period.to <= period.from || period.to - period.from > 366 * 24 * 3600 * 1000 {
-        return Err(Invalid { field: "to", message: "Ask for at most a year." }.into());
-    }
+    validate::period(period.from, period.to, 366 * 24 * 3600 * 1000, "Ask for at most a year.")?;
     let rows: Vec<ClaimRow> = sqlx::query_as(
         "SELECT id, act_at, act_code, amount_cents, patient_last_name, patient_first_name, patient_birth_date,
                 prescriber_name, consultation_id
@@ -276,5 +276,8 @@ mod tests {
         assert_eq!(super::field("a;b"), "\"a;b\"");
         assert_eq!(super::field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(super::field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(super::field("\t=1+1"), "'\t=1+1");
+        assert_eq!(super::field("\r=1+1"), "\"'\r=1+1\"");
+        assert_eq!(super::field("@SUM(A1)"), "'@SUM(A1)");
     }
 }

@@ -25,9 +25,22 @@ pub async fn serve(app: &TestApp) -> SocketAddr {
 
 /// Opens the WebSocket at `path` (e.g. `/ws/assist/ID`) with `cookie`.
 pub async fn connect(addr: SocketAddr, path: &str, cookie: Option<&str>) -> Result<Socket, WsError> {
+    connect_from(addr, path, cookie, None).await
+}
+
+/// `connect`, as a page of `origin` would (browsers always name it).
+pub async fn connect_from(
+    addr: SocketAddr,
+    path: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+) -> Result<Socket, WsError> {
     let mut request = format!("ws://{addr}{path}").into_client_request().unwrap();
     if let Some(cookie) = cookie {
         request.headers_mut().insert("cookie", cookie.parse().unwrap());
+    }
+    if let Some(origin) = origin {
+        request.headers_mut().insert("origin", origin.parse().unwrap());
     }
     tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
 }
