@@ -95,6 +95,11 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
+    /// Connections open at once (WebSockets included); beyond, new ones are
+    /// closed at once. Lowered to fit the open-file limit.
+    #[arg(long, env = "REGARD_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(16..))]
+    pub max_connections: u32,
+
     /// Public base URL, used in links sent to patients and to decide whether
     /// cookies are marked Secure (they are when it starts with https://).
     #[arg(long, env = "REGARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod config;
+pub mod connections;
 pub mod consultation;
 pub mod db;
 pub mod download;
@@ -31,7 +32,6 @@ pub mod sms;
 pub mod web;
 
 use std::io::BufRead;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -345,12 +345,12 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         tracing::info!("card payments go through Stripe Checkout");
     }
     monitoring::scheduler::spawn(state.clone(), std::time::Duration::from_secs(u64::from(args.scheduler_seconds)));
+    let descriptors = connections::raise_descriptor_limit();
+    let limits = connections::Limits::new(connections::connection_cap(args.max_connections as usize, descriptors));
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
-    tracing::info!("Regard listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    tracing::info!(max_connections = limits.max_connections, "Regard listening on http://{}", listener.local_addr()?);
+    connections::serve(listener, app(state), limits, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
