@@ -80,6 +80,24 @@ pub async fn mint(db: &Db, purpose: Purpose, subject_id: &str, ttl_ms: i64) -> A
     Ok(token)
 }
 
+/// `text` with the token of every patient link in it replaced by `…`: what is
+/// kept of a message once a gateway carries it to the patient.
+pub fn redact_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["/v/", "/c/", "/m/"].iter().filter_map(|p| rest.find(p)).min() {
+        out.push_str(&rest[..at + 3]);
+        rest = &rest[at + 3..];
+        let token = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(rest.len());
+        if token >= 16 {
+            out.push('…');
+            rest = &rest[token..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A link as seen by whoever holds its token.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Lookup {
@@ -235,6 +253,14 @@ pub fn device_token(jar: &CookieJar) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_cut_out_of_messages() {
+        let token = random_token(16);
+        let text = format!("Regard : ouvrez https://r.example/v/{token} ou https://r.example/m (jour 2)");
+        assert_eq!(redact_tokens(&text), "Regard : ouvrez https://r.example/v/… ou https://r.example/m (jour 2)");
+        assert_eq!(redact_tokens("Vu le /c/abc"), "Vu le /c/abc", "too short to be a token");
+    }
 
     #[test]
     fn tokens_have_128_bits_and_are_hashed() {

@@ -9,7 +9,7 @@ use regard_shared::validate::{self, optional_text, Invalid};
 
 use crate::db::{in_paris, now_ms, Db};
 use crate::error::{AppError, AppResult};
-use crate::sms::OutgoingSms;
+use crate::sms::{About, OutgoingSms};
 use crate::AppState;
 
 /// A patient as a clinician entered them, checked and normalised.
@@ -72,6 +72,13 @@ impl Record {
         }
     }
 
+    fn about(self) -> About {
+        match self {
+            Record::Consultation => About::Consultation,
+            Record::FollowUp => About::Monitoring,
+        }
+    }
+
     fn invitations(self) -> (&'static str, &'static str) {
         match self {
             Record::Consultation => ("consultation_invitations", "consultation_id"),
@@ -97,8 +104,14 @@ pub struct Letter<'a> {
 pub async fn send(state: &AppState, letter: Letter<'_>) -> AppResult<()> {
     let followup_id = (letter.record == Record::FollowUp).then_some(letter.id);
     if let Some(to) = letter.phone {
-        let message =
-            OutgoingSms { organisation_id: letter.organisation_id, assist_id: None, followup_id, to, body: letter.sms };
+        let message = OutgoingSms {
+            organisation_id: letter.organisation_id,
+            about: letter.record.about(),
+            assist_id: None,
+            followup_id,
+            to,
+            body: letter.sms,
+        };
         let sent = state.sms.send(&state.db, message).await?;
         record(&state.db, letter.record, letter.id, "sms", &sent.to, sent.error.as_deref()).await?;
     }

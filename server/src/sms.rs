@@ -6,13 +6,14 @@
 
 use axum::extract::State;
 use regard_shared::assist::SmsView;
-use regard_shared::{phone, Action};
+use regard_shared::{phone, Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::db::{new_id, now_ms, Db};
 use crate::error::{AppError, AppResult, Json};
+use crate::links;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -20,16 +21,43 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The organisation's latest text messages (the outbox when no gateway is set),
-/// for those who send them: regulators, GPs, specialists and nurses.
-#[utoipa::path(get, path = "", tag = "sms", responses((status = 200, body = Vec<SmsView>)))]
+/// each shown only to those who may act on its case: a teleconsultation's
+/// invitation to those who consult, an assist's link to regulators.
+#[utoipa::path(get, path = "", tag = "sms", responses((status = 200, body = Vec<SmsView>), (status = 403, body = ApiError)))]
 async fn latest(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<SmsView>>> {
-    // Their own organisation's messages only: the role is all there is to check.
-    let senders = [Action::ConductAssist, Action::ConductConsultation, Action::MonitorPatients];
-    match senders.into_iter().find(|action| user.role.may(*action)) {
-        Some(action) => user.authorize(action, &user.organisation_id)?,
-        None => return Err(AppError::Forbidden),
+    let readable: Vec<About> = About::ALL.into_iter().filter(|about| user.role.may(about.action())).collect();
+    let Some(first) = readable.first() else { return Err(AppError::Forbidden) };
+    user.authorize(first.action(), &user.organisation_id)?;
+    Ok(Json(outbox(&state.db, &user.organisation_id, &readable, 50).await?))
+}
+
+/// What a message is about, which decides who may read it in the outbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum About {
+    Assist,
+    Consultation,
+    Monitoring,
+}
+
+impl About {
+    pub const ALL: [About; 3] = [About::Assist, About::Consultation, About::Monitoring];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            About::Assist => "assist",
+            About::Consultation => "consultation",
+            About::Monitoring => "monitoring",
+        }
     }
-    Ok(Json(outbox(&state.db, &user.organisation_id, 50).await?))
+
+    /// What a member must be allowed to do to read such a message.
+    fn action(self) -> Action {
+        match self {
+            About::Assist => Action::ConductAssist,
+            About::Consultation => Action::ConductConsultation,
+            About::Monitoring => Action::MonitorPatients,
+        }
+    }
 }
 
 /// How messages leave Regard.
@@ -91,8 +119,10 @@ impl HttpGateway {
         self.template.replace("{{to}}", &json_escaped(to)).replace("{{text}}", &json_escaped(text))
     }
 
-    /// Posts one message; the error says what the gateway answered.
-    async fn post(&self, to: &str, text: &str) -> Result<(), String> {
+    /// Posts one message; the error says what the gateway answered. `key`, when
+    /// given, goes as `Idempotency-Key`: a gateway that honours it sends a
+    /// message posted twice (a retry after a crash) once.
+    async fn post(&self, to: &str, text: &str, key: Option<&str>) -> Result<(), String> {
         let mut request = self
             .client
             .post(self.url.clone())
@@ -100,6 +130,9 @@ impl HttpGateway {
             .body(self.body(to, text));
         if let Some((name, value)) = &self.header {
             request = request.header(name, value);
+        }
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
         }
         let response = request.send().await.map_err(|e| format!("gateway unreachable: {e}"))?;
         let status = response.status();
@@ -113,6 +146,7 @@ impl HttpGateway {
 
 pub struct OutgoingSms<'a> {
     pub organisation_id: &'a str,
+    pub about: About,
     pub assist_id: Option<&'a str>,
     /// Set for a follow-up's messages, which are deleted with its data.
     pub followup_id: Option<&'a str>,
@@ -123,34 +157,51 @@ pub struct OutgoingSms<'a> {
 
 impl SmsProvider {
     /// Sends and records the message; a failure is recorded and returned as the
-    /// view's `status`/`error`, never swallowed.
+    /// view's `status`/`error`, never swallowed. Once a gateway has the message,
+    /// the stored copy keeps no usable link: the patient's phone holds it.
     pub async fn send(&self, db: &Db, sms: OutgoingSms<'_>) -> AppResult<SmsView> {
-        let (status, error): (&str, Option<String>) = match self {
-            SmsProvider::Outbox => ("sent", None),
-            SmsProvider::Http(gateway) => match gateway.post(sms.to, &sms.body).await {
-                Ok(()) => ("sent", None),
-                Err(error) => {
-                    tracing::warn!(%error, "text message not sent");
-                    ("failed", Some(error))
+        self.deliver(db, sms, None).await
+    }
+
+    /// `send` for a message that may be sent again after a crash (a reminder):
+    /// every attempt carries the same `key`, and the outbox records it once.
+    pub async fn send_once(&self, db: &Db, sms: OutgoingSms<'_>, key: &str) -> AppResult<SmsView> {
+        self.deliver(db, sms, Some(key)).await
+    }
+
+    async fn deliver(&self, db: &Db, sms: OutgoingSms<'_>, key: Option<&str>) -> AppResult<SmsView> {
+        let (status, error, body): (&str, Option<String>, String) = match self {
+            SmsProvider::Outbox => ("sent", None, sms.body),
+            SmsProvider::Http(gateway) => {
+                let sent = gateway.post(sms.to, &sms.body, key).await;
+                let body = links::redact_tokens(&sms.body);
+                match sent {
+                    Ok(()) => ("sent", None, body),
+                    Err(error) => {
+                        tracing::warn!(%error, "text message not sent");
+                        ("failed", Some(error), body)
+                    }
                 }
-            },
+            }
         };
         let view = SmsView {
-            id: new_id(),
+            id: key.map_or_else(new_id, str::to_owned),
             assist_id: sms.assist_id.unwrap_or_default().to_owned(),
             to: phone::display(sms.to),
-            body: sms.body,
+            body,
             created_at: now_ms(),
             status: status.to_owned(),
             error,
         };
         sqlx::query(
-            "INSERT INTO sms_messages (id, organisation_id, assist_id, followup_id, to_number, body, created_at,
+            "INSERT INTO sms_messages (id, organisation_id, kind, assist_id, followup_id, to_number, body, created_at,
                                        status, error)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status, error = excluded.error",
         )
         .bind(&view.id)
         .bind(sms.organisation_id)
+        .bind(sms.about.as_str())
         .bind(sms.assist_id)
         .bind(sms.followup_id)
         .bind(sms.to)
@@ -170,16 +221,18 @@ fn view((id, assist_id, to, body, created_at, status, error): SmsRow) -> SmsView
     SmsView { id, assist_id: assist_id.unwrap_or_default(), to: phone::display(&to), body, created_at, status, error }
 }
 
-/// The organisation's latest messages, newest first.
-pub async fn outbox(db: &Db, organisation_id: &str, limit: i64) -> AppResult<Vec<SmsView>> {
-    let rows: Vec<SmsRow> = sqlx::query_as(
+/// The organisation's latest messages about `readable` cases, newest first.
+async fn outbox(db: &Db, organisation_id: &str, readable: &[About], limit: i64) -> AppResult<Vec<SmsView>> {
+    let mut query = sqlx::query_as(
         "SELECT id, assist_id, to_number, body, created_at, status, error FROM sms_messages
-         WHERE organisation_id = $1 ORDER BY created_at DESC LIMIT $2",
+         WHERE organisation_id = $1 AND kind IN ($2, $3, $4) ORDER BY created_at DESC LIMIT $5",
     )
-    .bind(organisation_id)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+    .bind(organisation_id);
+    for i in 0..3 {
+        // Up to three kinds; the list is padded with its first.
+        query = query.bind(readable.get(i).unwrap_or(&readable[0]).as_str());
+    }
+    let rows: Vec<SmsRow> = query.bind(limit).fetch_all(db).await?;
     Ok(rows.into_iter().map(view).collect())
 }
 

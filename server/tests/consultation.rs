@@ -11,6 +11,7 @@ use common::*;
 use regard_server::mail::Mailer;
 use regard_shared::consultation::{Author, MAX_IDENTITY_FAILURES};
 use regard_shared::signal::ServerMessage;
+use regard_shared::{OrganisationKind, Role};
 use serde_json::{json, Value};
 
 /// Quoted-printable soft line breaks and escapes undone, enough to read a link.
@@ -272,4 +273,21 @@ async fn documents_go_both_ways_checked_by_content() {
     let other = cookie_named(&enter(&app, &other_token, BIRTH_DATE, None).await, "regard_patient").unwrap();
     let stolen = app.get(&format!("/api/v1/patient/consultation/documents/{pdf_id}"), Some(&other)).await;
     assert_eq!(stolen.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_outbox_shows_a_message_only_to_those_who_may_act_on_its_case() {
+    let app = TestApp::new().await;
+    let (_, _, token) = schedule(&app).await;
+    let practice = "Cabinet médical du Parc";
+    let nurse = member(&app, practice, OrganisationKind::GpPractice, "ide@parc.fr", Role::Nurse).await;
+    // The practice's nurse follows patients at home, but does not consult.
+    let seen = app.get("/api/v1/outbox", Some(&nurse)).await;
+    assert_eq!(seen.status(), StatusCode::OK);
+    let seen = text(seen).await;
+    assert!(!seen.contains(&token) && !seen.contains("/c/"), "{seen}");
+    let admin = member(&app, practice, OrganisationKind::GpPractice, "admin@parc.fr", Role::Admin).await;
+    assert_eq!(app.get("/api/v1/outbox", Some(&admin)).await.status(), StatusCode::FORBIDDEN);
+    let gp = app.login(GP).await;
+    assert!(text(app.get("/api/v1/outbox", Some(&gp)).await).await.contains(&token), "the GP sees it");
 }

@@ -149,6 +149,42 @@ async fn a_reminder_due_while_the_server_was_stopped_is_sent_once_after_restart(
     assert_eq!((again.reminders, again.missed), (0, 0));
 }
 
+/// Leaves reminder `index` as a round that claimed it `ago_ms` ago and never
+/// finished would (the server was killed while sending).
+async fn claimed_and_unsent(app: &TestApp, id: &str, index: i64, ago_ms: i64) {
+    sqlx::query(
+        "UPDATE followup_dues SET reminded_at = NULL, reminder_claimed_at = $1 WHERE followup_id = $2 AND idx = $3",
+    )
+    .bind(now_ms() - ago_ms)
+    .bind(id)
+    .bind(index)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_reminder_claimed_by_a_round_that_died_is_sent_by_a_later_one_once() {
+    let app = TestApp::new().await;
+    let (_gp, id, _phone) = joined(&app, "covid-19").await;
+    fall_due(&app, &id, 1).await;
+    // Killed after claiming day 2's reminder, before sending it.
+    claimed_and_unsent(&app, &id, 1, scheduler::REMINDER_LEASE_MS + 60_000).await;
+    let app = app.restart().await;
+    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 1);
+    assert_eq!(texts_with(&app, "(jour 2)").await, 1);
+    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 0, "sent, and marked so");
+
+    // A round still within its lease (another node sending now) is left alone.
+    claimed_and_unsent(&app, &id, 1, 60_000).await;
+    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 0);
+    // Killed after the message left but before it was marked: sent again under
+    // the same key, recorded once.
+    claimed_and_unsent(&app, &id, 1, scheduler::REMINDER_LEASE_MS + 60_000).await;
+    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 1);
+    assert_eq!(texts_with(&app, "(jour 2)").await, 1, "one message, not two");
+}
+
 #[tokio::test]
 async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
     let app = TestApp::new().await;

@@ -13,8 +13,9 @@ use common::*;
 use regard_server::sms::{HttpGateway, SmsProvider, DEFAULT_TEMPLATE};
 use serde_json::Value;
 
-/// Each request the gateway got: its authentication header and JSON body.
-type Requests = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+/// Each request the gateway got: its authentication header, its idempotency
+/// key and its JSON body.
+type Requests = Arc<Mutex<Vec<(Option<String>, Option<String>, Value)>>>;
 
 #[derive(Clone, Default)]
 struct Received(Requests);
@@ -28,8 +29,9 @@ async fn stand_in_gateway(status: StatusCode) -> (String, Received) {
         post(move |headers: HeaderMap, body: String| {
             let log = log.clone();
             async move {
-                let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_owned());
-                log.0.lock().unwrap().push((auth, serde_json::from_str(&body).unwrap()));
+                let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+                let (auth, key) = (header("authorization"), header("idempotency-key"));
+                log.0.lock().unwrap().push((auth, key, serde_json::from_str(&body).unwrap()));
                 (status, "quota exceeded")
             }
         }),
@@ -49,17 +51,50 @@ async fn app_with_gateway(url: &str) -> TestApp {
 async fn messages_are_posted_to_the_gateway() {
     let (url, received) = stand_in_gateway(StatusCode::OK).await;
     let app = app_with_gateway(&url).await;
-    let (cookie, case, token) = app.start_assist().await;
+    let (cookie, case, _) = app.start_assist().await;
     let sent = received.0.lock().unwrap().clone();
     assert_eq!(sent.len(), 1);
-    let (auth, body) = &sent[0];
+    let (auth, key, body) = &sent[0];
     assert_eq!(auth.as_deref(), Some("Bearer test-key"));
+    assert_eq!(key.as_deref(), None, "a link is not retried: a new one is sent instead");
     assert_eq!(body["to"], "+33612345678");
-    let text = body["text"].as_str().unwrap();
-    assert!(text.contains(&format!("/v/{token}")), "{text}");
+    let token = token_in(body["text"].as_str().unwrap());
+    assert_eq!(token.len(), 22, "the patient's phone gets the whole link");
     assert_eq!(case["sms"][0]["status"], "sent");
+    // What Regard keeps of the message holds no usable link; the texted one works.
+    let kept = case["sms"][0]["body"].as_str().unwrap();
+    assert!(!kept.contains(&token) && kept.contains("/v/…"), "{kept}");
+    let regulator = app.login(REGULATOR).await;
+    let outbox = text(app.get("/api/v1/outbox", Some(&regulator)).await).await;
+    assert!(!outbox.contains(&token), "{outbox}");
+    assert_eq!(app.accept(&token, None).await.status(), StatusCode::OK);
     let id = case["summary"]["id"].as_str().unwrap();
-    assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent"]);
+    assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent", "consent_given"]);
+}
+
+#[tokio::test]
+async fn a_message_sent_again_after_a_crash_carries_the_same_key_and_is_recorded_once() {
+    let (url, received) = stand_in_gateway(StatusCode::OK).await;
+    let app = app_with_gateway(&url).await;
+    let organisation = app.organisation_of(&app.login(GP).await).await;
+    for _ in 0..2 {
+        let sms = regard_server::sms::OutgoingSms {
+            organisation_id: &organisation,
+            about: regard_server::sms::About::Monitoring,
+            assist_id: None,
+            followup_id: None,
+            to: "+33611223344",
+            body: "Regard : votre questionnaire de suivi (jour 2) vous attend".into(),
+        };
+        app.state.sms.send_once(&app.state.db, sms, "reminder-f1-1").await.unwrap();
+    }
+    let keys: Vec<Option<String>> = received.0.lock().unwrap().iter().map(|(_, key, _)| key.clone()).collect();
+    assert_eq!(keys, [Some("reminder-f1-1".to_owned()), Some("reminder-f1-1".to_owned())]);
+    let (recorded,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sms_messages WHERE body LIKE '%jour 2%'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 1);
 }
 
 #[tokio::test]

@@ -23,7 +23,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Purpose};
 use crate::organisations::store as organisations;
-use crate::sms::OutgoingSms;
+use crate::sms::{About, OutgoingSms};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -48,8 +48,14 @@ async fn send_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &s
         "{} : pour montrer la situation au médecin en vidéo, ouvrez ce lien : {url} (valable {minutes} min). Restez en ligne.",
         organisation.name
     );
-    let message =
-        OutgoingSms { organisation_id: &user.organisation_id, assist_id: Some(assist_id), followup_id: None, to, body };
+    let message = OutgoingSms {
+        organisation_id: &user.organisation_id,
+        about: About::Assist,
+        assist_id: Some(assist_id),
+        followup_id: None,
+        to,
+        body,
+    };
     let sent = state.sms.send(&state.db, message).await?;
     let (kind, detail) = match &sent.error {
         None => (EventKind::SmsSent, sent.to.clone()),

@@ -10,7 +10,7 @@ use super::store;
 use crate::blobs;
 use crate::db::{enum_name, in_paris, now_ms, parse_enum, Db};
 use crate::error::AppResult;
-use crate::sms::OutgoingSms;
+use crate::sms::{About, OutgoingSms};
 use crate::AppState;
 
 /// The tables holding a follow-up's rows, children first.
@@ -95,8 +95,14 @@ async fn tell_patient(state: &AppState, followup: &store::FollowUp, receipt: &De
     );
     if let (true, Some(to)) = (followup.reminders.sms, followup.phone.as_deref()) {
         let body = format!("Regard : les données de votre suivi à domicile ont été effacées le {when} ({what}).");
-        let sms =
-            OutgoingSms { organisation_id: &followup.organisation_id, assist_id: None, followup_id: None, to, body };
+        let sms = OutgoingSms {
+            organisation_id: &followup.organisation_id,
+            about: About::Monitoring,
+            assist_id: None,
+            followup_id: None,
+            to,
+            body,
+        };
         if let Err(error) = state.sms.send(&state.db, sms).await {
             tracing::warn!(?error, "deletion receipt not sent by text message");
         }

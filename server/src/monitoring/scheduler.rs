@@ -1,10 +1,15 @@
 //! The follow-up clock, inside the server. Each round reads everything it needs
 //! from the database (no timer lives in memory), so a restart loses nothing: a
 //! reminder that fell due while the server was down leaves at the first round.
-//! Each reminder and each missed-questionnaire alert is claimed by one
-//! conditional UPDATE before it is acted on, so it happens once, even if two
-//! rounds overlap; the claim also re-checks that the follow-up is under way, so
-//! nothing leaves after a stop.
+//!
+//! A reminder is claimed by one conditional UPDATE before it is sent, so two
+//! rounds (or two nodes) never both send it; the claim re-checks that the
+//! follow-up is under way, so nothing leaves after a stop. The claim is a lease:
+//! the reminder is marked sent only once it has left, and a claim left by a
+//! crash expires, so a later round sends it. A crash after the gateway took the
+//! message but before it was marked would send it again: the gateway is given
+//! the same idempotency key both times, so one that honours it drops the second.
+//! A missed-questionnaire alert is claimed and raised in one transaction.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -15,7 +20,7 @@ use regard_shared::monitoring::alerts;
 use super::{purge, store};
 use crate::db::now_ms;
 use crate::error::AppResult;
-use crate::sms::OutgoingSms;
+use crate::sms::{About, OutgoingSms};
 use crate::AppState;
 
 /// What one round did.
@@ -58,13 +63,22 @@ const OPEN_AND_UNFILLED: &str = "FROM followup_dues d JOIN followups f ON f.id =
      WHERE d.due_at <= $1 AND f.ended_at IS NULL AND f.consented_at IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM followup_submissions s WHERE s.followup_id = d.followup_id AND s.idx = d.idx)";
 
-/// Claims one row for one action; `true` for the round that got it.
-async fn claim(state: &AppState, column: &str, followup_id: &str, index: i64, now: i64) -> AppResult<bool> {
-    let done = sqlx::query(&format!(
-        "UPDATE followup_dues SET {column} = $1 WHERE followup_id = $2 AND idx = $3 AND {column} IS NULL
-           AND EXISTS (SELECT 1 FROM followups f WHERE f.id = $2 AND f.ended_at IS NULL)"
-    ))
+/// How long a claimed reminder waits to be sent before another round may
+/// claim it again: far longer than a gateway's or mail server's timeout.
+pub const REMINDER_LEASE_MS: i64 = 10 * 60 * 1000;
+
+/// Not sent, and not claimed by a round still within its lease.
+const UNCLAIMED: &str = "d.reminded_at IS NULL AND (d.reminder_claimed_at IS NULL OR d.reminder_claimed_at <= $2)";
+
+/// Claims one reminder; `true` for the round that got it.
+async fn claim_reminder(state: &AppState, followup_id: &str, index: i64, now: i64) -> AppResult<bool> {
+    let done = sqlx::query(
+        "UPDATE followup_dues SET reminder_claimed_at = $1 WHERE followup_id = $3 AND idx = $4
+           AND reminded_at IS NULL AND (reminder_claimed_at IS NULL OR reminder_claimed_at <= $2)
+           AND EXISTS (SELECT 1 FROM followups f WHERE f.id = $3 AND f.ended_at IS NULL)",
+    )
     .bind(now)
+    .bind(now - REMINDER_LEASE_MS)
     .bind(followup_id)
     .bind(index)
     .execute(&state.db)
@@ -74,15 +88,16 @@ async fn claim(state: &AppState, column: &str, followup_id: &str, index: i64, no
 
 async fn remind(state: &AppState, now: i64) -> AppResult<u32> {
     let due: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT d.followup_id, d.idx, d.day {OPEN_AND_UNFILLED} AND d.closes_at > $1 AND d.reminded_at IS NULL
+        "SELECT d.followup_id, d.idx, d.day {OPEN_AND_UNFILLED} AND d.closes_at > $1 AND {UNCLAIMED}
          ORDER BY d.due_at LIMIT 500"
     ))
     .bind(now)
+    .bind(now - REMINDER_LEASE_MS)
     .fetch_all(&state.db)
     .await?;
     let mut sent = 0;
     for (id, index, day) in due {
-        if !claim(state, "reminded_at", &id, index, now).await? {
+        if !claim_reminder(state, &id, index, now).await? {
             continue;
         }
         let Some(followup) = store::find(&state.db, &id).await? else { continue };
@@ -93,12 +108,14 @@ async fn remind(state: &AppState, now: i64) -> AppResult<u32> {
             let body = format!("Regard : votre questionnaire de suivi (jour {day}) vous attend : {url}");
             let sms = OutgoingSms {
                 organisation_id: &followup.organisation_id,
+                about: About::Monitoring,
                 assist_id: None,
                 followup_id: Some(&id),
                 to,
                 body,
             };
-            state.sms.send(&state.db, sms).await?;
+            let key = format!("reminder-{id}-{index}");
+            state.sms.send_once(&state.db, sms, &key).await?;
         }
         if let (true, Some(to)) = (followup.reminders.email, followup.email.as_deref()) {
             let body = format!(
@@ -109,6 +126,12 @@ async fn remind(state: &AppState, now: i64) -> AppResult<u32> {
                 tracing::warn!(%error, followup = %id, "reminder not sent by e-mail");
             }
         }
+        sqlx::query("UPDATE followup_dues SET reminded_at = $1 WHERE followup_id = $2 AND idx = $3")
+            .bind(now)
+            .bind(&id)
+            .bind(index)
+            .execute(&state.db)
+            .await?;
         sent += 1;
     }
     Ok(sent)
@@ -129,8 +152,21 @@ async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
             rules.insert(id.clone(), followup.map(|f| f.protocol.alerts).unwrap_or_default());
         }
         let Some(alert) = alerts::missed(&rules[&id], due_at, now) else { continue };
-        if claim(state, "missed_alerted_at", &id, index, now).await? {
-            store::raise(&mut *state.db.acquire().await?, &id, index as u32, &alert).await?;
+        // Claimed and raised together: a crash between the two loses neither.
+        let mut tx = state.db.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE followup_dues SET missed_alerted_at = $1 WHERE followup_id = $2 AND idx = $3
+               AND missed_alerted_at IS NULL
+               AND EXISTS (SELECT 1 FROM followups f WHERE f.id = $2 AND f.ended_at IS NULL)",
+        )
+        .bind(now)
+        .bind(&id)
+        .bind(index)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 1 {
+            store::raise(&mut tx, &id, index as u32, &alert).await?;
+            tx.commit().await?;
             raised += 1;
         }
     }
