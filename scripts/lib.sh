@@ -11,6 +11,17 @@ export PATH="$HOME/.cargo/bin:$ROOT/tools/node_modules/.bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# A free TCP port on loopback.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# wait_http URL PID: polls URL until it answers, failing if process PID ends first.
+wait_http() {
+  until curl -sf "$1" >/dev/null; do
+    kill -0 "$2" || exit 1
+    sleep 0.2
+  done
+}
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -60,12 +71,12 @@ ensure_build_tools() {
   fi
 }
 
-# Python tools for the tests (aiosmtpd, a real SMTP server), pinned in
-# tools/requirements.txt and installed into tools/.venv.
+# Python tools for the tests (aiosmtpd, a real SMTP server; schemathesis, the
+# API fuzzer), pinned in tools/requirements.txt and installed into tools/.venv.
 ensure_python_tools() {
-  if tools/.venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then return; fi
+  if tools/.venv/bin/python -c 'import aiosmtpd, schemathesis' 2>/dev/null; then return; fi
   if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3-venv; fi
-  say "Installing the test SMTP server (aiosmtpd from PyPI) into tools/.venv"
+  say "Installing the test SMTP server (aiosmtpd) and the API fuzzer (schemathesis) from PyPI into tools/.venv"
   python3 -m venv tools/.venv
   tools/.venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
 }

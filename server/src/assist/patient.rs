@@ -159,7 +159,7 @@ async fn upload_photo(
 
 /// A short video clip recorded by the caller's page, stored in the case.
 #[utoipa::path(post, path = "/assist/clips", tag = "patient",
-    request_body(content = Vec<u8>, content_type = "video/webm"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A WebM or MP4 clip, judged by its content"),
     responses(
         (status = 201, body = SnapshotView),
         (status = 401, description = "No accepted link on this device", body = ApiError),
