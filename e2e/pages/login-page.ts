@@ -4,6 +4,7 @@ export const DEMO_PASSWORD = 'regard-demo-2026';
 export const REGULATOR = 'regulateur@demo.regard.fr';
 export const GP = 'medecin@demo.regard.fr';
 export const PHARMACIST = 'pharmacien@demo.regard.fr';
+export const ADMIN = 'admin@demo.regard.fr';
 
 /** The clinician sign-in page. */
 export class LoginPage {

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ConsoleHome } from '../pages/console-home';
-import { DEMO_PASSWORD, LoginPage, REGULATOR } from '../pages/login-page';
+import { ADMIN, DEMO_PASSWORD, LoginPage, REGULATOR } from '../pages/login-page';
 
 test('the demo regulator signs in, stays signed in across a reload, and signs out', async ({ page }) => {
   const violations: string[] = [];
@@ -60,4 +60,18 @@ test('an empty form is not sent', async ({ page }) => {
   await login.submit.click();
   await expect(login.alert).toHaveText('Saisissez votre adresse e-mail et votre mot de passe.');
   expect(sent).toBe(false);
+});
+
+test('wrong passwords tried on an account are shown to its owner and to the admin', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.goto();
+  for (let i = 0; i < 2; i++) {
+    await login.signIn(ADMIN, 'someone guessing');
+    await expect(login.alert).toHaveText('Adresse e-mail ou mot de passe incorrect.');
+  }
+  await login.signIn(ADMIN, DEMO_PASSWORD);
+  const home = new ConsoleHome(page);
+  await expect(home.greeting).toHaveText('Bonjour, Admin SAMU 54');
+  await expect(home.signInWarning).toContainText('ces 15 dernières minutes : 2');
+  await expect(home.failedSignIns).toContainText('Admin SAMU 54 (admin@demo.regard.fr) — échecs : 2');
 });

@@ -51,6 +51,10 @@ pub struct Me {
     /// This session is locked: only the PIN (or signing out) opens it.
     #[serde(default)]
     pub locked: bool,
+    /// Failed sign-ins on this account in the last 15 minutes, from any
+    /// address: someone may be guessing the password.
+    #[serde(default)]
+    pub failed_sign_ins: u32,
 }
 
 /// Wrong PINs after which a locked session ends.

@@ -6,7 +6,7 @@ pub mod monitoring;
 pub mod nursing_home;
 
 use gloo_net::http::{Request, Response};
-use regard_shared::api::{LoginRequest, Me, PinRequest};
+use regard_shared::api::{LoginRequest, Me, MemberView, PinRequest};
 use regard_shared::assist::{
     AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LinkInfo, LocationReport, NewAssist,
     Outcome, SmsView, SnapshotView, CONSENT_VERSION,
@@ -48,6 +48,12 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
 
 pub async fn me() -> Result<Me, Failure> {
     get("/api/v1/auth/me").await
+}
+
+/// The organisation's members, with their recent failed sign-ins (members see
+/// the list; the home page shows it to admins).
+pub async fn members(organisation_id: &str) -> Result<Vec<MemberView>, Failure> {
+    get(&format!("/api/v1/organisations/{organisation_id}/members")).await
 }
 
 pub async fn login(email: String, password: String) -> Result<Me, Failure> {

@@ -89,7 +89,7 @@ async fn login(
     };
     throttle::succeeded(&state.db, &email, &address).await?;
     let cookie = session::open(&state.db, &state.settings, &user_id).await?;
-    let me = store::me(&state.db, &user_id, false).await?;
+    let me = me_of(&state, &user_id, false).await?;
     tracing::info!(user = %user_id, "signed in");
     Ok((jar.add(cookie), Json(me)))
 }
@@ -112,5 +112,12 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<(Sta
     ))]
 async fn me(State(state): State<AppState>, session: Session) -> AppResult<Json<Me>> {
     // Answers while locked too: the lock screen names who is signed in.
-    Ok(Json(store::me(&state.db, &session.user.id, session.locked).await?))
+    Ok(Json(me_of(&state, &session.user.id, session.locked).await?))
+}
+
+/// "Who am I", with the failed sign-ins on the account the user should know of.
+async fn me_of(state: &AppState, user_id: &str, locked: bool) -> AppResult<Me> {
+    let mut me = store::me(&state.db, user_id, locked).await?;
+    me.failed_sign_ins = throttle::recent_failures(&state.db, &me.user.email).await? as u32;
+    Ok(me)
 }

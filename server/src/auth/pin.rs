@@ -46,7 +46,7 @@ async fn lock(State(state): State<AppState>, session: Session) -> AppResult<Json
         return Err(AppError::Conflict("Choose a PIN before locking the session."));
     }
     session::set_locked(&state.db, &session.token_hash, true).await?;
-    Ok(Json(store::me(&state.db, &session.user.id, true).await?))
+    Ok(Json(super::me_of(&state, &session.user.id, true).await?))
 }
 
 /// Unlocks this session with the PIN. The fifth wrong PIN ends the session.
@@ -79,7 +79,7 @@ async fn unlock(
         if !session::set_locked(&state.db, &session.token_hash, false).await.map_err(fail)? {
             return Err(ended(jar));
         }
-        return Ok(Json(store::me(&state.db, &session.user.id, false).await.map_err(fail)?));
+        return Ok(Json(super::me_of(&state, &session.user.id, false).await.map_err(fail)?));
     }
     if tries >= PIN_MAX_FAILURES {
         session::end(&state.db, &session.token_hash).await.map_err(fail)?;

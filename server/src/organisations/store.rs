@@ -129,7 +129,8 @@ pub async fn credentials_by_email(db: &Db, email: &str) -> AppResult<Option<(Str
     Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(db).await?)
 }
 
-/// The user, their organisation, and their session's lock state.
+/// The user, their organisation, and their session's lock state (the failed
+/// sign-ins are the throttle's to fill in: `auth::me`).
 pub async fn me(db: &Db, user_id: &str, locked: bool) -> AppResult<Me> {
     let row: Option<(String, String, String, String, String, Option<String>)> =
         sqlx::query_as("SELECT id, email, display_name, role, organisation_id, pin_hash FROM users WHERE id = $1")
@@ -142,6 +143,7 @@ pub async fn me(db: &Db, user_id: &str, locked: bool) -> AppResult<Me> {
         organisation: organisation(db, &organisation_id).await?,
         pin_set: pin_hash.is_some(),
         locked,
+        failed_sign_ins: 0,
     })
 }
 

@@ -1,10 +1,13 @@
-//! The console's home: who is signed in, for which organisation, and where to go.
+//! The console's home: who is signed in, for which organisation, and where to
+//! go; a warning when someone failed to sign in to this account lately, and
+//! for admins, which members' accounts are being guessed at.
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use regard_shared::api::Me;
 use regard_shared::{OrganisationKind, Role};
 
+use crate::api;
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::lock_screen::PinSetting;
 use crate::i18n::*;
@@ -15,9 +18,59 @@ pub fn ConsoleHome() -> impl IntoView {
     let session = use_session();
     view! {
         <ConsoleFrame>
-            {move || session.0.get().map(|me| view! { <Identity me=me /> })}
+            {move || session.0.get().map(|me| view! {
+                <Identity me=me.clone() />
+                {(me.failed_sign_ins > 0).then(|| view! { <SignInWarning count=me.failed_sign_ins /> })}
+                {(me.user.role == Role::Admin).then(|| view! { <FailedSignIns organisation_id=me.organisation.id /> })}
+            })}
             <PinSetting />
         </ConsoleFrame>
+    }
+}
+
+/// Tells the user that wrong passwords were tried on their account.
+#[component]
+fn SignInWarning(count: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="alert alert-waiting" role="status" data-testid="sign-in-warning">
+            {t!(i18n, console.failed_sign_ins_self, count = count)}
+        </p>
+    }
+}
+
+/// For admins: the members whose password someone got wrong lately.
+#[component]
+fn FailedSignIns(organisation_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let members = LocalResource::new(move || {
+        let id = organisation_id.clone();
+        async move { api::members(&id).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="failed-sign-ins" data-testid="failed-sign-ins">
+            <h2 id="failed-sign-ins">{t!(i18n, console.failed_sign_ins_title)}</h2>
+            <p class="hint">{t!(i18n, console.failed_sign_ins_help)}</p>
+            {move || members.get().map(|result| match result {
+                Err(_) => view! { <p class="alert alert-error">{t!(i18n, console.failed_sign_ins_unavailable)}</p> }
+                    .into_any(),
+                Ok(members) => {
+                    let guessed: Vec<_> = members.into_iter().filter(|m| m.failed_sign_ins > 0).collect();
+                    if guessed.is_empty() {
+                        return view! { <p>{t!(i18n, console.failed_sign_ins_none)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul>
+                            {guessed.into_iter().map(|m| view! {
+                                <li>{t!(i18n, console.failed_sign_ins_member, name = m.user.display_name.clone(),
+                                    email = m.user.email.clone(), count = m.failed_sign_ins)}</li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            })}
+        </section>
     }
 }
 
