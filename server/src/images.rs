@@ -74,9 +74,10 @@ fn le32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// JPEG: the size from the frame header; APP1 (EXIF, XMP), APP3–APP13, APP15
-/// and comments dropped; APP0 (JFIF), APP2 (colour profile) and APP14 (Adobe
-/// colour transform) kept; the EXIF orientation written back alone.
+/// JPEG: the size from the frame header; APP1 (EXIF, XMP), APP3–APP13, APP15,
+/// comments and whatever follows the end of the image dropped; APP0 (JFIF),
+/// APP2 (colour profile) and APP14 (Adobe colour transform) kept; the EXIF
+/// orientation written back alone.
 fn jpeg(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(&b[..2]);
@@ -117,9 +118,13 @@ fn jpeg(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
                 }
                 at += 2 + length;
                 if marker == 0xda {
-                    // Start of scan: the compressed data and everything after it
-                    // (further scans of a progressive JPEG) carry no metadata.
-                    out.extend_from_slice(&b[at..]);
+                    // Start of scan: the compressed data (and the further scans of
+                    // a progressive JPEG) up to the end of the image, whose first
+                    // FF D9 is the end: compressed data escapes every FF. What
+                    // phones append after it (a second picture, a vendor trailer)
+                    // may hold metadata again, and goes.
+                    let end = b[at..].windows(2).position(|w| w == [0xff, 0xd9]).map_or(b.len(), |i| at + i + 2);
+                    out.extend_from_slice(&b[at..end]);
                     break;
                 }
             }
@@ -277,6 +282,8 @@ mod tests {
             segment(0xda, &[1, 1, 0, 0, 0x3f, 0]),
             vec![0x12, 0x34, 0xff, 0x00, 0x56],
             vec![0xff, 0xd9],
+            // A vendor trailer after the image, with the position again.
+            b"SEFT 48.6921N 6.1844E GPS position".to_vec(),
         ]
         .concat()
     }
@@ -295,7 +302,7 @@ mod tests {
         assert!(contains(&photo.bytes, b"JFIF"), "the JFIF header stays");
         let app1 = photo.bytes.windows(2).position(|w| w == [0xff, 0xe1]).expect("an orientation block");
         assert_eq!(exif_orientation(&photo.bytes[app1 + 4..]), Some(6));
-        assert!(photo.bytes.ends_with(&[0x12, 0x34, 0xff, 0x00, 0x56, 0xff, 0xd9]), "the scan is untouched");
+        assert!(photo.bytes.ends_with(&[0x12, 0x34, 0xff, 0x00, 0x56, 0xff, 0xd9]), "the scan is untouched, the trailer gone");
     }
 
     #[test]

@@ -68,6 +68,8 @@ async fn unlock(
     // The try is counted before the PIN is checked, in one statement: parallel
     // guesses get five checks in all, never more.
     let Some(tries) = session::count_pin_try(&state.db, &session.token_hash).await.map_err(fail)? else {
+        // No try left (others sent at once took them): the session ends.
+        session::end(&state.db, &session.token_hash).await.map_err(fail)?;
         return Err(ended(jar));
     };
     let stored = store::pin_hash(&state.db, &session.user.id).await.map_err(fail)?;
