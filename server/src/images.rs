@@ -302,7 +302,10 @@ mod tests {
         assert!(contains(&photo.bytes, b"JFIF"), "the JFIF header stays");
         let app1 = photo.bytes.windows(2).position(|w| w == [0xff, 0xe1]).expect("an orientation block");
         assert_eq!(exif_orientation(&photo.bytes[app1 + 4..]), Some(6));
-        assert!(photo.bytes.ends_with(&[0x12, 0x34, 0xff, 0x00, 0x56, 0xff, 0xd9]), "the scan is untouched, the trailer gone");
+        assert!(
+            photo.bytes.ends_with(&[0x12, 0x34, 0xff, 0x00, 0x56, 0xff, 0xd9]),
+            "the scan is untouched, the trailer gone"
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn ConsoleHome() -> impl IntoView {
 fn SignInWarning(count: u32) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <p class="alert alert-waiting" role="status" data-testid="sign-in-warning">
+        <p class="alert alert-waiting sign-in-warning" role="status" data-testid="sign-in-warning">
             {t!(i18n, console.failed_sign_ins_self, count = count)}
         </p>
     }
