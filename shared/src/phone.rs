@@ -18,9 +18,35 @@ impl PhoneError {
     }
 }
 
+/// Mobiles of the overseas departments: dialled in France like any French
+/// mobile (0690 12 34 56), but reached through their own country codes, which
+/// an SMS gateway needs: (first digits after the 0, country code).
+const OVERSEAS_MOBILES: [(&str, &str); 8] = [
+    // Guadeloupe, Saint-Martin, Saint-Barthélemy
+    ("690", "590"),
+    ("691", "590"),
+    // Guyane
+    ("694", "594"),
+    // Martinique
+    ("696", "596"),
+    ("697", "596"),
+    // La Réunion
+    ("692", "262"),
+    ("693", "262"),
+    // Mayotte
+    ("639", "262"),
+];
+
+/// The country code of an overseas mobile's national digits (without the 0).
+fn overseas(national: &str) -> Option<&'static str> {
+    OVERSEAS_MOBILES.iter().find(|(prefix, _)| national.starts_with(prefix)).map(|(_, code)| *code)
+}
+
 /// Normalises `input` to E.164 (`+33612345678`). Accepts French national format
 /// (`06 12 34 56 78`, with spaces, dots or dashes), `+33`/`0033` prefixes, and
-/// international E.164 numbers. French numbers must be mobiles (06 or 07).
+/// international E.164 numbers. French numbers must be mobiles (06 or 07); the
+/// overseas departments' mobiles (0690, 0692, 0639…) get their own country code
+/// (`+590690…`, `+262692…`), even when typed with +33.
 pub fn normalise(input: &str) -> Result<String, PhoneError> {
     let trimmed = input.trim();
     if trimmed.is_empty() || trimmed.len() > 32 {
@@ -57,6 +83,9 @@ pub fn normalise(input: &str) -> Result<String, PhoneError> {
         if !(national.starts_with('6') || national.starts_with('7')) {
             return Err(PhoneError::NotMobile);
         }
+        if let Some(code) = overseas(national) {
+            return Ok(format!("+{code}{national}"));
+        }
     }
     if !(8..=15).contains(&international.len()) || international.starts_with('0') {
         return Err(PhoneError::Invalid);
@@ -64,19 +93,22 @@ pub fn normalise(input: &str) -> Result<String, PhoneError> {
     Ok(format!("+{international}"))
 }
 
-/// `+33612345678` → `06 12 34 56 78`; other countries stay in E.164.
+/// `+33612345678` → `06 12 34 56 78`, and an overseas mobile as it is dialled
+/// in France (`+262692123456` → `06 92 12 34 56`); other countries stay in E.164.
 pub fn display(e164: &str) -> String {
-    match e164.strip_prefix("+33") {
-        Some(national) if national.len() == 9 => {
-            let digits = format!("0{national}");
-            digits
-                .as_bytes()
-                .chunks(2)
-                .map(|pair| String::from_utf8_lossy(pair).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        }
-        _ => e164.to_owned(),
+    let national = e164.strip_prefix('+').and_then(|number| {
+        let (code, national) = number.split_at_checked(number.len().checked_sub(9)?)?;
+        let french = code == "33" || overseas(national) == Some(code);
+        french.then_some(national)
+    });
+    match national {
+        Some(national) => format!("0{national}")
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| String::from_utf8_lossy(pair).into_owned())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => e164.to_owned(),
     }
 }
 
@@ -127,6 +159,35 @@ mod tests {
             assert_eq!(normalise(bad), Err(PhoneError::Invalid), "{bad:?}");
         }
         assert_eq!(normalise(&"6".repeat(40)), Err(PhoneError::Invalid));
+    }
+
+    #[test]
+    fn overseas_mobiles_get_their_own_country_code() {
+        for (typed, e164) in [
+            ("0690 12 34 56", "+590690123456"),
+            ("0691 12 34 56", "+590691123456"),
+            ("0694 12 34 56", "+594694123456"),
+            ("0696 12 34 56", "+596696123456"),
+            ("0697 12 34 56", "+596697123456"),
+            ("0692 12 34 56", "+262692123456"),
+            ("0693 12 34 56", "+262693123456"),
+            ("0639 12 34 56", "+262639123456"),
+        ] {
+            assert_eq!(normalise(typed), Ok(e164.to_owned()), "{typed}");
+            // Typed with the mainland's code, as people do: still their own.
+            let with_33 = format!("+33 {}", &typed[1..]);
+            assert_eq!(normalise(&with_33), Ok(e164.to_owned()), "{with_33}");
+            // Typed in E.164 already: kept.
+            assert_eq!(normalise(e164), Ok(e164.to_owned()), "{e164}");
+            assert_eq!(display(e164).replace(' ', ""), typed.replace(' ', ""), "{e164}");
+        }
+        // Mainland mobiles that merely look alike stay French.
+        assert_eq!(normalise("06 95 12 34 56"), Ok("+33695123456".to_owned()));
+        assert_eq!(normalise("06 38 12 34 56"), Ok("+33638123456".to_owned()));
+        // An overseas landline is no mobile.
+        assert_eq!(normalise("0590 12 34 56"), Err(PhoneError::NotMobile));
+        // A Réunion number is not shown as French unless it is a mobile there.
+        assert_eq!(display("+262262123456"), "+262262123456");
     }
 
     #[test]
