@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { blockingViolations, overflowsWidth } from '../axe';
+import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 import { PHOTO } from '../images';
@@ -22,6 +22,8 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
   const size = await assist.video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight]);
   expect(size[0]).toBeGreaterThan(0);
   await expect(regulator.getByTestId('quality')).toContainText('×');
+  await expectUsableLayout(regulator);
+  await expectUsableLayout(caller.page);
 
   await assist.snapshot.click();
   await expect(assist.gallery).toHaveCount(1);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { blockingViolations, overflowsWidth } from '../axe';
+import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
 import { ConsultationDesk, PatientConsultation, PharmacyCheck, patientPhone } from '../pages/consultation';
@@ -25,6 +25,7 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   const link = mail.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)![0];
   expect(mail).toContain('Dr Paul Durand');
   await desk.goto();
+  await expectUsableLayout(gpPage);
   expect(await desk.smsLink('06 98 76 54 32')).toBe(link);
   await gpPage.goBack();
 
@@ -32,6 +33,7 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   const patient = new PatientConsultation(await phone.newPage());
   await patient.page.goto(link);
   await expect(patient.heading).toHaveText('Téléconsultation avec Dr Paul Durand');
+  await expectUsableLayout(patient.page);
   await patient.enter('1958-03-15');
   await expect(patient.page.getByRole('alert')).toContainText('ne correspond pas');
   await patient.enter('1958-03-14');
@@ -58,6 +60,9 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   await expect(room.chat).toContainText('Bonjour docteur');
   await room.say('Bonjour Madame, je vous vois bien.');
   await expect(patient.chat).toContainText('Bonjour Madame, je vous vois bien.');
+  // Both sides can see what they type, on a phone and on a desktop.
+  await expectUsableLayout(gpPage);
+  await expectUsableLayout(patient.page);
 
   // A PNG from the patient's phone reaches the GP, byte for byte.
   await patient.upload('analyse.png', 'image/png', PHOTO);
@@ -85,6 +90,7 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   await expect(check.page).toHaveURL(new RegExp(`/rx/${rx}$`));
   await expect(check.signature).toContainText('Signature valide');
   await expect(check.page.getByText('Amlodipine 5 mg')).toBeVisible();
+  await expectUsableLayout(check.page);
   await check.dispense.click();
   await expect(check.dispensed).toContainText('Déjà délivrée le');
   await expect(check.dispensed).toContainText('Pharmacie de la Place');

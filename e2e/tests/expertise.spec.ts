@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { blockingViolations } from '../axe';
+import { blockingViolations, expectUsableLayout } from '../axe';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
 import { Expertise, SPECIALIST } from '../pages/expertise';
@@ -17,6 +17,7 @@ test('a GP asks a dermatologist, answers her question and reads the opinion, als
   const id = gp.page.url().split('/').pop()!;
   const mailsAboutIt = () => messagesTo(GP).filter((m) => m.includes(`/console/expertise/${id}`));
   expect(await blockingViolations(gp.page)).toEqual([]);
+  await expectUsableLayout(gp.page);
 
   // The specialist's console shows something waits; the queue has the request.
   const expert = new Expertise(await clinicianPage(browser, SPECIALIST));
@@ -28,6 +29,7 @@ test('a GP asks a dermatologist, answers her question and reads the opinion, als
   await expert.open(`${last} Léa`);
   await expect(expert.page.getByTestId('expertise-answers')).toContainText(question);
   await expect(expert.gallery).toHaveCount(2);
+  await expectUsableLayout(expert.page);
 
   // The photos open in the viewer, zoom, and close with Escape.
   await expert.page.getByRole('button', { name: 'Agrandir ensemble.png' }).click();

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectUsableLayout } from '../axe';
 import { ConsoleHome } from '../pages/console-home';
 import { ADMIN, DEMO_PASSWORD, LoginPage, REGULATOR } from '../pages/login-page';
 
@@ -14,6 +15,7 @@ test('the demo regulator signs in, stays signed in across a reload, and signs ou
 
   const login = new LoginPage(page);
   await expect(login.heading).toHaveText('Connexion des soignants');
+  await expectUsableLayout(page);
   await login.signIn(REGULATOR, DEMO_PASSWORD);
 
   const home = new ConsoleHome(page);
@@ -74,4 +76,5 @@ test('wrong passwords tried on an account are shown to its owner and to the admi
   await expect(home.greeting).toHaveText('Bonjour, Admin SAMU 54');
   await expect(home.signInWarning).toContainText('ces 15 dernières minutes : 2');
   await expect(home.failedSignIns).toContainText('Admin SAMU 54 (admin@demo.regard.fr) — échecs : 2');
+  await expectUsableLayout(page);
 });

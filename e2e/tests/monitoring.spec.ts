@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { blockingViolations, overflowsWidth } from '../axe';
+import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { fallDue } from '../clock';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
@@ -14,6 +14,7 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   const gpPage = await clinicianPage(browser, GP);
   const desk = new MonitoringDesk(gpPage);
   await desk.goto();
+  await expectUsableLayout(gpPage);
   const id = await desk.enrol({ lastName: 'Moreau', firstName: 'Jeanne', birthDate: '1961-07-02', phone: phoneNumber, email });
   await expect(gpPage.getByRole('heading', { level: 1 })).toHaveText('Jeanne Moreau');
 
@@ -30,6 +31,7 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   await expect(patient.heading).toHaveText('Cabinet médical du Parc vous propose un suivi à domicile');
   await patient.join('1961-07-02');
   await expect(patient.heading).toHaveText('Suivi Covid-19 à domicile');
+  await expectUsableLayout(patient.page);
   await patient.fillCovid(1, { temperature: '38,2', spo2: '91' });
   await expect(patient.page.getByText('Merci, vos réponses sont envoyées.')).toBeVisible();
   await expect(patient.questionnaire(1)).toHaveCount(0);
@@ -41,6 +43,7 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   await expect(alert).toContainText('Saturation en oxygène inférieure à 94 %');
   await expect(gpPage.locator('.chart', { hasText: 'saturation' }).locator('g.point[data-day="1"][data-value="91"]')).toBeVisible();
   await expect(gpPage.locator('.lead .badge')).toHaveText('Alerte');
+  await expectUsableLayout(gpPage);
 
   // A day passes: day 2 falls due and the server's scheduler reminds her, once.
   fallDue(id, 1);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { blockingViolations, overflowsWidth } from '../axe';
+import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { AssistCase, CallerPage, regulatorPage } from '../pages/assist';
 import { videoPlays } from '../pages/video';
 import { Residents, RingingCall, nurseTablet } from '../pages/nursing-home';
@@ -14,6 +14,7 @@ test('a nurse calls the SAMU about a resident from the tablet; the call rings un
   await residents.open('12', 'Moreau Jeanne');
   await expect(tablet.getByRole('heading', { level: 1 })).toHaveText('Jeanne Moreau');
   await expect(residents.history).toHaveCount(0);
+  await expectUsableLayout(tablet);
   // An empty reason is not sent.
   await residents.call.click();
   await expect(tablet.getByRole('alert')).toHaveText('Remplissez les champs obligatoires.');
