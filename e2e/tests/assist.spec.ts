@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
-import { PHOTO } from '../images';
+import { ANNOUNCED_GIANT, PHOTO } from '../images';
 
 test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
@@ -128,6 +128,9 @@ test('a caller sends a photo by hand and it lands in the case', async ({ browser
   await caller.page.goto(await assist.link());
   await caller.accept.click();
 
+  // A photo with far too many pixels is refused, and the caller is told why.
+  await caller.page.locator('#photo-input').setInputFiles({ name: 'geante.png', mimeType: 'image/png', buffer: ANNOUNCED_GIANT });
+  await expect(caller.page.getByRole('status').filter({ hasText: 'Cette image a trop de pixels' })).toBeVisible();
   await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: PHOTO });
   await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible();
   await regulator.reload();
@@ -195,6 +198,9 @@ test('the regulator asks for the location and the sound, then switches to photos
   await regulator.getByRole('button', { name: 'Photos seulement' }).click();
   await expect(caller.page.getByRole('heading', { name: 'Le médecin préfère des photos' })).toBeVisible();
   await expect(regulator.getByText('L\'appelant est passé en mode photos.')).toBeVisible();
+  // A photo with far too many pixels is refused, and the caller is told why.
+  await caller.page.locator('#photo-input').setInputFiles({ name: 'geante.png', mimeType: 'image/png', buffer: ANNOUNCED_GIANT });
+  await expect(caller.page.getByRole('status').filter({ hasText: 'Cette image a trop de pixels' })).toBeVisible();
   await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: PHOTO });
   await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible();
   await regulator.reload();

@@ -34,12 +34,15 @@ fn unreadable(field: &'static str) -> Invalid {
 /// `field` names the upload in the refusal.
 pub fn photo(field: &'static str, bytes: &[u8]) -> AppResult<Photo> {
     let content_type = sniff_image(bytes).ok_or(Invalid { field, message: "Send a JPEG, PNG or WebP image." })?;
-    let (width, height, bytes) = match content_type {
-        "image/jpeg" => jpeg(bytes),
-        "image/png" => png(bytes),
-        _ => webp(bytes),
-    }
-    .ok_or(unreadable(field))?;
+    let mut size = None;
+    let stripped = match content_type {
+        "image/jpeg" => jpeg(bytes, &mut size),
+        "image/png" => png(bytes, &mut size),
+        _ => webp(bytes, &mut size),
+    };
+    // The size is judged as soon as the header gives it: a file may announce a
+    // giant image and stop right there.
+    let (width, height) = size.ok_or(unreadable(field))?;
     if width == 0 || height == 0 {
         return Err(unreadable(field).into());
     }
@@ -50,6 +53,7 @@ pub fn photo(field: &'static str, bytes: &[u8]) -> AppResult<Photo> {
         }
         .into());
     }
+    let bytes = stripped.ok_or(unreadable(field))?;
     Ok(Photo { content_type, width, height, bytes })
 }
 
@@ -78,11 +82,10 @@ fn le32(b: &[u8], at: usize) -> Option<u32> {
 /// comments and whatever follows the end of the image dropped; APP0 (JFIF),
 /// APP2 (colour profile) and APP14 (Adobe colour transform) kept; the EXIF
 /// orientation written back alone.
-fn jpeg(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+fn jpeg(b: &[u8], size: &mut Option<(u32, u32)>) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(&b[..2]);
     let mut at = 2;
-    let mut size = None;
     loop {
         if *b.get(at)? != 0xff {
             return None;
@@ -105,7 +108,7 @@ fn jpeg(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
                 let payload = &segment[4..];
                 let is_frame = matches!(marker, 0xc0..=0xcf) && !matches!(marker, 0xc4 | 0xc8 | 0xcc);
                 if is_frame && size.is_none() {
-                    size = Some((u32::from(be16(payload, 3)?), u32::from(be16(payload, 1)?)));
+                    *size = Some((u32::from(be16(payload, 3)?), u32::from(be16(payload, 1)?)));
                 }
                 match marker {
                     0xe1 => {
@@ -130,8 +133,7 @@ fn jpeg(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
             }
         }
     }
-    let (width, height) = size?;
-    Some((width, height, out))
+    size.map(|_| out)
 }
 
 /// The Orientation tag (0x0112) of IFD0 in an APP1 EXIF payload.
@@ -171,11 +173,11 @@ fn orientation_segment(orientation: u16) -> Vec<u8> {
 }
 
 /// PNG: the size from IHDR; text, time and EXIF chunks dropped.
-fn png(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+fn png(b: &[u8], size: &mut Option<(u32, u32)>) -> Option<Vec<u8>> {
     if b.get(12..16)? != b"IHDR" {
         return None;
     }
-    let (width, height) = (be32(b, 16)?, be32(b, 20)?);
+    *size = Some((be32(b, 16)?, be32(b, 20)?));
     let mut out = b[..8].to_vec();
     let mut at = 8;
     while at < b.len() {
@@ -189,14 +191,13 @@ fn png(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
             break;
         }
     }
-    Some((width, height, out))
+    Some(out)
 }
 
 /// WebP: the size from the VP8, VP8L or VP8X header; EXIF and XMP chunks
 /// dropped and their flags cleared.
-fn webp(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+fn webp(b: &[u8], size: &mut Option<(u32, u32)>) -> Option<Vec<u8>> {
     let mut chunks = Vec::new();
-    let mut size = None;
     let mut at = 12;
     while at + 8 <= b.len() {
         let length = usize::try_from(le32(b, at + 4)?).ok()?;
@@ -208,7 +209,7 @@ fn webp(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
         match fourcc {
             b"VP8X" => {
                 let d = data.get(4..10)?;
-                size = Some((
+                *size = Some((
                     u32::from_le_bytes([d[0], d[1], d[2], 0]) + 1,
                     u32::from_le_bytes([d[3], d[4], d[5], 0]) + 1,
                 ));
@@ -223,7 +224,7 @@ fn webp(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
                     }
                     let w = u32::from(u16::from_le_bytes([d[3], d[4]]) & 0x3fff);
                     let h = u32::from(u16::from_le_bytes([d[5], d[6]]) & 0x3fff);
-                    size = Some((w, h));
+                    *size = Some((w, h));
                 }
                 chunks.push(chunk);
             }
@@ -233,7 +234,7 @@ fn webp(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
                         return None;
                     }
                     let bits = le32(data, 1)?;
-                    size = Some(((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1));
+                    *size = Some(((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1));
                 }
                 chunks.push(chunk);
             }
@@ -242,13 +243,13 @@ fn webp(b: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
         }
         at += 8 + length + (length & 1);
     }
-    let (width, height) = size?;
+    size.as_ref()?;
     let body: Vec<u8> = chunks.concat();
     let mut out = b"RIFF".to_vec();
     out.extend_from_slice(&u32::try_from(4 + body.len()).ok()?.to_le_bytes());
     out.extend_from_slice(b"WEBP");
     out.extend_from_slice(&body);
-    Some((width, height, out))
+    Some(out)
 }
 
 #[cfg(test)]
@@ -316,6 +317,10 @@ mod tests {
         png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
         assert!(png.len() < 70);
         let refused = photo("photo", &png).unwrap_err();
+        assert!(matches!(refused, crate::error::AppError::Validation(Invalid { field: "dimensions", .. })));
+        // Judged from the header even when what follows it is broken.
+        let broken = [png.as_slice(), &[0; 36]].concat();
+        let refused = photo("photo", &broken).unwrap_err();
         assert!(matches!(refused, crate::error::AppError::Validation(Invalid { field: "dimensions", .. })));
         let wide = phone_jpeg(12_001, 10);
         assert!(photo("photo", &wide).is_err());

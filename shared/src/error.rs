@@ -36,6 +36,26 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::Validation,
+        ErrorCode::BadRequest,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::Conflict,
+        ErrorCode::TooManyConnections,
+        ErrorCode::LinkInUse,
+        ErrorCode::LinkExpired,
+        ErrorCode::Locked,
+        ErrorCode::Busy,
+        ErrorCode::Internal,
+    ];
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
@@ -47,4 +67,52 @@ pub struct ApiError {
     /// Seconds before a retry may succeed, for `too_many_attempts` and `busy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// `ALL` lists every code: this match stops compiling when one is added.
+    fn listed(code: ErrorCode) -> bool {
+        match code {
+            ErrorCode::Unauthenticated
+            | ErrorCode::Forbidden
+            | ErrorCode::NotFound
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::TooManyAttempts
+            | ErrorCode::Validation
+            | ErrorCode::BadRequest
+            | ErrorCode::PayloadTooLarge
+            | ErrorCode::Conflict
+            | ErrorCode::TooManyConnections
+            | ErrorCode::LinkInUse
+            | ErrorCode::LinkExpired
+            | ErrorCode::Locked
+            | ErrorCode::Busy
+            | ErrorCode::Internal => ErrorCode::ALL.contains(&code),
+        }
+    }
+
+    /// Every code the server may answer has words in every language of the app
+    /// (`errors.<code>` in `app/locales/*.json`), so no page falls back to the
+    /// server's English.
+    #[test]
+    fn every_error_code_is_translated_in_every_language() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/locales");
+        let mut languages = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let locale: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for code in ErrorCode::ALL {
+                assert!(listed(code));
+                let key = serde_json::to_value(code).unwrap();
+                let key = key.as_str().unwrap();
+                let words = locale["errors"][key].as_str().unwrap_or_default();
+                assert!(!words.trim().is_empty(), "{} has no errors.{key}", path.display());
+            }
+            languages += 1;
+        }
+        assert!(languages >= 2, "French and English at least");
+    }
 }

@@ -8,18 +8,33 @@ use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
 pub fn error_text(i18n: I18nContext<Locale>, failure: &Failure) -> String {
-    match failure {
-        Failure::Network => t_string!(i18n, errors.network).to_string(),
-        Failure::Api(error) => match error.code {
-            ErrorCode::InvalidCredentials => t_string!(i18n, errors.invalid_credentials).to_string(),
-            ErrorCode::TooManyAttempts => {
-                let minutes = error.retry_after_secs.unwrap_or(60).div_ceil(60);
-                t_string!(i18n, errors.too_many_attempts, minutes).to_string()
-            }
-            ErrorCode::Busy => t_string!(i18n, errors.busy).to_string(),
-            _ => t_string!(i18n, errors.unexpected).to_string(),
-        },
+    let Failure::Api(error) = failure else { return t_string!(i18n, errors.network).to_string() };
+    // Every code has its words: a new code does not compile until it has them,
+    // and a test of the shared crate checks that every language has the key.
+    match error.code {
+        ErrorCode::Unauthenticated => t_string!(i18n, errors.unauthenticated),
+        ErrorCode::Forbidden => t_string!(i18n, errors.forbidden),
+        ErrorCode::NotFound => t_string!(i18n, errors.not_found),
+        ErrorCode::InvalidCredentials => t_string!(i18n, errors.invalid_credentials),
+        ErrorCode::TooManyAttempts => {
+            let minutes = error.retry_after_secs.unwrap_or(60).div_ceil(60);
+            return t_string!(i18n, errors.too_many_attempts, minutes).to_string();
+        }
+        ErrorCode::Validation if error.field.as_deref() == Some("dimensions") => {
+            t_string!(i18n, errors.image_too_large)
+        }
+        ErrorCode::Validation => t_string!(i18n, errors.validation),
+        ErrorCode::BadRequest => t_string!(i18n, errors.bad_request),
+        ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large),
+        ErrorCode::Conflict => t_string!(i18n, errors.conflict),
+        ErrorCode::TooManyConnections => t_string!(i18n, errors.too_many_connections),
+        ErrorCode::LinkInUse => t_string!(i18n, errors.link_in_use),
+        ErrorCode::LinkExpired => t_string!(i18n, errors.link_expired),
+        ErrorCode::Locked => t_string!(i18n, errors.locked),
+        ErrorCode::Busy => t_string!(i18n, errors.busy),
+        ErrorCode::Internal => t_string!(i18n, errors.internal),
     }
+    .to_string()
 }
 
 /// An error announced to screen readers as soon as it appears.

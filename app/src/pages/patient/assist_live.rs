@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 
 use super::assist_clip::ClipRecorder;
-use crate::api;
+use crate::api::{self, Failure};
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
@@ -294,6 +294,10 @@ pub fn PhotoSender() -> impl IntoView {
             let result = api::upload_photo("photo", &blob).await;
             state.set(Some(match result {
                 Ok(_) => (true, t_string!(i18n, caller.photo_sent).to_string()),
+                // A photo from a very high-resolution camera mode: say why.
+                Err(Failure::Api(e)) if e.field.as_deref() == Some("dimensions") => {
+                    (false, t_string!(i18n, errors.image_too_large).to_string())
+                }
                 Err(_) => (false, t_string!(i18n, caller.photo_failed).to_string()),
             }));
             if let Some(input) = input.get_untracked() {

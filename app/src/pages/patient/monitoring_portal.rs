@@ -8,6 +8,7 @@ use regard_shared::monitoring::wire::{EndReason, NewSubmission, PatientFollowUp,
 
 use super::monitoring::ReminderChoice;
 use crate::api::monitoring as api;
+use crate::api::Failure;
 use crate::components::error_text::error_text;
 use crate::components::format::date_time;
 use crate::components::questionnaire_form::{answer_text, Filled, QuestionnaireForm};
@@ -47,7 +48,7 @@ pub fn Portal(
             let outcomes = offline::flush().await;
             waiting.set(offline::pending().await.iter().map(|p| p.submission.index).collect());
             if let Some(refused) = outcomes.iter().find_map(|(_, o)| match o {
-                Outcome::Refused(e) => Some(e.message.clone()),
+                Outcome::Refused(e) => Some(error_text(i18n, &Failure::Api(e.clone()))),
                 _ => None,
             }) {
                 said.set(Some(Said::Refused(refused)));
@@ -85,7 +86,7 @@ pub fn Portal(
                 Some(Outcome::Refused(e)) => {
                     waiting.update(|w| w.retain(|i| *i != due.index));
                     handed.update(|h| h.retain(|i| *i != due.index));
-                    said.set(Some(Said::Refused(e.message)));
+                    said.set(Some(Said::Refused(error_text(i18n, &Failure::Api(e)))));
                 }
                 _ => said.set(Some(Said::SavedOffline)),
             }
