@@ -17,6 +17,7 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
     at: new Date(Date.now() + 10 * 60_000), reason: 'Renouvellement de traitement',
   });
   await expect(gpPage.getByText('envoyée')).toHaveCount(2);
+  await expect(gpPage.locator('dl.identity')).toContainText('14/03/1958');
   await expect(room.status).toHaveText('Invité');
 
   // The invitation reached the real SMTP server, and the outbox holds the same link.
@@ -90,6 +91,8 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   await expect(check.page).toHaveURL(new RegExp(`/rx/${rx}$`));
   await expect(check.signature).toContainText('Signature valide');
   await expect(check.page.getByText('Amlodipine 5 mg')).toBeVisible();
+  // Dates as a French reader writes them.
+  await expect(check.page.getByText('Marie Dupont (14/03/1958)')).toBeVisible();
   await expectUsableLayout(check.page);
   await check.dispense.click();
   await expect(check.dispensed).toContainText('Déjà délivrée le');

@@ -10,6 +10,15 @@ pub const MARGIN: f32 = 56.0;
 
 /// Text in WinAnsi (Windows-1252): Latin-1 plus the typographic extras French
 /// uses; anything else becomes `?` rather than garbage.
+/// A calendar date (`1958-03-14`) as a French reader writes it: `14/03/1958`.
+/// Anything else is shown as it is.
+pub fn french_date(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>()[..] {
+        [year, month, day] if year.len() == 4 && month.len() == 2 && day.len() == 2 => format!("{day}/{month}/{year}"),
+        _ => iso.to_owned(),
+    }
+}
+
 fn win_ansi(text: &str) -> Vec<u8> {
     text.chars()
         .map(|c| match c {

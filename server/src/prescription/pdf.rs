@@ -4,7 +4,7 @@
 use qrcode::{Color, EcLevel, QrCode};
 use regard_shared::prescription::Prescription;
 
-use crate::pdf::{wrap, Writer, MARGIN, WIDTH};
+use crate::pdf::{french_date, wrap, Writer, MARGIN, WIDTH};
 
 /// `issued` is the date as people read it (dd/mm/yyyy, Paris time).
 pub fn render(prescription: &Prescription, issued: &str, verify_url: &str) -> Vec<u8> {
@@ -18,7 +18,7 @@ pub fn render(prescription: &Prescription, issued: &str, verify_url: &str) -> Ve
     w.gap(12.0);
     let patient = format!("{} {}", prescription.patient_first_name, prescription.patient_last_name.to_uppercase());
     w.line(12.0, true, &format!("Patient : {patient}"));
-    w.line(11.0, false, &format!("Né(e) le {}", prescription.patient_birth_date));
+    w.line(11.0, false, &format!("Né(e) le {}", french_date(&prescription.patient_birth_date)));
     w.gap(18.0);
     for (i, line) in prescription.lines.iter().enumerate() {
         w.line(12.0, true, &format!("{}. {}", i + 1, line.medicine));
@@ -91,6 +91,8 @@ mod tests {
         // writes as a hex string: "médical" is 6D E9 64 69 63 61 6C.
         let text = String::from_utf8_lossy(&pdf).to_uppercase();
         assert!(text.contains("6DE9646963616C"), "médical is not in WinAnsi");
+        // The date of birth as a French reader writes it: "14/03/1958".
+        assert!(text.contains("31342F30332F31393538"), "the date of birth is not 14/03/1958");
         // The QR code is drawn: many filled squares.
         assert!(pdf.windows(3).filter(|w| w == b" re").count() > 100);
     }

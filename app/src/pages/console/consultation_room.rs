@@ -17,7 +17,7 @@ use crate::components::chat::{add_message, ChatPanel};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::date_time;
+use crate::components::format::{calendar_date, date_time};
 use crate::components::payment::{payment_text, settled};
 use crate::components::two_way_video::TwoWayVideo;
 use crate::i18n::*;
@@ -184,7 +184,7 @@ fn Header(
     view! {
         <h1>{summary.patient_name.clone()}</h1>
         <dl class="identity">
-            <dt>{t!(i18n, consultation.birth_date)}</dt><dd>{detail.birth_date.clone()}</dd>
+            <dt>{t!(i18n, consultation.birth_date)}</dt><dd>{move || calendar_date(&detail.birth_date, lang())}</dd>
             <dt>{t!(i18n, consultation.when)}</dt><dd>{move || date_time(summary.scheduled_at, lang())}</dd>
             <dt>{t!(i18n, consultation.reason)}</dt><dd>{summary.reason.clone()}</dd>
             <dt>{t!(i18n, consultation.status)}</dt><dd data-testid="consultation-status">{move || status_name(i18n, summary.status)}</dd>

@@ -12,7 +12,7 @@ use super::monitoring_desk::{status_name, AlertList};
 use crate::api::{monitoring as api, Failure};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::error_text;
-use crate::components::format::date_time;
+use crate::components::format::{calendar_date, date_time};
 use crate::components::line_chart::LineChart;
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
@@ -83,10 +83,10 @@ fn Header(detail: FollowUpDetail, on_change: Callback<()>) -> impl IntoView {
             {s.protocol_title.clone()} " · " <span class=format!("badge status-{:?}", s.status).to_lowercase()>{status_name(i18n, s.status)}</span>
         </p>
         <dl class="identity">
-            <dt>{t!(i18n, consultation.birth_date)}</dt><dd>{detail.birth_date.clone()}</dd>
+            <dt>{t!(i18n, consultation.birth_date)}</dt><dd>{calendar_date(&detail.birth_date, language())}</dd>
             <dt>{t!(i18n, consultation.phone)}</dt><dd>{detail.phone.clone().unwrap_or_default()}</dd>
             <dt>{t!(i18n, consultation.email)}</dt><dd>{detail.email.clone().unwrap_or_default()}</dd>
-            <dt>{t!(i18n, monitoring.started)}</dt><dd>{s.start_date.clone()}</dd>
+            <dt>{t!(i18n, monitoring.started)}</dt><dd>{calendar_date(&s.start_date, language())}</dd>
             <dt>{t!(i18n, monitoring.consent)}</dt><dd>{consent}</dd>
             <dt>{t!(i18n, monitoring.reminders)}</dt><dd>{channels}</dd>
         </dl>

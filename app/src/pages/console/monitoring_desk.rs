@@ -13,7 +13,7 @@ use super::consultation_day::today_iso;
 use crate::api::{monitoring as api, Failure};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::date_time;
+use crate::components::format::{calendar_date, date_time};
 use crate::components::outbox::Outbox;
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::i18n::*;
@@ -139,7 +139,7 @@ fn FollowUpList() -> impl IntoView {
             <tr>
                 <td><a href=format!("/console/monitoring/{}", f.id)>{f.patient_name.clone()}</a></td>
                 <td>{f.protocol_title.clone()}</td>
-                <td>{f.start_date.clone()}</td>
+                <td>{calendar_date(&f.start_date, i18n.get_locale_untracked().as_str())}</td>
                 <td><span class=format!("badge status-{:?}", f.status).to_lowercase()>{status_name(i18n, f.status)}</span></td>
                 <td>{f.open_alerts}</td>
                 <td>{when(f.last_filled_at)}</td>

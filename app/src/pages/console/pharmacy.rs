@@ -11,7 +11,7 @@ use regard_shared::ErrorCode;
 use crate::api::{self, Failure};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::date_time;
+use crate::components::format::{calendar_date, date_time};
 use crate::i18n::*;
 
 #[component]
@@ -111,7 +111,7 @@ fn CheckView(id: String) -> impl IntoView {
                 {dispensed}
                 <dl class="identity">
                     <dt>{t!(i18n, pharmacy.prescriber)}</dt><dd>{format!("{} – {}", p.prescriber_name, p.prescriber_organisation)}</dd>
-                    <dt>{t!(i18n, pharmacy.patient)}</dt><dd>{format!("{} {} ({})", p.patient_first_name, p.patient_last_name, p.patient_birth_date)}</dd>
+                    <dt>{t!(i18n, pharmacy.patient)}</dt><dd>{format!("{} {} ({})", p.patient_first_name, p.patient_last_name, calendar_date(&p.patient_birth_date, lang))}</dd>
                     <dt>{t!(i18n, pharmacy.issued)}</dt><dd>{date_time(p.issued_at, lang)}</dd>
                 </dl>
                 <ol class="rx-lines">
