@@ -22,3 +22,33 @@ test('after a network drop on the phone, video flows again without a new link', 
   expect(caller.page.url()).toContain('/v/');
   await Promise.all([phone.close(), regulator.context().close()]);
 });
+
+test('after the caller reloads, the regulator\'s figures start over: never a negative bitrate', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const phone = await callerContext(browser);
+  const caller = new CallerPage(await phone.newPage());
+  await caller.page.goto(await assist.link());
+  await caller.accept.click();
+  await assist.videoPlays();
+  const quality = regulator.getByTestId('quality');
+  await expect(quality).toContainText('kbit/s');
+  // Every figure the regulator is shown from now on.
+  await regulator.evaluate(() => {
+    const shown: string[] = [];
+    (window as unknown as { shown: string[] }).shown = shown;
+    const record = () => shown.push(document.querySelector('[data-testid="quality"]')?.textContent ?? '');
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  const shown = () => regulator.evaluate(() => (window as unknown as { shown: string[] }).shown);
+
+  await caller.page.reload();
+  await expect(caller.status).toHaveText('Le médecin vous voit.', { timeout: 20_000 });
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  // Three samples of the new connection at least (one a second).
+  const before = (await shown()).length;
+  await expect.poll(async () => (await shown()).filter((t) => t.includes('kbit/s')).length, { timeout: 15_000 })
+    .toBeGreaterThan(before + 3);
+  expect((await shown()).filter((t) => /-\d/.test(t))).toEqual([]);
+  await Promise.all([phone.close(), regulator.context().close()]);
+});

@@ -40,7 +40,9 @@ pub async fn sample(pc: &RtcPeerConnection, previous: &mut Option<(f64, f64)>) -
                 let bytes = number(&entry, "bytesReceived").unwrap_or(0.0);
                 let at = number(&entry, "timestamp").unwrap_or(0.0);
                 if let Some((last_bytes, last_at)) = previous.replace((bytes, at)) {
-                    if at > last_at {
+                    // A counter that went back belongs to a new connection (the
+                    // caller reloaded): this sample starts the count again.
+                    if at > last_at && bytes >= last_bytes {
                         quality.kbps = (bytes - last_bytes) * 8.0 / (at - last_at);
                     }
                 }

@@ -148,6 +148,8 @@ fn CaseView(id: String) -> impl IntoView {
         move || {
             let Some(pc) = call.with_value(Call::peer_connection) else { return };
             if link.get_untracked() != Link::Connected {
+                // The next connection counts its own bytes from zero.
+                previous.set_value(None);
                 return;
             }
             spawn_local(async move {
