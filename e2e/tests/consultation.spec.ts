@@ -149,3 +149,34 @@ test('the patient\'s consultation pages fit a 320 px phone and have no serious a
   expect(await overflowsWidth(patient.page)).toBe(false);
   await Promise.all([phone.close(), gpPage.context().close()]);
 });
+
+test('a patient who mistypes the date of birth is warned before the last try and told why the link locks', async ({ browser }) => {
+  const gpPage = await clinicianPage(browser, GP);
+  const created = await gpPage.request.post('/api/v1/consultations', {
+    data: {
+      last_name: 'Petit', first_name: 'Alice', birth_date: '1975-09-30', phone: '07 22 33 44 55',
+      scheduled_at: Date.now() + 3_600_000, reason: 'Contrôle',
+    },
+  });
+  expect(created.status()).toBe(201);
+  const outbox: { to: string; body: string }[] = await (await gpPage.request.get('/api/v1/outbox')).json();
+  const link = outbox.find((sms) => sms.to === '07 22 33 44 55')!.body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)[0];
+  const phone = await patientPhone(browser);
+  const patient = new PatientConsultation(await phone.newPage());
+  await patient.page.goto(link);
+  const alert = patient.page.getByRole('alert');
+  // A date in the future is a slip: said so at once, and not counted.
+  await patient.enter('2999-01-01');
+  await expect(alert).toHaveText('Saisissez une date de naissance réelle.');
+  for (let i = 0; i < 3; i++) {
+    await patient.enter('1975-09-29');
+    await expect(alert).toContainText('ne correspond pas');
+    await expect(alert).not.toContainText('un seul essai');
+  }
+  await patient.enter('1975-09-28');
+  await expect(alert).toContainText('il vous reste un seul essai');
+  await patient.enter('1975-09-27');
+  await expect(patient.page.getByRole('heading', { level: 1 })).toHaveText('Lien bloqué');
+  await expect(patient.page.getByText('demandez un nouveau lien au cabinet médical')).toBeVisible();
+  await Promise.all([phone.close(), gpPage.context().close()]);
+});

@@ -42,6 +42,11 @@ pub enum AppError {
     LinkExpired,
     #[error("This session is locked: enter your PIN.")]
     Locked,
+    /// The date of birth typed does not match; so many tries are left.
+    #[error("This date of birth does not match our records.")]
+    WrongBirthDate { tries_left: u32 },
+    #[error("Too many wrong dates of birth: this link is locked. Ask for a new one.")]
+    IdentityLocked,
     /// A request that changes something, sent by a page of another site.
     #[error("Requests from other sites are refused.")]
     CrossSite,
@@ -95,6 +100,8 @@ impl AppError {
             AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
             AppError::Locked => (StatusCode::LOCKED, ErrorCode::Locked),
             AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
+            AppError::WrongBirthDate { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation),
+            AppError::IdentityLocked => (StatusCode::GONE, ErrorCode::IdentityLocked),
             AppError::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             AppError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::BadRequest),
             AppError::Database(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
@@ -133,9 +140,14 @@ impl IntoResponse for AppError {
             field: match &self {
                 AppError::Validation(invalid) => Some(invalid.field.to_owned()),
                 AppError::InvalidAnswers(_) => Some("answers".to_owned()),
+                AppError::WrongBirthDate { .. } => Some("birth_date".to_owned()),
                 _ => None,
             },
             retry_after_secs: self.retry_after_secs(),
+            tries_left: match &self {
+                AppError::WrongBirthDate { tries_left } => Some(*tries_left),
+                _ => None,
+            },
         };
         let retry_after = body.retry_after_secs;
         let mut response = (status, axum::Json(body)).into_response();

@@ -151,25 +151,31 @@ pub async fn invitations(db: &Db, record: Record, id: &str) -> AppResult<Vec<Inv
 /// by one conditional statement, so dates sent in parallel get no more checks
 /// than the limit.
 pub async fn check_birth_date(db: &Db, record: Record, id: &str, birth_date: &str) -> AppResult<()> {
-    rules::birth_date(birth_date, "9999-12-31")?;
+    // An impossible date (in the future, a 31 February) is a slip, not a
+    // guess: refused in words, not counted.
+    let today = in_paris(now_ms()).format("%Y-%m-%d").to_string();
+    rules::birth_date(birth_date, &today)?;
     let table = record.table();
-    let counted = sqlx::query(&format!(
+    let counted: Option<(i64,)> = sqlx::query_as(&format!(
         "UPDATE {table} SET identity_failures = identity_failures + 1
-         WHERE id = $1 AND identity_failures < $2 AND birth_date <> $3"
+         WHERE id = $1 AND identity_failures < $2 AND birth_date <> $3 RETURNING identity_failures"
     ))
     .bind(id)
     .bind(MAX_IDENTITY_FAILURES)
     .bind(birth_date)
-    .execute(db)
+    .fetch_optional(db)
     .await?;
-    if counted.rows_affected() == 1 {
-        return Err(Invalid { field: "birth_date", message: "This date of birth does not match our records." }.into());
+    if let Some((failures,)) = counted {
+        if failures >= MAX_IDENTITY_FAILURES {
+            return Err(AppError::IdentityLocked);
+        }
+        return Err(AppError::WrongBirthDate { tries_left: (MAX_IDENTITY_FAILURES - failures) as u32 });
     }
     // Not counted: either the date is right, or the link is locked.
     let (failures,): (i64,) =
         sqlx::query_as(&format!("SELECT identity_failures FROM {table} WHERE id = $1")).bind(id).fetch_one(db).await?;
     if failures >= MAX_IDENTITY_FAILURES {
-        return Err(AppError::LinkExpired);
+        return Err(AppError::IdentityLocked);
     }
     Ok(())
 }

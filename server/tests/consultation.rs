@@ -106,7 +106,11 @@ async fn the_patient_proves_who_they_are_and_a_guesser_is_locked_out() {
 
     let wrong = enter(&app, &token, "1958-03-15", None).await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(json(wrong).await["field"], "birth_date");
+    let wrong = json(wrong).await;
+    assert_eq!((wrong["field"].as_str(), wrong["tries_left"].as_u64()), (Some("birth_date"), Some(4)));
+    // A date in the future is a slip, refused in words and not counted.
+    let future = json(enter(&app, &token, "2999-01-01", None).await).await;
+    assert_eq!((future["field"].as_str(), future["tries_left"].as_u64()), (Some("birth_date"), None));
     let right = enter(&app, &token, BIRTH_DATE, None).await;
     assert_eq!(right.status(), StatusCode::OK);
     let device = cookie_named(&right, "regard_patient").expect("a device cookie");
@@ -118,10 +122,18 @@ async fn the_patient_proves_who_they_are_and_a_guesser_is_locked_out() {
     // A second appointment, attacked by guessing: locked after the allowed failures,
     // even for the right date afterwards.
     let (_, _, token) = schedule(&app).await;
-    for _ in 0..MAX_IDENTITY_FAILURES {
-        assert_eq!(enter(&app, &token, "2001-01-01", None).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for tries_left in (1..MAX_IDENTITY_FAILURES).rev() {
+        let wrong = enter(&app, &token, "2001-01-01", None).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(json(wrong).await["tries_left"], tries_left, "the patient is told before the last try");
     }
-    assert_eq!(enter(&app, &token, BIRTH_DATE, None).await.status(), StatusCode::GONE);
+    // The last wrong date locks the link, and says so.
+    let locked = enter(&app, &token, "2001-01-01", None).await;
+    assert_eq!(locked.status(), StatusCode::GONE);
+    assert_eq!(json(locked).await["code"], "identity_locked");
+    let right = enter(&app, &token, BIRTH_DATE, None).await;
+    assert_eq!(right.status(), StatusCode::GONE);
+    assert_eq!(json(right).await["code"], "identity_locked");
 }
 
 #[tokio::test]

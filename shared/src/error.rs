@@ -33,11 +33,13 @@ pub enum ErrorCode {
     Locked,
     /// The server is saturated; `retry_after_secs` says when to try again.
     Busy,
+    /// Too many wrong dates of birth: the patient's link is locked.
+    IdentityLocked,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
@@ -52,6 +54,7 @@ impl ErrorCode {
         ErrorCode::LinkExpired,
         ErrorCode::Locked,
         ErrorCode::Busy,
+        ErrorCode::IdentityLocked,
         ErrorCode::Internal,
     ];
 }
@@ -67,6 +70,9 @@ pub struct ApiError {
     /// Seconds before a retry may succeed, for `too_many_attempts` and `busy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+    /// Tries left before the link locks, for a wrong date of birth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u32>,
 }
 
 #[cfg(test)]
@@ -90,6 +96,7 @@ mod tests {
             | ErrorCode::LinkExpired
             | ErrorCode::Locked
             | ErrorCode::Busy
+            | ErrorCode::IdentityLocked
             | ErrorCode::Internal => ErrorCode::ALL.contains(&code),
         }
     }

@@ -269,6 +269,7 @@ pub async fn upload_with_progress<T: DeserializeOwned>(
             message: String::new(),
             field: None,
             retry_after_secs: None,
+            tries_left: None,
         }))
     } else {
         Err(serde_json::from_str::<ApiError>(&text).map(Failure::Api).unwrap_or(Failure::Network))

@@ -1,7 +1,7 @@
 //! Says what went wrong in the user's language, from the server's error code.
 
 use leptos::prelude::*;
-use regard_shared::ErrorCode;
+use regard_shared::{ApiError, ErrorCode};
 
 use crate::api::Failure;
 use crate::i18n::*;
@@ -32,9 +32,21 @@ pub fn error_text(i18n: I18nContext<Locale>, failure: &Failure) -> String {
         ErrorCode::LinkExpired => t_string!(i18n, errors.link_expired),
         ErrorCode::Locked => t_string!(i18n, errors.locked),
         ErrorCode::Busy => t_string!(i18n, errors.busy),
+        ErrorCode::IdentityLocked => t_string!(i18n, errors.identity_locked),
         ErrorCode::Internal => t_string!(i18n, errors.internal),
     }
     .to_string()
+}
+
+/// A date of birth the server refused: `wrong` says it does not match (in the
+/// page's words); before the last try the patient is warned the link will lock;
+/// an impossible date is said to be one.
+pub fn birth_date_refusal(i18n: I18nContext<Locale>, error: &ApiError, wrong: String) -> String {
+    match error.tries_left {
+        None => t_string!(i18n, errors.birth_date).to_string(),
+        Some(1) => format!("{wrong} {}", t_string!(i18n, errors.last_try)),
+        Some(_) => wrong,
+    }
 }
 
 /// An error announced to screen readers as soon as it appears.

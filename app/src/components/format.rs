@@ -11,6 +11,12 @@ fn options(entries: &[(&str, &str)]) -> Object {
     object
 }
 
+/// Today's date in the browser's time zone, `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    let now = Date::new_0();
+    format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
+}
+
 /// `14:05:09` for a timestamp in milliseconds.
 pub fn time(ms: i64, language: &str) -> String {
     let date = Date::new(&JsValue::from_f64(ms as f64));

@@ -12,7 +12,7 @@ use regard_shared::validate;
 use crate::api::{self, Failure};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::time_of_day;
+use crate::components::format::{time_of_day, today_iso};
 use crate::components::outbox::Outbox;
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::components::waiting_room_alert::local_day;
@@ -59,12 +59,6 @@ pub fn status_name(i18n: I18nContext<Locale>, status: Status) -> String {
 pub fn local_instant(date: &str, time: &str) -> Option<i64> {
     let ms = js_sys::Date::new(&format!("{date}T{time}").into()).get_time();
     (!ms.is_nan() && !date.is_empty() && !time.is_empty()).then_some(ms as i64)
-}
-
-/// Today's date in the browser's time zone, `YYYY-MM-DD`.
-pub fn today_iso() -> String {
-    let now = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
 }
 
 fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {

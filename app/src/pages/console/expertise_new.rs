@@ -8,12 +8,12 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use regard_shared::expertise::{ExpertForm, ExpertSite, FileView, NewRequest, Patient, Specialty, Urgency};
 
-use super::consultation_day::today_iso;
 use super::expertise_desk::specialty_name;
 use super::expertise_files::FileUploader;
 use crate::api::{expertise as api, Failure};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::today_iso;
 use crate::components::questionnaire_form::{Filled, QuestionnaireForm};
 use crate::i18n::*;
 

@@ -8,10 +8,11 @@ use leptos::task::spawn_local;
 use regard_shared::expertise::{Escalation, FileView, RequestDetail, Side, Step, StepRequest};
 use regard_shared::ErrorCode;
 
-use super::consultation_day::{local_instant, today_iso};
+use super::consultation_day::local_instant;
 use super::expertise_files::FileUploader;
 use crate::api::{expertise as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::today_iso;
 use crate::components::patient_fields;
 use crate::i18n::*;
 

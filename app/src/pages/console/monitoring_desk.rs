@@ -9,11 +9,10 @@ use leptos_router::hooks::use_navigate;
 use regard_shared::monitoring::alerts::Level;
 use regard_shared::monitoring::wire::{AlertView, FollowUpSummary, NewFollowUp, ProtocolSummary, Status};
 
-use super::consultation_day::today_iso;
 use crate::api::{monitoring as api, Failure};
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::{calendar_date, date_time};
+use crate::components::format::{calendar_date, date_time, today_iso};
 use crate::components::outbox::Outbox;
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::i18n::*;

@@ -6,10 +6,10 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use regard_shared::nursing_home::{NewResident, Resident};
 
-use super::consultation_day::today_iso;
 use crate::api::nursing_home as api;
 use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::format::today_iso;
 use crate::components::patient_fields;
 use crate::i18n::*;
 

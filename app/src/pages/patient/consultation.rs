@@ -6,13 +6,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::assist::LinkState;
+use regard_shared::consultation as rules;
 use regard_shared::consultation::{InvitationInfo, PatientConsultation, Status};
 use regard_shared::ErrorCode;
 
 use super::consultation_call::{AfterConsultation, ConsultationCall, DeviceCheck};
 use crate::api::{self, Failure};
-use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::date_time;
+use crate::components::error_text::{birth_date_refusal, error_text, ErrorAlert};
+use crate::components::format::{date_time, today_iso};
 use crate::components::notice::Notice;
 use crate::i18n::*;
 use crate::media::camera;
@@ -25,6 +26,8 @@ enum Step {
     Room(PatientConsultation),
     After(PatientConsultation),
     Expired,
+    /// Too many wrong dates of birth.
+    Locked,
     InUse,
     Failed(String),
 }
@@ -46,6 +49,7 @@ pub fn ConsultationPage() -> impl IntoView {
     let fail = move |failure: Failure| {
         step.set(match &failure {
             Failure::Api(e) if e.code == ErrorCode::LinkInUse => Step::InUse,
+            Failure::Api(e) if e.code == ErrorCode::IdentityLocked => Step::Locked,
             Failure::Api(e) if matches!(e.code, ErrorCode::LinkExpired | ErrorCode::NotFound) => Step::Expired,
             _ => Step::Failed(error_text(i18n, &failure)),
         })
@@ -89,6 +93,7 @@ pub fn ConsultationPage() -> impl IntoView {
                 Step::Room(c) => view! { <ConsultationCall consultation=c stream=stream on_over=on_over /> }.into_any(),
                 Step::After(c) => view! { <AfterConsultation consultation=c /> }.into_any(),
                 Step::Expired => view! { <Notice title=t_string!(i18n, patient_consultation.expired_title).to_string() body=t_string!(i18n, patient_consultation.expired).to_string() /> }.into_any(),
+                Step::Locked => view! { <Notice title=t_string!(i18n, patient_consultation.locked_title).to_string() body=t_string!(i18n, patient_consultation.locked).to_string() /> }.into_any(),
                 Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, patient_consultation.in_use).to_string() /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
             }}
@@ -111,7 +116,7 @@ fn Identity(
     let token = StoredValue::new(token);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if birth_date.get_untracked().is_empty() {
+        if rules::birth_date(&birth_date.get_untracked(), &today_iso()).is_err() {
             error.set(Some(t_string!(i18n, errors.birth_date).to_string()));
             return;
         }
@@ -120,9 +125,9 @@ fn Identity(
             let language = i18n.get_locale_untracked().as_str();
             match api::enter_consultation(&token.get_value(), birth_date.get_untracked(), language).await {
                 Ok(consultation) => on_entered.run(consultation),
-                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => {
-                    error.set(Some(t_string!(i18n, patient_consultation.wrong_birth_date).to_string()))
-                }
+                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => error.set(Some(
+                    birth_date_refusal(i18n, &e, t_string!(i18n, patient_consultation.wrong_birth_date).to_string()),
+                )),
                 Err(failure) => on_fail.run(failure),
             }
             pending.set(false);

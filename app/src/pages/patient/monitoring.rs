@@ -7,13 +7,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::assist::LinkState;
+use regard_shared::consultation as rules;
 use regard_shared::monitoring::wire::{DeletionReceipt, FollowUpInvitation, PatientView, Reminders};
 use regard_shared::ErrorCode;
 
 use super::monitoring_portal::{Portal, Said};
 use crate::api::{monitoring as api, Failure};
-use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::date_time;
+use crate::components::error_text::{birth_date_refusal, error_text, ErrorAlert};
+use crate::components::format::{date_time, today_iso};
 use crate::components::notice::Notice;
 use crate::i18n::*;
 
@@ -24,6 +25,8 @@ enum Step {
     Portal(PatientView),
     SignedOut,
     Expired,
+    /// Too many wrong dates of birth.
+    Locked,
     InUse,
     Failed(String),
 }
@@ -38,6 +41,7 @@ pub fn FollowUpPage() -> impl IntoView {
         step.set(match &failure {
             Failure::Api(e) if e.code == ErrorCode::Unauthenticated => Step::SignedOut,
             Failure::Api(e) if e.code == ErrorCode::LinkInUse => Step::InUse,
+            Failure::Api(e) if e.code == ErrorCode::IdentityLocked => Step::Locked,
             Failure::Api(e) if matches!(e.code, ErrorCode::LinkExpired | ErrorCode::NotFound) => Step::Expired,
             _ => Step::Failed(error_text(i18n, &failure)),
         })
@@ -81,6 +85,7 @@ pub fn FollowUpPage() -> impl IntoView {
                 Step::Portal(PatientView::Deleted(receipt)) => view! { <Receipt receipt=receipt /> }.into_any(),
                 Step::SignedOut => view! { <Notice title=t_string!(i18n, patient_monitoring.signed_out_title).to_string() body=t_string!(i18n, patient_monitoring.signed_out).to_string() /> }.into_any(),
                 Step::Expired => view! { <Notice title=t_string!(i18n, patient_consultation.expired_title).to_string() body=t_string!(i18n, patient_monitoring.expired).to_string() /> }.into_any(),
+                Step::Locked => view! { <Notice title=t_string!(i18n, patient_consultation.locked_title).to_string() body=t_string!(i18n, patient_consultation.locked).to_string() /> }.into_any(),
                 Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, patient_monitoring.in_use).to_string() /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
             }}
@@ -105,7 +110,7 @@ fn Join(
     let token = StoredValue::new(token);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if birth_date.get_untracked().is_empty() {
+        if rules::birth_date(&birth_date.get_untracked(), &today_iso()).is_err() {
             error.set(Some(t_string!(i18n, errors.birth_date).to_string()));
             return;
         }
@@ -115,9 +120,9 @@ fn Join(
             let reminders = Reminders { sms: sms.get_untracked(), email: email.get_untracked() };
             match api::join(&token.get_value(), birth_date.get_untracked(), language, reminders).await {
                 Ok(view) => on_view.run(view),
-                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => {
-                    error.set(Some(t_string!(i18n, patient_monitoring.wrong_birth_date).to_string()))
-                }
+                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => error.set(Some(
+                    birth_date_refusal(i18n, &e, t_string!(i18n, patient_monitoring.wrong_birth_date).to_string()),
+                )),
                 Err(failure) => on_fail.run(failure),
             }
             pending.set(false);
