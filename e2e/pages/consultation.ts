@@ -13,6 +13,22 @@ export interface Appointment {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/**
+ * Schedules an appointment in an hour through the API, as the signed-in GP of
+ * `gpPage`, and returns the link texted to `phone` (other tests text too).
+ */
+export async function invitationLink(gpPage: Page, patient: { lastName: string; firstName: string; birthDate: string; phone: string }): Promise<string> {
+  const created = await gpPage.request.post('/api/v1/consultations', {
+    data: {
+      last_name: patient.lastName, first_name: patient.firstName, birth_date: patient.birthDate, phone: patient.phone,
+      scheduled_at: Date.now() + 3_600_000, reason: 'Contrôle',
+    },
+  });
+  expect(created.status()).toBe(201);
+  const outbox: { to: string; body: string }[] = await (await gpPage.request.get('/api/v1/outbox')).json();
+  return outbox.find((sms) => sms.to === patient.phone)!.body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)![0];
+}
+
 /** The GP's teleconsultation desk: schedule, today's list, the outbox. */
 export class ConsultationDesk {
   constructor(readonly page: Page) {}

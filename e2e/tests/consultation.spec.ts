@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
-import { ConsultationDesk, PatientConsultation, PharmacyCheck, patientPhone } from '../pages/consultation';
+import { ConsultationDesk, PatientConsultation, PharmacyCheck, invitationLink, patientPhone } from '../pages/consultation';
 import { DEMO_PASSWORD, GP, LoginPage, PHARMACIST } from '../pages/login-page';
 import { PHOTO } from '../images';
 
@@ -123,16 +123,7 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
 
 test('the patient\'s consultation pages fit a 320 px phone and have no serious accessibility violation', async ({ browser }) => {
   const gpPage = await clinicianPage(browser, GP);
-  const created = await gpPage.request.post('/api/v1/consultations', {
-    data: {
-      last_name: 'Martin', first_name: 'Louis', birth_date: '1990-06-01', phone: '07 11 22 33 44',
-      scheduled_at: Date.now() + 3_600_000, reason: 'Contrôle',
-    },
-  });
-  expect(created.status()).toBe(201);
-  // Other tests send messages too: take this patient's.
-  const outbox: { to: string; body: string }[] = await (await gpPage.request.get('/api/v1/outbox')).json();
-  const link = outbox.find((sms) => sms.to === '07 11 22 33 44')!.body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)[0];
+  const link = await invitationLink(gpPage, { lastName: 'Martin', firstName: 'Louis', birthDate: '1990-06-01', phone: '07 11 22 33 44' });
 
   const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
   const patient = new PatientConsultation(await phone.newPage());
@@ -152,15 +143,7 @@ test('the patient\'s consultation pages fit a 320 px phone and have no serious a
 
 test('a patient who mistypes the date of birth is warned before the last try and told why the link locks', async ({ browser }) => {
   const gpPage = await clinicianPage(browser, GP);
-  const created = await gpPage.request.post('/api/v1/consultations', {
-    data: {
-      last_name: 'Petit', first_name: 'Alice', birth_date: '1975-09-30', phone: '07 22 33 44 55',
-      scheduled_at: Date.now() + 3_600_000, reason: 'Contrôle',
-    },
-  });
-  expect(created.status()).toBe(201);
-  const outbox: { to: string; body: string }[] = await (await gpPage.request.get('/api/v1/outbox')).json();
-  const link = outbox.find((sms) => sms.to === '07 22 33 44 55')!.body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)[0];
+  const link = await invitationLink(gpPage, { lastName: 'Petit', firstName: 'Alice', birthDate: '1975-09-30', phone: '07 22 33 44 55' });
   const phone = await patientPhone(browser);
   const patient = new PatientConsultation(await phone.newPage());
   await patient.page.goto(link);

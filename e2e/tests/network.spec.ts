@@ -1,7 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 
-test('after a network drop on the phone, video flows again without a new link', async ({ browser }) => {
+/** A regulator and a caller whose video has reached the regulator. */
+async function liveAssist(browser: Browser) {
   const regulator = await regulatorPage(browser);
   const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
   const phone = await callerContext(browser);
@@ -10,6 +11,11 @@ test('after a network drop on the phone, video flows again without a new link', 
   await caller.accept.click();
   await expect(assist.state).toHaveText('Vidéo en direct');
   await assist.videoPlays();
+  return { regulator, assist, phone, caller };
+}
+
+test('after a network drop on the phone, video flows again without a new link', async ({ browser }) => {
+  const { regulator, assist, phone, caller } = await liveAssist(browser);
 
   await phone.setOffline(true);
   await expect(caller.status).toHaveText('Connexion perdue, reconnexion…');
@@ -24,13 +30,7 @@ test('after a network drop on the phone, video flows again without a new link', 
 });
 
 test('after the caller reloads, the regulator\'s figures start over: never a negative bitrate', async ({ browser }) => {
-  const regulator = await regulatorPage(browser);
-  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
-  const phone = await callerContext(browser);
-  const caller = new CallerPage(await phone.newPage());
-  await caller.page.goto(await assist.link());
-  await caller.accept.click();
-  await assist.videoPlays();
+  const { regulator, assist, phone, caller } = await liveAssist(browser);
   const quality = regulator.getByTestId('quality');
   await expect(quality).toContainText('kbit/s');
   // Every figure the regulator is shown from now on.
