@@ -22,6 +22,12 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
   const size = await assist.video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight]);
   expect(size[0]).toBeGreaterThan(0);
   await expect(regulator.getByTestId('quality')).toContainText('×');
+  // "Renvoyer un nouveau lien" beside "Terminer la vidéo" asks first; keeping
+  // the video changes nothing.
+  await regulator.getByRole('button', { name: 'Renvoyer un nouveau lien' }).click();
+  await regulator.getByRole('button', { name: 'Garder la vidéo' }).click();
+  await expect(regulator.getByRole('alertdialog')).toHaveCount(0);
+  await expect(assist.state).toHaveText('Vidéo en direct');
   await expectUsableLayout(regulator);
   await expectUsableLayout(caller.page);
 
@@ -89,8 +95,12 @@ test('opening a link consumes nothing; one phone only; a replaced link says so',
   await expect(intruder.heading).toHaveText('Lien déjà utilisé');
   await expect(intruder.accept).toHaveCount(0);
 
-  // The regulator resends: the old link now says to ask for a new one.
+  // The regulator resends during the live video: told first that it cuts the
+  // caller off, then the old link says to ask for a new one.
+  await expect(assist.state).toHaveText('Vidéo en direct');
   await regulator.getByRole('button', { name: 'Renvoyer un nouveau lien' }).click();
+  await expect(regulator.getByRole('alertdialog')).toContainText('un nouveau lien la coupera');
+  await regulator.getByRole('button', { name: 'Couper et envoyer un nouveau lien' }).click();
   await expect(regulator.getByText('Un nouveau lien a été envoyé')).toBeVisible();
   await intruder.page.reload();
   await expect(intruder.heading).toHaveText('Ce lien n\'est plus valable');

@@ -170,21 +170,6 @@ fn CaseView(id: String) -> impl IntoView {
         set_remote.set(None);
         link.set(Link::Waiting);
     };
-    let resend = {
-        let id = id.clone();
-        move |_| {
-            let id = id.clone();
-            spawn_local(async move {
-                match api::resend(&id).await {
-                    Ok(case) => {
-                        detail.set(Some(case));
-                        notice.set(Some(t_string!(i18n, assist.resent).to_string()));
-                    }
-                    Err(failure) => error.set(Some(error_text(i18n, &failure))),
-                }
-            });
-        }
-    };
 
     // A nursing home's call has no number: the home and the resident name it.
     let title = move || {
@@ -198,6 +183,7 @@ fn CaseView(id: String) -> impl IntoView {
             .unwrap_or_default()
     };
     let from_tablet = move || detail.with(|d| d.as_ref().is_some_and(|d| d.call.is_some()));
+    let resend_id = id.clone();
     view! {
         <p><a href="/console/assist">{t!(i18n, assist.back)}</a></p>
         <h1>{t!(i18n, assist.nav)} " – " {title}</h1>
@@ -216,10 +202,10 @@ fn CaseView(id: String) -> impl IntoView {
                         {t!(i18n, assist.snapshot)}
                     </button>
                     <button type="button" class="secondary" on:click=end_call>{t!(i18n, assist.end_call)}</button>
-                    <Show when=move || !from_tablet()>
-                        <button type="button" class="secondary" on:click=resend.clone()>{t!(i18n, assist.resend)}</button>
-                    </Show>
                 </div>
+                <Show when=move || !from_tablet()>
+                    <ResendLink id=resend_id.clone() live=Signal::derive(move || link.get() == Link::Connected) detail=detail notice=notice error=error />
+                </Show>
                 <Show when=from_tablet>
                     <RegulatorCamera call=call connected=Signal::derive(move || link.get() == Link::Connected) />
                 </Show>
@@ -326,5 +312,49 @@ fn Timeline(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
                 <p class="hint"><SmsBody body=sms.body /></p>
             })}
         </section>
+    }
+}
+
+/// Sends the caller a fresh link. During live video it first says that this
+/// cuts the caller off, one click away from "Terminer la vidéo".
+#[component]
+fn ResendLink(
+    id: String,
+    live: Signal<bool>,
+    detail: RwSignal<Option<AssistDetail>>,
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let id = StoredValue::new(id);
+    let send = move || {
+        asking.set(false);
+        spawn_local(async move {
+            match api::resend(&id.get_value()).await {
+                Ok(case) => {
+                    detail.set(Some(case));
+                    notice.set(Some(t_string!(i18n, assist.resent).to_string()));
+                }
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            }
+        });
+    };
+    let ask = move |_| if live.get_untracked() { asking.set(true) } else { send() };
+    view! {
+        <Show
+            when=move || asking.get()
+            fallback=move || view! {
+                <p><button type="button" class="secondary" on:click=ask>{t!(i18n, assist.resend)}</button></p>
+            }
+        >
+            <div class="alert alert-waiting" role="alertdialog" aria-labelledby="resend-confirm">
+                <p id="resend-confirm">{t!(i18n, assist.resend_confirm)}</p>
+                <div class="controls">
+                    <button type="button" class="secondary" on:click=move |_| asking.set(false)>{t!(i18n, assist.resend_cancel)}</button>
+                    <button type="button" class="secondary" on:click=move |_| send()>{t!(i18n, assist.resend_anyway)}</button>
+                </div>
+            </div>
+        </Show>
     }
 }
