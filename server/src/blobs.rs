@@ -95,7 +95,8 @@ impl BlobStore {
     }
 
     /// Removes a file; one already gone is not an error (a purge may be retried).
-    pub async fn delete(&self, name: &str) -> anyhow::Result<()> {
+    /// Only `collect` calls it, once no record owns the file.
+    async fn delete(&self, name: &str) -> anyhow::Result<()> {
         let path = self.path(name).context("invalid blob name")?;
         match tokio::fs::remove_file(&path).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

@@ -58,7 +58,9 @@ pub async fn same_origin(
     let changes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let guarded = (changes && path.starts_with("/api/")) || path.starts_with("/ws/");
     if guarded {
-        if !from_own_pages(request.headers(), &state.settings.public_url) {
+        // HTTP/2 names the host in the request line, not in a Host header.
+        let host = request.uri().authority().map(|a| a.as_str().to_owned());
+        if !from_own_pages(request.headers(), host.as_deref(), &state.settings.public_url) {
             tracing::warn!(%path, origin = ?request.headers().get(header::ORIGIN), "cross-site request refused");
             return AppError::CrossSite.into_response();
         }
@@ -73,10 +75,10 @@ pub async fn same_origin(
 /// `Origin` is the public URL's, or the host it was sent to. Without `Origin`,
 /// `Sec-Fetch-Site` decides; a client that sends neither is no browser, and a
 /// cross-site request needs a browser carrying the victim's cookie.
-fn from_own_pages(headers: &HeaderMap, public_url: &str) -> bool {
+fn from_own_pages(headers: &HeaderMap, authority: Option<&str>, public_url: &str) -> bool {
     match headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or("")) {
         Some(origin) => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(authority).unwrap_or("");
             let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
             origin == origin_of(public_url) || (!host.is_empty() && origin_host == host)
         }
@@ -114,16 +116,18 @@ mod tests {
     #[test]
     fn own_pages_are_told_from_other_sites() {
         let public = "https://regard.example.org/";
-        assert!(from_own_pages(&headers(&[("origin", "https://regard.example.org")]), public));
-        assert!(from_own_pages(&headers(&[("origin", "http://10.0.0.5:8080"), ("host", "10.0.0.5:8080")]), public));
-        assert!(!from_own_pages(
-            &headers(&[("origin", "https://evil.example"), ("host", "regard.example.org")]),
-            public
-        ));
-        assert!(!from_own_pages(&headers(&[("origin", "null")]), public));
-        assert!(!from_own_pages(&headers(&[("sec-fetch-site", "cross-site")]), public));
-        assert!(from_own_pages(&headers(&[("sec-fetch-site", "same-origin")]), public));
-        assert!(from_own_pages(&headers(&[]), public), "curl, a gateway's webhook");
+        let own = |pairs: &[(&str, &str)]| from_own_pages(&headers(pairs), None, public);
+        assert!(own(&[("origin", "https://regard.example.org")]));
+        assert!(own(&[("origin", "http://10.0.0.5:8080"), ("host", "10.0.0.5:8080")]));
+        assert!(!own(&[("origin", "https://evil.example"), ("host", "regard.example.org")]));
+        assert!(!own(&[("origin", "null")]));
+        assert!(!own(&[("sec-fetch-site", "cross-site")]));
+        assert!(own(&[("sec-fetch-site", "same-origin")]));
+        assert!(own(&[]), "curl, a gateway's webhook");
+        // HTTP/2: the host is the request's authority.
+        let h2 = headers(&[("origin", "https://10.0.0.5:8443")]);
+        assert!(from_own_pages(&h2, Some("10.0.0.5:8443"), public));
+        assert!(!from_own_pages(&h2, Some("regard.example.org"), public));
         assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
     }
 
