@@ -3,6 +3,9 @@
 //! `AppError::Busy` (503, in words), so a burst cannot exhaust the server's
 //! memory or queue requests for minutes.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use anyhow::Context;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
@@ -45,6 +48,49 @@ impl Admitted<'_> {
     }
 }
 
+/// Long-lived things one account may hold open at once (sockets), counted per
+/// account so that one account cannot hold the server's resources.
+pub struct PerAccount {
+    max: usize,
+    counts: Mutex<HashMap<String, usize>>,
+}
+
+impl PerAccount {
+    pub fn new(max: usize) -> Arc<PerAccount> {
+        Arc::new(PerAccount { max, counts: Mutex::default() })
+    }
+
+    /// One more for `account`, or `TooManyConnections` when it holds the most.
+    pub fn hold(self: &Arc<Self>, account: &str) -> AppResult<Held> {
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let count = counts.entry(account.to_owned()).or_default();
+        if *count >= self.max {
+            return Err(AppError::TooManyConnections);
+        }
+        *count += 1;
+        Ok(Held { of: self.clone(), account: account.to_owned() })
+    }
+}
+
+/// One of an account's places; given back when dropped, whether or not the
+/// thing it was for (a WebSocket upgrade) ever happened.
+pub struct Held {
+    of: Arc<PerAccount>,
+    account: String,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut counts = self.of.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = counts.get_mut(&self.account) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.account);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +117,15 @@ mod tests {
             result.unwrap();
         }
         assert_eq!(peak.load(std::sync::atomic::Ordering::SeqCst), 1, "one runner at a time");
+    }
+
+    #[test]
+    fn an_account_holds_no_more_than_its_share() {
+        let sockets = PerAccount::new(2);
+        let held = [sockets.hold("a").unwrap(), sockets.hold("a").unwrap()];
+        assert!(matches!(sockets.hold("a"), Err(AppError::TooManyConnections)));
+        assert!(sockets.hold("b").is_ok(), "another account is not affected");
+        drop(held);
+        assert!(sockets.hold("a").is_ok(), "places come back when dropped");
     }
 }

@@ -18,6 +18,7 @@ pub mod guard;
 pub mod health;
 pub mod images;
 pub mod links;
+pub mod live;
 pub mod mail;
 pub mod monitoring;
 pub mod nursing_home;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub sms: SmsProvider,
     pub mailer: Mailer,
     pub rooms: Arc<Rooms>,
+    /// News for the open consoles.
+    pub live: Arc<live::Bus>,
     pub signer: Arc<Signer>,
     /// Card payments; `None` when no provider is configured (tiers payant only).
     pub stripe: Option<payment::stripe::Stripe>,
@@ -91,6 +94,7 @@ impl AppState {
             sms: SmsProvider::default(),
             mailer: Mailer::disabled(),
             rooms: Arc::default(),
+            live: Arc::default(),
             signer: Arc::new(Signer::load_or_create(data_dir)?),
             stripe: None,
             scheduler_runs: Arc::default(),
@@ -210,6 +214,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
         .route("/ws/assist/{id}", get(signalling::join_assist))
         .route("/ws/consultation/{id}", get(consultation::join))
+        .route("/ws/console", get(live::join))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .merge(web::routes(state.web.clone()))
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))

@@ -15,15 +15,17 @@ use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use hmac::{Hmac, Mac};
 use regard_shared::assist::EventKind;
+use regard_shared::live::News;
 use regard_shared::signal::{
     ClientMessage, IceServer, PeerRole, PeerSignal, ServerMessage, MAX_FRAMES_PER_SECOND, MAX_FRAME_BYTES,
 };
 use regard_shared::Action;
 use tokio::sync::{mpsc, Notify};
 
-use crate::assist::store;
+use crate::assist::{self, store};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::gate::PerAccount;
 use crate::links::PatientDevice;
 use crate::{AppState, IceConfig};
 
@@ -61,46 +63,25 @@ impl Room {
 }
 
 /// Every open room of this server process.
-#[derive(Default)]
 pub struct Rooms {
     rooms: Mutex<HashMap<String, Room>>,
     next_id: AtomicU64,
     /// Open sockets per clinician, to bound what one account can hold open.
-    per_clinician: Mutex<HashMap<String, usize>>,
+    per_clinician: Arc<PerAccount>,
 }
 
-/// Signalling sockets one clinician may hold open at once (one per case on screen).
-pub const MAX_SOCKETS_PER_CLINICIAN: usize = 8;
-
-/// A clinician's reserved socket; freed when dropped, whether or not the
-/// WebSocket upgrade ever happened.
-struct Slot {
-    rooms: Arc<Rooms>,
-    user: String,
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut counts = self.rooms.per_clinician.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(count) = counts.get_mut(&self.user) {
-            *count -= 1;
-            if *count == 0 {
-                counts.remove(&self.user);
-            }
+impl Default for Rooms {
+    fn default() -> Rooms {
+        Rooms {
+            rooms: Mutex::default(),
+            next_id: AtomicU64::default(),
+            per_clinician: PerAccount::new(MAX_SOCKETS_PER_CLINICIAN),
         }
     }
 }
 
-/// Reserves one of the clinician's sockets, or refuses when they hold too many.
-fn reserve(rooms: &Arc<Rooms>, user: &str) -> AppResult<Slot> {
-    let mut counts = rooms.per_clinician.lock().unwrap_or_else(|e| e.into_inner());
-    let count = counts.entry(user.to_owned()).or_default();
-    if *count >= MAX_SOCKETS_PER_CLINICIAN {
-        return Err(AppError::TooManyConnections);
-    }
-    *count += 1;
-    Ok(Slot { rooms: rooms.clone(), user: user.to_owned() })
-}
+/// Signalling sockets one clinician may hold open at once (one per case on screen).
+pub const MAX_SOCKETS_PER_CLINICIAN: usize = 8;
 
 /// What a room is about. Assists and consultations share the machinery; only
 /// what a change of media state means differs.
@@ -123,8 +104,22 @@ impl Subject {
     async fn media_changed(&self, state: &AppState, connected: bool, actor: Option<&str>) {
         if let Subject::Assist(id) = self {
             let kind = if connected { EventKind::CallStarted } else { EventKind::CallEnded };
-            if let Err(e) = store::record(&state.db, id, kind, "", actor).await {
+            if let Err(e) = assist::record(state, id, kind, "", actor).await {
                 tracing::error!(error = ?e, "recording call state");
+            }
+        }
+    }
+
+    /// The regulator's desk shows whether the caller's phone is on the case:
+    /// it learns when the phone joins or leaves (a reload, which replaces the
+    /// socket, is neither).
+    async fn caller_present(&self, state: &AppState, present: bool) {
+        if let Subject::Assist(id) = self {
+            match store::owner(&state.db, id).await {
+                Ok((organisation_id, _)) => {
+                    state.live.publish(&organisation_id, News::Caller { assist_id: id.clone(), present })
+                }
+                Err(e) => tracing::error!(error = ?e, "telling the caller's presence"),
             }
         }
     }
@@ -171,15 +166,13 @@ impl Rooms {
         self.with_room(id, |room| std::mem::replace(&mut room.media_connected, connected) != connected)
     }
 
-    /// Removes the member if it still holds its seat. Returns whether media was
-    /// flowing when the clinician left (the call then ends).
-    fn leave(&self, id: &str, role: PeerRole, member: u64) -> bool {
+    /// Removes the member if it still holds its seat (`None` when another
+    /// socket took it). Returns whether media was flowing (the call then ends).
+    fn leave(&self, id: &str, role: PeerRole, member: u64) -> Option<bool> {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(room) = rooms.get_mut(id) else {
-            return false;
-        };
+        let room = rooms.get_mut(id)?;
         if room.slot(role).as_ref().is_none_or(|m| m.id != member) {
-            return false;
+            return None;
         }
         *room.slot(role) = None;
         if let Some(other) = room.other(role) {
@@ -189,7 +182,7 @@ impl Rooms {
         if room.clinician.is_none() && room.patient.is_none() {
             rooms.remove(id);
         }
-        call_ended
+        Some(call_ended)
     }
 
     /// Sends `message` to everyone in the room (news from the server, e.g. a chat message).
@@ -261,7 +254,9 @@ pub async fn join_assist(
 /// Upgrades to the room's WebSocket for someone already authorized.
 pub fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: Joiner) -> AppResult<Response> {
     let (role, actor, slot) = match joiner {
-        Joiner::Clinician(user) => (PeerRole::Clinician, Some(user.id.clone()), Some(reserve(&state.rooms, &user.id)?)),
+        Joiner::Clinician(user) => {
+            (PeerRole::Clinician, Some(user.id.clone()), Some(state.rooms.per_clinician.hold(&user.id)?))
+        }
         Joiner::Patient => (PeerRole::Patient, None, None),
     };
     let ws = ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES);
@@ -281,17 +276,17 @@ const CLOSE_GRACE: Duration = Duration::from_secs(5);
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Allows `MAX_FRAMES_PER_SECOND` on average with bursts of twice that.
-struct RateLimit {
+pub(crate) struct RateLimit {
     tokens: f64,
     last: Instant,
 }
 
 impl RateLimit {
-    fn new() -> RateLimit {
+    pub(crate) fn new() -> RateLimit {
         RateLimit { tokens: f64::from(MAX_FRAMES_PER_SECOND) * 2.0, last: Instant::now() }
     }
 
-    fn allow(&mut self) -> bool {
+    pub(crate) fn allow(&mut self) -> bool {
         let rate = f64::from(MAX_FRAMES_PER_SECOND);
         let now = Instant::now();
         self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * rate).min(rate * 2.0);
@@ -319,6 +314,9 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
     let ice_servers = ice_servers(&state.settings.ice, now_secs);
     let _ = tx.try_send(ServerMessage::Welcome { role, peer_present, ice_servers });
     tracing::info!(?subject, ?role, "joined signalling");
+    if role == PeerRole::Patient {
+        subject.caller_present(&state, true).await;
+    }
 
     // The writer ends when every sender is gone: this socket's own (dropped at
     // the end of this function) and the room's (dropped on leave or replacement).
@@ -384,8 +382,13 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
         }
     }
 
-    if state.rooms.leave(&room, role, member) {
-        subject.media_changed(&state, false, actor.as_deref()).await;
+    if let Some(call_ended) = state.rooms.leave(&room, role, member) {
+        if call_ended {
+            subject.media_changed(&state, false, actor.as_deref()).await;
+        }
+        if role == PeerRole::Patient {
+            subject.caller_present(&state, false).await;
+        }
     }
     drop(tx);
     let _ = writer.await;

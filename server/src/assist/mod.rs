@@ -11,6 +11,7 @@ use regard_shared::assist::{
     AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, SmsView, CASE_REFERENCE_MAX_CHARS,
     NOTE_MAX_CHARS,
 };
+use regard_shared::live::News;
 use regard_shared::nursing_home::IncomingCall;
 use regard_shared::usage::MonthUsage;
 use regard_shared::validate::{optional_text, Invalid};
@@ -38,6 +39,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(take))
 }
 
+/// Adds to the case's timeline, then tells the centre's consoles.
+pub async fn record(state: &AppState, id: &str, kind: EventKind, detail: &str, actor: Option<&str>) -> AppResult<()> {
+    store::record(&state.db, id, kind, detail, actor).await?;
+    tell(state, id, kind).await
+}
+
+/// Tells the centre's consoles that the case's timeline grew by `event`.
+pub async fn tell(state: &AppState, id: &str, event: EventKind) -> AppResult<()> {
+    let (organisation_id, _) = store::owner(&state.db, id).await?;
+    state.live.publish(&organisation_id, News::Assist { id: id.to_owned(), event });
+    Ok(())
+}
+
 /// Mints a fresh link for the case and texts it to the caller.
 async fn send_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &str) -> AppResult<SmsView> {
     let token = links::mint(&state.db, Purpose::Assist, assist_id, state.settings.link_ttl_ms).await?;
@@ -61,7 +75,7 @@ async fn send_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &s
         None => (EventKind::SmsSent, sent.to.clone()),
         Some(error) => (EventKind::SmsFailed, format!("{}: {error}", sent.to)),
     };
-    store::record(&state.db, assist_id, kind, &detail, Some(&user.id)).await?;
+    record(state, assist_id, kind, &detail, Some(&user.id)).await?;
     Ok(sent)
 }
 
@@ -90,8 +104,7 @@ async fn create(
         resident: None,
     };
     let id = store::create(&state.db, case).await?;
-    store::record(&state.db, &id, EventKind::Created, case_reference.as_deref().unwrap_or_default(), Some(&user.id))
-        .await?;
+    record(&state, &id, EventKind::Created, case_reference.as_deref().unwrap_or_default(), Some(&user.id)).await?;
     send_link(&state, &user, &id, &phone).await?;
     tracing::info!(assist = %id, by = %user.id, "video assist created");
     Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
@@ -126,9 +139,7 @@ async fn take(
 ) -> AppResult<Json<AssistDetail>> {
     authorize_case(&state, &user, &id).await?;
     match store::take(&state.db, &id, &user.id).await? {
-        store::Taking::Now => {
-            store::record(&state.db, &id, EventKind::Taken, &user.display_name, Some(&user.id)).await?
-        }
+        store::Taking::Now => record(&state, &id, EventKind::Taken, &user.display_name, Some(&user.id)).await?,
         store::Taking::AlreadyYours => {}
         store::Taking::ByAnother => return Err(AppError::Conflict("Another regulator has taken this call.")),
         store::Taking::NotACall => return Err(AppError::Conflict("This case is not a nursing home's call.")),
@@ -171,7 +182,7 @@ async fn resend(
     if phone.is_empty() {
         return Err(AppError::Conflict("This call comes from a nursing home's tablet: it has no number to text."));
     }
-    store::record(&state.db, &id, EventKind::LinkResent, "", Some(&user.id)).await?;
+    record(&state, &id, EventKind::LinkResent, "", Some(&user.id)).await?;
     send_link(&state, &user, &id, &phone).await?;
     Ok(Json(store::detail(&state.db, &id).await?))
 }
@@ -191,7 +202,7 @@ async fn decide(
     store::decide(&state.db, &id, request.outcome, &note).await?;
     let detail =
         format!("{}{}{}", crate::db::enum_name(&request.outcome), if note.is_empty() { "" } else { ": " }, note);
-    store::record(&state.db, &id, EventKind::Decision, &detail, Some(&user.id)).await?;
+    record(&state, &id, EventKind::Decision, &detail, Some(&user.id)).await?;
     Ok(Json(store::detail(&state.db, &id).await?))
 }
 

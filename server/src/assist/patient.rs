@@ -53,7 +53,7 @@ async fn open_link(
     let (link_state, subject) = match links::open(&state.db, Purpose::Assist, &token, device.as_deref()).await? {
         Lookup::Valid { subject_id, first_open } => {
             if first_open {
-                store::record(&state.db, &subject_id, EventKind::LinkOpened, "", None).await?;
+                super::record(&state, &subject_id, EventKind::LinkOpened, "", None).await?;
             }
             (LinkState::Valid, subject_id)
         }
@@ -105,7 +105,7 @@ async fn accept(
     let jar = match cookie {
         Some(cookie) => {
             let detail = format!("{CONSENT_VERSION} ({language})");
-            store::record(&state.db, &assist_id, EventKind::ConsentGiven, &detail, None).await?;
+            super::record(&state, &assist_id, EventKind::ConsentGiven, &detail, None).await?;
             jar.add(cookie)
         }
         None => jar,
@@ -154,6 +154,7 @@ async fn upload_photo(
         max: MAX_PHOTOS_PER_CASE,
     };
     let view = store::add_media(&state.db, &state.blobs, &device.subject_id, media).await?;
+    super::tell(&state, &device.subject_id, kind).await?;
     Ok((axum::http::StatusCode::CREATED, Json(view)))
 }
 
@@ -176,9 +177,10 @@ async fn upload_clip(
     }
     let content_type = sniff_video(&body)
         .ok_or(AppError::Validation(Invalid { field: "clip", message: "Send a WebM or MP4 video." }))?;
-    let media =
-        store::NewMedia { bytes: &body, content_type, source: "clip", kind: EventKind::Clip, max: MAX_CLIPS_PER_CASE };
+    let kind = EventKind::Clip;
+    let media = store::NewMedia { bytes: &body, content_type, source: "clip", kind, max: MAX_CLIPS_PER_CASE };
     let view = store::add_media(&state.db, &state.blobs, &device.subject_id, media).await?;
+    super::tell(&state, &device.subject_id, kind).await?;
     Ok((axum::http::StatusCode::CREATED, Json(view)))
 }
 
@@ -204,5 +206,6 @@ async fn share_location(
     if !store::record_location(&state.db, &device.subject_id, &report.describe()).await? {
         return Err(AppError::RateLimited { retry_after_secs: 60 });
     }
+    super::tell(&state, &device.subject_id, EventKind::Location).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

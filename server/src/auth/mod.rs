@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use password::hash as hash_password;
-pub use session::{CurrentUser, Session};
+pub use session::{is_open as session_is_open, CurrentUser, Session};
 pub use throttle::recent_failures as recent_sign_in_failures;
 
 use crate::error::{AppError, AppResult, Json};

@@ -175,6 +175,17 @@ pub async fn count_pin_try(db: &Db, token_hash: &str) -> AppResult<Option<i64>> 
     Ok(tries.map(|(n,)| n))
 }
 
+/// Whether the session still lets its member work: not ended, expired or locked.
+pub async fn is_open(db: &Db, token_hash: &str) -> AppResult<bool> {
+    let open: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND locked_at IS NULL")
+            .bind(token_hash)
+            .bind(now_ms())
+            .fetch_optional(db)
+            .await?;
+    Ok(open.is_some())
+}
+
 /// Ends a session by its hash (too many wrong PINs).
 pub async fn end(db: &Db, token_hash: &str) -> AppResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db).await?;

@@ -13,6 +13,7 @@ use regard_shared::consultation::{
     Author, ChatMessage, ConsultationDetail, ConsultationSummary, NewConsultation, NewMessage, ReportRequest, Status,
     MESSAGE_MAX_CHARS, REASON_MAX_CHARS, REPORT_MAX_CHARS,
 };
+use regard_shared::live::News;
 use regard_shared::payment::{Mode, DEFAULT_FEE_CENTS, MAX_FEE_CENTS};
 use regard_shared::signal::ServerMessage;
 use regard_shared::validate::{self, optional_text, required_text, Invalid};
@@ -100,6 +101,12 @@ async fn create(
     Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
 }
 
+/// Tells the practice's consoles that the consultation moved (the waiting
+/// room, the day's list and the room itself fetch it again).
+pub(crate) fn tell(state: &AppState, organisation_id: &str, id: &str) {
+    state.live.publish(organisation_id, News::Consultation { id: id.to_owned() });
+}
+
 /// Checks and stores an appointment of `user`'s organisation and invites the
 /// patient; also how a tele-expertise request turns into a consultation.
 pub async fn schedule(state: &AppState, user: &CurrentUser, request: &NewConsultation) -> AppResult<String> {
@@ -139,6 +146,7 @@ pub async fn schedule(state: &AppState, user: &CurrentUser, request: &NewConsult
     };
     let id = store::create(&state.db, appointment).await?;
     invite(state, user, &id).await?;
+    tell(state, &user.organisation_id, &id);
     Ok(id)
 }
 
@@ -213,6 +221,7 @@ async fn admit(
         _ => return Err(AppError::Conflict("The patient is not in the waiting room.")),
     }
     store::mark(&state.db, &id, store::Milestone::Admitted).await?;
+    tell(&state, &owner.organisation_id, &id);
     Ok(Json(store::detail(&state.db, &id).await?))
 }
 
@@ -225,10 +234,11 @@ async fn end(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<ConsultationDetail>> {
-    authorize(&state, &user, &id).await?;
+    let owner = authorize(&state, &user, &id).await?;
     store::mark(&state.db, &id, store::Milestone::Ended).await?;
     crate::payment::on_consultation_end(&state, &id).await?;
     state.rooms.broadcast(&Subject::Consultation(id.clone()), ServerMessage::Ended);
+    tell(&state, &owner.organisation_id, &id);
     Ok(Json(store::detail(&state.db, &id).await?))
 }
 

@@ -138,6 +138,7 @@ async fn wait(State(state): State<AppState>, device: PatientDevice) -> AppResult
         return Err(AppError::Conflict("This consultation is over."));
     }
     store::mark(&state.db, id, store::Milestone::Waiting).await?;
+    super::tell(&state, &owner.organisation_id, id);
     Ok(Json(store::for_patient(&state.db, id).await?))
 }
 

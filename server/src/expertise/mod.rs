@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use regard_shared::expertise::{
     ExpertForm, ExpertSite, NewRequest, RequestDetail, RequestSummary, Side, Specialty, Waiting, FILES_MAX,
 };
+use regard_shared::live::News;
 use regard_shared::validate::Invalid;
 use regard_shared::{Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
@@ -158,8 +159,16 @@ async fn create(
     };
     let id = store::create(&state.db, new).await?;
     audit::record(&state.db, &user, "expertise", &id, "create").await?;
+    tell(&state, [&user.organisation_id, &site.id], &id);
     tracing::info!(request = %id, by = %user.id, specialty = request.specialty.as_str(), "expertise request sent");
     Ok((StatusCode::CREATED, Json(store::summary_of(&state.db, &id).await?)))
+}
+
+/// Tells both sites' consoles that the request moved (sent, taken, asked, answered…).
+pub(crate) fn tell(state: &AppState, sites: [&str; 2], id: &str) {
+    for site in sites {
+        state.live.publish(site, News::Expertise { id: id.to_owned() });
+    }
 }
 
 /// One request with its form, answers, files and thread. Opening it on the

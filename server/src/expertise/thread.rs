@@ -79,6 +79,7 @@ async fn take_step(
     };
     store::step(&state.db, new).await?;
     audit::record(&state.db, &user, "expertise", &id, step_name(step)).await?;
+    super::tell(&state, [&row.requesting_org_id, &row.expert_org_id], &id);
     if matches!(step, Step::AskInformation | Step::Answer) {
         tell_requester(&state, &row, step);
     }
@@ -177,5 +178,6 @@ async fn escalate(
     };
     store::step(&state.db, new).await?;
     audit::record(&state.db, &user, "expertise", &id, "escalate").await?;
+    super::tell(&state, [&row.requesting_org_id, &row.expert_org_id], &id);
     Ok(Json(store::summary_of(&state.db, &id).await?))
 }

@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use regard_shared::live::News;
 use regard_shared::monitoring::wire::{
     AcknowledgeRequest, Activity, AlertView, DeletionReceipt, EndReason, FollowUpDetail, FollowUpSummary, NewFollowUp,
     NOTE_MAX_CHARS,
@@ -57,6 +58,14 @@ async fn authorize(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<
     let followup = store::get(&state.db, id).await?;
     user.authorize(Action::MonitorPatients, &followup.organisation_id)?;
     Ok(followup)
+}
+
+/// Tells the practice's consoles that the follow-up changed: `alert` when it
+/// raised one (the alert banner and the desk fetch again).
+pub(crate) async fn tell(state: &AppState, id: &str, alert: bool) -> AppResult<()> {
+    let followup = store::get(&state.db, id).await?;
+    state.live.publish(&followup.organisation_id, News::FollowUp { id: id.to_owned(), alert });
+    Ok(())
 }
 
 /// The last instant any questionnaire of the follow-up can be filled.
@@ -208,6 +217,7 @@ async fn stop(
         return Err(AppError::Conflict("This follow-up has ended."));
     }
     audit::record(&state.db, &user, "followup", &id, "stop").await?;
+    tell(&state, &id, false).await?;
     Ok(Json(detail_of(&state, &store::get(&state.db, &id).await?).await?))
 }
 
@@ -232,6 +242,7 @@ async fn acknowledge(
     authorize(&state, &user, &followup_id).await?;
     let note = optional_text("note", Some(&request.note), NOTE_MAX_CHARS)?.unwrap_or_default();
     store::acknowledge(&state.db, &alert_id, &user.id, &note).await?;
+    tell(&state, &followup_id, false).await?;
     Ok(Json(store::alerts(&state.db, &followup_id).await?))
 }
 

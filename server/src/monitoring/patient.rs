@@ -230,6 +230,7 @@ async fn submit(
         return sent_before(&state, id, &stored.id, FILLED).await;
     }
     tracing::info!(followup = %id, index = request.index, "questionnaire filled");
+    super::tell(&state, id, !raised.is_empty()).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -272,6 +273,7 @@ async fn stop(State(state): State<AppState>, device: PatientDevice) -> AppResult
         return Err(ENDED);
     }
     tracing::info!(followup = %id, "follow-up stopped by the patient");
+    super::tell(&state, id, false).await?;
     Ok(Json(view(&state, id).await?))
 }
 

@@ -167,6 +167,7 @@ async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
         if claimed.rows_affected() == 1 {
             store::raise(&mut tx, &id, index as u32, &alert).await?;
             tx.commit().await?;
+            super::tell(state, &id, true).await?;
             raised += 1;
         }
     }

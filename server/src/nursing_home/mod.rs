@@ -116,7 +116,7 @@ async fn call(
         resident: Some((&resident.id, &reason)),
     };
     let assist_id = assists::create(&state.db, case).await?;
-    assists::record(&state.db, &assist_id, EventKind::Requested, &reason, Some(&user.id)).await?;
+    crate::assist::record(&state, &assist_id, EventKind::Requested, &reason, Some(&user.id)).await?;
     let token = links::mint(&state.db, Purpose::Assist, &assist_id, state.settings.link_ttl_ms).await?;
     tracing::info!(assist = %assist_id, by = %user.id, "nursing home call placed");
     let caller_path = format!("/{}/{token}", Purpose::Assist.path());

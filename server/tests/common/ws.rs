@@ -54,6 +54,11 @@ pub fn refused_with(result: Result<Socket, WsError>) -> StatusCode {
 
 /// The next server message, failing the test if none comes within 5 s.
 pub async fn next(socket: &mut Socket) -> ServerMessage {
+    next_as(socket).await
+}
+
+/// The next text frame read as `T`, failing the test if none comes within 5 s.
+pub async fn next_as<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> T {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(5), socket.next()).await.expect("a frame in time");
         match frame.expect("an open socket").expect("a readable frame") {
