@@ -1,9 +1,10 @@
 //! The root component: language, routes, and the frame shared by every page.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::console_shell::ConsoleShell;
 use crate::components::site_header::SiteHeader;
 use crate::i18n::*;
 use crate::language::LanguageProvider;
@@ -41,21 +42,27 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=|| view! { <Redirect path="/console" /> } />
                         <Route path=path!("/login") view=LoginPage />
-                        <Route path=path!("/console") view=ConsoleHome />
-                        <Route path=path!("/console/assist") view=AssistDesk />
-                        <Route path=path!("/console/assist/usage") view=AssistUsage />
-                        <Route path=path!("/console/assist/:id") view=AssistCase />
-                        <Route path=path!("/console/consultations") view=ConsultationDesk />
-                        <Route path=path!("/console/consultations/:id") view=ConsultationRoom />
-                        <Route path=path!("/console/prescriptions") view=PrescriptionLookup />
-                        <Route path=path!("/console/monitoring") view=MonitoringDesk />
-                        <Route path=path!("/console/monitoring/:id") view=FollowUpPanel />
-                        <Route path=path!("/console/expertise") view=ExpertiseDesk />
-                        <Route path=path!("/console/expertise/new") view=NewExpertiseRequest />
-                        <Route path=path!("/console/expertise/:id") view=ExpertiseRequestPage />
-                        <Route path=path!("/console/residents") view=ResidentsPage />
-                        <Route path=path!("/console/residents/:id") view=ResidentPage />
-                        <Route path=path!("/rx/:id") view=PrescriptionCheck />
+                        // One shell for every console page: see `console_shell.rs`.
+                        <ParentRoute path=path!("/console") view=ConsoleShell>
+                            <Route path=path!("") view=ConsoleHome />
+                            <Route path=path!("assist") view=AssistDesk />
+                            <Route path=path!("assist/usage") view=AssistUsage />
+                            <Route path=path!("assist/:id") view=AssistCase />
+                            <Route path=path!("consultations") view=ConsultationDesk />
+                            <Route path=path!("consultations/:id") view=ConsultationRoom />
+                            <Route path=path!("prescriptions") view=PrescriptionLookup />
+                            <Route path=path!("monitoring") view=MonitoringDesk />
+                            <Route path=path!("monitoring/:id") view=FollowUpPanel />
+                            <Route path=path!("expertise") view=ExpertiseDesk />
+                            <Route path=path!("expertise/new") view=NewExpertiseRequest />
+                            <Route path=path!("expertise/:id") view=ExpertiseRequestPage />
+                            <Route path=path!("residents") view=ResidentsPage />
+                            <Route path=path!("residents/:id") view=ResidentPage />
+                        </ParentRoute>
+                        // The address a prescription's QR code holds, scanned by a pharmacist.
+                        <ParentRoute path=path!("/rx") view=ConsoleShell>
+                            <Route path=path!(":id") view=PrescriptionCheck />
+                        </ParentRoute>
                         <Route path=path!("/p") view=PatientLanding />
                         <Route path=path!("/c/:token") view=ConsultationPage />
                         <Route path=path!("/m") view=FollowUpPage />

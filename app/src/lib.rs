@@ -9,6 +9,7 @@ mod app;
 mod caller;
 mod components;
 mod language;
+mod live;
 mod media;
 mod offline;
 mod pages;

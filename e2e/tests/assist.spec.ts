@@ -3,6 +3,7 @@ import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 import { ANNOUNCED_GIANT, PHOTO } from '../images';
+import { newsWithin } from '../live';
 
 test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
@@ -12,7 +13,11 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
 
   const phone = await callerContext(browser);
   const caller = new CallerPage(await phone.newPage());
-  await caller.page.goto(link);
+  // The regulator learns at once, without a reload, that the caller opened the link, then accepted.
+  const opening = (r: { url(): string; request(): { method(): string } }) =>
+    r.url().includes('/api/v1/patient/assist/') && r.request().method() === 'GET';
+  await newsWithin(caller.page, opening, () => caller.page.goto(link),
+    assist.state.filter({ hasText: 'L\'appelant a ouvert le lien' }), 'link opened');
   await expect(caller.heading).toHaveText('SAMU 54 – Centre 15 de Nancy vous demande de montrer la situation en vidéo.');
   await caller.accept.click();
   await expect(caller.status).toHaveText('Le médecin vous voit.');

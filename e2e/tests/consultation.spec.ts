@@ -5,6 +5,7 @@ import { clinicianPage } from '../pages/assist';
 import { ConsultationDesk, PatientConsultation, PharmacyCheck, invitationLink, patientPhone } from '../pages/consultation';
 import { DEMO_PASSWORD, GP, LoginPage, PHARMACIST } from '../pages/login-page';
 import { PHOTO } from '../images';
+import { newsWithin } from '../live';
 
 test('a GP invites; the patient checks their devices and waits; they see and write to each other, exchange a file; the prescription is verified and dispensed once; the claim is recorded; the report reaches the patient', async ({ browser }) => {
   test.setTimeout(90_000);
@@ -44,13 +45,12 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   // the "heard" mark, 20 on the meter's 0-100 scale (-48 dBFS).
   await expect(patient.page.getByText('Le micro vous entend.')).toBeVisible({ timeout: 10_000 });
   await expect.poll(() => patient.micLevel(), { timeout: 10_000, intervals: [100] }).toBeGreaterThan(20);
-  await patient.toWaitingRoom();
-  await expect(patient.page.getByRole('status').first()).toContainText('Dr Paul Durand va vous recevoir');
-
-  // The GP cannot miss it: banner and tab title, on any console page.
+  // The GP cannot miss it: banner and tab title, on any console page, at once.
   // (Other tests running beside this one may have patients waiting too.)
   const waitingBanner = gpPage.getByRole('alert').filter({ hasText: 'Marie Dupont vous attend' });
-  await expect(waitingBanner).toBeVisible();
+  const waits = (r: { url(): string }) => r.url().endsWith('/api/v1/patient/consultation/waiting');
+  await newsWithin(patient.page, waits, () => patient.toWaitingRoom(), waitingBanner, 'waiting room');
+  await expect(patient.page.getByRole('status').first()).toContainText('Dr Paul Durand va vous recevoir');
   await expect(gpPage).toHaveTitle(/^\(\d+\) Patient en salle d'attente/);
   await room.admit();
   await room.patientVideoPlays();

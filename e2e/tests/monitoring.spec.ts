@@ -6,6 +6,7 @@ import { clinicianPage } from '../pages/assist';
 import { patientPhone } from '../pages/consultation';
 import { GP } from '../pages/login-page';
 import { MonitoringDesk, PatientFollowUp, schedulerRounds, textsTo } from '../pages/monitoring';
+import { newsWithin } from '../live';
 
 test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a questionnaire filled offline reaches the server once; after a stop no reminder leaves', async ({ browser }) => {
   test.setTimeout(90_000);
@@ -32,15 +33,15 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   await patient.join('1961-07-02');
   await expect(patient.heading).toHaveText('Suivi Covid-19 à domicile');
   await expectUsableLayout(patient.page);
-  await patient.fillCovid(1, { temperature: '38,2', spo2: '91' });
+  // The GP is told at once, on the follow-up's page, without a reload: the
+  // red alert, then the point on the SpO2 chart.
+  const alert = gpPage.locator('.alert-item.level-red');
+  const submits = (r: { url(): string }) => r.url().endsWith('/api/v1/patient/followup/submissions');
+  await newsWithin(patient.page, submits, () => patient.fillCovid(1, { temperature: '38,2', spo2: '91' }),
+    alert.filter({ hasText: 'Saturation en oxygène inférieure à 94 %' }), 'monitoring alert');
   await expect(patient.page.getByText('Merci, vos réponses sont envoyées.')).toBeVisible();
   await expect(patient.questionnaire(1)).toHaveCount(0);
-
-  // The GP is told, sees the red alert and the point on the SpO2 chart.
-  await expect(gpPage.getByRole('link', { name: 'Questionnaire rempli : Jeanne Moreau (jour 1)' })).toBeVisible({ timeout: 15_000 });
-  await gpPage.reload();
-  const alert = gpPage.locator('.alert-item.level-red');
-  await expect(alert).toContainText('Saturation en oxygène inférieure à 94 %');
+  await expect(gpPage.getByRole('link', { name: 'Questionnaire rempli : Jeanne Moreau (jour 1)' })).toBeVisible();
   await expect(gpPage.locator('.chart', { hasText: 'saturation' }).locator('g.point[data-day="1"][data-value="91"]')).toBeVisible();
   await expect(gpPage.locator('.lead .badge')).toHaveText('Alerte');
   await expectUsableLayout(gpPage);

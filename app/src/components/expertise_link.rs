@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::expertise::Waiting;
+use regard_shared::live::News;
 
 use crate::api::expertise as api;
 use crate::i18n::*;
-
-const POLL_MS: u64 = 10_000;
+use crate::live::on_news;
 
 #[component]
 pub fn ExpertiseNavLink(current: Signal<Option<&'static str>>) -> impl IntoView {
@@ -23,9 +23,7 @@ pub fn ExpertiseNavLink(current: Signal<Option<&'static str>>) -> impl IntoView 
         });
     };
     poll();
-    if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(|news| matches!(news, News::Expertise { .. }), poll);
     let count = move || {
         let w = waiting.get();
         w.unread + w.queued

@@ -1,5 +1,5 @@
 pub mod chat;
-pub mod console_frame;
+pub mod console_shell;
 pub mod documents;
 pub mod error_text;
 pub mod expertise_link;

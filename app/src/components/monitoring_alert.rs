@@ -7,12 +7,12 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::monitoring::wire::Activity;
+use regard_shared::live::News;
 
 use crate::api::monitoring as api;
 use crate::i18n::*;
+use crate::live::on_news;
 use crate::media::audio;
-
-const POLL_MS: u64 = 10_000;
 
 #[component]
 pub fn MonitoringAlert() -> impl IntoView {
@@ -43,9 +43,7 @@ pub fn MonitoringAlert() -> impl IntoView {
         });
     };
     poll();
-    if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(|news| matches!(news, News::FollowUp { .. }), poll);
     view! {
         <Show when=move || { !activity.read().filled.is_empty() || activity.read().open_alerts > 0 }>
             <section class="alert alert-monitoring" role="status" aria-live="polite">

@@ -7,16 +7,19 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use regard_shared::assist::EventKind;
 use regard_shared::nursing_home::IncomingCall;
+use regard_shared::live::News;
 
 use crate::api::nursing_home as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::tab_title;
 use crate::i18n::*;
+use crate::live::on_news;
 use crate::media::audio;
 
-/// How often the console asks what rings; the chime sounds at each ask.
-const POLL_MS: u64 = 3000;
+/// The chime repeats this often until someone takes the call.
+const CHIME_MS: u64 = 3000;
 
 #[component]
 pub fn RingingCalls() -> impl IntoView {
@@ -29,10 +32,12 @@ pub fn RingingCalls() -> impl IntoView {
     let poll = move || {
         spawn_local(async move {
             let Ok(ringing) = api::ringing().await else { return };
-            if !ringing.is_empty() {
+            let fresh: Vec<_> =
+                ringing.iter().filter(|c| announced.with_value(|seen| !seen.contains(&c.assist_id))).collect();
+            if !fresh.is_empty() {
                 audio::chime();
             }
-            for call in ringing.iter().filter(|c| announced.with_value(|seen| !seen.contains(&c.assist_id))) {
+            for call in fresh {
                 let title = t_string!(i18n, nursing_home.ringing_notification, home = call.nursing_home.clone());
                 audio::notify(&title.to_string(), &call.reason);
             }
@@ -44,7 +49,16 @@ pub fn RingingCalls() -> impl IntoView {
         });
     };
     poll();
-    if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)) {
+    // A call rings, is taken by a colleague, or is answered.
+    let rings_or_stops =
+        |news: &News| matches!(news, News::Assist { event: EventKind::Requested | EventKind::Taken | EventKind::Decision, .. });
+    on_news(rings_or_stops, poll);
+    let ring = move || {
+        if !calls.read_untracked().is_empty() {
+            audio::chime();
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(ring, std::time::Duration::from_millis(CHIME_MS)) {
         on_cleanup(move || handle.clear());
     }
     tab_title::count_in_title(

@@ -7,14 +7,14 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::consultation::{ConsultationSummary, Status};
+use regard_shared::live::News;
 
 use crate::api;
 use crate::components::tab_title;
 use crate::i18n::*;
+use crate::live::on_news;
 use crate::media::audio;
 
-/// How often the console asks who is waiting.
-const POLL_MS: u64 = 4000;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// The browser's local day around now, in ms: what "today" means to the GP.
@@ -55,9 +55,7 @@ pub fn WaitingRoomAlert() -> impl IntoView {
         });
     };
     poll();
-    if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(|news| matches!(news, News::Consultation { .. }), poll);
     tab_title::count_in_title(
         move || waiting.read().len(),
         move || t_string!(i18n, consultation.waiting_title).to_string(),

@@ -9,12 +9,13 @@ use leptos_router::hooks::use_params_map;
 use regard_shared::assist::{AssistDetail, EventKind, LocationReport};
 use regard_shared::signal::{PeerRole, Reply, Request};
 use web_sys::MediaStream;
+use regard_shared::live::News;
 
 use super::assist_call::{NursingHomeCallCard, RegulatorCamera};
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
+use crate::live::on_news;
 use crate::api;
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::time;
 use crate::components::outbox::SmsBody;
@@ -28,9 +29,7 @@ pub fn AssistCase() -> impl IntoView {
     let params = use_params_map();
     let id = params.read_untracked().get("id").unwrap_or_default();
     view! {
-        <ConsoleFrame>
             <CaseView id=id.clone() />
-        </ConsoleFrame>
     }
 }
 
@@ -46,8 +45,18 @@ enum Link {
     Elsewhere,
 }
 
-fn link_text(i18n: I18nContext<Locale>, link: Link) -> String {
-    match link {
+/// Before the phone joins, how far the caller got with the latest link, as the
+/// timeline tells it.
+fn caller_step(detail: Option<&AssistDetail>) -> Option<EventKind> {
+    let steps = [EventKind::LinkResent, EventKind::LinkOpened, EventKind::ConsentGiven, EventKind::CallEnded];
+    detail?.timeline.iter().rev().map(|e| e.kind).find(|kind| steps.contains(kind))
+}
+
+fn link_text(i18n: I18nContext<Locale>, link: Link, step: Option<EventKind>) -> String {
+    match (link, step) {
+        (Link::Waiting, Some(EventKind::LinkOpened)) => t_string!(i18n, assist.state_opened),
+        (Link::Waiting, Some(EventKind::ConsentGiven)) => t_string!(i18n, assist.state_consented),
+        (link, _) => match link {
         Link::Waiting => t_string!(i18n, assist.state_waiting),
         Link::Present => t_string!(i18n, assist.state_present),
         Link::Connected => t_string!(i18n, assist.state_connected),
@@ -55,6 +64,7 @@ fn link_text(i18n: I18nContext<Locale>, link: Link) -> String {
         Link::Failed => t_string!(i18n, assist.state_failed),
         Link::Reconnecting => t_string!(i18n, assist.state_reconnecting),
         Link::Elsewhere => t_string!(i18n, assist.state_elsewhere),
+        },
     }
     .to_string()
 }
@@ -85,6 +95,14 @@ fn CaseView(id: String) -> impl IntoView {
         }
     };
     refresh();
+    let about_this = {
+        let id = id.clone();
+        move |news: &News| match news {
+            News::Assist { id: changed, .. } | News::Caller { assist_id: changed, .. } => *changed == id,
+            _ => false,
+        }
+    };
+    on_news(about_this, refresh.clone());
 
     let on_event = {
         let refresh = refresh.clone();
@@ -190,7 +208,7 @@ fn CaseView(id: String) -> impl IntoView {
         <ErrorAlert message=error.into() />
         <div class="case-layout">
             <section class="card live" aria-labelledby="live-title">
-                <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get())}</h2>
+                <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get(), detail.with(|d| caller_step(d.as_ref())))}</h2>
                 <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" audible=audio_on.into() />
                 <p class="quality" data-testid="quality">
                     {move || quality.get().map(|q| t_string!(i18n, assist.quality,

@@ -7,9 +7,10 @@ use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
 use regard_shared::assist::{AssistSummary, NewAssist, Outcome, CASE_REFERENCE_MAX_CHARS};
 use regard_shared::phone::{self, PhoneError};
+use regard_shared::live::News;
 
+use crate::live::on_news;
 use crate::api;
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::components::outbox::Outbox;
@@ -18,7 +19,6 @@ use crate::i18n::*;
 #[component]
 pub fn AssistDesk() -> impl IntoView {
     view! {
-        <ConsoleFrame>
             <h1>{t!(use_i18n(), assist.nav)}</h1>
             <p><a href="/console/assist/usage">{t!(use_i18n(), assist.usage_link)}</a></p>
             <div class="columns">
@@ -26,7 +26,6 @@ pub fn AssistDesk() -> impl IntoView {
                 <Outbox />
             </div>
             <RecentAssists />
-        </ConsoleFrame>
     }
 }
 
@@ -116,6 +115,7 @@ pub fn outcome_name(i18n: I18nContext<Locale>, outcome: Outcome) -> String {
 fn RecentAssists() -> impl IntoView {
     let i18n = use_i18n();
     let cases = LocalResource::new(api::assists);
+    on_news(|news| matches!(news, News::Assist { .. } | News::Caller { .. }), move || cases.refetch());
     let row = move |case: AssistSummary| {
         let lang = i18n.get_locale().as_str();
         let href = format!("/console/assist/{}", case.id);

@@ -5,7 +5,6 @@ use regard_shared::assist::Outcome;
 use regard_shared::usage::MonthUsage;
 
 use crate::api;
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::error_text;
 use crate::i18n::*;
 use crate::pages::console::assist_list::outcome_name;
@@ -35,7 +34,6 @@ pub fn AssistUsage() -> impl IntoView {
         }
     };
     view! {
-        <ConsoleFrame>
             <p><a href="/console/assist">{t!(i18n, assist.back)}</a></p>
             <h1>{t!(i18n, assist.usage_title)}</h1>
             <section class="card">
@@ -59,6 +57,5 @@ pub fn AssistUsage() -> impl IntoView {
                 }}
                 <p class="hint">{t!(i18n, assist.usage_note)}</p>
             </section>
-        </ConsoleFrame>
     }
 }

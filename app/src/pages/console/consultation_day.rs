@@ -8,9 +8,10 @@ use leptos_router::hooks::use_navigate;
 use regard_shared::consultation::{ConsultationSummary, NewConsultation, Status, REASON_MAX_CHARS};
 use regard_shared::payment::{euros, Mode, DEFAULT_FEE_CENTS};
 use regard_shared::validate;
+use regard_shared::live::News;
 
+use crate::live::on_news;
 use crate::api::{self, Failure};
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{time_of_day, today_iso};
 use crate::components::outbox::Outbox;
@@ -24,7 +25,6 @@ pub fn ConsultationDesk() -> impl IntoView {
     let i18n = use_i18n();
     let ask_notifications = RwSignal::new(audio::notifications_undecided());
     view! {
-        <ConsoleFrame>
             <h1>{t!(i18n, consultation.nav)}</h1>
             <Show when=move || ask_notifications.get()>
                 <p>
@@ -40,7 +40,6 @@ pub fn ConsultationDesk() -> impl IntoView {
                 <ScheduleForm />
                 <Outbox />
             </div>
-        </ConsoleFrame>
     }
 }
 
@@ -167,9 +166,7 @@ fn DayList() -> impl IntoView {
         })
     };
     load();
-    if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_secs(5)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(|news| matches!(news, News::Consultation { .. }), load);
     let row = move |c: ConsultationSummary| {
         let lang = i18n.get_locale().as_str();
         let status = c.status;

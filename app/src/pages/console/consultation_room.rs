@@ -8,13 +8,14 @@ use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, Docum
 use regard_shared::payment::{Mode, Status as PaymentStatus};
 use regard_shared::prescription::PrescriptionSummary;
 use regard_shared::signal::PeerRole;
+use regard_shared::live::News;
 use web_sys::MediaStream;
 
 use super::consultation_day::status_name;
 use super::prescription_form::PrescriptionForm;
+use crate::live::on_news;
 use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
@@ -28,9 +29,7 @@ use crate::media::camera;
 pub fn ConsultationRoom() -> impl IntoView {
     let id = use_params_map().read_untracked().get("id").unwrap_or_default();
     view! {
-        <ConsoleFrame>
             <RoomView id=id.clone() />
-        </ConsoleFrame>
     }
 }
 
@@ -131,21 +130,15 @@ fn RoomView(id: String) -> impl IntoView {
             Err(failure) => error.set(Some(error_text(i18n, &failure))),
         }
     });
-    // Admission waits for the patient: follow the status until they arrive.
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            if detail.with_untracked(|d| d.as_ref().is_some_and(|d| d.summary.status == Status::Invited)) {
-                spawn_local(async move {
-                    if let Ok(d) = api::consultation(&id.get_value()).await {
-                        show(d);
-                    }
-                });
+    // Admission waits for the patient: the page learns at once when they arrive.
+    let reload = move || {
+        spawn_local(async move {
+            if let Ok(d) = api::consultation(&id.get_value()).await {
+                show(d);
             }
-        },
-        std::time::Duration::from_secs(3),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+        })
+    };
+    on_news(move |news| matches!(news, News::Consultation { id: changed } if id.with_value(|id| id == changed)), reload);
 
     let status = move || detail.with(|d| d.as_ref().map(|d| d.summary.status));
     let remote_label = Signal::derive(move || t_string!(i18n, consultation.patient_video).to_string());

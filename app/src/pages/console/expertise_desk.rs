@@ -7,15 +7,14 @@ use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use regard_shared::expertise::{RequestSummary, Specialty, Status, Urgency};
 use regard_shared::Action;
+use regard_shared::live::News;
 
 use crate::api::expertise as api;
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::i18n::*;
+use crate::live::on_news;
 use crate::session::use_session;
-
-const POLL_MS: u64 = 10_000;
 
 pub fn specialty_name(i18n: I18nContext<Locale>, specialty: Specialty) -> String {
     match specialty {
@@ -53,7 +52,6 @@ pub fn ExpertiseDesk() -> impl IntoView {
     let session = use_session();
     let may = move |action| session.0.read().as_ref().is_some_and(|me| me.user.role.may(action));
     view! {
-        <ConsoleFrame>
             <h1>{t!(i18n, expertise.title)}</h1>
             <Show when=move || may(Action::AnswerExpertise)>
                 <ExpertQueue />
@@ -61,12 +59,11 @@ pub fn ExpertiseDesk() -> impl IntoView {
             <Show when=move || may(Action::RequestExpertise)>
                 <SentRequests />
             </Show>
-        </ConsoleFrame>
     }
 }
 
-/// Loads a list now and every few seconds, so new answers and requests show.
-fn polled<Load, Loading>(load: Load) -> (RwSignal<Option<Vec<RequestSummary>>>, RwSignal<Option<String>>)
+/// Loads a list now and again on tele-expertise news, so new answers and requests show.
+fn followed<Load, Loading>(load: Load) -> (RwSignal<Option<Vec<RequestSummary>>>, RwSignal<Option<String>>)
 where
     Load: Fn() -> Loading + Copy + 'static,
     Loading: std::future::Future<Output = Result<Vec<RequestSummary>, crate::api::Failure>> + 'static,
@@ -86,16 +83,14 @@ where
         })
     };
     poll();
-    if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(|news| matches!(news, News::Expertise { .. }), poll);
     (list, error)
 }
 
 #[component]
 fn SentRequests() -> impl IntoView {
     let i18n = use_i18n();
-    let (list, error) = polled(api::sent);
+    let (list, error) = followed(api::sent);
     view! {
         <section class="card" aria-labelledby="sent-title">
             <div class="section-head">
@@ -111,7 +106,7 @@ fn SentRequests() -> impl IntoView {
 #[component]
 fn ExpertQueue() -> impl IntoView {
     let i18n = use_i18n();
-    let (list, error) = polled(api::queue);
+    let (list, error) = followed(api::queue);
     let filter = RwSignal::new(String::new());
     let shown = move || {
         list.get().map(|all| {

@@ -11,7 +11,6 @@ use regard_shared::expertise::{ExpertForm, ExpertSite, FileView, NewRequest, Pat
 use super::expertise_desk::specialty_name;
 use super::expertise_files::FileUploader;
 use crate::api::{expertise as api, Failure};
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::today_iso;
 use crate::components::questionnaire_form::{Filled, QuestionnaireForm};
@@ -21,11 +20,9 @@ use crate::i18n::*;
 pub fn NewExpertiseRequest() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ConsoleFrame>
             <p><a href="/console/expertise">{t!(i18n, expertise.back)}</a></p>
             <h1>{t!(i18n, expertise.new_request)}</h1>
             <RequestForm />
-        </ConsoleFrame>
     }
 }
 

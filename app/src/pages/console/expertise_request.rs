@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::expertise::{Message, RequestDetail, Side, Step, Urgency};
+use regard_shared::live::News;
 
 use super::expertise_desk::{specialty_name, status_name};
 use super::expertise_files::FileGallery;
 use super::expertise_steps::{Escalate, StepForms};
+use crate::live::on_news;
 use crate::api::expertise as api;
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
 use crate::components::questionnaire_form::answer_text;
@@ -23,10 +24,8 @@ pub fn ExpertiseRequestPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = use_params_map().read_untracked().get("id").unwrap_or_default();
     view! {
-        <ConsoleFrame>
             <p><a href="/console/expertise">{t!(i18n, expertise.back)}</a></p>
             <RequestView id=id.clone() />
-        </ConsoleFrame>
     }
 }
 
@@ -45,6 +44,7 @@ fn RequestView(id: String) -> impl IntoView {
         })
     };
     load();
+    on_news(move |news| matches!(news, News::Expertise { id: changed } if id.with_value(|id| id == changed)), load);
     let reload = Callback::new(move |_| load());
     view! {
         <ErrorAlert message=error.into() />

@@ -7,10 +7,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::monitoring::questionnaire::ItemType;
 use regard_shared::monitoring::wire::FollowUpDetail;
+use regard_shared::live::News;
 
 use super::monitoring_desk::{status_name, AlertList};
+use crate::live::on_news;
 use crate::api::{monitoring as api, Failure};
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::error_text;
 use crate::components::format::{calendar_date, date_time};
 use crate::components::line_chart::LineChart;
@@ -19,7 +20,7 @@ use crate::i18n::*;
 
 #[component]
 pub fn FollowUpPanel() -> impl IntoView {
-    view! { <ConsoleFrame><FollowUpView /></ConsoleFrame> }
+    view! { <FollowUpView /> }
 }
 
 #[component]
@@ -29,9 +30,7 @@ fn FollowUpView() -> impl IntoView {
     let detail = RwSignal::new(None::<Result<FollowUpDetail, Failure>>);
     let load = move || spawn_local(async move { detail.set(Some(api::followup(&id.get_value()).await)) });
     load();
-    if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_secs(15)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(move |news| matches!(news, News::FollowUp { id: changed, .. } if id.with_value(|id| id == changed)), load);
     let on_change = Callback::new(move |()| load());
     move || match detail.get() {
         None => view! { <p class="muted" role="status">"…"</p> }.into_any(),

@@ -8,7 +8,6 @@ use regard_shared::api::Me;
 use regard_shared::{OrganisationKind, Role};
 
 use crate::api;
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::lock_screen::PinSetting;
 use crate::i18n::*;
 use crate::session::use_session;
@@ -17,14 +16,12 @@ use crate::session::use_session;
 pub fn ConsoleHome() -> impl IntoView {
     let session = use_session();
     view! {
-        <ConsoleFrame>
             {move || session.0.get().map(|me| view! {
                 <Identity me=me.clone() />
                 {(me.failed_sign_ins > 0).then(|| view! { <SignInWarning count=me.failed_sign_ins /> })}
                 {(me.user.role == Role::Admin).then(|| view! { <FailedSignIns organisation_id=me.organisation.id /> })}
             })}
             <PinSetting />
-        </ConsoleFrame>
     }
 }
 

@@ -8,9 +8,10 @@ use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
 use regard_shared::monitoring::alerts::Level;
 use regard_shared::monitoring::wire::{AlertView, FollowUpSummary, NewFollowUp, ProtocolSummary, Status};
+use regard_shared::live::News;
 
+use crate::live::on_news;
 use crate::api::{monitoring as api, Failure};
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time, today_iso};
 use crate::components::outbox::Outbox;
@@ -21,7 +22,6 @@ use crate::i18n::*;
 pub fn MonitoringDesk() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ConsoleFrame>
             <h1>{t!(i18n, monitoring.title)}</h1>
             <OpenAlerts />
             <FollowUpList />
@@ -33,7 +33,6 @@ pub fn MonitoringDesk() -> impl IntoView {
                 <ProtocolImport />
                 <Receipts />
             </div>
-        </ConsoleFrame>
     }
 }
 
@@ -103,20 +102,24 @@ pub fn AlertList(alerts: Vec<AlertView>, on_change: Callback<()>, with_patient: 
 #[component]
 fn OpenAlerts() -> impl IntoView {
     let i18n = use_i18n();
-    let alerts = RwSignal::new(Vec::<AlertView>::new());
-    let load = move || spawn_local(async move { alerts.set(api::open_alerts().await.unwrap_or_default()) });
+    // A failed fetch says so: it must never read as "no alert".
+    let alerts = RwSignal::new(None::<Result<Vec<AlertView>, Failure>>);
+    let load = move || spawn_local(async move { alerts.set(Some(api::open_alerts().await)) });
     load();
-    if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_secs(10)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(|news| matches!(news, News::FollowUp { .. }), load);
     let on_change = Callback::new(move |()| load());
     view! {
         <section class="card" aria-labelledby="alerts-title">
             <h2 id="alerts-title">{t!(i18n, monitoring.open_alerts_title)}</h2>
-            {move || if alerts.read().is_empty() {
-                view! { <p class="muted">{t!(i18n, monitoring.no_open_alerts)}</p> }.into_any()
-            } else {
-                view! { <AlertList alerts=alerts.get() on_change=on_change with_patient=true /> }.into_any()
+            {move || match alerts.get() {
+                None => view! { <p class="muted" role="status">"…"</p> }.into_any(),
+                Some(Err(failure)) => {
+                    view! { <p class="alert alert-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any()
+                }
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="muted">{t!(i18n, monitoring.no_open_alerts)}</p> }.into_any()
+                }
+                Some(Ok(list)) => view! { <AlertList alerts=list on_change=on_change with_patient=true /> }.into_any(),
             }}
         </section>
     }
@@ -128,9 +131,7 @@ fn FollowUpList() -> impl IntoView {
     let list = RwSignal::new(None::<Result<Vec<FollowUpSummary>, Failure>>);
     let load = move || spawn_local(async move { list.set(Some(api::followups().await)) });
     load();
-    if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_secs(10)) {
-        on_cleanup(move || handle.clear());
-    }
+    on_news(|news| matches!(news, News::FollowUp { .. }), load);
     let when =
         move |at: Option<i64>| at.map(|ms| date_time(ms, i18n.get_locale_untracked().as_str())).unwrap_or_default();
     let row = move |f: FollowUpSummary| {

@@ -9,7 +9,6 @@ use regard_shared::prescription::{parse_identifier, Verification};
 use regard_shared::ErrorCode;
 
 use crate::api::{self, Failure};
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
 use crate::i18n::*;
@@ -17,9 +16,7 @@ use crate::i18n::*;
 #[component]
 pub fn PrescriptionLookup() -> impl IntoView {
     view! {
-        <ConsoleFrame>
             <LookupForm />
-        </ConsoleFrame>
     }
 }
 
@@ -51,9 +48,7 @@ fn LookupForm() -> impl IntoView {
 pub fn PrescriptionCheck() -> impl IntoView {
     let id = use_params_map().read_untracked().get("id").unwrap_or_default();
     view! {
-        <ConsoleFrame>
             <CheckView id=id.clone() />
-        </ConsoleFrame>
     }
 }
 

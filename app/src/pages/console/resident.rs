@@ -9,7 +9,6 @@ use regard_shared::nursing_home::{CallStatus, Resident, ResidentCall, ResidentDe
 use regard_shared::validate;
 
 use crate::api::{nursing_home as api, Failure};
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
 use crate::i18n::*;
@@ -20,9 +19,7 @@ pub fn ResidentPage() -> impl IntoView {
     let params = use_params_map();
     let id = params.read_untracked().get("id").unwrap_or_default();
     view! {
-        <ConsoleFrame>
             <ResidentView id=id.clone() />
-        </ConsoleFrame>
     }
 }
 

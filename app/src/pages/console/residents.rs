@@ -7,7 +7,6 @@ use leptos_router::hooks::use_navigate;
 use regard_shared::nursing_home::{NewResident, Resident};
 
 use crate::api::nursing_home as api;
-use crate::components::console_frame::ConsoleFrame;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::today_iso;
 use crate::components::patient_fields;
@@ -17,13 +16,11 @@ use crate::i18n::*;
 pub fn ResidentsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ConsoleFrame>
             <h1>{t!(i18n, nursing_home.residents_title)}</h1>
             <div class="columns">
                 <ResidentList />
                 <AddResident />
             </div>
-        </ConsoleFrame>
     }
 }
 

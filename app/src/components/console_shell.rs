@@ -1,8 +1,13 @@
-//! The frame of every console page: makes sure someone is signed in (or sends
-//! them to the sign-in page), and shows the navigation their role allows.
+//! The console's shell, the parent route of every console page: makes sure
+//! someone is signed in (or sends them to the sign-in page), opens the live
+//! channel, and shows once for the whole visit what every page shares: the
+//! navigation their role allows, ringing calls, the waiting room, monitoring
+//! alerts, and the channel's state. Pages render in its `<Outlet/>`, so moving
+//! between them never mounts these again (nor re-announces an alert).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use regard_shared::api::Me;
 use regard_shared::{Action, ErrorCode};
@@ -15,10 +20,18 @@ use crate::components::monitoring_alert::MonitoringAlert;
 use crate::components::ringing_calls::RingingCalls;
 use crate::components::waiting_room_alert::WaitingRoomAlert;
 use crate::i18n::*;
+use crate::live::{provide_live, use_link, Link};
 use crate::session::use_session;
 
+/// Back to the sign-in page, then to this page (a scanned prescription, a shared case link).
+fn sign_in_again(navigate: impl Fn(&str, leptos_router::NavigateOptions)) {
+    let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    let next = String::from(js_sys::encode_uri_component(&here));
+    navigate(&format!("/login?next={next}"), Default::default())
+}
+
 #[component]
-pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
+pub fn ConsoleShell() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -26,22 +39,15 @@ pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
 
     // A reload keeps the cookie but not the page's memory: ask the server who we are.
     if session.0.get_untracked().is_none() {
-        let navigate = navigate.clone();
         spawn_local(async move {
             match api::me().await {
                 Ok(me) => session.0.set(Some(me)),
-                Err(Failure::Api(e)) if e.code == ErrorCode::Unauthenticated => {
-                    // Back to this page after signing in (a scanned prescription, a shared case link).
-                    let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-                    let next = String::from(js_sys::encode_uri_component(&here));
-                    navigate(&format!("/login?next={next}"), Default::default())
-                }
+                Err(Failure::Api(e)) if e.code == ErrorCode::Unauthenticated => sign_in_again(navigate),
                 Err(failure) => error.set(Some(error_text(i18n, &failure))),
             }
         });
     }
 
-    let children = StoredValue::new(children);
     // Redrawn only when someone signs in, out, locks or unlocks: a change of
     // the session's details (a PIN chosen) must not reset the page below.
     let shown = Memo::new(move |_| session.0.with(|me| me.as_ref().map(|me| (me.user.id.clone(), me.locked))));
@@ -50,17 +56,51 @@ pub fn ConsoleFrame(children: ChildrenFn) -> impl IntoView {
         {move || match shown.get().and_then(|_| session.0.get_untracked()) {
             None => view! { <p class="muted" role="status">{t!(i18n, console.loading)}</p> }.into_any(),
             Some(me) if me.locked => view! { <LockScreen name=me.user.display_name.clone() /> }.into_any(),
-            Some(me) => view! {
-                <div class="console">
-                    {me.user.role.may(Action::ConductAssist).then(|| view! { <RingingCalls /> })}
-                    {me.user.role.may(Action::ConductConsultation).then(|| view! { <WaitingRoomAlert /> })}
-                    {me.user.role.may(Action::MonitorPatients).then(|| view! { <MonitoringAlert /> })}
-                    <ConsoleNav me=me />
-                    {children.with_value(|children| children())}
-                </div>
-            }
-            .into_any(),
+            Some(me) => view! { <SignedIn me=me /> }.into_any(),
         }}
+    }
+}
+
+/// The console of a signed-in, unlocked member, with its live channel.
+#[component]
+fn SignedIn(me: Me) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    provide_live(move |answer| match answer {
+        // Locked elsewhere (another tab) or still signed in: the shell follows.
+        Ok(me) => session.0.set(Some(me)),
+        Err(Failure::Api(e)) if e.code == ErrorCode::Unauthenticated => {
+            session.0.set(None);
+            sign_in_again(&navigate);
+        }
+        Err(_) => {}
+    });
+    let role = me.user.role;
+    view! {
+        <div class="console">
+            <ChannelLost />
+            {role.may(Action::ConductAssist).then(|| view! { <RingingCalls /> })}
+            {role.may(Action::ConductConsultation).then(|| view! { <WaitingRoomAlert /> })}
+            {role.may(Action::MonitorPatients).then(|| view! { <MonitoringAlert /> })}
+            <ConsoleNav me=me />
+            <Outlet />
+        </div>
+    }
+}
+
+/// Said as long as the live channel is down: what the screen shows may be old.
+#[component]
+fn ChannelLost() -> impl IntoView {
+    let i18n = use_i18n();
+    let link = use_link();
+    view! {
+        <Show when=move || link.get() == Link::Lost>
+            <p class="alert alert-lost" role="alert" data-testid="channel-lost">
+                <strong>{t!(i18n, console.channel_lost)}</strong>
+                " "
+                {t!(i18n, console.channel_lost_help)}
+            </p>
+        </Show>
     }
 }
 
