@@ -41,15 +41,16 @@ test('a GP asks a dermatologist, answers her question and reads the opinion, als
   await expert.page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
 
+  // Meanwhile the GP is on the tele-expertise desk (an open request counts as read).
+  await gp.page.goto('/console/expertise');
   await expert.page.getByRole('button', { name: 'Prendre en charge' }).click();
   await expect(expert.status).toHaveText('Prise en charge');
   await expert.write('Votre message au demandeur', 'Les bords sont-ils irréguliers depuis longtemps ?',
     'Demander des précisions', 'Précisions demandées');
 
-  // The GP is told: an e-mail without health data, and the console's list.
+  // The GP is told: an e-mail without health data, and the console's list, live.
   await expect.poll(() => mailsAboutIt().length).toBe(1);
   expect(mailsAboutIt()[0]).not.toContain(last);
-  await gp.page.goto('/console/expertise');
   const sent = gp.page.getByTestId('expertise-sent').locator('tr').filter({ hasText: last });
   await expect(sent).toContainText('Précisions demandées');
   await expect(sent).toContainText('nouveau');
