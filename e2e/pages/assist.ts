@@ -32,9 +32,10 @@ export async function callerContext(browser: Browser): Promise<BrowserContext> {
 export class AssistDesk {
   constructor(readonly page: Page) {}
 
-  async start(phone: string): Promise<AssistCase> {
+  async start(phone: string, note?: string): Promise<AssistCase> {
     await this.page.goto('/console/assist');
     await this.page.getByLabel('Mobile de l\'appelant').fill(phone);
+    if (note) await this.page.getByLabel('Note (facultatif)').fill(note);
     await this.page.getByRole('button', { name: 'Envoyer le lien par SMS' }).click();
     await expect(this.page).toHaveURL(/\/console\/assist\/[0-9a-f-]{36}$/);
     return new AssistCase(this.page);

@@ -7,8 +7,11 @@ import { newsWithin } from '../live';
 
 test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
-  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const note = 'Chute dans l\'escalier, douleur à la hanche';
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78', note);
   await expect(assist.state).toHaveText('En attente de l\'appelant');
+  // What the regulator noted stays in view on the case, and on the desk.
+  await expect(regulator.getByTestId('case-note')).toContainText(note);
   const link = await assist.link();
 
   const phone = await callerContext(browser);
@@ -55,17 +58,29 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
   expect(distinctColours).toBeGreaterThan(20);
 
   await assist.decide('Ambulance', 'Suspicion de fracture de la cheville');
-  await expect(assist.timeline.last()).toContainText('ambulance: Suspicion de fracture de la cheville');
+  // The timeline in words: the decision's name, the consent's text and language.
+  await expect(assist.timeline.last()).toContainText('Décision — Ambulance — Suspicion de fracture de la cheville');
+  await expect(regulator.locator('[data-kind="consent_given"]')).toContainText('Consentement donné — texte n° 1, lu en français');
+  await expect(regulator.locator('[data-kind="sms_sent"]')).toContainText('SMS envoyé — 06 12 34 56 78');
   const kinds = await assist.timelineKinds();
   expect(kinds.slice(0, 4)).toEqual(['created', 'sms_sent', 'link_opened', 'consent_given']);
   const order = ['call_started', 'snapshot', 'decision'].map((k) => kinds.indexOf(k));
   expect(order.every((i) => i > 3)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
 
-  // The caller stops: the regulator sees it.
+  // The caller stops, after saying yes (a stray tap changes nothing): the
+  // regulator sees it. The caller can restart the video with the same link.
   await caller.page.getByRole('button', { name: 'Arrêter la vidéo' }).click();
+  await caller.page.getByRole('button', { name: 'Continuer la vidéo' }).click();
+  await expect(caller.status).toHaveText('Le médecin vous voit.');
+  await caller.page.getByRole('button', { name: 'Arrêter la vidéo' }).click();
+  await expect(caller.page.getByRole('alertdialog')).toContainText('Le médecin ne verra plus rien');
+  await caller.page.getByRole('button', { name: 'Oui, arrêter' }).click();
   await expect(caller.heading).toHaveText('Vidéo arrêtée');
   await expect(assist.state).toHaveText('En attente de l\'appelant');
+  await caller.page.getByRole('button', { name: 'Relancer la vidéo' }).click();
+  await expect(caller.status).toHaveText('Le médecin vous voit.');
+  await expect(assist.state).toHaveText('Vidéo en direct');
 
   // The month's activity counts this assist as one that reached video, decided "ambulance".
   await regulator.goto('/console/assist/usage');

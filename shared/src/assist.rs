@@ -98,6 +98,8 @@ pub struct AssistSummary {
     pub created_at: i64,
     pub created_by: String,
     pub outcome: Option<Outcome>,
+    /// What the regulator wrote when starting the case (what the caller said).
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,7 +130,6 @@ pub struct SmsView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssistDetail {
     pub summary: AssistSummary,
-    pub note: Option<String>,
     pub decision_note: Option<String>,
     /// Set when a nursing home placed the call from its tablet.
     pub call: Option<crate::nursing_home::IncomingCall>,

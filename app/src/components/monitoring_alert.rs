@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use regard_shared::monitoring::wire::Activity;
 use regard_shared::live::News;
+use regard_shared::monitoring::wire::Activity;
 
 use crate::api::monitoring as api;
 use crate::i18n::*;

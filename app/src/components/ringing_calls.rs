@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use regard_shared::assist::EventKind;
-use regard_shared::nursing_home::IncomingCall;
 use regard_shared::live::News;
+use regard_shared::nursing_home::IncomingCall;
 
 use crate::api::nursing_home as api;
 use crate::components::error_text::{error_text, ErrorAlert};
@@ -50,8 +50,9 @@ pub fn RingingCalls() -> impl IntoView {
     };
     poll();
     // A call rings, is taken by a colleague, or is answered.
-    let rings_or_stops =
-        |news: &News| matches!(news, News::Assist { event: EventKind::Requested | EventKind::Taken | EventKind::Decision, .. });
+    let rings_or_stops = |news: &News| {
+        matches!(news, News::Assist { event: EventKind::Requested | EventKind::Taken | EventKind::Decision, .. })
+    };
     on_news(rings_or_stops, poll);
     let ring = move || {
         if !calls.read_untracked().is_empty() {

@@ -106,14 +106,15 @@ pub async fn owner(db: &Db, assist_id: &str) -> AppResult<(String, String)> {
     row.ok_or(AppError::NotFound)
 }
 
-type SummaryRow = (String, String, Option<String>, i64, String, Option<String>, Option<String>);
+type SummaryRow = (String, String, Option<String>, i64, String, Option<String>, Option<String>, Option<String>);
 
 const SUMMARY_SELECT: &str = "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name, a.outcome,
-        (SELECT o.name FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = a.resident_id)
+        (SELECT o.name FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = a.resident_id),
+        a.note
      FROM assists a JOIN users u ON u.id = a.created_by";
 
 fn summary(
-    (id, phone_e164, case_reference, created_at, created_by, outcome, nursing_home): SummaryRow,
+    (id, phone_e164, case_reference, created_at, created_by, outcome, nursing_home, note): SummaryRow,
 ) -> AssistSummary {
     AssistSummary {
         id,
@@ -123,6 +124,7 @@ fn summary(
         created_at,
         created_by,
         outcome: outcome.as_deref().and_then(parse_enum),
+        note,
     }
 }
 
@@ -141,8 +143,8 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
     let row: Option<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.id = $1")).bind(assist_id).fetch_optional(db).await?;
     let summary = summary(row.ok_or(AppError::NotFound)?);
-    let (note, decision_note): (Option<String>, Option<String>) =
-        sqlx::query_as("SELECT note, decision_note FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
+    let (decision_note,): (Option<String>,) =
+        sqlx::query_as("SELECT decision_note FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
     let events: Vec<(i64, i64, String, String)> =
         sqlx::query_as("SELECT at, seq, kind, detail FROM assist_events WHERE assist_id = $1")
             .bind(assist_id)
@@ -155,7 +157,6 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
     order_timeline(&mut timeline);
     Ok(AssistDetail {
         summary,
-        note,
         decision_note,
         timeline: timeline.into_iter().map(|(_, _, event)| event).collect(),
         call: nursing_home_call(db, &format!("{CALL_SELECT} WHERE a.id = $1"), assist_id).await?.pop(),

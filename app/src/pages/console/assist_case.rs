@@ -6,21 +6,21 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_params_map;
-use regard_shared::assist::{AssistDetail, EventKind, LocationReport};
+use regard_shared::assist::{AssistDetail, EventKind};
+use regard_shared::live::News;
 use regard_shared::signal::{PeerRole, Reply, Request};
 use web_sys::MediaStream;
-use regard_shared::live::News;
 
 use super::assist_call::{NursingHomeCallCard, RegulatorCamera};
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
-use crate::live::on_news;
+use super::assist_timeline::Timeline;
 use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::time;
-use crate::components::outbox::SmsBody;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
+use crate::live::on_news;
 use crate::media::call::{Call, CallEvent};
 use crate::media::stats::{self, Quality};
 
@@ -45,6 +45,25 @@ enum Link {
     Elsewhere,
 }
 
+/// What the regulator wrote when starting the case, and its reference: what
+/// the caller said, kept in view during the video.
+#[component]
+fn CaseNote(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let written =
+        move || detail.with(|d| d.as_ref().map(|d| (d.summary.note.clone(), d.summary.case_reference.clone())));
+    move || {
+        written().filter(|(note, reference)| note.is_some() || reference.is_some()).map(|(note, reference)| {
+            view! {
+                <p class="case-note" data-testid="case-note">
+                    {reference.map(|r| view! { <strong>{t!(i18n, assist.reference)} " " {r}</strong> " " })}
+                    {note.map(|n| view! { <span>{t!(i18n, assist.case_note)} " : " {n}</span> })}
+                </p>
+            }
+        })
+    }
+}
+
 /// Before the phone joins, how far the caller got with the latest link, as the
 /// timeline tells it.
 fn caller_step(detail: Option<&AssistDetail>) -> Option<EventKind> {
@@ -57,13 +76,13 @@ fn link_text(i18n: I18nContext<Locale>, link: Link, step: Option<EventKind>) -> 
         (Link::Waiting, Some(EventKind::LinkOpened)) => t_string!(i18n, assist.state_opened),
         (Link::Waiting, Some(EventKind::ConsentGiven)) => t_string!(i18n, assist.state_consented),
         (link, _) => match link {
-        Link::Waiting => t_string!(i18n, assist.state_waiting),
-        Link::Present => t_string!(i18n, assist.state_present),
-        Link::Connected => t_string!(i18n, assist.state_connected),
-        Link::Interrupted => t_string!(i18n, assist.state_interrupted),
-        Link::Failed => t_string!(i18n, assist.state_failed),
-        Link::Reconnecting => t_string!(i18n, assist.state_reconnecting),
-        Link::Elsewhere => t_string!(i18n, assist.state_elsewhere),
+            Link::Waiting => t_string!(i18n, assist.state_waiting),
+            Link::Present => t_string!(i18n, assist.state_present),
+            Link::Connected => t_string!(i18n, assist.state_connected),
+            Link::Interrupted => t_string!(i18n, assist.state_interrupted),
+            Link::Failed => t_string!(i18n, assist.state_failed),
+            Link::Reconnecting => t_string!(i18n, assist.state_reconnecting),
+            Link::Elsewhere => t_string!(i18n, assist.state_elsewhere),
         },
     }
     .to_string()
@@ -205,6 +224,7 @@ fn CaseView(id: String) -> impl IntoView {
     view! {
         <p><a href="/console/assist">{t!(i18n, assist.back)}</a></p>
         <h1>{t!(i18n, assist.nav)} " – " {title}</h1>
+        <CaseNote detail=detail />
         <ErrorAlert message=error.into() />
         <div class="case-layout">
             <section class="card live" aria-labelledby="live-title">
@@ -270,65 +290,6 @@ fn Gallery(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl IntoView 
                     </ul>
                 }.into_any()
             }}
-        </section>
-    }
-}
-
-fn event_name(i18n: I18nContext<Locale>, kind: EventKind) -> String {
-    match kind {
-        EventKind::Created => t_string!(i18n, events.created),
-        EventKind::Requested => t_string!(i18n, events.requested),
-        EventKind::Taken => t_string!(i18n, events.taken),
-        EventKind::SmsSent => t_string!(i18n, events.sms_sent),
-        EventKind::SmsFailed => t_string!(i18n, events.sms_failed),
-        EventKind::LinkResent => t_string!(i18n, events.link_resent),
-        EventKind::LinkOpened => t_string!(i18n, events.link_opened),
-        EventKind::ConsentGiven => t_string!(i18n, events.consent_given),
-        EventKind::CallStarted => t_string!(i18n, events.call_started),
-        EventKind::CallEnded => t_string!(i18n, events.call_ended),
-        EventKind::Snapshot => t_string!(i18n, events.snapshot),
-        EventKind::Photo => t_string!(i18n, events.photo),
-        EventKind::Clip => t_string!(i18n, events.clip),
-        EventKind::Location => t_string!(i18n, events.location),
-        EventKind::Decision => t_string!(i18n, events.decision),
-    }
-    .to_string()
-}
-
-/// The event's stable name (`consent_given`), for tests and styling.
-fn kind_id(kind: EventKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-#[component]
-fn Timeline(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{t!(i18n, assist.timeline)}</h2>
-            <ol class="timeline" data-testid="timeline">
-                {move || {
-                    let lang = i18n.get_locale().as_str();
-                    detail.with(|d| d.as_ref().map(|d| d.timeline.clone()).unwrap_or_default())
-                        .into_iter()
-                        .map(|event| view! {
-                            <li data-kind=kind_id(event.kind)>
-                                <time>{time(event.at, lang)}</time>
-                                " " <strong>{event_name(i18n, event.kind)}</strong>
-                                // A photo's id means nothing to a person: the gallery shows it.
-                                {(!event.detail.is_empty() && !matches!(event.kind, EventKind::Snapshot | EventKind::Photo | EventKind::Clip))
-                                    .then(|| format!(" — {}", event.detail))}
-                                {(event.kind == EventKind::Location).then(|| LocationReport::parse(&event.detail)).flatten().map(|here| view! {
-                                    " " <a href=here.map_url() target="_blank" rel="noopener">{t!(i18n, assist.open_map)}</a>
-                                })}
-                            </li>
-                        })
-                        .collect_view()
-                }}
-            </ol>
-            {move || detail.with(|d| d.as_ref().and_then(|d| d.sms.last().cloned())).map(|sms| view! {
-                <p class="hint"><SmsBody body=sms.body /></p>
-            })}
         </section>
     }
 }

@@ -6,15 +6,15 @@ use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
 use regard_shared::assist::{AssistSummary, NewAssist, Outcome, CASE_REFERENCE_MAX_CHARS};
-use regard_shared::phone::{self, PhoneError};
 use regard_shared::live::News;
+use regard_shared::phone::{self, PhoneError};
 
-use crate::live::on_news;
 use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::components::outbox::Outbox;
 use crate::i18n::*;
+use crate::live::on_news;
 
 #[component]
 pub fn AssistDesk() -> impl IntoView {
@@ -127,6 +127,7 @@ fn RecentAssists() -> impl IntoView {
                 <td>{date_time(case.created_at, lang)}</td>
                 <td><a href=href aria-label=label>{case.phone.clone()}</a></td>
                 <td>{case.case_reference.clone().unwrap_or_default()}</td>
+                <td class="case-note-cell">{case.note.clone().unwrap_or_default()}</td>
                 <td>{outcome}</td>
             </tr>
         }
@@ -145,6 +146,7 @@ fn RecentAssists() -> impl IntoView {
                                 <th scope="col">{t!(i18n, assist.created_at)}</th>
                                 <th scope="col">{t!(i18n, assist.caller)}</th>
                                 <th scope="col">{t!(i18n, assist.reference)}</th>
+                                <th scope="col">{t!(i18n, assist.case_note)}</th>
                                 <th scope="col">{t!(i18n, assist.outcome)}</th>
                             </tr></thead>
                             <tbody>{list.into_iter().map(row).collect_view()}</tbody>

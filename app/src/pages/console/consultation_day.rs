@@ -6,11 +6,10 @@ use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
 use regard_shared::consultation::{ConsultationSummary, NewConsultation, Status, REASON_MAX_CHARS};
+use regard_shared::live::News;
 use regard_shared::payment::{euros, Mode, DEFAULT_FEE_CENTS};
 use regard_shared::validate;
-use regard_shared::live::News;
 
-use crate::live::on_news;
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{time_of_day, today_iso};
@@ -18,6 +17,7 @@ use crate::components::outbox::Outbox;
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::components::waiting_room_alert::local_day;
 use crate::i18n::*;
+use crate::live::on_news;
 use crate::media::audio;
 
 #[component]

@@ -5,15 +5,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, DocumentView, Status, REPORT_MAX_CHARS};
+use regard_shared::live::News;
 use regard_shared::payment::{Mode, Status as PaymentStatus};
 use regard_shared::prescription::PrescriptionSummary;
 use regard_shared::signal::PeerRole;
-use regard_shared::live::News;
 use web_sys::MediaStream;
 
 use super::consultation_day::status_name;
 use super::prescription_form::PrescriptionForm;
-use crate::live::on_news;
 use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
 use crate::components::documents::{add_document, DocumentsPanel};
@@ -22,6 +21,7 @@ use crate::components::format::{calendar_date, date_time};
 use crate::components::payment::{payment_text, settled};
 use crate::components::two_way_video::TwoWayVideo;
 use crate::i18n::*;
+use crate::live::on_news;
 use crate::media::call::{Call, CallEvent};
 use crate::media::camera;
 
@@ -138,7 +138,10 @@ fn RoomView(id: String) -> impl IntoView {
             }
         })
     };
-    on_news(move |news| matches!(news, News::Consultation { id: changed } if id.with_value(|id| id == changed)), reload);
+    on_news(
+        move |news| matches!(news, News::Consultation { id: changed } if id.with_value(|id| id == changed)),
+        reload,
+    );
 
     let status = move || detail.with(|d| d.as_ref().map(|d| d.summary.status));
     let remote_label = Signal::derive(move || t_string!(i18n, consultation.patient_video).to_string());

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use regard_shared::expertise::{RequestSummary, Specialty, Status, Urgency};
-use regard_shared::Action;
 use regard_shared::live::News;
+use regard_shared::Action;
 
 use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};

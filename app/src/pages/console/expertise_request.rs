@@ -12,12 +12,12 @@ use regard_shared::live::News;
 use super::expertise_desk::{specialty_name, status_name};
 use super::expertise_files::FileGallery;
 use super::expertise_steps::{Escalate, StepForms};
-use crate::live::on_news;
 use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
+use crate::live::on_news;
 
 #[component]
 pub fn ExpertiseRequestPage() -> impl IntoView {

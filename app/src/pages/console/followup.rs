@@ -5,18 +5,18 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
+use regard_shared::live::News;
 use regard_shared::monitoring::questionnaire::ItemType;
 use regard_shared::monitoring::wire::FollowUpDetail;
-use regard_shared::live::News;
 
 use super::monitoring_desk::{status_name, AlertList};
-use crate::live::on_news;
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::error_text;
 use crate::components::format::{calendar_date, date_time};
 use crate::components::line_chart::LineChart;
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
+use crate::live::on_news;
 
 #[component]
 pub fn FollowUpPanel() -> impl IntoView {

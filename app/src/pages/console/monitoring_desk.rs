@@ -6,17 +6,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
+use regard_shared::live::News;
 use regard_shared::monitoring::alerts::Level;
 use regard_shared::monitoring::wire::{AlertView, FollowUpSummary, NewFollowUp, ProtocolSummary, Status};
-use regard_shared::live::News;
 
-use crate::live::on_news;
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time, today_iso};
 use crate::components::outbox::Outbox;
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::i18n::*;
+use crate::live::on_news;
 
 #[component]
 pub fn MonitoringDesk() -> impl IntoView {

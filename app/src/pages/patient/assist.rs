@@ -21,7 +21,7 @@ enum Step {
     Starting,
     Live { assist_id: String },
     NoCamera(CameraError),
-    Stopped,
+    Stopped { assist_id: String },
     Expired,
     InUse,
     Failed(String),
@@ -84,7 +84,9 @@ pub fn CallerPage(token: String) -> impl IntoView {
             camera::stop(&stream);
         }
         set_stream.set(None);
-        step.set(Step::Stopped);
+        if let Step::Live { assist_id } = step.get_untracked() {
+            step.set(Step::Stopped { assist_id });
+        }
     });
 
     view! {
@@ -95,7 +97,11 @@ pub fn CallerPage(token: String) -> impl IntoView {
                 Step::Starting => view! { <Consent organisation=String::new() on_accept=|_| {} starting=true /> }.into_any(),
                 Step::Live { assist_id } => view! { <LiveCamera assist_id=assist_id stream=stream on_stop=stop /> }.into_any(),
                 Step::NoCamera(error) => view! { <NoCamera error=error /> }.into_any(),
-                Step::Stopped => view! { <Notice title=t_string!(i18n, caller.stopped_title).to_string() body=t_string!(i18n, caller.stopped).to_string() /> }.into_any(),
+                Step::Stopped { assist_id } => view! {
+                    <Notice title=t_string!(i18n, caller.stopped_title).to_string() body=t_string!(i18n, caller.stopped).to_string() />
+                    // The link stays this phone's: the video can start again without a new text.
+                    <button type="button" class="primary big" on:click=move |_| start_camera(assist_id.clone())>{t!(i18n, caller.restart)}</button>
+                }.into_any(),
                 Step::Expired => view! { <Notice title=t_string!(i18n, caller.expired_title).to_string() body=t_string!(i18n, caller.expired).to_string() /> }.into_any(),
                 Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, caller.in_use).to_string() /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),

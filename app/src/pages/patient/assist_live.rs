@@ -199,10 +199,10 @@ pub fn LiveCamera(
         call.with_value(|c| c.as_ref().map(Call::hang_up));
     });
 
-    let stop = move |_| {
+    let stop = Callback::new(move |()| {
         call.with_value(|c| c.as_ref().map(Call::hang_up));
         on_stop.run(());
-    };
+    });
     let status_text = move || {
         match status.get() {
             Status::WaitingDoctor => t_string!(i18n, caller.waiting_doctor),
@@ -235,9 +235,32 @@ pub fn LiveCamera(
         <Show when=move || notice.get().is_some()>
             <p class="alert" role="status">{move || notice.get()}</p>
         </Show>
-        <button type="button" class="stop big" on:click=stop>{t!(i18n, caller.stop)}</button>
+        <StopButton on_stop=stop />
         <PhotoSender />
         <ClipRecorder stream=stream />
+    }
+}
+
+/// Stopping asks first: one stray tap near the other buttons must not cut
+/// the doctor off.
+#[component]
+fn StopButton(on_stop: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    move || {
+        if asking.get() {
+            view! {
+                <section class="alert" role="alertdialog" aria-labelledby="stop-title">
+                    <h2 id="stop-title">{t!(i18n, caller.stop_confirm)}</h2>
+                    <button type="button" class="primary big" on:click=move |_| asking.set(false)>{t!(i18n, caller.stop_keep)}</button>
+                    <button type="button" class="stop big" on:click=move |_| on_stop.run(())>{t!(i18n, caller.stop_yes)}</button>
+                </section>
+            }
+            .into_any()
+        } else {
+            view! { <button type="button" class="stop big" on:click=move |_| asking.set(true)>{t!(i18n, caller.stop)}</button> }
+                .into_any()
+        }
     }
 }
 
