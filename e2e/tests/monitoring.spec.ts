@@ -42,7 +42,9 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   await expect(patient.page.getByText('Merci, vos réponses sont envoyées.')).toBeVisible();
   await expect(patient.questionnaire(1)).toHaveCount(0);
   await expect(gpPage.getByRole('link', { name: 'Questionnaire rempli : Jeanne Moreau (jour 1)' })).toBeVisible();
-  await expect(gpPage.locator('.chart', { hasText: 'saturation' }).locator('g.point[data-day="1"][data-value="91"]')).toBeVisible();
+  // Charts are titled for clinicians (the questionnaire's codes), not in the patient's words.
+  await expect(gpPage.locator('.chart', { hasText: 'Saturation en oxygène (SpO2)' }).locator('g.point[data-day="1"][data-value="91"]')).toBeVisible();
+  await expect(gpPage.locator('.chart', { hasText: 'Votre' })).toHaveCount(0);
   await expect(gpPage.locator('.lead .badge')).toHaveText('Alerte');
   await expectUsableLayout(gpPage);
 

@@ -53,3 +53,21 @@ pub fn calendar_date(iso: &str, language: &str) -> String {
     let options = options(&[("day", "2-digit"), ("month", "2-digit"), ("year", "numeric")]);
     date.to_locale_date_string(language, &options).into()
 }
+
+/// Where a questionnaire of a follow-up stands, in words; the same on the
+/// patient's and the clinician's pages.
+pub fn due_state_text(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    due: &regard_shared::monitoring::wire::Due,
+    now: i64,
+) -> String {
+    use crate::i18n::*;
+    use regard_shared::monitoring::wire::DueState;
+    match due.state(now) {
+        DueState::Filled => t_string!(i18n, monitoring.filled),
+        DueState::Missed => t_string!(i18n, monitoring.not_filled),
+        DueState::ToFill => t_string!(i18n, monitoring.to_fill),
+        DueState::Upcoming => t_string!(i18n, monitoring.upcoming),
+    }
+    .to_string()
+}

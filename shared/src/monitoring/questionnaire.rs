@@ -97,7 +97,12 @@ pub struct EnableWhen {
 #[serde(rename_all = "camelCase")]
 pub struct Item {
     pub link_id: String,
+    /// The question as the patient reads it ("Votre température").
     pub text: String,
+    /// FHIR's `item.code`: what is measured, as a clinician names it
+    /// (LOINC "Température corporelle"); titles the clinician's charts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<Coding>,
     #[serde(rename = "type")]
     pub kind: ItemType,
     #[serde(default)]
@@ -125,6 +130,11 @@ impl Item {
     /// The allowed range of a number item, if it states one.
     pub fn range(&self) -> (Option<f64>, Option<f64>) {
         (self.bound(MIN_VALUE_URL), self.bound(MAX_VALUE_URL))
+    }
+
+    /// The item's name for clinicians: its code's display, else the patient's question.
+    pub fn clinician_title(&self) -> &str {
+        self.code.iter().map(|c| c.display.as_str()).find(|d| !d.is_empty()).unwrap_or(&self.text)
     }
 
     /// The unit shown after a number (`°C`, `%`).

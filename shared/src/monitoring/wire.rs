@@ -83,6 +83,31 @@ pub struct Due {
     pub reminded_at: Option<i64>,
 }
 
+/// Where one questionnaire of the schedule stands at an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DueState {
+    Filled,
+    /// Closed without answers.
+    Missed,
+    /// Open now: the patient may fill it.
+    ToFill,
+    Upcoming,
+}
+
+impl Due {
+    pub fn state(&self, now: i64) -> DueState {
+        if self.filled_at.is_some() {
+            DueState::Filled
+        } else if self.closes_at <= now {
+            DueState::Missed
+        } else if self.opens_at <= now {
+            DueState::ToFill
+        } else {
+            DueState::Upcoming
+        }
+    }
+}
+
 /// The moments that decide a follow-up's status.
 pub struct Facts<'a> {
     pub consented: bool,
@@ -330,5 +355,14 @@ mod tests {
         assert!(submission_id("0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e5f"));
         assert!(!submission_id("1"));
         assert!(!submission_id("../../../../etc/passwd-0000000000000000"));
+    }
+
+    #[test]
+    fn a_questionnaire_is_to_fill_from_its_opening_not_its_due_time() {
+        let due = Due { index: 0, day: 1, opens_at: 100, due_at: 200, closes_at: 300, filled_at: None, reminded_at: None };
+        assert_eq!(due.state(99), DueState::Upcoming);
+        assert_eq!(due.state(150), DueState::ToFill, "open before the hour it is due");
+        assert_eq!(due.state(300), DueState::Missed);
+        assert_eq!(Due { filled_at: Some(250), ..due }.state(400), DueState::Filled);
     }
 }

@@ -10,6 +10,7 @@ use regard_shared::monitoring::questionnaire::ItemType;
 use regard_shared::monitoring::wire::FollowUpDetail;
 
 use super::monitoring_desk::{status_name, AlertList};
+use crate::components::format::due_state_text;
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::error_text;
 use crate::components::format::{calendar_date, date_time};
@@ -132,8 +133,9 @@ fn Charts(detail: FollowUpDetail) -> impl IntoView {
             <h2 id="charts-title" class="visually-hidden">{t!(i18n, monitoring.answers_title)}</h2>
             {charts.into_iter().map(|(item, points)| {
                 let values = points.iter().map(|(day, v)| format!("J{day} {v}")).collect::<Vec<_>>().join(", ");
-                let label = t_string!(i18n, monitoring.chart_label, title = item.text.clone(), values).to_string();
-                view! { <LineChart title=item.text.clone() unit=item.unit().unwrap_or_default().to_owned() points=points last_day=last_day label=label /> }
+                let title = item.clinician_title().to_owned();
+                let label = t_string!(i18n, monitoring.chart_label, title = title.clone(), values).to_string();
+                view! { <LineChart title=title unit=item.unit().unwrap_or_default().to_owned() points=points last_day=last_day label=label /> }
             }).collect_view()}
         </section>
     }
@@ -191,13 +193,7 @@ fn Schedule(detail: FollowUpDetail) -> impl IntoView {
             <h2 id="schedule-title">{t!(i18n, monitoring.schedule_title)}</h2>
             <ul class="schedule">
                 {detail.schedule.into_iter().map(|d| {
-                    let state = move || if d.filled_at.is_some() {
-                        t_string!(i18n, monitoring.filled).to_string()
-                    } else if d.closes_at <= now {
-                        t_string!(i18n, monitoring.not_filled).to_string()
-                    } else {
-                        t_string!(i18n, monitoring.upcoming).to_string()
-                    };
+                    let state = due_state_text(i18n, &d, now);
                     let reminded = d.reminded_at.map(|_| view! { " · " {t!(i18n, monitoring.reminded)} });
                     view! { <li>{move || t_string!(i18n, monitoring.day, day = d.day).to_string()} " – " {move || date_time(d.due_at, i18n.get_locale().as_str())} " – " {state} {reminded}</li> }
                 }).collect_view()}

@@ -191,7 +191,8 @@ pub fn ConsultationCall(
                 }
             }
         >
-            <h1 role="status">{move || if connected.get() { t_string!(i18n, patient_consultation.in_call) } else { t_string!(i18n, patient_consultation.connecting) }}</h1>
+            // A heading that also announces its changes (a role on the h1 itself would hide the heading).
+            <h1><span role="status">{move || if connected.get() { t_string!(i18n, patient_consultation.in_call) } else { t_string!(i18n, patient_consultation.connecting) }}</span></h1>
             <TwoWayVideo remote=remote local=stream remote_label=doctor_label />
         </Show>
         <ChatPanel messages=messages me=Author::Patient />

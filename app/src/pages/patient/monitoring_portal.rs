@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use regard_shared::monitoring::wire::{EndReason, NewSubmission, PatientFollowUp, PatientView, Reminders};
 
 use super::monitoring::ReminderChoice;
+use crate::components::format::due_state_text;
 use crate::api::monitoring as api;
 use crate::api::Failure;
 use crate::components::error_text::error_text;
@@ -180,13 +181,7 @@ fn History(followup: PatientFollowUp) -> impl IntoView {
             <ul class="schedule">
                 {followup.schedule.into_iter().map(|d| {
                     let now = js_sys::Date::now() as i64;
-                    let state = move || if d.filled_at.is_some() {
-                        t_string!(i18n, monitoring.filled).to_string()
-                    } else if d.closes_at <= now {
-                        t_string!(i18n, monitoring.not_filled).to_string()
-                    } else {
-                        t_string!(i18n, monitoring.upcoming).to_string()
-                    };
+                    let state = due_state_text(i18n, &d, now);
                     view! { <li>{move || t_string!(i18n, monitoring.day, day = d.day).to_string()} " – " {move || date_time(d.due_at, i18n.get_locale().as_str())} " – " {state}</li> }
                 }).collect_view()}
             </ul>
