@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Runs axe-core on the page and returns its serious and critical violations. */
 export async function blockingViolations(page: Page): Promise<string[]> {
@@ -51,4 +51,17 @@ export async function expectUsableLayout(page: Page, widths = [320, 1280]) {
     expect(narrow, `at ${width} px on ${page.url()}`).toEqual([]);
   }
   if (original) await page.setViewportSize(original);
+}
+
+/**
+ * Fails unless `action` is fully on the first screen of `page` (scrolled to
+ * the top): on a small phone, the one thing to do must not hide below the fold.
+ */
+export async function expectOnFirstScreen(page: Page, action: Locator) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(action).toBeVisible();
+  const box = (await action.boundingBox())!;
+  const height = page.viewportSize()!.height;
+  expect(box.y, 'the main action starts on screen').toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height, `the main action ends within the first ${height} px`).toBeLessThanOrEqual(height);
 }

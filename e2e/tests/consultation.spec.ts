@@ -51,6 +51,10 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   const waits = (r: { url(): string }) => r.url().endsWith('/api/v1/patient/consultation/waiting');
   await newsWithin(patient.page, waits, () => patient.toWaitingRoom(), waitingBanner, 'waiting room');
   await expect(patient.page.getByRole('status').first()).toContainText('Dr Paul Durand va vous recevoir');
+  // A reload brings the patient straight back to the waiting room, not through the device check.
+  await patient.page.reload();
+  await expect(patient.heading).toHaveText('Salle d\'attente');
+  await expect(waitingBanner).toBeVisible();
   await expect(gpPage).toHaveTitle(/^\(\d+\) Patient en salle d'attente/);
   await room.admit();
   await room.patientVideoPlays();

@@ -359,7 +359,8 @@ mod tests {
 
     #[test]
     fn a_questionnaire_is_to_fill_from_its_opening_not_its_due_time() {
-        let due = Due { index: 0, day: 1, opens_at: 100, due_at: 200, closes_at: 300, filled_at: None, reminded_at: None };
+        let due =
+            Due { index: 0, day: 1, opens_at: 100, due_at: 200, closes_at: 300, filled_at: None, reminded_at: None };
         assert_eq!(due.state(99), DueState::Upcoming);
         assert_eq!(due.state(150), DueState::ToFill, "open before the hour it is due");
         assert_eq!(due.state(300), DueState::Missed);

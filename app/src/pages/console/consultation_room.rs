@@ -198,12 +198,13 @@ fn Header(
             <ul class="invitations">
                 {invitations.into_iter().map(|inv| {
                     let channel = if inv.channel == "sms" { t_string!(i18n, consultation.by_sms) } else { t_string!(i18n, consultation.by_email) };
-                    let outcome = match inv.error.clone() {
-                        None => t_string!(i18n, consultation.invitation_sent).to_string(),
-                        Some(error) => t_string!(i18n, consultation.invitation_failed, error = error).to_string(),
+                    let outcome = match inv.error {
+                        None => t_string!(i18n, consultation.invitation_sent),
+                        Some(_) => t_string!(i18n, consultation.invitation_failed),
                     };
                     let class = if inv.error.is_some() { "alert alert-error" } else { "" };
-                    view! { <li class=class>{channel.to_string()} " · " {inv.to.clone()} " · " {outcome}</li> }
+                    // The provider's own words (often English) are for the IT team: on hover, not in the text.
+                    view! { <li class=class title=inv.error.clone()>{channel.to_string()} " · " {inv.to.clone()} " · " {outcome.to_string()}</li> }
                 }).collect_view()}
             </ul>
             <button type="button" class="secondary" on:click=move |_| on_resend()>{t!(i18n, consultation.resend)}</button>

@@ -10,9 +10,9 @@ use regard_shared::monitoring::questionnaire::ItemType;
 use regard_shared::monitoring::wire::FollowUpDetail;
 
 use super::monitoring_desk::{status_name, AlertList};
-use crate::components::format::due_state_text;
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::error_text;
+use crate::components::format::due_state_text;
 use crate::components::format::{calendar_date, date_time};
 use crate::components::line_chart::LineChart;
 use crate::components::questionnaire_form::answer_text;

@@ -120,18 +120,20 @@ fn Consent(
     let organisation = StoredValue::new(organisation);
     view! {
         <h1>{move || t_string!(i18n, caller.asking, organisation = organisation.get_value()).to_string()}</h1>
+        // What matters most, then the one thing to do, visible without
+        // scrolling on a small phone; the rest of what it accepts follows.
+        <p class="lead">{t!(i18n, caller.consent_see)}</p>
+        <button type="button" class="primary big" on:click=on_accept disabled=starting>
+            {move || if starting { t_string!(i18n, caller.accepting) } else { t_string!(i18n, caller.accept) }}
+        </button>
         <section aria-labelledby="consent-title">
             <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
             <ul class="consent">
-                <li>{t!(i18n, caller.consent_see)}</li>
                 <li>{t!(i18n, caller.consent_call)}</li>
                 <li>{t!(i18n, caller.consent_record)}</li>
                 <li>{t!(i18n, caller.consent_stop)}</li>
             </ul>
         </section>
-        <button type="button" class="primary big" on:click=on_accept disabled=starting>
-            {move || if starting { t_string!(i18n, caller.accepting) } else { t_string!(i18n, caller.accept) }}
-        </button>
         <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
     }
 }

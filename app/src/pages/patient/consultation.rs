@@ -55,12 +55,21 @@ pub fn ConsultationPage() -> impl IntoView {
         })
     };
     // Where someone who already entered on this device goes back to.
-    let resume = move |consultation: PatientConsultation| {
-        step.set(match consultation.status {
-            Status::Done => Step::After(consultation),
-            // Camera and microphone are checked at every (re)entry: a reload loses them.
-            _ => Step::DeviceCheck(consultation),
-        })
+    let resume = move |consultation: PatientConsultation| match consultation.status {
+        Status::Done => step.set(Step::After(consultation)),
+        // Back after a reload in the waiting room or the call: straight there,
+        // with the camera and microphone allowed before (a reload loses the
+        // stream, not the permission). Asked again only if that fails.
+        Status::Waiting | Status::InConsultation => spawn_local(async move {
+            match camera::camera_and_microphone().await {
+                Ok(camera) => {
+                    set_stream.set(Some(camera));
+                    step.set(Step::Room(consultation));
+                }
+                Err(_) => step.set(Step::DeviceCheck(consultation)),
+            }
+        }),
+        _ => step.set(Step::DeviceCheck(consultation)),
     };
     spawn_local(async move {
         match api::invitation(&token.get_value()).await {
@@ -143,6 +152,9 @@ fn Identity(
             <label for="p-birth">{t!(i18n, patient_consultation.birth_date)}</label>
             <input id="p-birth" type="date" autocomplete="bday" bind:value=birth_date aria-describedby="p-birth-hint" />
             <p id="p-birth-hint" class="hint">{t!(i18n, patient_consultation.birth_date_hint)}</p>
+            // The one thing to do first, visible without scrolling on a small phone; what it accepts follows.
+            <ErrorAlert message=error.into() />
+            <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_consultation.enter)}</button>
             <section aria-labelledby="consent-title">
                 <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
                 <ul class="consent">
@@ -152,8 +164,6 @@ fn Identity(
                     <li>{t!(i18n, patient_consultation.consent_stop)}</li>
                 </ul>
             </section>
-            <ErrorAlert message=error.into() />
-            <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_consultation.enter)}</button>
         </form>
         <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
     }

@@ -136,6 +136,11 @@ fn Join(
             <label for="m-birth">{t!(i18n, patient_consultation.birth_date)}</label>
             <input id="m-birth" type="date" autocomplete="bday" bind:value=birth_date aria-describedby="m-birth-hint" />
             <p id="m-birth-hint" class="hint">{t!(i18n, patient_monitoring.birth_date_hint)}</p>
+            // The one thing to do first, visible without scrolling on a small phone; the
+            // reminders (changeable later) and what it accepts follow.
+            <ErrorAlert message=error.into() />
+            <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_monitoring.start)}</button>
+            <ReminderChoice sms=sms email=email can_sms=info.can_sms can_email=info.can_email />
             <section aria-labelledby="consent-title">
                 <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
                 <ul class="consent">
@@ -145,9 +150,6 @@ fn Join(
                     <li>{t!(i18n, patient_monitoring.consent_stop)}</li>
                 </ul>
             </section>
-            <ReminderChoice sms=sms email=email can_sms=info.can_sms can_email=info.can_email />
-            <ErrorAlert message=error.into() />
-            <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_monitoring.start)}</button>
         </form>
         <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
     }

@@ -7,11 +7,11 @@ use leptos::task::spawn_local;
 use regard_shared::monitoring::wire::{EndReason, NewSubmission, PatientFollowUp, PatientView, Reminders};
 
 use super::monitoring::ReminderChoice;
-use crate::components::format::due_state_text;
 use crate::api::monitoring as api;
 use crate::api::Failure;
 use crate::components::error_text::error_text;
 use crate::components::format::date_time;
+use crate::components::format::due_state_text;
 use crate::components::questionnaire_form::{answer_text, Filled, QuestionnaireForm};
 use crate::i18n::*;
 use crate::offline::{self, Outcome, Pending};
