@@ -14,10 +14,10 @@ use web_sys::MediaStream;
 use super::assist_call::{NursingHomeCallCard, RegulatorCamera};
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
+use super::assist_gallery::Gallery;
 use super::assist_timeline::Timeline;
 use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::time;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::live::on_news;
@@ -259,38 +259,6 @@ fn CaseView(id: String) -> impl IntoView {
             </div>
         </div>
         <Timeline detail=detail />
-    }
-}
-
-#[component]
-fn Gallery(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = StoredValue::new(id);
-    view! {
-        <section class="card" aria-labelledby="gallery-title">
-            <h2 id="gallery-title">{t!(i18n, assist.gallery)}</h2>
-            {move || {
-                let photos = detail.with(|d| d.as_ref().map(|d| d.snapshots.clone()).unwrap_or_default());
-                if photos.is_empty() {
-                    return view! { <p class="muted">{t!(i18n, assist.no_photos)}</p> }.into_any();
-                }
-                let lang = i18n.get_locale().as_str();
-                view! {
-                    <ul class="gallery" data-testid="gallery">
-                        {photos.into_iter().map(|photo| {
-                            let url = api::photo_url(&id.get_value(), &photo.id);
-                            if photo.content_type.starts_with("video/") {
-                                let label = t_string!(i18n, assist.clip_label, time = time(photo.taken_at, lang)).to_string();
-                                return view! { <li><video src=url controls preload="metadata" aria-label=label></video></li> }.into_any();
-                            }
-                            let alt = t_string!(i18n, assist.photo_alt, time = time(photo.taken_at, lang)).to_string();
-                            let href = url.clone();
-                            view! { <li><a href=href target="_blank" rel="noopener"><img src=url alt=alt /></a></li> }.into_any()
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
     }
 }
 

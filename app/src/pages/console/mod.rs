@@ -2,6 +2,7 @@ pub mod assist_call;
 pub mod assist_case;
 pub mod assist_controls;
 pub mod assist_decision;
+pub mod assist_gallery;
 pub mod assist_list;
 pub mod assist_timeline;
 pub mod assist_usage;
