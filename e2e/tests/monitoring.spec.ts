@@ -3,7 +3,7 @@ import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { fallDue } from '../clock';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
-import { patientPhone } from '../pages/consultation';
+import { PatientConsultation, patientPhone } from '../pages/consultation';
 import { GP } from '../pages/login-page';
 import { MonitoringDesk, PatientFollowUp, schedulerRounds, textsTo } from '../pages/monitoring';
 import { newsWithin } from '../live';
@@ -47,6 +47,26 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   await expect(gpPage.locator('.chart', { hasText: 'Votre' })).toHaveCount(0);
   await expect(gpPage.locator('.lead .badge')).toHaveText('Alerte');
   await expectUsableLayout(gpPage);
+
+  // From the red alert, a teleconsultation in one step: her identity is the
+  // follow-up's, the invitation a text (her reminders' channel), and on her
+  // phone she enters the waiting room; the follow-up stays signed in there.
+  await gpPage.getByRole('button', { name: 'Téléconsultation maintenant' }).click();
+  await expect(gpPage).toHaveURL(/\/console\/consultations\/[0-9a-f-]{36}$/);
+  const consultationPath = new URL(gpPage.url()).pathname;
+  await expect(gpPage.getByRole('heading', { level: 1 })).toHaveText('Jeanne Moreau');
+  await expect(gpPage.locator('dl.identity')).toContainText('Saturation en oxygène inférieure à 94 %');
+  await expect(gpPage.getByRole('link', { name: 'voir le suivi à domicile' })).toHaveAttribute('href', `/console/monitoring/${id}`);
+  const outbox: { to: string; body: string }[] = await (await gpPage.request.get('/api/v1/outbox')).json();
+  const invitation = outbox.find((sms) => sms.to === phoneNumber && sms.body.includes('/c/'))!.body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)![0];
+  const visit = new PatientConsultation(await phone.newPage());
+  await visit.page.goto(invitation);
+  await visit.enter('1961-07-02');
+  await visit.toWaitingRoom();
+  await expect(gpPage.getByRole('alert').filter({ hasText: 'Jeanne Moreau vous attend' })).toBeVisible();
+  await visit.page.close();
+  await gpPage.goto(`/console/monitoring/${id}`);
+  await expect(gpPage.getByTestId('followup-consultations').getByRole('link')).toHaveAttribute('href', consultationPath);
 
   // A day passes: day 2 falls due and the server's scheduler reminds her, once.
   fallDue(id, 1);

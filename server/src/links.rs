@@ -15,7 +15,11 @@ use crate::db::{now_ms, Db};
 use crate::error::{AppError, AppResult};
 use crate::AppState;
 
+/// The cookie of a device that accepted a video assist or consultation link.
 pub const DEVICE_COOKIE: &str = "regard_patient";
+/// A follow-up's phone has its own cookie: it lasts weeks, and a teleconsultation
+/// accepted on the same phone (one started from the follow-up) must not sign it out.
+pub const FOLLOWUP_COOKIE: &str = "regard_followup";
 
 /// What a link leads to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +35,14 @@ impl Purpose {
             Purpose::Assist => "assist",
             Purpose::Consultation => "consultation",
             Purpose::Monitoring => "monitoring",
+        }
+    }
+
+    /// The cookie that carries the device's access once the link is accepted.
+    pub fn cookie(self) -> &'static str {
+        match self {
+            Purpose::Assist | Purpose::Consultation => DEVICE_COOKIE,
+            Purpose::Monitoring => FOLLOWUP_COOKIE,
         }
     }
 
@@ -186,7 +198,7 @@ pub async fn accept(
             if done.rows_affected() != 1 {
                 return Err(AppError::LinkInUse);
             }
-            let cookie = Cookie::build((DEVICE_COOKIE, device_token))
+            let cookie = Cookie::build((purpose.cookie(), device_token))
                 .http_only(true)
                 .same_site(SameSite::Strict)
                 .secure(secure)
@@ -205,23 +217,28 @@ pub struct PatientDevice {
     pub subject_id: String,
 }
 
+/// The device named by the cookie `name`, if it still has access.
+async fn device_of(parts: &Parts, state: &AppState, name: &str) -> AppResult<Option<PatientDevice>> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let Some(token) = jar.get(name).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT purpose, subject_id FROM patient_links
+             WHERE device_hash = $1 AND device_expires_at > $2 AND revoked_at IS NULL",
+    )
+    .bind(hash(&token))
+    .bind(now_ms())
+    .fetch_optional(&state.db)
+    .await?;
+    Ok(row.map(|(purpose, subject_id)| PatientDevice { purpose, subject_id }))
+}
+
 impl OptionalFromRequestParts<AppState> for PatientDevice {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Option<Self>> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let Some(token) = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned()) else {
-            return Ok(None);
-        };
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT purpose, subject_id FROM patient_links
-             WHERE device_hash = $1 AND device_expires_at > $2 AND revoked_at IS NULL",
-        )
-        .bind(hash(&token))
-        .bind(now_ms())
-        .fetch_optional(&state.db)
-        .await?;
-        Ok(row.map(|(purpose, subject_id)| PatientDevice { purpose, subject_id }))
+        device_of(parts, state, DEVICE_COOKIE).await
     }
 }
 
@@ -229,9 +246,27 @@ impl FromRequestParts<AppState> for PatientDevice {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
-            .await?
-            .ok_or(AppError::Unauthenticated)
+        device_of(parts, state, DEVICE_COOKIE).await?.ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// A follow-up's phone, through its own cookie (see `FOLLOWUP_COOKIE`).
+#[derive(Clone, Debug)]
+pub struct FollowUpDevice(pub PatientDevice);
+
+impl std::ops::Deref for FollowUpDevice {
+    type Target = PatientDevice;
+
+    fn deref(&self) -> &PatientDevice {
+        &self.0
+    }
+}
+
+impl FromRequestParts<AppState> for FollowUpDevice {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        Ok(FollowUpDevice(device_of(parts, state, FOLLOWUP_COOKIE).await?.ok_or(AppError::Unauthenticated)?))
     }
 }
 
@@ -246,8 +281,8 @@ pub async fn forget_device(db: &Db, device_token: &str) -> AppResult<()> {
 }
 
 /// The device cookie's value, if the request carries one.
-pub fn device_token(jar: &CookieJar) -> Option<String> {
-    jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned())
+pub fn device_token(jar: &CookieJar, purpose: Purpose) -> Option<String> {
+    jar.get(purpose.cookie()).map(|c| c.value().to_owned())
 }
 
 #[cfg(test)]

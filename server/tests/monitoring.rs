@@ -40,7 +40,7 @@ async fn a_low_spo2_raises_a_red_alert_and_a_questionnaire_is_stored_once() {
     assert_eq!(json(wrong).await["field"], "birth_date");
     let joined = join(&app, &token, BIRTH_DATE).await;
     assert_eq!(joined.status(), StatusCode::OK);
-    let phone = common::cookie_named(&joined, "regard_patient").unwrap();
+    let phone = common::cookie_named(&joined, "regard_followup").unwrap();
     let portal = json(joined).await;
     assert_eq!((portal["state"].as_str(), portal["open"].as_u64()), (Some("active"), Some(0)));
 
@@ -119,10 +119,10 @@ async fn only_the_organisation_sees_its_follow_ups() {
         let cookie = app.login(role).await;
         assert_eq!(app.get("/api/v1/followups", Some(&cookie)).await.status(), StatusCode::FORBIDDEN);
     }
-    // A consultation's device cookie does not open a follow-up.
+    // A consultation's device cookie does not open a follow-up (each has its own cookie).
     let (_, _, consultation_device) = common::consultation::entered(&app).await;
     let response = app.get("/api/v1/patient/followup", Some(&consultation_device)).await;
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -294,4 +294,66 @@ async fn a_protocol_file_is_imported_and_its_mistakes_are_located() {
     enrolment["protocol_id"] = json!("unknown");
     let response = app.post_json("/api/v1/followups", Some(&gp), enrolment).await;
     assert_eq!(json(response).await["field"], "protocol_id");
+}
+
+#[tokio::test]
+async fn a_teleconsultation_starts_from_an_alert_with_the_patients_identity_and_reminder_channel() {
+    let app = TestApp::new().await;
+    let (gp, id, phone) = joined(&app, "covid-19").await;
+    let body = submission(FIRST, 0, covid_answers(91));
+    let stored = app.post_json("/api/v1/patient/followup/submissions", Some(&phone), body).await;
+    assert_eq!(stored.status(), StatusCode::CREATED);
+
+    // A nurse follows patients but holds no teleconsultation.
+    let nurse = common::member(
+        &app,
+        &app.organisation_of(&gp).await,
+        regard_shared::OrganisationKind::GpPractice,
+        "infirmier.cabinet@example.org",
+        regard_shared::Role::Nurse,
+    )
+    .await;
+    let path = format!("/api/v1/followups/{id}/consultations");
+    assert_eq!(app.post_json(&path, Some(&nurse), json!({})).await.status(), StatusCode::FORBIDDEN);
+
+    let started = app.post_json(&path, Some(&gp), json!({})).await;
+    assert_eq!(started.status(), StatusCode::CREATED);
+    let consultation_id = json(started).await["id"].as_str().unwrap().to_owned();
+    let consultation = json(app.get(&format!("/api/v1/consultations/{consultation_id}"), Some(&gp)).await).await;
+    assert_eq!(consultation["summary"]["patient_name"], "Jeanne Moreau");
+    assert_eq!(consultation["birth_date"], common::monitoring::BIRTH_DATE);
+    assert_eq!(consultation["followup_id"], id.as_str());
+    assert!(consultation["summary"]["reason"].as_str().unwrap().contains("Saturation en oxygène inférieure à 94 %"));
+    // She chose text messages for her reminders: the invitation leaves that way only.
+    let channels: Vec<_> =
+        consultation["invitations"].as_array().unwrap().iter().map(|i| i["channel"].clone()).collect();
+    assert_eq!(channels, vec![json!("sms")]);
+    let followup = json(app.get(&format!("/api/v1/followups/{id}"), Some(&gp)).await).await;
+    assert_eq!(followup["consultations"][0]["id"], consultation_id.as_str());
+
+    // Once the follow-up's data is deleted, the consultation stays and forgets it.
+    app.post_json("/api/v1/patient/followup/stop", Some(&phone), json!({})).await;
+    sqlx::query("UPDATE followups SET purge_at = 0 WHERE id = $1").bind(&id).execute(&app.state.db).await.unwrap();
+    let round = scheduler::round(&app.state, now_ms()).await.unwrap();
+    assert_eq!(round.purged, 1);
+    let kept = json(app.get(&format!("/api/v1/consultations/{consultation_id}"), Some(&gp)).await).await;
+    assert_eq!(
+        (kept["summary"]["patient_name"].as_str(), kept["followup_id"].as_null()),
+        (Some("Jeanne Moreau"), Some(()))
+    );
+    assert_eq!(app.post_json(&path, Some(&gp), json!({})).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_teleconsultation_accepted_on_the_follow_up_phone_keeps_the_follow_up_signed_in() {
+    let app = TestApp::new().await;
+    let (_, _, phone) = joined(&app, "covid-19").await;
+    let (_, _, token) = common::consultation::schedule(&app).await;
+    let entered = common::consultation::enter(&app, &token, common::consultation::BIRTH_DATE, Some(&phone)).await;
+    assert_eq!(entered.status(), StatusCode::OK);
+    let visit = common::cookie_named(&entered, "regard_patient").unwrap();
+    // The phone now holds both: each page still reaches its own record.
+    let both = format!("{phone}; {visit}");
+    assert_eq!(app.get("/api/v1/patient/followup", Some(&both)).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/api/v1/patient/consultation", Some(&both)).await.status(), StatusCode::OK);
 }

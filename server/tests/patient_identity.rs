@@ -42,7 +42,7 @@ async fn a_signed_out_phone_must_give_its_date_of_birth_again() {
     let (_, _, token) = monitoring::enrol(&app, "covid-19").await;
     let joined = monitoring::join(&app, &token, monitoring::BIRTH_DATE).await;
     assert_eq!(joined.status(), StatusCode::OK);
-    let phone = cookie_named(&joined, "regard_patient").unwrap();
+    let phone = cookie_named(&joined, "regard_followup").unwrap();
     let signed_out = app.post_json("/api/v1/patient/followup/sign-out", Some(&phone), json!({})).await;
     assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);
 

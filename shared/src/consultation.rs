@@ -209,6 +209,8 @@ pub struct ConsultationDetail {
     pub report: String,
     /// Consent text version the patient accepted, and when.
     pub consent: Option<(String, i64)>,
+    /// The follow-up it was started from, while that follow-up's data is kept.
+    pub followup_id: Option<String>,
 }
 
 /// What opening an invitation link shows, before anyone proves who they are.

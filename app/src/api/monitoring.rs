@@ -2,9 +2,9 @@
 
 use gloo_net::http::Request;
 use regard_shared::monitoring::wire::{
-    AcknowledgeRequest, Activity, AlertView, DeletionReceipt, FollowUpDetail, FollowUpInvitation, FollowUpSummary,
-    JoinRequest, NewFollowUp, NewSubmission, PatientView, PhotoView, ProtocolSummary, Reminders, Submission,
-    CONSENT_VERSION,
+    AcknowledgeRequest, Activity, AlertView, DeletionReceipt, FollowUpConsultation, FollowUpDetail, FollowUpInvitation,
+    FollowUpSummary, JoinRequest, LinkedConsultation, NewFollowUp, NewSubmission, PatientView, PhotoView,
+    ProtocolSummary, Reminders, Submission, CONSENT_VERSION,
 };
 
 use super::{get, post, post_without_answer, read, Failure};
@@ -32,6 +32,11 @@ pub async fn followups() -> Result<Vec<FollowUpSummary>, Failure> {
 
 pub async fn followup(id: &str) -> Result<FollowUpDetail, Failure> {
     get(&format!("/api/v1/followups/{id}")).await
+}
+
+/// A teleconsultation with the follow-up's patient, now.
+pub async fn start_consultation(id: &str) -> Result<LinkedConsultation, Failure> {
+    post(&format!("/api/v1/followups/{id}/consultations"), &FollowUpConsultation { scheduled_at: None }).await
 }
 
 /// `resend` or `stop`.

@@ -49,7 +49,7 @@ async fn open_link(
     jar: CookieJar,
     Path(token): Path<String>,
 ) -> AppResult<Json<LinkInfo>> {
-    let device = links::device_token(&jar);
+    let device = links::device_token(&jar, Purpose::Assist);
     let (link_state, subject) = match links::open(&state.db, Purpose::Assist, &token, device.as_deref()).await? {
         Lookup::Valid { subject_id, first_open } => {
             if first_open {
@@ -92,7 +92,7 @@ async fn accept(
         );
     }
     let language = request.language.chars().filter(char::is_ascii_alphabetic).take(8).collect::<String>();
-    let device = links::device_token(&jar);
+    let device = links::device_token(&jar, Purpose::Assist);
     let (assist_id, cookie) = links::accept(
         &state.db,
         Purpose::Assist,

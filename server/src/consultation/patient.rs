@@ -42,7 +42,7 @@ async fn open_invitation(
     jar: CookieJar,
     Path(token): Path<String>,
 ) -> AppResult<Json<InvitationInfo>> {
-    let device = links::device_token(&jar);
+    let device = links::device_token(&jar, Purpose::Consultation);
     let (link_state, id) = match links::open(&state.db, Purpose::Consultation, &token, device.as_deref()).await? {
         Lookup::Valid { subject_id, .. } => (LinkState::Valid, subject_id),
         Lookup::AcceptedHere { subject_id } => (LinkState::AcceptedHere, subject_id),
@@ -84,7 +84,7 @@ async fn enter(
             Invalid { field: "consent_version", message: "The consent text has changed: reload the page." }.into()
         );
     }
-    let device = links::device_token(&jar);
+    let device = links::device_token(&jar, Purpose::Consultation);
     let id = match links::open(&state.db, Purpose::Consultation, &token, device.as_deref()).await? {
         Lookup::Valid { subject_id, .. } => subject_id,
         Lookup::AcceptedHere { subject_id } => {

@@ -171,7 +171,7 @@ pub async fn add_message(
     Ok(message)
 }
 
-type DetailRow = (String, Option<String>, Option<String>, String, Option<String>, Option<i64>);
+type DetailRow = (String, Option<String>, Option<String>, String, Option<String>, Option<i64>, Option<String>);
 
 pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
     let row: Option<SummaryRow> = sqlx::query_as(&format!(
@@ -181,8 +181,9 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
     .fetch_optional(db)
     .await?;
     let summary = summary(row.ok_or(AppError::NotFound)?, now_ms());
-    let (birth_date, phone, email, report, consent_version, consented_at): DetailRow = sqlx::query_as(
-        "SELECT birth_date, phone, email, report, consent_version, consented_at FROM consultations WHERE id = $1",
+    let (birth_date, phone, email, report, consent_version, consented_at, followup_id): DetailRow = sqlx::query_as(
+        "SELECT birth_date, phone, email, report, consent_version, consented_at, followup_id
+         FROM consultations WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db)
@@ -199,7 +200,35 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
         payment: crate::payment::view(db, id).await?,
         report,
         consent: consent_version.zip(consented_at),
+        followup_id,
     })
+}
+
+/// Records that the consultation was started from the follow-up `followup_id`.
+pub async fn set_followup(db: &Db, id: &str, followup_id: &str) -> AppResult<()> {
+    sqlx::query("UPDATE consultations SET followup_id = $1 WHERE id = $2")
+        .bind(followup_id)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The consultations started from a follow-up: (id, scheduled at), oldest first.
+pub async fn of_followup(db: &Db, followup_id: &str) -> AppResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as("SELECT id, scheduled_at FROM consultations WHERE followup_id = $1 ORDER BY scheduled_at, id")
+        .bind(followup_id)
+        .fetch_all(db)
+        .await?)
+}
+
+/// Forgets the follow-up the consultations came from, when its data is deleted.
+pub async fn unlink_followup(tx: &mut sqlx::AnyConnection, followup_id: &str) -> AppResult<()> {
+    sqlx::query("UPDATE consultations SET followup_id = NULL WHERE followup_id = $1")
+        .bind(followup_id)
+        .execute(tx)
+        .await?;
+    Ok(())
 }
 
 /// The patient's view: no identity details beyond what they gave, no invitations.

@@ -9,6 +9,7 @@ pub mod protocols;
 pub mod purge;
 pub mod scheduler;
 pub mod store;
+pub mod teleconsultation;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -51,6 +52,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stop))
         .routes(routes!(export))
         .merge(photos::clinician_routes())
+        .merge(teleconsultation::routes())
 }
 
 /// Checks that `user` may see and act on the follow-up.
@@ -117,6 +119,7 @@ pub(crate) async fn detail_of(state: &AppState, followup: &FollowUp) -> AppResul
         submissions: store::submissions(db, &followup.id).await?,
         alerts: store::alerts(db, &followup.id).await?,
         invitations: patients::invitations(db, Record::FollowUp, &followup.id).await?,
+        consultations: teleconsultation::linked(db, &followup.id).await?,
     })
 }
 

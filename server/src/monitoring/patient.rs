@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use super::{photos, purge, store};
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult, Json};
-use crate::links::{self, Lookup, PatientDevice, Purpose, DEVICE_COOKIE};
+use crate::links::{self, FollowUpDevice, Lookup, PatientDevice, Purpose};
 use crate::patients::{self, Record};
 use crate::AppState;
 
@@ -101,7 +101,7 @@ async fn open_invitation(
     jar: CookieJar,
     Path(token): Path<String>,
 ) -> AppResult<Json<FollowUpInvitation>> {
-    let device = links::device_token(&jar);
+    let device = links::device_token(&jar, Purpose::Monitoring);
     let (link_state, id) = match links::open(&state.db, Purpose::Monitoring, &token, device.as_deref()).await? {
         Lookup::Valid { subject_id, .. } => (LinkState::Valid, subject_id),
         Lookup::AcceptedHere { subject_id } => (LinkState::AcceptedHere, subject_id),
@@ -147,7 +147,7 @@ async fn join(
             Invalid { field: "consent_version", message: "The consent text has changed: reload the page." }.into()
         );
     }
-    let device = links::device_token(&jar);
+    let device = links::device_token(&jar, Purpose::Monitoring);
     let id = match links::open(&state.db, Purpose::Monitoring, &token, device.as_deref()).await? {
         Lookup::Valid { subject_id, .. } => subject_id,
         Lookup::AcceptedHere { subject_id } => return Ok((jar, Json(view(&state, &subject_id).await?))),
@@ -175,7 +175,7 @@ async fn join(
 /// once the data is deleted, the receipt.
 #[utoipa::path(get, path = "/followup", tag = "patient",
     responses((status = 200, body = PatientView), (status = 401, description = "Not joined on this device", body = ApiError)))]
-async fn mine(State(state): State<AppState>, device: PatientDevice) -> AppResult<Json<PatientView>> {
+async fn mine(State(state): State<AppState>, device: FollowUpDevice) -> AppResult<Json<PatientView>> {
     Ok(Json(view(&state, followup_of(&device)?).await?))
 }
 
@@ -190,7 +190,7 @@ async fn mine(State(state): State<AppState>, device: PatientDevice) -> AppResult
     ))]
 async fn submit(
     State(state): State<AppState>,
-    device: PatientDevice,
+    device: FollowUpDevice,
     Json(request): Json<NewSubmission>,
 ) -> AppResult<(StatusCode, Json<Submission>)> {
     let id = followup_of(&device)?;
@@ -254,7 +254,7 @@ async fn sent_before(
     responses((status = 200, body = PatientView), (status = 422, body = ApiError)))]
 async fn reminders(
     State(state): State<AppState>,
-    device: PatientDevice,
+    device: FollowUpDevice,
     Json(request): Json<Reminders>,
 ) -> AppResult<Json<PatientView>> {
     let followup = active(&state, &device).await?;
@@ -267,7 +267,7 @@ async fn reminders(
 /// data is deleted after the retention period.
 #[utoipa::path(post, path = "/followup/stop", tag = "patient",
     responses((status = 200, body = PatientView), (status = 409, description = "Already ended", body = ApiError)))]
-async fn stop(State(state): State<AppState>, device: PatientDevice) -> AppResult<Json<PatientView>> {
+async fn stop(State(state): State<AppState>, device: FollowUpDevice) -> AppResult<Json<PatientView>> {
     let id = followup_of(&device)?;
     if !store::end(&state.db, id, EndReason::StoppedByPatient, state.settings.monitoring_retention_ms).await? {
         return Err(ENDED);
@@ -280,8 +280,8 @@ async fn stop(State(state): State<AppState>, device: PatientDevice) -> AppResult
 /// Signs this phone out; a new link from the clinician signs it in again.
 #[utoipa::path(post, path = "/followup/sign-out", tag = "patient", responses((status = 204)))]
 async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<(CookieJar, StatusCode)> {
-    if let Some(token) = links::device_token(&jar) {
+    if let Some(token) = links::device_token(&jar, Purpose::Monitoring) {
         links::forget_device(&state.db, &token).await?;
     }
-    Ok((jar.remove(Cookie::build(DEVICE_COOKIE).path("/")), StatusCode::NO_CONTENT))
+    Ok((jar.remove(Cookie::build(Purpose::Monitoring.cookie()).path("/")), StatusCode::NO_CONTENT))
 }

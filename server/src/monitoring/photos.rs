@@ -17,7 +17,7 @@ use crate::blobs::{self, owner_of};
 use crate::db::{begin_on, new_id, now_ms, Db};
 use crate::error::{AppError, AppResult, Json};
 use crate::images;
-use crate::links::PatientDevice;
+use crate::links::FollowUpDevice;
 use crate::AppState;
 
 /// Photos one follow-up may hold: a few per questionnaire, with retries.
@@ -53,7 +53,7 @@ pub async fn check_owned(db: &Db, followup_id: &str, photo_id: &str) -> AppResul
     ))]
 async fn upload(
     State(state): State<AppState>,
-    device: PatientDevice,
+    device: FollowUpDevice,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<PhotoView>)> {
     let id = patient::followup_of(&device)?;

@@ -76,6 +76,7 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
     for table in TABLES {
         sqlx::query(&format!("DELETE FROM {table} WHERE followup_id = $1")).bind(id).execute(&mut *tx).await?;
     }
+    crate::consultation::store::unlink_followup(&mut tx, id).await?;
     sqlx::query("DELETE FROM followups WHERE id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     // A file goes only if no other record (of any kind) still owns the same bytes.

@@ -50,7 +50,7 @@ pub async fn joined(app: &TestApp, protocol: &str) -> (String, String, String) {
     let (gp, followup, token) = enrol(app, protocol).await;
     let response = join(app, &token, BIRTH_DATE).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let phone = super::cookie_named(&response, "regard_patient").unwrap();
+    let phone = super::cookie_named(&response, "regard_followup").unwrap();
     (gp, followup["summary"]["id"].as_str().unwrap().to_owned(), phone)
 }
 

@@ -204,6 +204,27 @@ pub struct FollowUpDetail {
     pub submissions: Vec<Submission>,
     pub alerts: Vec<AlertView>,
     pub invitations: Vec<Invitation>,
+    /// Teleconsultations started from this follow-up, oldest first.
+    pub consultations: Vec<LinkedConsultation>,
+}
+
+/// A teleconsultation started from a follow-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedConsultation {
+    pub id: String,
+    pub scheduled_at: i64,
+}
+
+/// Starts (or schedules) a teleconsultation with the follow-up's patient: their
+/// identity is the follow-up's, the invitation leaves by the channel they chose
+/// for reminders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpConsultation {
+    /// Milliseconds since the epoch; now when absent.
+    #[serde(default)]
+    pub scheduled_at: Option<i64>,
 }
 
 /// A questionnaire just filled, for the console's notification.

@@ -182,7 +182,11 @@ fn Header(
         <dl class="identity">
             <dt>{t!(i18n, consultation.birth_date)}</dt><dd>{move || calendar_date(&detail.birth_date, lang())}</dd>
             <dt>{t!(i18n, consultation.when)}</dt><dd>{move || date_time(summary.scheduled_at, lang())}</dd>
-            <dt>{t!(i18n, consultation.reason)}</dt><dd>{summary.reason.clone()}</dd>
+            <dt>{t!(i18n, consultation.reason)}</dt><dd>{summary.reason.clone()}
+                {detail.followup_id.clone().map(|followup| view! {
+                    " · " <a href=format!("/console/monitoring/{followup}")>{t!(i18n, consultation.from_followup)}</a>
+                })}
+            </dd>
             <dt>{t!(i18n, consultation.status)}</dt><dd data-testid="consultation-status">{move || status_name(i18n, summary.status)}</dd>
             <dt>{t!(i18n, payment.title)}</dt><dd data-testid="payment">{payment_text(i18n, &detail.payment)}
                 {settled(&detail.payment).then(|| view! {

@@ -9,6 +9,7 @@ use regard_shared::live::News;
 use regard_shared::monitoring::questionnaire::ItemType;
 use regard_shared::monitoring::wire::FollowUpDetail;
 
+use super::followup_consultation::FollowUpTeleconsultation;
 use super::monitoring_desk::{status_name, AlertList};
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::error_text;
@@ -44,6 +45,7 @@ fn FollowUpView() -> impl IntoView {
                 <h2 id="alerts-title">{t!(i18n, monitoring.alerts)}</h2>
                 <AlertList alerts=d.alerts.clone() on_change=on_change with_patient=false />
             </section>
+            <FollowUpTeleconsultation detail=d.clone() />
             <Charts detail=d.clone() />
             <Answers detail=d.clone() />
             <Schedule detail=d />
