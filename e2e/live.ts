@@ -3,7 +3,7 @@
 // Regard server of the test's own, to stop and start under an open console.
 import { expect, request as http, test, type APIRequestContext, type Locator, type Page, type Response } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,6 +82,12 @@ export class OwnServer {
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill('SIGKILL');
     await exited;
+  }
+
+  /** Kills it and deletes its data: the end of the test. */
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   /** An API client signed in as `email`. */

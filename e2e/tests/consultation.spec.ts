@@ -6,6 +6,7 @@ import { ConsultationDesk, PatientConsultation, PharmacyCheck, invitationLink, p
 import { DEMO_PASSWORD, GP, LoginPage, PHARMACIST } from '../pages/login-page';
 import { PHOTO } from '../images';
 import { newsWithin } from '../live';
+import { pdfText } from '../pdf';
 
 test('a GP invites; the patient checks their devices and waits; they see and write to each other, exchange a file; the prescription is verified and dispensed once; the claim is recorded; the report reaches the patient', async ({ browser }) => {
   test.setTimeout(90_000);
@@ -84,7 +85,12 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   const pdfBytes = await pdf.body();
   expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
-  expect(pdfBytes.includes(Buffer.from(rx))).toBe(true);
+  // Its text as a reader gets it: the identifier, the name, dates in French.
+  const rxText = pdfText(pdfBytes);
+  expect(rxText).toContain(`Identifiant : ${rx}`);
+  expect(rxText).toContain('Patient : Marie DUPONT');
+  expect(rxText).toContain('Né(e) le 14/03/1958');
+  expect(rxText).toMatch(/Date : \d{2}\/\d{2}\/\d{4}/);
 
   const pharmacy = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'fr-FR' });
   const check = new PharmacyCheck(await pharmacy.newPage());
@@ -115,6 +121,7 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   const receipt = await patient.page.request.get((await patient.page.getByRole('link', { name: 'Reçu (PDF)' }).getAttribute('href'))!);
   expect(receipt.headers()['content-type']).toBe('application/pdf');
   expect((await receipt.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdfText(await receipt.body())).toContain('Reçu de consultation');
   await desk.goto();
   const csv = await (await gpPage.request.get((await gpPage.getByRole('link', { name: /Exporter les demandes/ }).getAttribute('href'))!)).text();
   expect(csv).toContain(';TCG;30,00;Dupont;Marie;1958-03-14;Dr Paul Durand;');

@@ -85,6 +85,6 @@ test('a console whose server stops says so, and recovers by itself when it is ba
     test.info().annotations.push({ type: 'latency', description: `waiting room after a restart: ${Date.now() - from} ms` });
     await context.close();
   } finally {
-    await server.kill();
+    await server.dispose();
   }
 });

@@ -128,3 +128,49 @@ async fn prescriptions_stay_with_their_patient() {
     );
     assert_eq!(app.get("/api/v1/prescriptions/nonsense", Some(&pharmacist)).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// The PDF's text as poppler reads it (scripts/test installs poppler-utils).
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ordonnance.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(&path).arg("-").output();
+    let out = out.expect("pdftotext (poppler-utils) is installed by scripts/test");
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn twenty_lines_for_a_vietnamese_name_are_all_printed_on_as_many_pages_as_needed() {
+    use regard_shared::prescription::{Line, Prescription, MAX_LINES};
+    let prescription = Prescription {
+        id: "RX-ABCD-EFGH-JKMN-PQRS".into(),
+        issued_at: 0,
+        prescriber_name: "Dr Paul Durand".into(),
+        prescriber_organisation: "Cabinet médical du Parc".into(),
+        patient_last_name: "Đặng".into(),
+        patient_first_name: "Thị Ngọc Hân".into(),
+        patient_birth_date: "1985-03-14".into(),
+        lines: (1..=MAX_LINES)
+            .map(|n| Line {
+                medicine: format!("Médicament numéro {n} 500 mg"),
+                dosage: format!("{n} comprimé(s) matin et soir, pendant le repas, avec un grand verre d'eau"),
+                duration: "10 jours".into(),
+                quantity: "1 boîte".into(),
+                note: "Ne pas associer à l'aspirine ni aux anti-inflammatoires sans avis médical".into(),
+            })
+            .collect(),
+    };
+    let pdf = regard_server::prescription::pdf::render(&prescription, "22/11/2026", "https://regard.example.org/rx/X");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Patient : Thị Ngọc Hân ĐẶNG"), "{text}");
+    assert!(text.contains("Né(e) le 14/03/1985"));
+    for n in 1..=MAX_LINES {
+        assert!(text.contains(&format!("{n}. Médicament numéro {n} 500 mg")), "line {n} missing");
+    }
+    assert_eq!(text.matches("Ne pas associer à l'aspirine").count(), MAX_LINES, "every note, whole");
+    let pages = text.matches('\u{c}').count();
+    assert!(pages >= 3, "twenty lines take several pages, not one: {pages}");
+    assert!(text.contains(&format!("Ordonnance RX-ABCD-EFGH-JKMN-PQRS — Thị Ngọc Hân ĐẶNG — page 1/{pages}")));
+    assert!(!text.contains('?'), "no letter replaced by a question mark");
+}
