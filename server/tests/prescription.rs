@@ -40,7 +40,7 @@ async fn issued_downloaded_verified_and_dispensed_once() {
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let pdf = bytes(pdf).await;
     assert!(pdf.starts_with(b"%PDF-"));
-    assert!(pdf.windows(rx.len()).any(|w| w == rx.as_bytes()));
+    assert!(common::pdf_text(&pdf).contains(&format!("Identifiant : {rx}")));
 
     // Only pharmacists verify; they may type the identifier loosely.
     assert_eq!(app.get(&format!("/api/v1/prescriptions/{rx}"), Some(&gp)).await.status(), StatusCode::FORBIDDEN);
@@ -129,17 +129,6 @@ async fn prescriptions_stay_with_their_patient() {
     assert_eq!(app.get("/api/v1/prescriptions/nonsense", Some(&pharmacist)).await.status(), StatusCode::NOT_FOUND);
 }
 
-/// The PDF's text as poppler reads it (scripts/test installs poppler-utils).
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ordonnance.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(&path).arg("-").output();
-    let out = out.expect("pdftotext (poppler-utils) is installed by scripts/test");
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn twenty_lines_for_a_vietnamese_name_are_all_printed_on_as_many_pages_as_needed() {
     use regard_shared::prescription::{Line, Prescription, MAX_LINES};
@@ -162,7 +151,7 @@ fn twenty_lines_for_a_vietnamese_name_are_all_printed_on_as_many_pages_as_needed
             .collect(),
     };
     let pdf = regard_server::prescription::pdf::render(&prescription, "22/11/2026", "https://regard.example.org/rx/X");
-    let text = pdf_text(&pdf);
+    let text = common::pdf_text(&pdf);
     assert!(text.contains("Patient : Thị Ngọc Hân ĐẶNG"), "{text}");
     assert!(text.contains("Né(e) le 14/03/1985"));
     for n in 1..=MAX_LINES {

@@ -95,7 +95,6 @@ fn CaseView(id: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let link = RwSignal::new(Link::Waiting);
-    let quality = RwSignal::new(None::<Quality>);
     let (remote, set_remote) = signal_local(None::<MediaStream>);
     let capabilities = RwSignal::new(None::<Capabilities>);
     let audio_on = RwSignal::new(false);
@@ -143,24 +142,9 @@ fn CaseView(id: String) -> impl IntoView {
             }
             CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
             CallEvent::Reply(reply) => {
-                let said = match reply {
-                    Reply::SnapshotStored { .. } => None,
-                    Reply::Capabilities { torch, zoom, cameras } => {
-                        capabilities.set(Some(Capabilities { torch, zoom, cameras }));
-                        None
-                    }
-                    Reply::LocationShared => Some(t_string!(i18n, assist.location_received)),
-                    Reply::AudioState { on } => {
-                        audio_on.set(on);
-                        on.then(|| t_string!(i18n, assist.audio_on))
-                    }
-                    Reply::PhotosOnly => Some(t_string!(i18n, assist.photos_only_on)),
-                    Reply::Refused { .. } => Some(t_string!(i18n, assist.refused)),
-                    Reply::Failed { .. } => Some(t_string!(i18n, assist.failed)),
-                };
                 // Replies that say nothing (capabilities, a stored photo) leave the last message up.
-                if let Some(said) = said {
-                    notice.set(Some(said.to_string()));
+                if let Some(said) = reply_said(i18n, reply, capabilities, audio_on) {
+                    notice.set(Some(said));
                 }
                 refresh();
             }
@@ -178,28 +162,6 @@ fn CaseView(id: String) -> impl IntoView {
     };
     let call = StoredValue::new_local(Call::start(&format!("assist/{id}"), PeerRole::Clinician, None, on_event));
     on_cleanup(move || call.with_value(Call::hang_up));
-
-    // Live quality, sampled once a second while the video flows.
-    let previous = StoredValue::new_local(None::<(f64, f64)>);
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            let Some(pc) = call.with_value(Call::peer_connection) else { return };
-            if link.get_untracked() != Link::Connected {
-                // The next connection counts its own bytes from zero.
-                previous.set_value(None);
-                return;
-            }
-            spawn_local(async move {
-                let mut last = previous.get_value();
-                let sample = stats::sample(&pc, &mut last).await;
-                previous.set_value(last);
-                quality.set(sample);
-            });
-        },
-        std::time::Duration::from_secs(1),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
 
     let snapshot = move |_| call.with_value(|c| c.request(Request::Snapshot));
     let end_call = move |_| {
@@ -230,11 +192,7 @@ fn CaseView(id: String) -> impl IntoView {
             <section class="card live" aria-labelledby="live-title">
                 <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get(), detail.with(|d| caller_step(d.as_ref())))}</h2>
                 <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" audible=audio_on.into() />
-                <p class="quality" data-testid="quality">
-                    {move || quality.get().map(|q| t_string!(i18n, assist.quality,
-                        width = q.width, height = q.height, fps = format!("{:.0}", q.fps),
-                        kbps = format!("{:.0}", q.kbps), rtt = q.rtt_ms.map_or("–".to_owned(), |r| format!("{r:.0}"))).to_string())}
-                </p>
+                <QualityLine call=call connected=Signal::derive(move || link.get() == Link::Connected) />
                 <div class="controls">
                     <button type="button" class="primary" on:click=snapshot disabled=move || link.get() != Link::Connected>
                         {t!(i18n, assist.snapshot)}
@@ -259,6 +217,65 @@ fn CaseView(id: String) -> impl IntoView {
             </div>
         </div>
         <Timeline detail=detail />
+    }
+}
+
+/// What the regulator is told of the phone's reply, if anything; the reply's
+/// facts (camera capabilities, sound on) go to the controls.
+fn reply_said(
+    i18n: I18nContext<Locale>,
+    reply: Reply,
+    capabilities: RwSignal<Option<Capabilities>>,
+    audio_on: RwSignal<bool>,
+) -> Option<String> {
+    let said = match reply {
+        Reply::SnapshotStored { .. } => None,
+        Reply::Capabilities { torch, zoom, cameras } => {
+            capabilities.set(Some(Capabilities { torch, zoom, cameras }));
+            None
+        }
+        Reply::LocationShared => Some(t_string!(i18n, assist.location_received)),
+        Reply::AudioState { on } => {
+            audio_on.set(on);
+            on.then(|| t_string!(i18n, assist.audio_on))
+        }
+        Reply::PhotosOnly => Some(t_string!(i18n, assist.photos_only_on)),
+        Reply::Refused { .. } => Some(t_string!(i18n, assist.refused)),
+        Reply::Failed { .. } => Some(t_string!(i18n, assist.failed)),
+    };
+    said.map(|s| s.to_string())
+}
+
+/// The video's live quality, sampled once a second while it flows; nothing
+/// while it does not (a frozen last frame is never shown with figures).
+#[component]
+fn QualityLine(call: StoredValue<Call, LocalStorage>, connected: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let quality = RwSignal::new(None::<Quality>);
+    let previous = StoredValue::new_local(None::<(f64, f64)>);
+    let sample = move || {
+        let Some(pc) = call.with_value(Call::peer_connection).filter(|_| connected.get_untracked()) else {
+            // The next connection counts its own bytes from zero.
+            previous.set_value(None);
+            quality.set(None);
+            return;
+        };
+        spawn_local(async move {
+            let mut last = previous.get_value();
+            let sample = stats::sample(&pc, &mut last).await;
+            previous.set_value(last);
+            quality.set(sample);
+        });
+    };
+    if let Ok(handle) = set_interval_with_handle(sample, std::time::Duration::from_secs(1)) {
+        on_cleanup(move || handle.clear());
+    }
+    view! {
+        <p class="quality" data-testid="quality">
+            {move || quality.get().map(|q| t_string!(i18n, assist.quality,
+                width = q.width, height = q.height, fps = format!("{:.0}", q.fps),
+                kbps = format!("{:.0}", q.kbps), rtt = q.rtt_ms.map_or("–".to_owned(), |r| format!("{r:.0}"))).to_string())}
+        </p>
     }
 }
 

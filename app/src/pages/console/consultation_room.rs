@@ -100,48 +100,36 @@ fn RoomView(id: String) -> impl IntoView {
         });
     };
 
+    // What the room shows follows the consultation: in it, the GP's camera
+    // joins (also back on the page after a reload); over, the call ends.
+    let apply = move |d: ConsultationDetail| {
+        let status = d.summary.status;
+        show(d);
+        match status {
+            Status::InConsultation => join(),
+            Status::Done => hang_up(),
+            _ => {}
+        }
+    };
     let act = move |action: &'static str| {
         spawn_local(async move {
             match api::consultation_action(&id.get_value(), action).await {
-                Ok(d) => {
-                    let status = d.summary.status;
-                    show(d);
-                    match status {
-                        Status::InConsultation => join(),
-                        Status::Done => hang_up(),
-                        _ => {}
-                    }
-                }
+                Ok(d) => apply(d),
                 Err(failure) => error.set(Some(error_text(i18n, &failure))),
             }
         });
     };
-
-    spawn_local(async move {
-        match api::consultation(&id.get_value()).await {
-            Ok(d) => {
-                // Back on the page (a reload) during the consultation: rejoin.
-                let rejoin = d.summary.status == Status::InConsultation;
-                show(d);
-                if rejoin {
-                    join();
-                }
-            }
-            Err(failure) => error.set(Some(error_text(i18n, &failure))),
-        }
-    });
-    // Admission waits for the patient: the page learns at once when they arrive.
-    let reload = move || {
+    // Fetched now, and again at once when it moves (the patient arrives in the waiting room).
+    let load = move || {
         spawn_local(async move {
-            if let Ok(d) = api::consultation(&id.get_value()).await {
-                show(d);
+            match api::consultation(&id.get_value()).await {
+                Ok(d) => apply(d),
+                Err(failure) => error.set(Some(error_text(i18n, &failure))),
             }
         })
     };
-    on_news(
-        move |news| matches!(news, News::Consultation { id: changed } if id.with_value(|id| id == changed)),
-        reload,
-    );
+    load();
+    on_news(move |news| matches!(news, News::Consultation { id: changed } if id.with_value(|id| id == changed)), load);
 
     let status = move || detail.with(|d| d.as_ref().map(|d| d.summary.status));
     let remote_label = Signal::derive(move || t_string!(i18n, consultation.patient_video).to_string());

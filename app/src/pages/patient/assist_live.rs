@@ -3,16 +3,17 @@
 use leptos::html::{Input, Video};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use regard_shared::signal::{PeerRole, Reply, Request};
+use regard_shared::signal::PeerRole;
 use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 
+use super::assist_ask::{Ask, AskPrompt, Phone};
 use super::assist_clip::ClipRecorder;
 use crate::api::{self, Failure};
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
-use crate::media::{self, camera, location, snapshot};
+use crate::media::{self, camera};
 
 /// How long video may take to connect before the caller is pointed to photos.
 const WEAK_NETWORK_MS: i32 = 12_000;
@@ -46,117 +47,8 @@ pub fn LiveCamera(
     let ask = RwSignal::new(None::<Ask>);
     let photos_only = RwSignal::new(false);
     let facing = StoredValue::new("environment");
-    let reply = move |reply: Reply| {
-        call.with_value(|c| {
-            if let Some(c) = c {
-                c.reply(reply)
-            }
-        })
-    };
-    let renegotiate = move || {
-        call.with_value(|c| {
-            if let Some(c) = c {
-                c.renegotiate()
-            }
-        })
-    };
-    // Tells the console what this camera can do, so it shows only usable controls.
-    let send_capabilities = move || {
-        spawn_local(async move {
-            let Some(camera) = stream.get_untracked() else { return };
-            let (torch, zoom) = camera::capabilities(&camera);
-            let cameras = camera::camera_count().await;
-            reply(Reply::Capabilities { torch, zoom, cameras });
-        })
-    };
-
-    let on_request = move |request: Request| {
-        let Some(camera) = stream.get_untracked() else { return };
-        match request {
-            Request::Snapshot => spawn_local(async move {
-                let Some(video) = preview.get_untracked() else { return };
-                let answer = match snapshot::take(&camera, &video).await {
-                    Some(image) => match api::upload_photo("snapshot", &image).await {
-                        Ok(stored) => {
-                            notice.set(Some(t_string!(i18n, caller.snapshot_taken).to_string()));
-                            Reply::SnapshotStored { id: stored.id }
-                        }
-                        Err(_) => Reply::Failed { request: "snapshot".into(), reason: "upload".into() },
-                    },
-                    None => Reply::Failed { request: "snapshot".into(), reason: "no frame yet".into() },
-                };
-                reply(answer);
-            }),
-            Request::Zoom { level } => spawn_local(async move {
-                camera::apply(&camera, "zoom", level.into()).await;
-            }),
-            // The caller holds the phone: what changes it is asked, and done on their tap.
-            Request::SwitchCamera => ask.set(Some(Ask::SwitchCamera)),
-            Request::Torch { on } => ask.set(Some(Ask::Torch { on })),
-            Request::Location => ask.set(Some(Ask::Location)),
-            Request::Audio { on: true } => ask.set(Some(Ask::Audio)),
-            Request::Audio { on: false } => spawn_local(async move {
-                camera::set_microphone(&camera, false).await;
-                renegotiate();
-                reply(Reply::AudioState { on: false });
-            }),
-            Request::ClinicianMedia { on } => {
-                if !on {
-                    set_regulator.set(None);
-                }
-                renegotiate();
-            }
-            Request::PhotosOnly => {
-                camera::stop(&camera);
-                photos_only.set(true);
-                renegotiate();
-                reply(Reply::PhotosOnly);
-            }
-        }
-    };
-    let answer_ask = move |accepted: bool| {
-        let Some(question) = ask.get_untracked() else { return };
-        ask.set(None);
-        let Some(camera) = stream.get_untracked() else { return };
-        spawn_local(async move {
-            match (question, accepted) {
-                (Ask::Location, true) => match location::current_position().await {
-                    Some(here) if api::share_location(&here).await.is_ok() => {
-                        notice.set(Some(t_string!(i18n, caller.location_sent).to_string()));
-                        reply(Reply::LocationShared);
-                    }
-                    _ => {
-                        notice.set(Some(t_string!(i18n, caller.location_failed).to_string()));
-                        reply(Reply::Failed { request: "location".into(), reason: "unavailable".into() });
-                    }
-                },
-                (Ask::Audio, true) => {
-                    let on = camera::set_microphone(&camera, true).await;
-                    renegotiate();
-                    if on {
-                        notice.set(Some(t_string!(i18n, caller.audio_enabled).to_string()));
-                    }
-                    reply(Reply::AudioState { on });
-                }
-                (Ask::SwitchCamera, true) => {
-                    let next = if facing.get_value() == "environment" { "user" } else { "environment" };
-                    if camera::switch(&camera, next).await {
-                        facing.set_value(next);
-                        renegotiate();
-                        send_capabilities();
-                    } else {
-                        reply(Reply::Failed { request: "switch_camera".into(), reason: "no other camera".into() });
-                    }
-                }
-                (Ask::Torch { on }, true) => {
-                    if !camera::apply(&camera, "torch", on.into()).await {
-                        reply(Reply::Failed { request: "torch".into(), reason: "unsupported".into() });
-                    }
-                }
-                (question, false) => reply(Reply::Refused { request: question.name().into() }),
-            }
-        });
-    };
+    let phone = Phone { i18n, stream, preview, call, notice, ask, photos_only, facing, set_regulator };
+    let answer_ask = move |accepted: bool| phone.answer(accepted);
     let on_event = move |event: CallEvent| match event {
         CallEvent::PeerPresent(true) => {
             status.set(Status::Connecting);
@@ -173,14 +65,14 @@ pub fn LiveCamera(
             "connected" => {
                 status.set(Status::Connected);
                 weak_network.set(false);
-                send_capabilities();
+                phone.send_capabilities();
             }
             "disconnected" | "failed" => status.set(Status::Reconnecting),
             _ => {}
         },
         CallEvent::Reconnecting => status.set(Status::Reconnecting),
         CallEvent::Replaced => status.set(Status::Elsewhere),
-        CallEvent::Request(request) => on_request(request),
+        CallEvent::Request(request) => phone.on_request(request),
         CallEvent::RemoteStream(remote) => set_regulator.set(Some(remote)),
         CallEvent::Reply(_)
         | CallEvent::Chat(_)
@@ -261,45 +153,6 @@ fn StopButton(on_stop: Callback<()>) -> impl IntoView {
             view! { <button type="button" class="stop big" on:click=move |_| asking.set(true)>{t!(i18n, caller.stop)}</button> }
                 .into_any()
         }
-    }
-}
-
-/// What the doctor asked that needs the caller's own tap.
-#[derive(Clone, Copy, PartialEq)]
-enum Ask {
-    SwitchCamera,
-    Torch { on: bool },
-    Location,
-    Audio,
-}
-
-impl Ask {
-    fn name(self) -> &'static str {
-        match self {
-            Ask::SwitchCamera => "switch_camera",
-            Ask::Torch { .. } => "torch",
-            Ask::Location => "location",
-            Ask::Audio => "audio",
-        }
-    }
-}
-
-#[component]
-fn AskPrompt(question: Ask, on_answer: impl Fn(bool) + Copy + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    let (text, yes) = match question {
-        Ask::SwitchCamera => (t_string!(i18n, caller.ask_switch), t_string!(i18n, caller.switch)),
-        Ask::Torch { on: true } => (t_string!(i18n, caller.ask_torch_on), t_string!(i18n, caller.torch_on)),
-        Ask::Torch { on: false } => (t_string!(i18n, caller.ask_torch_off), t_string!(i18n, caller.torch_off)),
-        Ask::Location => (t_string!(i18n, caller.ask_location), t_string!(i18n, caller.share_location)),
-        Ask::Audio => (t_string!(i18n, caller.ask_audio), t_string!(i18n, caller.enable_audio)),
-    };
-    view! {
-        <section class="ask" role="alertdialog" aria-labelledby="ask-text">
-            <p id="ask-text" class="lead">{text.to_string()}</p>
-            <button type="button" class="primary big" on:click=move |_| on_answer(true)>{yes.to_string()}</button>
-            <button type="button" class="secondary big" on:click=move |_| on_answer(false)>{t!(i18n, caller.decline)}</button>
-        </section>
     }
 }
 

@@ -1,4 +1,5 @@
 pub mod assist;
+pub mod assist_ask;
 pub mod assist_clip;
 pub mod assist_live;
 pub mod consultation;
