@@ -78,6 +78,9 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
   await caller.page.getByRole('button', { name: 'Oui, arrêter' }).click();
   await expect(caller.heading).toHaveText('Vidéo arrêtée');
   await expect(assist.state).toHaveText('En attente de l\'appelant');
+  // The caller's last frame is not left on screen as if live, nor its figures.
+  await expect.poll(() => assist.video.evaluate((v: HTMLVideoElement) => v.srcObject === null)).toBe(true);
+  await expect(regulator.getByTestId('quality')).toHaveText('');
   await caller.page.getByRole('button', { name: 'Relancer la vidéo' }).click();
   await expect(caller.status).toHaveText('Le médecin vous voit.');
   await expect(assist.state).toHaveText('Vidéo en direct');

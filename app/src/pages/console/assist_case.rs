@@ -127,6 +127,10 @@ fn CaseView(id: String) -> impl IntoView {
         move |event: CallEvent| match event {
             CallEvent::PeerPresent(present) => {
                 link.set(if present { Link::Present } else { Link::Waiting });
+                if !present {
+                    // The caller's phone left: its last frame is not shown as if live.
+                    set_remote.set(None);
+                }
                 refresh();
             }
             CallEvent::Connection(state) => {
