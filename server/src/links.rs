@@ -266,15 +266,24 @@ impl FromRequestParts<AppState> for FollowUpDevice {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        Ok(FollowUpDevice(device_of(parts, state, FOLLOWUP_COOKIE).await?.ok_or(AppError::Unauthenticated)?))
+        if let Some(device) = device_of(parts, state, FOLLOWUP_COOKIE).await? {
+            return Ok(FollowUpDevice(device));
+        }
+        // Phones that joined before follow-ups had their own cookie keep it
+        // until their access ends: weeks of follow-up are not cut by an upgrade.
+        match device_of(parts, state, DEVICE_COOKIE).await? {
+            Some(device) if device.purpose == Purpose::Monitoring.as_str() => Ok(FollowUpDevice(device)),
+            _ => Err(AppError::Unauthenticated),
+        }
     }
 }
 
-/// Signs this device out: its cookie stops working at once.
-pub async fn forget_device(db: &Db, device_token: &str) -> AppResult<()> {
-    sqlx::query("UPDATE patient_links SET device_expires_at = $1 WHERE device_hash = $2")
+/// Signs this device out of `purpose`: its cookie stops working for it at once.
+pub async fn forget_device(db: &Db, device_token: &str, purpose: Purpose) -> AppResult<()> {
+    sqlx::query("UPDATE patient_links SET device_expires_at = $1 WHERE device_hash = $2 AND purpose = $3")
         .bind(now_ms())
         .bind(hash(device_token))
+        .bind(purpose.as_str())
         .execute(db)
         .await?;
     Ok(())

@@ -357,3 +357,19 @@ async fn a_teleconsultation_accepted_on_the_follow_up_phone_keeps_the_follow_up_
     assert_eq!(app.get("/api/v1/patient/followup", Some(&both)).await.status(), StatusCode::OK);
     assert_eq!(app.get("/api/v1/patient/consultation", Some(&both)).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_phone_that_joined_under_the_old_cookie_name_keeps_its_follow_up() {
+    let app = TestApp::new().await;
+    let (_, _, phone) = joined(&app, "covid-19").await;
+    let (_, token) = phone.split_once('=').unwrap();
+    let before_the_upgrade = format!("regard_patient={token}");
+    assert_eq!(app.get("/api/v1/patient/followup", Some(&before_the_upgrade)).await.status(), StatusCode::OK);
+    // Signing out ends it too.
+    let out = app.post_json("/api/v1/patient/followup/sign-out", Some(&before_the_upgrade), json!({})).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/patient/followup", Some(&before_the_upgrade)).await.status(), StatusCode::UNAUTHORIZED);
+    // A consultation's device under that name still opens no follow-up.
+    let (_, _, visit) = common::consultation::entered(&app).await;
+    assert_eq!(app.get("/api/v1/patient/followup", Some(&visit)).await.status(), StatusCode::UNAUTHORIZED);
+}

@@ -280,8 +280,11 @@ async fn stop(State(state): State<AppState>, device: FollowUpDevice) -> AppResul
 /// Signs this phone out; a new link from the clinician signs it in again.
 #[utoipa::path(post, path = "/followup/sign-out", tag = "patient", responses((status = 204)))]
 async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<(CookieJar, StatusCode)> {
-    if let Some(token) = links::device_token(&jar, Purpose::Monitoring) {
-        links::forget_device(&state.db, &token).await?;
+    // The follow-up's cookie, and the one phones joined with before it had its
+    // own (only a follow-up's access is ended through it, never a consultation's).
+    let tokens = [links::device_token(&jar, Purpose::Monitoring), links::device_token(&jar, Purpose::Consultation)];
+    for token in tokens.into_iter().flatten() {
+        links::forget_device(&state.db, &token, Purpose::Monitoring).await?;
     }
     Ok((jar.remove(Cookie::build(Purpose::Monitoring.cookie()).path("/")), StatusCode::NO_CONTENT))
 }
