@@ -90,3 +90,40 @@ build_app() {
   trunk build --release --offline=true --dist dist/caller --public-url /caller/ app/caller.html
   node scripts/precompress.mjs dist
 }
+
+# PostgreSQL from Debian's package (any installed major version, the newest).
+postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+ensure_postgres() {
+  if [ -z "$(postgres_bin)" ]; then apt_install postgresql; fi
+}
+
+# start_postgres DIR: a throw-away PostgreSQL cluster in DIR, listening on a
+# free loopback port, owned by an unprivileged user because initdb refuses to
+# run as root. Sets POSTGRES_URL to its maintenance database; stop_postgres DIR
+# stops it. fsync is off: the cluster dies with the test run, and a killed
+# Regard server (what the durability tests do) does not need it.
+start_postgres() {
+  local dir="$1" bin port
+  bin="$(postgres_bin)"
+  port="$(free_port)"
+  local as_user=()
+  if [ "$(id -u)" = 0 ]; then
+    as_user=(runuser -u nobody --)
+    chown nobody "$dir"
+    # mktemp makes private directories: let that user through (not list) the parent.
+    chmod a+x "$(dirname "$dir")"
+  fi
+  "${as_user[@]}" "$bin/initdb" -D "$dir/cluster" -U regard --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+  "${as_user[@]}" "$bin/pg_ctl" -D "$dir/cluster" -l "$dir/server.log" -w -o \
+    "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=400" start >/dev/null
+  POSTGRES_URL="postgres://regard@127.0.0.1:$port/postgres"
+  export POSTGRES_URL
+}
+
+stop_postgres() {
+  local dir="$1" as_user=()
+  if [ "$(id -u)" = 0 ]; then as_user=(runuser -u nobody --); fi
+  if [ -f "$dir/cluster/postmaster.pid" ]; then
+    "${as_user[@]}" "$(postgres_bin)/pg_ctl" -D "$dir/cluster" -m immediate stop >/dev/null || true
+  fi
+}

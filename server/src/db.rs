@@ -1,7 +1,8 @@
-//! Storage. Handlers talk to `sqlx::AnyPool` with portable SQL (`$n` parameters,
-//! TEXT ids minted by the server, BIGINT millisecond timestamps, no booleans), so a
-//! PostgreSQL backend is a second migrations folder and a URL, not a rewrite.
-//! Only the dialect-specific parts live here: connecting and migrating.
+//! Storage. Stores talk to `sqlx::AnyPool` with SQL both SQLite and PostgreSQL
+//! accept (`$n` parameters, TEXT ids minted by the server, BIGINT millisecond
+//! timestamps, no booleans): one set of queries, so no feature can behave
+//! differently on the two backends. Each backend has its own migrations, in its
+//! own idioms, and the dialect-specific parts live here: connecting and migrating.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,13 +16,40 @@ use crate::error::AppResult;
 pub type Db = sqlx::AnyPool;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// Opens (creating if needed) the database at `url` and brings its schema up to date.
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Opens the database at `url` (creating an SQLite file if needed) and brings
+/// its schema up to date with that backend's migrations.
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();
-    let Some(path) = url.strip_prefix("sqlite://") else {
-        bail!("unsupported database URL {url:?}: this build supports sqlite://PATH");
-    };
+    match Backend::of(url) {
+        Some(Backend::Sqlite) => connect_sqlite(url).await,
+        Some(Backend::Postgres) => connect_postgres(url).await,
+        None => bail!("unsupported database URL {:?}: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE", redacted(url)),
+    }
+}
+
+async fn connect_sqlite(url: &str) -> anyhow::Result<Db> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or_default();
     let path = path.split('?').next().unwrap_or(path);
     if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -41,6 +69,31 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
     SQLITE_MIGRATIONS.run(&pool).await.context("running database migrations")?;
     Ok(pool)
+}
+
+async fn connect_postgres(url: &str) -> anyhow::Result<Db> {
+    // A server's connections are shared by every node and every other client:
+    // a modest pool per node, each connection checked before use because a
+    // server restart or a failover leaves dead ones behind.
+    let pool = AnyPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect(url)
+        .await
+        .with_context(|| format!("connecting to the database {}", redacted(url)))?;
+    POSTGRES_MIGRATIONS.run(&pool).await.context("running database migrations")?;
+    Ok(pool)
+}
+
+/// A database URL fit for a log or an error message: without its password.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// Starts a transaction by writing to the row `id` of `table` (a record whose

@@ -1,63 +1,103 @@
-//! The `regard` binary's account commands, run as a process on a real database file.
+//! The `regard` binary's administration commands, run as processes on the
+//! test's database (an SQLite file or a PostgreSQL database).
 
-use std::process::Command;
+mod common;
 
-fn regard(data_dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_regard"));
-    command.arg("--data-dir").arg(data_dir).env("REGARD_LOG", "warn");
-    command
+use std::process::{Command, Output};
+
+struct Regard {
+    dir: tempfile::TempDir,
+    database_url: String,
 }
 
-#[test]
-fn creates_an_organisation_and_a_user() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = regard(dir.path())
-        .args(["create-organisation", "--name", "SAMU 68", "--kind", "samu_centre"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let org_id = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+impl Regard {
+    async fn new() -> Regard {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = common::fresh_database(dir.path()).await;
+        Regard { dir, database_url }
+    }
+
+    fn run(&self, args: &[&str], password: Option<&str>) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_regard"));
+        command.arg("--data-dir").arg(self.dir.path()).arg("--database-url").arg(&self.database_url);
+        command.args(args).env("REGARD_LOG", "warn").env_remove("REGARD_USER_PASSWORD");
+        if let Some(password) = password {
+            command.env("REGARD_USER_PASSWORD", password);
+        }
+        command.output().unwrap()
+    }
+
+    /// Runs a command that must succeed and returns what it printed.
+    fn ok(&self, args: &[&str], password: Option<&str>) -> String {
+        let out = self.run(args, password);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    /// Runs a command that must fail and returns its error message.
+    fn refused(&self, args: &[&str], password: Option<&str>) -> String {
+        let out = self.run(args, password);
+        assert!(!out.status.success(), "{args:?} should have failed");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn creates_an_organisation_and_a_user() {
+    let regard = Regard::new().await;
+    let org_id = regard.ok(&["create-organisation", "--name", "SAMU 68", "--kind", "samu_centre"], None);
     assert_eq!(org_id.len(), 36, "a UUID: {org_id}");
 
-    let out = regard(dir.path())
-        .args([
-            "create-user",
-            "--organisation",
-            "SAMU 68",
-            "--email",
-            "dr@samu68.fr",
-            "--name",
-            "Dr Weber",
-            "--role",
-            "regulator",
-        ])
-        .env("REGARD_USER_PASSWORD", "a long enough password")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let user = ["create-user", "--organisation", "SAMU 68", "--email", "dr@samu68.fr", "--name", "Dr Weber"];
+    regard.ok(&[&user[..], &["--role", "regulator"]].concat(), Some("a long enough password"));
 
-    let weak = regard(dir.path())
-        .args(["create-user", "--organisation", &org_id, "--email", "x@samu68.fr", "--name", "X", "--role", "admin"])
-        .env("REGARD_USER_PASSWORD", "short")
-        .output()
-        .unwrap();
-    assert!(!weak.status.success());
-    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
+    let weak = ["create-user", "--organisation", &org_id, "--email", "x@samu68.fr", "--name", "X", "--role", "admin"];
+    assert!(regard.refused(&weak, Some("short")).contains("at least 12 characters"));
 
     // A SAMU centre has no GP: a prescription could otherwise carry its name.
-    let gp = regard(dir.path())
-        .args(["create-user", "--organisation", &org_id, "--email", "gp@samu68.fr", "--name", "G", "--role", "gp"])
-        .env("REGARD_USER_PASSWORD", "a long enough password")
-        .output()
-        .unwrap();
-    assert!(!gp.status.success());
-    assert!(String::from_utf8_lossy(&gp.stderr).contains("no member with this role"));
+    let gp = ["create-user", "--organisation", &org_id, "--email", "gp@samu68.fr", "--name", "G", "--role", "gp"];
+    assert!(regard.refused(&gp, Some("a long enough password")).contains("no member with this role"));
 
-    let bad_role = regard(dir.path())
-        .args(["create-user", "--organisation", &org_id, "--email", "y@samu68.fr", "--name", "Y", "--role", "root"])
-        .output()
-        .unwrap();
-    assert!(!bad_role.status.success());
-    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("expected one of regulator"));
-    assert!(dir.path().join("regard.db").exists());
+    let bad_role = ["create-user", "--organisation", &org_id, "--email", "y@samu68.fr", "--name", "Y", "--role", "root"];
+    assert!(regard.refused(&bad_role, None).contains("expected one of regulator"));
+    assert_eq!(
+        regard.dir.path().join("regard.db").exists(),
+        !common::on_postgres(),
+        "the database is the one named by --database-url"
+    );
+}
+
+#[tokio::test]
+async fn links_sites_imports_protocols_and_rotates_the_signing_key() {
+    let regard = Regard::new().await;
+    regard.ok(&["create-organisation", "--name", "SAMU 68", "--kind", "samu_centre"], None);
+    regard.ok(&["create-organisation", "--name", "EHPAD Les Tilleuls", "--kind", "nursing_home"], None);
+    regard.ok(&["create-organisation", "--name", "CHU Neurologie", "--kind", "expert_site"], None);
+    regard.ok(&["create-organisation", "--name", "Cabinet Martin", "--kind", "gp_practice"], None);
+
+    regard.ok(&["link-nursing-home", "--nursing-home", "EHPAD Les Tilleuls", "--samu-centre", "SAMU 68"], None);
+    let wrong = regard.refused(&["link-nursing-home", "--nursing-home", "SAMU 68", "--samu-centre", "SAMU 68"], None);
+    assert!(wrong.contains("nursing home"), "{wrong}");
+    regard.ok(&["offer-expertise", "--expert-site", "CHU Neurologie", "--specialty", "stroke"], None);
+
+    // The practice's own protocol, shaped like a shipped one.
+    let shipped = include_str!("../protocols/post-op-wound.json");
+    let protocol = regard.dir.path().join("knee.json");
+    std::fs::write(&protocol, shipped.replacen("\"post-op-wound\"", "\"knee-replacement\"", 1)).unwrap();
+    let import = ["import-protocol", "--organisation", "Cabinet Martin", protocol.to_str().unwrap()];
+    assert_eq!(regard.ok(&import, None), "knee-replacement v1");
+    let next = std::fs::read_to_string(&protocol).unwrap().replacen("\"version\": 1", "\"version\": 2", 1);
+    std::fs::write(&protocol, next).unwrap();
+    assert_eq!(regard.ok(&import, None), "knee-replacement v2");
+    let shipped_id = concat!(env!("CARGO_MANIFEST_DIR"), "/protocols/post-op-wound.json");
+    let taken = regard.refused(&["import-protocol", "--organisation", "Cabinet Martin", shipped_id], None);
+    assert!(taken.contains("shipped with Regard"), "{taken}");
+    let broken = regard.dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"id\": \"x\",\n  \"title\": }").unwrap();
+    let refused = regard.refused(&["import-protocol", "--organisation", "Cabinet Martin", broken.to_str().unwrap()], None);
+    assert!(refused.contains("line 2"), "the mistake is located: {refused}");
+
+    let first = regard.ok(&["rotate-prescription-key"], None);
+    let second = regard.ok(&["rotate-prescription-key"], None);
+    assert_ne!(first, second, "each rotation makes a new key");
 }

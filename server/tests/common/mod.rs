@@ -1,4 +1,6 @@
-//! A Regard application on a real temporary SQLite file, driven through its router.
+//! A Regard application on a real database, driven through its router: a
+//! temporary SQLite file, or a fresh database of the PostgreSQL cluster named by
+//! `REGARD_TEST_POSTGRES` (the test command runs the suite once each way).
 
 #![allow(dead_code)] // each test file uses its own subset of the helpers
 
@@ -36,6 +38,7 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     dir: TempDir,
+    database_url: String,
 }
 
 impl TestApp {
@@ -64,11 +67,11 @@ impl TestApp {
     /// Stops this server and starts a new one on the same database and files,
     /// as a restart does: nothing survives but what was stored.
     pub async fn restart(self) -> TestApp {
-        let TestApp { router, state, dir } = self;
+        let TestApp { router, state, dir, database_url } = self;
         drop(router);
         state.db.close().await;
         drop(state);
-        TestApp::build_in(dir, false, 3_600_000, 30 * 60_000, |_| {}).await
+        TestApp::build_in(dir, database_url, false, 3_600_000, 30 * 60_000, |_| {}).await
     }
 
     async fn build(
@@ -77,11 +80,14 @@ impl TestApp {
         link_ttl_ms: i64,
         customise: impl FnOnce(&mut AppState),
     ) -> TestApp {
-        TestApp::build_in(tempfile::tempdir().unwrap(), secure_cookies, session_ttl_ms, link_ttl_ms, customise).await
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = fresh_database(dir.path()).await;
+        TestApp::build_in(dir, database_url, secure_cookies, session_ttl_ms, link_ttl_ms, customise).await
     }
 
     async fn build_in(
         dir: TempDir,
+        database_url: String,
         secure_cookies: bool,
         session_ttl_ms: i64,
         link_ttl_ms: i64,
@@ -106,8 +112,7 @@ impl TestApp {
         std::fs::write(dist.join("icons/icon-192.png"), b"png").unwrap();
         std::fs::write(dist.join("sw.js"), "const BUILD = '__REGARD_BUILD__'; const SHELL = __REGARD_SHELL__;")
             .unwrap();
-        let url = format!("sqlite://{}", dir.path().join("regard.db").display());
-        let db = db::connect(&url).await.unwrap();
+        let db = db::connect(&database_url).await.unwrap();
         seed::demo(&db).await.unwrap();
         let settings = Settings {
             secure_cookies,
@@ -121,7 +126,12 @@ impl TestApp {
         };
         let mut state = AppState::new(db, settings, WebApp::load(&dist).unwrap(), dir.path()).unwrap();
         customise(&mut state);
-        TestApp { router: regard_server::app(state.clone()), state, dir }
+        TestApp { router: regard_server::app(state.clone()), state, dir, database_url }
+    }
+
+    /// The URL of this app's database, for a second server or a CLI command on it.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     /// Sends a request as if from `addr`, as the real server's ConnectInfo would.
@@ -291,4 +301,25 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     let out = out.expect("pdftotext (poppler-utils) is installed by scripts/test");
     assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The URL of an empty database for one test: an SQLite file in `dir`, or a new
+/// database in the PostgreSQL cluster whose maintenance URL is `REGARD_TEST_POSTGRES`.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    let Ok(admin) = std::env::var("REGARD_TEST_POSTGRES") else {
+        return format!("sqlite://{}", dir.join("regard.db").display());
+    };
+    use sqlx::Connection;
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let mut connection = sqlx::PgConnection::connect(&admin).await.expect("connecting to REGARD_TEST_POSTGRES");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.unwrap();
+    connection.close().await.unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// Whether this run's databases are PostgreSQL ones.
+pub fn on_postgres() -> bool {
+    std::env::var_os("REGARD_TEST_POSTGRES").is_some()
 }
