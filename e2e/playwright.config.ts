@@ -1,6 +1,6 @@
 // Playwright drives Debian's Chromium (never a downloaded browser) against a real
-// Regard server that it starts on the port, database directory and build given by
-// scripts/test through the environment.
+// Regard server that it starts on the port, database and build given by
+// scripts/test through the environment, in testing mode (see e2e/clock.ts).
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './browser.mjs';
 
@@ -12,6 +12,8 @@ const distDir = process.env.REGARD_E2E_DIST_DIR ?? '../dist';
 const smtpPort = process.env.REGARD_E2E_SMTP_PORT ?? '18025';
 const maildir = process.env.REGARD_E2E_MAILDIR ?? '../target/e2e-mail';
 const python = process.env.REGARD_E2E_PYTHON ?? '../tools/.venv/bin/python';
+// SQLite in the data directory unless scripts/test names a PostgreSQL database.
+const database = process.env.REGARD_E2E_DATABASE_URL ? ` --database-url ${process.env.REGARD_E2E_DATABASE_URL}` : '';
 
 
 export default defineConfig({
@@ -40,7 +42,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort} --scheduler-seconds 1 --monitoring-retention-days 1`,
+      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort} --scheduler-seconds 1 --monitoring-retention-days 1 --testing${database}`,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

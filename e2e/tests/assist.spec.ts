@@ -143,7 +143,7 @@ test('a link opened too late says to ask for a new text message', async ({ brows
   await expect(caller.accept).toBeVisible();
 
   // The caller leaves the page open past the link's lifetime, then taps Accept.
-  expireLink(link);
+  await expireLink(link);
   await caller.accept.click();
   await expect(caller.heading).toHaveText('Ce lien n\'est plus valable');
   await expect(caller.page.getByText('Demandez au médecin régulateur de vous envoyer un nouveau SMS.')).toBeVisible();

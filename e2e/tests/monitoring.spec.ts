@@ -69,7 +69,7 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   await expect(gpPage.getByTestId('followup-consultations').getByRole('link')).toHaveAttribute('href', consultationPath);
 
   // A day passes: day 2 falls due and the server's scheduler reminds her, once.
-  fallDue(id, 1);
+  await fallDue(id, 1);
   await expect.poll(() => textsTo(gpPage.request, phoneNumber, '(jour 2)'), { timeout: 15_000 }).toBe(1);
 
   // She fills day 2 without network: kept on the phone, sent when it returns.
@@ -91,7 +91,7 @@ test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a 
   // She stops; day 3 then falls due, and no reminder leaves.
   await patient.stop();
   const reminders = await textsTo(gpPage.request, phoneNumber, 'vous attend');
-  fallDue(id, 2);
+  await fallDue(id, 2);
   const rounds = await schedulerRounds(gpPage.request);
   await expect.poll(() => schedulerRounds(gpPage.request), { timeout: 10_000 }).toBeGreaterThanOrEqual(rounds + 2);
   expect(await textsTo(gpPage.request, phoneNumber, 'vous attend')).toBe(reminders);

@@ -187,6 +187,11 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_STRIPE_API_URL", default_value = "https://api.stripe.com")]
     pub stripe_api_url: String,
 
+    /// Test servers only: open /api/testing/* (expire a link, make a
+    /// questionnaire fall due) so browser tests need not wait for time to pass.
+    #[arg(long, hide = true)]
+    pub testing: bool,
+
     /// Take the client address from the last X-Forwarded-For entry. Set it only
     /// behind a reverse proxy that sets that header, or rate limits can be dodged.
     #[arg(long, env = "REGARD_TRUST_FORWARDED_FOR")]

@@ -44,7 +44,10 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     match Backend::of(url) {
         Some(Backend::Sqlite) => connect_sqlite(url).await,
         Some(Backend::Postgres) => connect_postgres(url).await,
-        None => bail!("unsupported database URL {:?}: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE", redacted(url)),
+        None => bail!(
+            "unsupported database URL {:?}: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE",
+            redacted(url)
+        ),
     }
 }
 
@@ -136,4 +139,29 @@ pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
 /// The variant a stored name stands for.
 pub fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+/// A stored enum name, decoded strictly: a name this build does not know (a row
+/// written by a newer version, a hand edit) fails the row's decoding, which is
+/// logged and answered as a 500, never read as some default variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stored<T>(pub T);
+
+impl<T> sqlx::Type<sqlx::Any> for Stored<T> {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r, T: serde::de::DeserializeOwned> sqlx::Decode<'r, sqlx::Any> for Stored<T> {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let name = <String as sqlx::Decode<sqlx::Any>>::decode(value)?;
+        parse_enum(&name)
+            .map(Stored)
+            .ok_or_else(|| format!("unknown stored {} {name:?}", std::any::type_name::<T>()).into())
+    }
 }

@@ -30,6 +30,7 @@ pub mod prescription;
 pub mod seed;
 pub mod signalling;
 pub mod sms;
+pub mod testing;
 pub mod web;
 
 use std::io::BufRead;
@@ -355,7 +356,12 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!(max_connections = limits.max_connections, "Regard listening on http://{}", listener.local_addr()?);
-    connections::serve(listener, app(state), limits, shutdown_signal()).await?;
+    let mut router = app(state.clone());
+    if args.testing {
+        tracing::warn!("testing mode: /api/testing/* lets anyone expire links and move schedules; never in production");
+        router = router.merge(testing::routes().with_state(state));
+    }
+    connections::serve(listener, router, limits, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

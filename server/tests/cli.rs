@@ -58,7 +58,8 @@ async fn creates_an_organisation_and_a_user() {
     let gp = ["create-user", "--organisation", &org_id, "--email", "gp@samu68.fr", "--name", "G", "--role", "gp"];
     assert!(regard.refused(&gp, Some("a long enough password")).contains("no member with this role"));
 
-    let bad_role = ["create-user", "--organisation", &org_id, "--email", "y@samu68.fr", "--name", "Y", "--role", "root"];
+    let bad_role =
+        ["create-user", "--organisation", &org_id, "--email", "y@samu68.fr", "--name", "Y", "--role", "root"];
     assert!(regard.refused(&bad_role, None).contains("expected one of regulator"));
     assert_eq!(
         regard.dir.path().join("regard.db").exists(),
@@ -94,7 +95,8 @@ async fn links_sites_imports_protocols_and_rotates_the_signing_key() {
     assert!(taken.contains("shipped with Regard"), "{taken}");
     let broken = regard.dir.path().join("broken.json");
     std::fs::write(&broken, "{\"id\": \"x\",\n  \"title\": }").unwrap();
-    let refused = regard.refused(&["import-protocol", "--organisation", "Cabinet Martin", broken.to_str().unwrap()], None);
+    let refused =
+        regard.refused(&["import-protocol", "--organisation", "Cabinet Martin", broken.to_str().unwrap()], None);
     assert!(refused.contains("line 2"), "the mistake is located: {refused}");
 
     let first = regard.ok(&["rotate-prescription-key"], None);

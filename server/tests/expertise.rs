@@ -363,3 +363,33 @@ async fn the_specialist_who_took_a_request_schedules_a_teleconsultation_with_the
     let gp_view = app.get(&format!("/api/v1/consultations/{consultation}"), Some(&gp)).await;
     assert_eq!(gp_view.status(), StatusCode::FORBIDDEN, "the consultation is the expert site's");
 }
+
+/// Two specialists of the expert site take one request at the same moment:
+/// one has it, the other is told it changed meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_specialists_taking_one_request_at_once_one_gets_it() {
+    let app = TestApp::new().await;
+    let gp = app.login(GP).await;
+    let site = hospital_id(&app, &gp).await;
+    let photo = uploaded(&app, &gp, "lesion.png", png(40, 30)).await;
+    let sent = json(app.post_json("/api/v1/expertise", Some(&gp), dermatology(&site, &[&photo])).await).await;
+    let id = sent["id"].as_str().unwrap().to_owned();
+    let first = app.login(SPECIALIST).await;
+    let second = member(&app, HOSPITAL, OrganisationKind::ExpertSite, "derm2@chru.fr", Role::Specialist).await;
+    let path = format!("/api/v1/expertise/{id}/steps");
+    let take = json!({"step": "take", "body": ""});
+    let takes = [&first, &second].map(|c| common::request(Method::POST, &path, Some(c), Some(take.clone())));
+    let [a, b]: [_; 2] = app.at_once(takes.into()).await.try_into().unwrap();
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    let loser = if a.status() == StatusCode::CONFLICT { a } else { b };
+    assert_eq!(json(loser).await["code"], "conflict");
+    let (takes,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM expertise_messages WHERE request_id = $1 AND step = 'take'")
+            .bind(&id)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(takes, 1, "one take in the thread");
+}

@@ -373,3 +373,46 @@ async fn a_phone_that_joined_under_the_old_cookie_name_keeps_its_follow_up() {
     let (_, _, visit) = common::consultation::entered(&app).await;
     assert_eq!(app.get("/api/v1/patient/followup", Some(&visit)).await.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Two schedulers (two nodes) run their rounds on one database at the same
+/// time: every due reminder leaves once, every missed questionnaire raises one
+/// alert, every due deletion happens once with one receipt, and no round fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_schedulers_on_one_database_do_each_job_once() {
+    let app = TestApp::new().await;
+    let mut ongoing = Vec::new();
+    for _ in 0..3 {
+        let (_gp, id, _phone) = joined(&app, "covid-19").await;
+        fall_due(&app, &id, 1).await;
+        ongoing.push(id);
+    }
+    let mut stopped = Vec::new();
+    for _ in 0..2 {
+        let (_gp, id, phone) = joined(&app, "covid-19").await;
+        app.post_json("/api/v1/patient/followup/stop", Some(&phone), json!({})).await;
+        sqlx::query("UPDATE followups SET purge_at = 0 WHERE id = $1").bind(&id).execute(&app.state.db).await.unwrap();
+        stopped.push(id);
+    }
+    let other = app.second_node().await;
+    let mut done = scheduler::Round::default();
+    for _ in 0..2 {
+        let (a, b) = tokio::join!(scheduler::round(&app.state, now_ms()), scheduler::round(&other.state, now_ms()));
+        for round in [a.expect("a round on the first node"), b.expect("a round on the second node")] {
+            done.reminders += round.reminders;
+            done.missed += round.missed;
+            done.purged += round.purged;
+        }
+    }
+    assert_eq!(done.reminders, 3, "one day-2 reminder per follow-up under way");
+    assert_eq!(texts_with(&app, "(jour 2)").await, 3);
+    assert_eq!(done.purged, 2);
+    let (receipts,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM followup_receipts").fetch_one(&app.state.db).await.unwrap();
+    assert_eq!(receipts, 2);
+    let (missed_alerts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM followup_alerts WHERE level = 'orange'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(missed_alerts, i64::from(done.missed), "one alert per missed questionnaire");
+    assert!(done.missed >= 3, "day 1 of each follow-up under way was missed");
+}

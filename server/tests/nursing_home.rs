@@ -3,7 +3,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::{json, member, TestApp, REGULATOR};
 use regard_shared::{OrganisationKind, Role};
 use serde_json::json;
@@ -155,4 +155,30 @@ async fn residents_stay_inside_their_nursing_home() {
         app.get(&format!("/api/v1/residents?q={long}"), Some(&nurse)).await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+/// Two regulators press "take" on one ringing call at the same moment: one
+/// gets the call, the other is told in words that a colleague has it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_regulators_taking_one_call_at_once_one_gets_it() {
+    let app = TestApp::new().await;
+    let nurse = app.login(NURSE).await;
+    let jeanne = resident_named(&app, &nurse, "moreau").await;
+    let placed =
+        app.post_json(&format!("/api/v1/residents/{jeanne}/calls"), Some(&nurse), json!({"reason": "Chute"})).await;
+    let assist = json(placed).await["assist_id"].as_str().unwrap().to_owned();
+    let colleague =
+        member(&app, "SAMU 54 – Centre 15 de Nancy", OrganisationKind::SamuCentre, "r2@samu54.fr", Role::Regulator)
+            .await;
+    let regulator = app.login(REGULATOR).await;
+    let path = format!("/api/v1/assists/{assist}/take");
+    let takes = [&regulator, &colleague].map(|c| common::request(Method::POST, &path, Some(c), Some(json!({}))));
+    let [first, second]: [_; 2] = app.at_once(takes.into()).await.try_into().unwrap();
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    let loser = if first.status() == StatusCode::CONFLICT { first } else { second };
+    let refusal = json(loser).await;
+    assert_eq!(refusal["code"], "conflict");
+    assert_eq!(refusal["message"], "Another regulator has taken this call.");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::consultation::entered;
 use common::*;
 use serde_json::json;
@@ -74,4 +74,22 @@ async fn a_fee_out_of_range_is_refused() {
     let mut card = common::consultation::appointment();
     card["payment_mode"] = json!("card");
     assert_eq!(json(app.post_json("/api/v1/consultations", Some(&gp), card).await).await["field"], "payment_mode");
+}
+
+/// Ends sent together (two tabs, a retry racing the first click), as the
+/// database sees them on either backend: every one answered, one claim.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ends_sent_at_once_record_one_claim() {
+    let app = TestApp::new().await;
+    let (gp, id, _device) = entered(&app).await;
+    let path = format!("/api/v1/consultations/{id}/end");
+    let ends = (0..8).map(|_| request(Method::POST, &path, Some(&gp), Some(json!({})))).collect();
+    let statuses: Vec<u16> = app.at_once(ends).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses, [200; 8]);
+    let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM insurance_claims WHERE consultation_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(claims, 1);
 }

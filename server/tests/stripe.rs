@@ -58,7 +58,7 @@ fn webhook(body: &Value, signature: &str) -> Request<Body> {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn checkout_webhook_and_refund() {
     let (api, calls) = stand_in_stripe().await;
     let stripe = Stripe::new(&api, "sk_test_regard", WEBHOOK_SECRET).unwrap();
@@ -71,10 +71,11 @@ async fn checkout_webhook_and_refund() {
     let id = created["summary"]["id"].as_str().unwrap().to_owned();
     assert_eq!(created["payment"]["mode"], "card");
 
-    // Ending opens one Checkout session, even if ended twice.
-    for _ in 0..2 {
-        app.post_json(&format!("/api/v1/consultations/{id}/end"), Some(&gp), json!({})).await;
-    }
+    // Ending opens one Checkout session, even if ended four times at once.
+    let path = format!("/api/v1/consultations/{id}/end");
+    let ends = (0..4).map(|_| app.post_json(&path, Some(&gp), json!({})));
+    let statuses: Vec<u16> = futures_util::future::join_all(ends).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses, [200; 4]);
     let sent = calls.lock().unwrap().clone();
     assert_eq!(sent.len(), 1, "{sent:?}");
     let (path, bearer, idempotency, form) = &sent[0];

@@ -8,10 +8,10 @@ use regard_shared::phone;
 use regard_shared::usage::{self, CaseFact, MonthUsage};
 
 use regard_shared::validate::Invalid;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow};
 
 use crate::blobs::{owner_of, BlobStore};
-use crate::db::{begin_on, enum_name, new_id, now_ms, parse_enum, Db};
+use crate::db::{begin_on, enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 use crate::sms;
 
@@ -106,25 +106,35 @@ pub async fn owner(db: &Db, assist_id: &str) -> AppResult<(String, String)> {
     row.ok_or(AppError::NotFound)
 }
 
-type SummaryRow = (String, String, Option<String>, i64, String, Option<String>, Option<String>, Option<String>);
+#[derive(FromRow)]
+struct SummaryRow {
+    id: String,
+    phone: String,
+    case_reference: Option<String>,
+    created_at: i64,
+    created_by: String,
+    outcome: Option<Stored<Outcome>>,
+    nursing_home: Option<String>,
+    note: Option<String>,
+}
 
-const SUMMARY_SELECT: &str = "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name, a.outcome,
-        (SELECT o.name FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = a.resident_id),
+const SUMMARY_SELECT: &str =
+    "SELECT a.id, a.phone, a.case_reference, a.created_at, u.display_name AS created_by, a.outcome,
+        (SELECT o.name FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = a.resident_id)
+            AS nursing_home,
         a.note
      FROM assists a JOIN users u ON u.id = a.created_by";
 
-fn summary(
-    (id, phone_e164, case_reference, created_at, created_by, outcome, nursing_home, note): SummaryRow,
-) -> AssistSummary {
+fn summary(row: SummaryRow) -> AssistSummary {
     AssistSummary {
-        id,
+        id: row.id,
         // A tablet's call has no number: the home that called stands for it.
-        phone: nursing_home.unwrap_or_else(|| phone::display(&phone_e164)),
-        case_reference,
-        created_at,
-        created_by,
-        outcome: outcome.as_deref().and_then(parse_enum),
-        note,
+        phone: row.nursing_home.unwrap_or_else(|| phone::display(&row.phone)),
+        case_reference: row.case_reference,
+        created_at: row.created_at,
+        created_by: row.created_by,
+        outcome: row.outcome.map(|o| o.0),
+        note: row.note,
     }
 }
 
@@ -145,14 +155,16 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
     let summary = summary(row.ok_or(AppError::NotFound)?);
     let (decision_note,): (Option<String>,) =
         sqlx::query_as("SELECT decision_note FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
-    let events: Vec<(i64, i64, String, String)> =
+    // Strict: an event of an unknown kind fails the whole read rather than
+    // silently vanishing from the audit trail.
+    let events: Vec<(i64, i64, Stored<EventKind>, String)> =
         sqlx::query_as("SELECT at, seq, kind, detail FROM assist_events WHERE assist_id = $1")
             .bind(assist_id)
             .fetch_all(db)
             .await?;
     let mut timeline: Vec<(i64, i64, TimelineEvent)> = events
         .into_iter()
-        .filter_map(|(at, seq, kind, detail)| Some((at, seq, TimelineEvent { at, kind: parse_enum(&kind)?, detail })))
+        .map(|(at, seq, kind, detail)| (at, seq, TimelineEvent { at, kind: kind.0, detail }))
         .collect();
     order_timeline(&mut timeline);
     Ok(AssistDetail {
@@ -326,7 +338,7 @@ pub async fn photo_blob(db: &Db, assist_id: &str, photo_id: &str) -> AppResult<(
 
 /// The organisation's monthly figures for cases created since `since_ms`.
 pub async fn usage(db: &Db, organisation_id: &str, since_ms: i64) -> AppResult<Vec<MonthUsage>> {
-    let rows: Vec<(i64, Option<String>, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, Option<Stored<Outcome>>, i64)> = sqlx::query_as(
         "SELECT a.created_at, a.outcome,
                 (SELECT COUNT(*) FROM assist_events e WHERE e.assist_id = a.id AND e.kind = 'call_started')
          FROM assists a WHERE a.organisation_id = $1 AND a.created_at >= $2",
@@ -340,7 +352,7 @@ pub async fn usage(db: &Db, organisation_id: &str, since_ms: i64) -> AppResult<V
         .map(|(created_at_ms, outcome, calls)| CaseFact {
             created_at_ms,
             reached_video: calls > 0,
-            outcome: outcome.as_deref().and_then(parse_enum),
+            outcome: outcome.map(|o| o.0),
         })
         .collect();
     Ok(usage::by_month(&facts))

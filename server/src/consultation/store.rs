@@ -8,7 +8,7 @@ use regard_shared::consultation::{
 use regard_shared::phone;
 
 use crate::blobs::{owner_of, BlobStore};
-use crate::db::{begin_on, enum_name, new_id, now_ms, parse_enum, Db};
+use crate::db::{begin_on, enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 use crate::patients::{self, Record};
 
@@ -127,16 +127,13 @@ pub async fn day(db: &Db, organisation_id: &str, from: i64, to: i64) -> AppResul
 }
 
 pub async fn messages(db: &Db, id: &str) -> AppResult<Vec<ChatMessage>> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<(String, Stored<Author>, String, i64)> = sqlx::query_as(
         "SELECT id, author, body, at FROM consultation_messages WHERE consultation_id = $1 ORDER BY at, id LIMIT 1000",
     )
     .bind(id)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, author, body, at)| Some(ChatMessage { id, author: parse_enum(&author)?, body, at }))
-        .collect())
+    Ok(rows.into_iter().map(|(id, author, body, at)| ChatMessage { id, author: author.0, body, at }).collect())
 }
 
 /// Messages one consultation may hold, so that one device cannot fill the disk.
@@ -293,7 +290,7 @@ pub async fn save_report(db: &Db, id: &str, report: &str) -> AppResult<()> {
     Ok(())
 }
 
-type DocumentRow = (String, String, String, String, i64, i64);
+type DocumentRow = (String, Stored<Author>, String, String, i64, i64);
 
 pub async fn documents(db: &Db, id: &str) -> AppResult<Vec<DocumentView>> {
     let rows: Vec<DocumentRow> = sqlx::query_as(
@@ -305,8 +302,13 @@ pub async fn documents(db: &Db, id: &str) -> AppResult<Vec<DocumentView>> {
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, author, name, content_type, bytes, at)| {
-            Some(DocumentView { id, author: parse_enum(&author)?, name, content_type, bytes, at })
+        .map(|(id, author, name, content_type, bytes, at)| DocumentView {
+            id,
+            author: author.0,
+            name,
+            content_type,
+            bytes,
+            at,
         })
         .collect())
 }

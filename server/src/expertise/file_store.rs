@@ -5,7 +5,7 @@ use regard_shared::expertise::{FileKind, FileView, FILES_MAX};
 use regard_shared::validate::Invalid;
 
 use crate::blobs::{owner_of, BlobStore};
-use crate::db::{begin_on, enum_name, new_id, now_ms, parse_enum, Db};
+use crate::db::{begin_on, enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 
 pub struct NewFile<'a> {
@@ -79,7 +79,7 @@ pub async fn add_file(db: &Db, blobs: &BlobStore, new: NewFile<'_>) -> AppResult
     })
 }
 
-type FileViewRow = (String, String, String, i64, i64, i64, Option<String>);
+type FileViewRow = (String, String, Stored<FileKind>, i64, i64, i64, Option<String>);
 
 pub async fn files(db: &Db, request_id: &str) -> AppResult<Vec<FileView>> {
     let rows: Vec<FileViewRow> = sqlx::query_as(
@@ -94,7 +94,7 @@ pub async fn files(db: &Db, request_id: &str) -> AppResult<Vec<FileView>> {
         .map(|(id, name, kind, bytes, width, height, description)| FileView {
             id,
             name,
-            kind: parse_enum(&kind).unwrap_or(FileKind::Photo),
+            kind: kind.0,
             bytes,
             width: width as u32,
             height: height as u32,

@@ -3,7 +3,7 @@
 use regard_shared::expertise::{ExpertSite, Message, Patient, RequestSummary, Side, Specialty, Status, Step, Urgency};
 use regard_shared::monitoring::questionnaire::Answers;
 
-use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use crate::db::{enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 
 /// Requests a list or a queue shows at most.
@@ -15,9 +15,9 @@ pub struct RequestRow {
     pub requesting_org_id: String,
     pub requester_id: String,
     pub expert_org_id: String,
-    pub specialty: String,
-    pub urgency: String,
-    pub status: String,
+    pub specialty: Stored<Specialty>,
+    pub urgency: Stored<Urgency>,
+    pub status: Stored<Status>,
     pub patient_last_name: String,
     pub patient_first_name: String,
     pub patient_birth_date: String,
@@ -32,7 +32,7 @@ pub struct RequestRow {
 
 impl RequestRow {
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Closed)
+        self.status.0
     }
 
     pub fn patient(&self) -> Patient {
@@ -219,30 +219,40 @@ pub async fn mark_read(db: &Db, request_id: &str) -> AppResult<()> {
     Ok(())
 }
 
-type SummaryRow = (String, String, String, String, String, String, String, String, i64, i64, i64);
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    specialty: Stored<Specialty>,
+    urgency: Stored<Urgency>,
+    status: Stored<Status>,
+    patient_name: String,
+    requesting_site: String,
+    expert_site: String,
+    submitted_at: i64,
+    updated_at: i64,
+    requester_read_at: i64,
+}
 
 const SUMMARY_SELECT: &str = "SELECT r.id, r.specialty, r.urgency, r.status,
-        r.patient_last_name || ' ' || r.patient_first_name, req.name, exp.name, r.expert_org_id,
-        r.submitted_at, r.updated_at, r.requester_read_at
+        r.patient_last_name || ' ' || r.patient_first_name AS patient_name, req.name AS requesting_site,
+        exp.name AS expert_site, r.submitted_at, r.updated_at, r.requester_read_at
     FROM expertise_requests r
     JOIN organisations req ON req.id = r.requesting_org_id
     JOIN organisations exp ON exp.id = r.expert_org_id";
 
 fn summary(row: SummaryRow) -> RequestSummary {
-    let (id, specialty, urgency, status, patient_name, requesting_site, expert_site, _, submitted_at, updated_at, read) =
-        row;
-    let status = Status::parse(&status).unwrap_or(Status::Closed);
+    let status = row.status.0;
     RequestSummary {
-        id,
-        specialty: Specialty::parse(&specialty).unwrap_or(Specialty::General),
-        urgency: parse_enum(&urgency).unwrap_or_default(),
+        id: row.id,
+        specialty: row.specialty.0,
+        urgency: row.urgency.0,
         status,
-        patient_name,
-        requesting_site,
-        expert_site,
-        submitted_at,
-        updated_at,
-        unread: status.awaits_requester() && updated_at > read,
+        patient_name: row.patient_name,
+        requesting_site: row.requesting_site,
+        expert_site: row.expert_site,
+        submitted_at: row.submitted_at,
+        updated_at: row.updated_at,
+        unread: status.awaits_requester() && row.updated_at > row.requester_read_at,
     }
 }
 
@@ -290,9 +300,19 @@ pub async fn waiting(db: &Db, organisation_id: &str) -> AppResult<(i64, i64)> {
     Ok(counts)
 }
 
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: String,
+    step: Stored<Step>,
+    side: Stored<Side>,
+    author: String,
+    at: i64,
+    body: String,
+}
+
 pub async fn thread(db: &Db, request_id: &str) -> AppResult<Vec<Message>> {
-    let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
-        "SELECT m.id, m.step, m.side, u.display_name, m.at, m.body
+    let rows: Vec<MessageRow> = sqlx::query_as(
+        "SELECT m.id, m.step, m.side, u.display_name AS author, m.at, m.body
          FROM expertise_messages m JOIN users u ON u.id = m.author_id
          WHERE m.request_id = $1 ORDER BY m.at",
     )
@@ -306,13 +326,13 @@ pub async fn thread(db: &Db, request_id: &str) -> AppResult<Vec<Message>> {
             .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, step, side, author, at, body)| Message {
-            step: parse_enum(&step).unwrap_or(Step::Reply),
-            side: parse_enum(&side).unwrap_or(Side::Requester),
-            author,
-            body,
-            at,
-            file_ids: files.iter().filter(|(m, _)| *m == id).map(|(_, f)| f.clone()).collect(),
+        .map(|row| Message {
+            step: row.step.0,
+            side: row.side.0,
+            author: row.author,
+            body: row.body,
+            at: row.at,
+            file_ids: files.iter().filter(|(m, _)| *m == row.id).map(|(_, f)| f.clone()).collect(),
         })
         .collect())
 }
@@ -331,7 +351,7 @@ pub async fn user_email(db: &Db, user_id: &str) -> AppResult<Option<String>> {
 
 /// Expert sites answering at least one specialty, but `except` (one's own).
 pub async fn expert_sites(db: &Db, except: &str) -> AppResult<Vec<ExpertSite>> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+    let rows: Vec<(String, String, Stored<Specialty>)> = sqlx::query_as(
         "SELECT o.id, o.name, s.specialty FROM expert_specialties s JOIN organisations o ON o.id = s.organisation_id
          WHERE o.id != $1 ORDER BY o.name, s.specialty",
     )
@@ -339,8 +359,7 @@ pub async fn expert_sites(db: &Db, except: &str) -> AppResult<Vec<ExpertSite>> {
     .fetch_all(db)
     .await?;
     let mut sites: Vec<ExpertSite> = Vec::new();
-    for (id, name, specialty) in rows {
-        let Some(specialty) = Specialty::parse(&specialty) else { continue };
+    for (id, name, Stored(specialty)) in rows {
         match sites.last_mut() {
             Some(site) if site.id == id => site.specialties.push(specialty),
             _ => sites.push(ExpertSite { id, name, specialties: vec![specialty] }),

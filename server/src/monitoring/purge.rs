@@ -8,7 +8,7 @@ use regard_shared::monitoring::wire::{DeletionReceipt, EndReason};
 
 use super::store;
 use crate::blobs;
-use crate::db::{enum_name, in_paris, now_ms, parse_enum, Db};
+use crate::db::{enum_name, in_paris, now_ms, Db, Stored};
 use crate::error::AppResult;
 use crate::sms::{About, OutgoingSms};
 use crate::AppState;
@@ -23,16 +23,23 @@ const TABLES: [&str; 6] = [
     "sms_messages",
 ];
 
-async fn count(db: &Db, sql: &str, id: &str) -> AppResult<u32> {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(db).await?;
+async fn count(tx: &mut sqlx::AnyConnection, sql: &str, id: &str) -> AppResult<u32> {
+    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&mut *tx).await?;
     Ok(n as u32)
 }
 
 /// Deletes the follow-up's data and returns the receipt. Safe to run again
-/// after a crash: rows go in one transaction, files after, idempotently.
+/// after a crash: rows go in one transaction, files after, idempotently. Two
+/// purges at once (two schedulers, two nodes) do it once: the transaction
+/// starts by locking the follow-up's row, and the one that waited finds it gone.
 pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionReceipt>> {
     let db = &state.db;
     let Some(followup) = store::find(db, id).await? else { return Ok(None) };
+    let mut tx = db.begin().await?;
+    let locked = sqlx::query("UPDATE followups SET id = id WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    if locked.rows_affected() == 0 {
+        return Ok(None);
+    }
     let receipt = DeletionReceipt {
         followup_id: id.to_owned(),
         patient_name: followup.patient_name.clone(),
@@ -41,17 +48,16 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
         ended_at: followup.ended_at.unwrap_or_else(now_ms),
         end_reason: followup.end_reason.unwrap_or(EndReason::Finished),
         deleted_at: now_ms(),
-        questionnaires: count(db, "SELECT COUNT(*) FROM followup_submissions WHERE followup_id = $1", id).await?,
-        photos: count(db, "SELECT COUNT(*) FROM followup_photos WHERE followup_id = $1", id).await?,
-        alerts: count(db, "SELECT COUNT(*) FROM followup_alerts WHERE followup_id = $1", id).await?,
+        questionnaires: count(&mut tx, "SELECT COUNT(*) FROM followup_submissions WHERE followup_id = $1", id).await?,
+        photos: count(&mut tx, "SELECT COUNT(*) FROM followup_photos WHERE followup_id = $1", id).await?,
+        alerts: count(&mut tx, "SELECT COUNT(*) FROM followup_alerts WHERE followup_id = $1", id).await?,
         reminders: count(
-            db,
+            &mut tx,
             "SELECT COUNT(*) FROM followup_dues WHERE followup_id = $1 AND reminded_at IS NOT NULL",
             id,
         )
         .await?,
     };
-    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO followup_receipts (followup_id, organisation_id, patient_name, protocol_title, start_date, ended_at,
                                         end_reason, deleted_at, questionnaires, photos, alerts, reminders)
@@ -120,25 +126,37 @@ async fn tell_patient(state: &AppState, followup: &store::FollowUp, receipt: &De
     }
 }
 
-type ReceiptRow = (String, String, String, String, i64, String, i64, i64, i64, i64, i64);
+#[derive(sqlx::FromRow)]
+struct ReceiptRow {
+    followup_id: String,
+    patient_name: String,
+    protocol_title: String,
+    start_date: String,
+    ended_at: i64,
+    end_reason: Stored<EndReason>,
+    deleted_at: i64,
+    questionnaires: i64,
+    photos: i64,
+    alerts: i64,
+    reminders: i64,
+}
 
 const RECEIPT_COLUMNS: &str = "followup_id, patient_name, protocol_title, start_date, ended_at, end_reason, deleted_at,
      questionnaires, photos, alerts, reminders";
 
 fn receipt_of(row: ReceiptRow) -> DeletionReceipt {
-    let (followup_id, patient_name, protocol_title, start_date, ended_at, reason, deleted_at, q, p, a, r) = row;
     DeletionReceipt {
-        followup_id,
-        patient_name,
-        protocol_title,
-        start_date,
-        ended_at,
-        end_reason: parse_enum(&reason).unwrap_or(EndReason::Finished),
-        deleted_at,
-        questionnaires: q as u32,
-        photos: p as u32,
-        alerts: a as u32,
-        reminders: r as u32,
+        followup_id: row.followup_id,
+        patient_name: row.patient_name,
+        protocol_title: row.protocol_title,
+        start_date: row.start_date,
+        ended_at: row.ended_at,
+        end_reason: row.end_reason.0,
+        deleted_at: row.deleted_at,
+        questionnaires: row.questionnaires as u32,
+        photos: row.photos as u32,
+        alerts: row.alerts as u32,
+        reminders: row.reminders as u32,
     }
 }
 

@@ -8,7 +8,9 @@ use regard_shared::monitoring::wire::{
 };
 use regard_shared::monitoring::Protocol;
 
-use crate::db::{enum_name, new_id, now_ms, parse_enum, Db};
+use sqlx::FromRow;
+
+use crate::db::{enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 use crate::patients::Contact;
 
@@ -85,30 +87,31 @@ pub struct FollowUp {
     pub purge_at: Option<i64>,
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<i64>,
-    i64,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-);
+#[derive(FromRow)]
+struct Row {
+    organisation_id: String,
+    clinician_name: String,
+    practice: String,
+    first_name: String,
+    last_name: String,
+    birth_date: String,
+    protocol: String,
+    phone: Option<String>,
+    email: Option<String>,
+    start_date: String,
+    consented_at: Option<i64>,
+    remind_sms: i64,
+    remind_email: i64,
+    ended_at: Option<i64>,
+    end_reason: Option<Stored<EndReason>>,
+    purge_at: Option<i64>,
+}
 
 /// `Ok(None)` once the follow-up has been deleted.
 pub async fn find(db: &Db, id: &str) -> AppResult<Option<FollowUp>> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT f.organisation_id, u.display_name, o.name, f.first_name, f.last_name, f.birth_date,
-                f.protocol, f.phone, f.email, f.start_date, f.consented_at, f.remind_sms,
+        "SELECT f.organisation_id, u.display_name AS clinician_name, o.name AS practice, f.first_name, f.last_name,
+                f.birth_date, f.protocol, f.phone, f.email, f.start_date, f.consented_at, f.remind_sms,
                 f.remind_email, f.ended_at, f.end_reason, f.purge_at
          FROM followups f JOIN users u ON u.id = f.clinician_id JOIN organisations o ON o.id = f.organisation_id
          WHERE f.id = $1",
@@ -117,27 +120,25 @@ pub async fn find(db: &Db, id: &str) -> AppResult<Option<FollowUp>> {
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let (organisation_id, clinician_name, practice, first_name, last_name, birth_date, protocol, phone, email) =
-        (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8);
-    let protocol: Protocol = serde_json::from_str(&protocol).map_err(anyhow::Error::from)?;
+    let protocol: Protocol = serde_json::from_str(&row.protocol).map_err(anyhow::Error::from)?;
     Ok(Some(FollowUp {
         id: id.to_owned(),
-        organisation_id,
-        clinician_name,
-        practice,
-        patient_name: format!("{first_name} {last_name}"),
-        last_name,
-        first_name,
-        birth_date,
-        phone,
-        email,
+        organisation_id: row.organisation_id,
+        clinician_name: row.clinician_name,
+        practice: row.practice,
+        patient_name: format!("{} {}", row.first_name, row.last_name),
+        last_name: row.last_name,
+        first_name: row.first_name,
+        birth_date: row.birth_date,
+        phone: row.phone,
+        email: row.email,
         protocol,
-        start_date: row.9,
-        consented_at: row.10,
-        reminders: Reminders { sms: row.11 != 0, email: row.12 != 0 },
-        ended_at: row.13,
-        end_reason: row.14.as_deref().and_then(parse_enum),
-        purge_at: row.15,
+        start_date: row.start_date,
+        consented_at: row.consented_at,
+        reminders: Reminders { sms: row.remind_sms != 0, email: row.remind_email != 0 },
+        ended_at: row.ended_at,
+        end_reason: row.end_reason.map(|r| r.0),
+        purge_at: row.purge_at,
     }))
 }
 
@@ -247,28 +248,38 @@ pub async fn raise(db: &mut sqlx::AnyConnection, followup_id: &str, index: u32, 
     Ok(())
 }
 
-type AlertRow = (String, String, String, String, String, i64, i64, Option<i64>, Option<String>, String);
+#[derive(FromRow)]
+struct AlertRow {
+    id: String,
+    followup_id: String,
+    patient_name: String,
+    level: Stored<Level>,
+    message: String,
+    raised_at: i64,
+    day: i64,
+    acknowledged_at: Option<i64>,
+    acknowledged_by: Option<String>,
+    note: String,
+}
 
-const ALERT_QUERY: &str = "SELECT a.id, a.followup_id, f.first_name || ' ' || f.last_name, a.level, a.message,
-        a.raised_at, d.day, a.acknowledged_at, u.display_name, a.note
+const ALERT_QUERY: &str = "SELECT a.id, a.followup_id, f.first_name || ' ' || f.last_name AS patient_name, a.level,
+        a.message, a.raised_at, d.day, a.acknowledged_at, u.display_name AS acknowledged_by, a.note
      FROM followup_alerts a JOIN followups f ON f.id = a.followup_id
      JOIN followup_dues d ON d.followup_id = a.followup_id AND d.idx = a.idx
      LEFT JOIN users u ON u.id = a.acknowledged_by";
 
-fn alert(
-    (id, followup_id, patient_name, level, message, raised_at, day, acked_at, acked_by, note): AlertRow,
-) -> AlertView {
+fn alert(row: AlertRow) -> AlertView {
     AlertView {
-        id,
-        followup_id,
-        patient_name,
-        level: parse_enum(&level).unwrap_or(Level::Orange),
-        message,
-        raised_at,
-        day: day as u32,
-        acknowledged_at: acked_at,
-        acknowledged_by: acked_by,
-        note,
+        id: row.id,
+        followup_id: row.followup_id,
+        patient_name: row.patient_name,
+        level: row.level.0,
+        message: row.message,
+        raised_at: row.raised_at,
+        day: row.day as u32,
+        acknowledged_at: row.acknowledged_at,
+        acknowledged_by: row.acknowledged_by,
+        note: row.note,
     }
 }
 
@@ -438,4 +449,21 @@ pub async fn activity(db: &Db, organisation_id: &str, since: i64) -> AppResult<A
         open_alerts: open as u32,
         red_alerts: red.unwrap_or(0) as u32,
     })
+}
+
+/// Test servers only: the follow-up's whole schedule moves into the past until
+/// questionnaire `index` fell due at `due_at` (the earlier ones have closed).
+/// Whether that questionnaire exists.
+pub async fn shift_schedule(db: &Db, followup_id: &str, index: i64, due_at: i64) -> AppResult<bool> {
+    let shifted = sqlx::query(
+        "UPDATE followup_dues SET opens_at = opens_at - s.shift, due_at = due_at - s.shift, closes_at = closes_at - s.shift
+         FROM (SELECT due_at - $1 AS shift FROM followup_dues WHERE followup_id = $2 AND idx = $3) AS s
+         WHERE followup_id = $2",
+    )
+    .bind(due_at)
+    .bind(followup_id)
+    .bind(index)
+    .execute(db)
+    .await?;
+    Ok(shifted.rows_affected() > 0)
 }

@@ -1,9 +1,10 @@
 //! Residents and their calls in the database. The calls themselves are rows of
 //! `assists` (the SAMU centre's cases); this module reads them per resident.
 
+use regard_shared::assist::Outcome;
 use regard_shared::nursing_home::{CallStatus, NewResident, Resident, ResidentCall};
 
-use crate::db::{new_id, now_ms, parse_enum, Db};
+use crate::db::{new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 
 /// Residents listed at most: a large nursing home has a few hundred beds.
@@ -78,7 +79,8 @@ pub async fn find(db: &Db, id: &str) -> AppResult<(String, Resident)> {
     Ok((organisation_id, resident((id, last_name, first_name, birth_date, room, gp_name))))
 }
 
-type CallRow = (String, i64, String, Option<String>, Option<i64>, Option<String>, Option<String>, Option<String>);
+type CallRow =
+    (String, i64, String, Option<String>, Option<i64>, Option<String>, Option<Stored<Outcome>>, Option<String>);
 
 /// The resident's calls to the SAMU, newest first.
 pub async fn calls(db: &Db, resident_id: &str) -> AppResult<Vec<ResidentCall>> {
@@ -93,7 +95,7 @@ pub async fn calls(db: &Db, resident_id: &str) -> AppResult<Vec<ResidentCall>> {
     Ok(rows
         .into_iter()
         .map(|(assist_id, requested_at, requested_by, reason, taken_at, regulator, outcome, decision_note)| {
-            let outcome = outcome.as_deref().and_then(parse_enum);
+            let outcome = outcome.map(|o| o.0);
             ResidentCall {
                 assist_id,
                 requested_at,

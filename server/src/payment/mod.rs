@@ -6,6 +6,7 @@
 //! webhook says when it is paid; the GP may refund.
 
 pub mod receipt;
+mod store;
 pub mod stripe;
 
 use axum::body::Bytes;
@@ -22,7 +23,7 @@ use utoipa_axum::routes;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{enum_name, in_paris, new_id, now_ms, parse_enum, Db};
+use crate::db::{in_paris, now_ms, Db, Stored};
 use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
 use crate::AppState;
@@ -44,119 +45,64 @@ pub fn clinician_routes() -> OpenApiRouter<AppState> {
 
 /// Where the payment of a consultation stands.
 pub async fn view(db: &Db, consultation_id: &str) -> AppResult<PaymentView> {
-    let (mode, act_code, amount_cents): (String, String, i64) =
-        sqlx::query_as("SELECT payment_mode, act_code, fee_cents FROM consultations WHERE id = $1")
-            .bind(consultation_id)
-            .fetch_one(db)
-            .await?;
-    let mode: Mode = parse_enum(&mode).unwrap_or_default();
-    let mut view =
-        PaymentView { mode, act_code, amount_cents, status: Status::Pending, claim_id: None, checkout_url: None };
+    let terms = store::terms(db, consultation_id).await?;
+    let mode = terms.payment_mode.0;
+    let mut view = PaymentView {
+        mode,
+        act_code: terms.act_code,
+        amount_cents: terms.fee_cents,
+        status: Status::Pending,
+        claim_id: None,
+        checkout_url: None,
+    };
     match mode {
         Mode::TiersPayant => {
-            let claim: Option<(String,)> = sqlx::query_as("SELECT id FROM insurance_claims WHERE consultation_id = $1")
-                .bind(consultation_id)
-                .fetch_optional(db)
-                .await?;
-            if let Some((id,)) = claim {
+            if let Some(id) = store::claim_id(db, consultation_id).await? {
                 view.status = Status::Paid;
                 view.claim_id = Some(id);
             }
         }
         Mode::Card => {
-            let card: Option<(String, Option<String>)> =
-                sqlx::query_as("SELECT status, checkout_url FROM card_payments WHERE consultation_id = $1")
-                    .bind(consultation_id)
-                    .fetch_optional(db)
-                    .await?;
-            if let Some((status, url)) = card {
-                view.status = parse_enum(&status).unwrap_or(Status::Pending);
-                view.checkout_url = url.filter(|_| view.status == Status::Pending);
+            if let Some(card) = store::card(db, consultation_id).await? {
+                view.status = card.status.0;
+                view.checkout_url = card.checkout_url.filter(|_| view.status == Status::Pending);
             }
         }
     }
     Ok(view)
 }
 
-/// The consultation is over: bill it. For tiers payant, records the claim
-/// (once, however often this runs).
+/// The consultation ended: record the insurance claim, or open the card checkout
+/// (once, however often this runs, and whoever runs it at the same time).
 pub async fn on_consultation_end(state: &AppState, consultation_id: &str) -> AppResult<()> {
-    let (mode,): (String,) = sqlx::query_as("SELECT payment_mode FROM consultations WHERE id = $1")
-        .bind(consultation_id)
-        .fetch_one(&state.db)
-        .await?;
-    if parse_enum::<Mode>(&mode) == Some(Mode::Card) {
-        return open_checkout(state, consultation_id).await;
+    let terms = store::terms(&state.db, consultation_id).await?;
+    match terms.payment_mode.0 {
+        Mode::TiersPayant => store::insert_claim(&state.db, consultation_id, now_ms()).await,
+        Mode::Card => open_checkout(state, consultation_id, &terms).await,
     }
-    sqlx::query(
-        "INSERT INTO insurance_claims (id, consultation_id, organisation_id, act_code, amount_cents, act_at,
-                                       patient_last_name, patient_first_name, patient_birth_date, prescriber_name, created_at)
-         SELECT $1, c.id, c.organisation_id, c.act_code, c.fee_cents, COALESCE(c.ended_at, $2),
-                c.last_name, c.first_name, c.birth_date, u.display_name, $2
-         FROM consultations c JOIN users u ON u.id = c.clinician_id
-         WHERE c.id = $3 AND NOT EXISTS (SELECT 1 FROM insurance_claims WHERE consultation_id = $3)",
-    )
-    .bind(new_id())
-    .bind(now_ms())
-    .bind(consultation_id)
-    .execute(&state.db)
-    .await?;
-    tracing::info!(consultation = %consultation_id, mode = %enum_name(&Mode::TiersPayant), "claim recorded");
-    Ok(())
 }
 
-/// Opens the Checkout session the patient pays through (once per consultation).
-async fn open_checkout(state: &AppState, consultation_id: &str) -> AppResult<()> {
-    let existing: Option<(String,)> = sqlx::query_as("SELECT status FROM card_payments WHERE consultation_id = $1")
-        .bind(consultation_id)
-        .fetch_optional(&state.db)
-        .await?;
-    if existing.is_some() {
-        return Ok(());
-    }
+/// Opens the Checkout session the patient pays through: only the caller that
+/// claimed the consultation's card payment row asks the provider, so two ends
+/// at once open one session.
+async fn open_checkout(state: &AppState, consultation_id: &str, terms: &store::Terms) -> AppResult<()> {
     let Some(stripe) = &state.stripe else {
         return Err(AppError::Conflict("Card payment is not configured on this server."));
     };
-    let (amount, clinician): (i64, String) = sqlx::query_as(
-        "SELECT c.fee_cents, u.display_name FROM consultations c JOIN users u ON u.id = c.clinician_id WHERE c.id = $1",
-    )
-    .bind(consultation_id)
-    .fetch_one(&state.db)
-    .await?;
-    let description = format!("Téléconsultation – {clinician}");
+    if !store::claim_checkout(&state.db, consultation_id, now_ms()).await? {
+        return Ok(());
+    }
+    let description = format!("Téléconsultation – {}", terms.clinician);
     let return_url = format!("{}/p", state.settings.public_url);
-    let (status, session, url) = match stripe.checkout(consultation_id, amount, &description, &return_url).await {
-        Ok(session) => (Status::Pending, Some(session.id), Some(session.url)),
-        Err(error) => {
-            tracing::warn!(%error, consultation = %consultation_id, "checkout session not created");
-            (Status::Failed, None, None)
-        }
-    };
-    sqlx::query(
-        "INSERT INTO card_payments (consultation_id, status, session_id, checkout_url, updated_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(consultation_id)
-    .bind(enum_name(&status))
-    .bind(session)
-    .bind(url)
-    .bind(now_ms())
-    .execute(&state.db)
-    .await?;
-    Ok(())
-}
-
-async fn set_card_status(db: &Db, session_id: &str, status: Status, payment_intent: Option<&str>) -> AppResult<u64> {
-    let done = sqlx::query(
-        "UPDATE card_payments SET status = $1, payment_intent = COALESCE($2, payment_intent), updated_at = $3
-         WHERE session_id = $4",
-    )
-    .bind(enum_name(&status))
-    .bind(payment_intent)
-    .bind(now_ms())
-    .bind(session_id)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
+    let (status, session, url) =
+        match stripe.checkout(consultation_id, terms.fee_cents, &description, &return_url).await {
+            Ok(session) => (Status::Pending, Some(session.id), Some(session.url)),
+            Err(error) => {
+                tracing::warn!(%error, consultation = %consultation_id, "checkout session not created");
+                (Status::Failed, None, None)
+            }
+        };
+    store::record_checkout(&state.db, consultation_id, status, session.as_deref(), url.as_deref(), now_ms()).await
 }
 
 /// Stripe tells Regard a checkout was paid or expired. Authenticated by the
@@ -179,7 +125,8 @@ async fn stripe_webhook(State(state): State<AppState>, headers: HeaderMap, body:
         // Other events are acknowledged and ignored, as Stripe expects.
         _ => return Ok(StatusCode::NO_CONTENT),
     };
-    let updated = set_card_status(&state.db, &object.id, status, object.payment_intent.as_deref()).await?;
+    let updated =
+        store::set_card_status(&state.db, &object.id, status, object.payment_intent.as_deref(), now_ms()).await?;
     tracing::info!(kind = %event.kind, session = %object.id, updated, "payment webhook");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -193,19 +140,21 @@ async fn refund(
     Path(id): Path<String>,
 ) -> AppResult<Json<ConsultationDetail>> {
     crate::consultation::authorize(&state, &user, &id).await?;
-    let row: Option<(String, Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT status, payment_intent, session_id FROM card_payments WHERE consultation_id = $1")
-            .bind(&id)
-            .fetch_optional(&state.db)
-            .await?;
-    let (Some(stripe), Some((status, Some(intent), Some(session)))) = (&state.stripe, row) else {
+    let card = store::card(&state.db, &id).await?;
+    let (
+        Some(stripe),
+        Some(store::CardPayment {
+            status: Stored(Status::Paid),
+            payment_intent: Some(intent),
+            session_id: Some(session),
+            ..
+        }),
+    ) = (&state.stripe, card)
+    else {
         return Err(AppError::Conflict("Nothing was paid by card for this consultation."));
     };
-    if parse_enum::<Status>(&status) != Some(Status::Paid) {
-        return Err(AppError::Conflict("Nothing was paid by card for this consultation."));
-    }
     stripe.refund(&id, &intent).await.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    set_card_status(&state.db, &session, Status::Refunded, None).await?;
+    store::set_card_status(&state.db, &session, Status::Refunded, None, now_ms()).await?;
     audit::record(&state.db, &user, "payment", &id, "refund").await?;
     Ok(Json(crate::consultation::store::detail(&state.db, &id).await?))
 }
@@ -231,8 +180,6 @@ fn field(value: &str) -> String {
     }
 }
 
-type ClaimRow = (String, i64, String, i64, String, String, String, String, String);
-
 /// The practice's insurance claims of a period, as CSV (semicolons, amounts in
 /// euros with a decimal comma, UTF-8), for the billing software.
 #[utoipa::path(get, path = "/export", tag = "payment", params(Period),
@@ -244,24 +191,25 @@ async fn export_claims(
 ) -> AppResult<Response> {
     user.authorize(Action::ConductConsultation, &user.organisation_id)?;
     validate::period(period.from, period.to, 366 * 24 * 3600 * 1000, "Ask for at most a year.")?;
-    let rows: Vec<ClaimRow> = sqlx::query_as(
-        "SELECT id, act_at, act_code, amount_cents, patient_last_name, patient_first_name, patient_birth_date,
-                prescriber_name, consultation_id
-         FROM insurance_claims WHERE organisation_id = $1 AND act_at >= $2 AND act_at < $3 ORDER BY act_at",
-    )
-    .bind(&user.organisation_id)
-    .bind(period.from)
-    .bind(period.to)
-    .fetch_all(&state.db)
-    .await?;
+    let claims = store::claims(&state.db, &user.organisation_id, period.from, period.to).await?;
     audit::record(&state.db, &user, "insurance_claims", &user.organisation_id, "export").await?;
     let mut csv = String::from(
         "claim_id;act_date;act_code;amount_eur;patient_last_name;patient_first_name;patient_birth_date;prescriber;consultation_id\r\n",
     );
-    for (id, at, code, cents, last, first, birth, prescriber, consultation) in rows {
-        let date = in_paris(at).format("%Y-%m-%d").to_string();
-        let amount = format!("{},{:02}", cents / 100, cents % 100);
-        let fields = [&id, &date, &code, &amount, &last, &first, &birth, &prescriber, &consultation];
+    for claim in claims {
+        let date = in_paris(claim.act_at).format("%Y-%m-%d").to_string();
+        let amount = format!("{},{:02}", claim.amount_cents / 100, claim.amount_cents % 100);
+        let fields = [
+            &claim.id,
+            &date,
+            &claim.act_code,
+            &amount,
+            &claim.patient_last_name,
+            &claim.patient_first_name,
+            &claim.patient_birth_date,
+            &claim.prescriber_name,
+            &claim.consultation_id,
+        ];
         csv.push_str(&fields.map(|f| field(f)).join(";"));
         csv.push_str("\r\n");
     }

@@ -25,21 +25,21 @@ pub fn patient_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(patient_receipt))
 }
 
-type ReceiptRow = (String, String, String, String, String, String, i64, Option<i64>);
-
 async fn receipt(state: &AppState, id: &str) -> AppResult<Response> {
     let payment = super::view(&state.db, id).await?;
     if !matches!(payment.status, Status::Paid | Status::Refunded) {
         return Err(AppError::Conflict("Nothing has been settled for this consultation yet."));
     }
-    let (practice, clinician, last, first, birth, act, scheduled, ended): ReceiptRow = sqlx::query_as(
-        "SELECT o.name, u.display_name, c.last_name, c.first_name, c.birth_date, c.act_code, c.scheduled_at, c.ended_at
-         FROM consultations c JOIN users u ON u.id = c.clinician_id JOIN organisations o ON o.id = c.organisation_id
-         WHERE c.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&state.db)
-    .await?;
+    let super::store::ReceiptFacts {
+        practice,
+        clinician,
+        last_name: last,
+        first_name: first,
+        birth_date: birth,
+        act_code: act,
+        scheduled_at: scheduled,
+        ended_at: ended,
+    } = super::store::receipt_facts(&state.db, id).await?;
     let mut w = Writer::new();
     w.line(16.0, true, &clinician);
     w.line(11.0, false, &practice);

@@ -129,6 +129,20 @@ impl TestApp {
         TestApp { router: regard_server::app(state.clone()), state, dir, database_url }
     }
 
+    /// Another server on the same database, with its own files and memory: a
+    /// second node, or a second scheduler.
+    pub async fn second_node(&self) -> TestApp {
+        TestApp::build_in(
+            tempfile::tempdir().unwrap(),
+            self.database_url.clone(),
+            false,
+            3_600_000,
+            30 * 60_000,
+            |_| {},
+        )
+        .await
+    }
+
     /// The URL of this app's database, for a second server or a CLI command on it.
     pub fn database_url(&self) -> &str {
         &self.database_url
@@ -143,6 +157,29 @@ impl TestApp {
 
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
         self.send_from("192.0.2.1:50000", request).await
+    }
+
+    /// Sends every request at the same moment, each on its own task (on a
+    /// multi-threaded test runtime, truly in parallel): what a race looks like
+    /// to the database.
+    pub async fn at_once(&self, requests: Vec<Request<Body>>) -> Vec<Response<Body>> {
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(requests.len()));
+        let tasks: Vec<_> = requests
+            .into_iter()
+            .map(|mut request| {
+                let (router, start) = (self.router.clone(), start.clone());
+                request.extensions_mut().insert(ConnectInfo("192.0.2.1:50000".parse::<SocketAddr>().unwrap()));
+                tokio::spawn(async move {
+                    start.wait().await;
+                    router.oneshot(request).await.unwrap()
+                })
+            })
+            .collect();
+        let mut responses = Vec::new();
+        for task in tasks {
+            responses.push(task.await.unwrap());
+        }
+        responses
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {

@@ -72,22 +72,8 @@ pub fn submission(id: &str, index: u32, answers: Value) -> Value {
 /// Time passes: the whole schedule moves into the past until questionnaire
 /// `index` fell due a minute ago (the earlier ones have closed).
 pub async fn fall_due(app: &TestApp, followup_id: &str, index: i64) {
-    let (due_at,): (i64,) = sqlx::query_as("SELECT due_at FROM followup_dues WHERE followup_id = $1 AND idx = $2")
-        .bind(followup_id)
-        .bind(index)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    let shift = due_at - (regard_server::db::now_ms() - 60_000);
-    sqlx::query(
-        "UPDATE followup_dues SET opens_at = opens_at - $1, due_at = due_at - $1, closes_at = closes_at - $1
-         WHERE followup_id = $2",
-    )
-    .bind(shift)
-    .bind(followup_id)
-    .execute(&app.state.db)
-    .await
-    .unwrap();
+    let due_at = regard_server::db::now_ms() - 60_000;
+    assert!(regard_server::monitoring::store::shift_schedule(&app.state.db, followup_id, index, due_at).await.unwrap());
 }
 
 /// The text messages to the demo patient's phone whose body contains `words`.

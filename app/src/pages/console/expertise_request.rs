@@ -11,7 +11,7 @@ use regard_shared::live::News;
 
 use super::expertise_desk::{specialty_name, status_name};
 use super::expertise_files::FileGallery;
-use super::expertise_steps::{Escalate, StepForms};
+use super::expertise_steps::{Draft, Escalate, StepForms};
 use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
@@ -46,6 +46,7 @@ fn RequestView(id: String) -> impl IntoView {
     load();
     on_news(move |news| matches!(news, News::Expertise { id: changed } if id.with_value(|id| id == changed)), load);
     let reload = Callback::new(move |_| load());
+    let draft = Draft::default();
     view! {
         <ErrorAlert message=error.into() />
         {move || detail.get().map(|d| {
@@ -73,7 +74,7 @@ fn RequestView(id: String) -> impl IntoView {
                     <section class="card" aria-labelledby="thread-title">
                         <h2 id="thread-title">{t!(i18n, expertise.thread)}</h2>
                         <Thread messages=d.thread.clone() lang=lang />
-                        <StepForms detail=d.clone() on_done=reload />
+                        <StepForms detail=d.clone() draft=draft on_done=reload />
                         <Escalate detail=d.clone() on_done=reload />
                     </section>
                 </div>

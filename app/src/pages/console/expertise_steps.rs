@@ -24,16 +24,37 @@ fn refused(i18n: leptos_i18n::I18nContext<Locale>, failure: &Failure) -> String 
     }
 }
 
+/// What the user is writing on a request: owned by the request's page, not by
+/// the forms, so that a reload (their own step, news from the other side)
+/// redraws the forms without wiping a message being typed.
+#[derive(Clone, Copy)]
+pub struct Draft {
+    body: RwSignal<String>,
+    files: RwSignal<Vec<FileView>>,
+}
+
+impl Default for Draft {
+    fn default() -> Draft {
+        Draft { body: RwSignal::new(String::new()), files: RwSignal::new(Vec::new()) }
+    }
+}
+
+impl Draft {
+    fn clear(self) {
+        self.body.set(String::new());
+        self.files.set(Vec::new());
+    }
+}
+
 #[component]
-pub fn StepForms(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView {
+pub fn StepForms(detail: RequestDetail, draft: Draft, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let (side, status, mine) = (detail.side, detail.summary.status, detail.taken_by_you);
     // The rules say whose turn it is; only the specialist who took it goes on.
     let can =
         move |step: Step| status.after(side, step).is_some() && (side == Side::Requester || step == Step::Take || mine);
     let id = StoredValue::new(detail.summary.id.clone());
-    let body = RwSignal::new(String::new());
-    let files = RwSignal::new(Vec::<FileView>::new());
+    let Draft { body, files } = draft;
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let send = move |step: Step| {
@@ -52,7 +73,10 @@ pub fn StepForms(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView 
         error.set(None);
         spawn_local(async move {
             match api::step(&id.get_value(), &request).await {
-                Ok(_) => on_done.run(()),
+                Ok(_) => {
+                    draft.clear();
+                    on_done.run(());
+                }
                 Err(failure) => error.set(Some(refused(i18n, &failure))),
             }
             pending.set(false);

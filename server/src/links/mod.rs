@@ -15,6 +15,8 @@ use crate::db::{now_ms, Db};
 use crate::error::{AppError, AppResult};
 use crate::AppState;
 
+mod store;
+
 /// The cookie of a device that accepted a video assist or consultation link.
 pub const DEVICE_COOKIE: &str = "regard_patient";
 /// A follow-up's phone has its own cookie: it lasts weeks, and a teleconsultation
@@ -70,25 +72,7 @@ pub fn hash(token: &str) -> String {
 /// link replaces the old one), and returns its token.
 pub async fn mint(db: &Db, purpose: Purpose, subject_id: &str, ttl_ms: i64) -> AppResult<String> {
     let token = random_token(16);
-    let now = now_ms();
-    sqlx::query(
-        "UPDATE patient_links SET revoked_at = $1 WHERE purpose = $2 AND subject_id = $3 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(purpose.as_str())
-    .bind(subject_id)
-    .execute(db)
-    .await?;
-    sqlx::query(
-        "INSERT INTO patient_links (token_hash, purpose, subject_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(hash(&token))
-    .bind(purpose.as_str())
-    .bind(subject_id)
-    .bind(now)
-    .bind(now + ttl_ms)
-    .execute(db)
-    .await?;
+    store::replace(db, &hash(&token), purpose.as_str(), subject_id, now_ms(), ttl_ms).await?;
     Ok(token)
 }
 
@@ -119,51 +103,33 @@ pub enum Lookup {
     Expired,
 }
 
-type LinkRow = (String, i64, Option<i64>, Option<i64>, Option<i64>, Option<String>, Option<i64>);
-
-async fn row(db: &Db, purpose: Purpose, token: &str) -> AppResult<Option<LinkRow>> {
-    Ok(sqlx::query_as(
-        "SELECT subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash, device_expires_at
-         FROM patient_links WHERE token_hash = $1 AND purpose = $2",
-    )
-    .bind(hash(token))
-    .bind(purpose.as_str())
-    .fetch_optional(db)
-    .await?)
-}
-
 /// What opening the link shows. Consumes nothing; notes the first opening.
 pub async fn open(db: &Db, purpose: Purpose, token: &str, device: Option<&str>) -> AppResult<Lookup> {
-    let Some((subject_id, expires_at, revoked_at, opened_at, accepted_at, device_hash, device_expires_at)) =
-        row(db, purpose, token).await?
-    else {
+    let Some(link) = store::find(db, &hash(token), purpose.as_str()).await? else {
         return Err(AppError::NotFound);
     };
-    if revoked_at.is_some() {
+    if link.revoked_at.is_some() {
         return Ok(Lookup::Expired);
     }
-    if accepted_at.is_some() {
-        let here = device.is_some_and(|d| device_hash.as_deref() == Some(hash(d).as_str()));
+    let subject_id = link.subject_id;
+    if link.accepted_at.is_some() {
+        let here = device.is_some_and(|d| link.device_hash.as_deref() == Some(hash(d).as_str()));
         // A device signed out, or whose access period is over, gets no shortcut:
         // its old cookie no longer stands for the date of birth it once gave.
-        let still_bound = device_expires_at.is_some_and(|until| until > now_ms());
+        let still_bound = link.device_expires_at.is_some_and(|until| until > now_ms());
         return Ok(match (here, still_bound) {
             (true, true) => Lookup::AcceptedHere { subject_id },
             (true, false) => Lookup::Expired,
             (false, _) => Lookup::InUse,
         });
     }
-    if expires_at <= now_ms() {
+    if link.expires_at <= now_ms() {
         return Ok(Lookup::Expired);
     }
-    if opened_at.is_none() {
-        sqlx::query("UPDATE patient_links SET opened_at = $1 WHERE token_hash = $2 AND opened_at IS NULL")
-            .bind(now_ms())
-            .bind(hash(token))
-            .execute(db)
-            .await?;
+    if link.opened_at.is_none() {
+        store::mark_opened(db, &hash(token), now_ms()).await?;
     }
-    Ok(Lookup::Valid { subject_id, first_open: opened_at.is_none() })
+    Ok(Lookup::Valid { subject_id, first_open: link.opened_at.is_none() })
 }
 
 /// Consumes the link for this device. Returns the subject and, when the device
@@ -183,19 +149,8 @@ pub async fn accept(
         Lookup::Valid { subject_id, .. } => {
             let device_token = random_token(32);
             let now = now_ms();
-            // The WHERE clause makes the consumption atomic: of two devices
-            // accepting at once, exactly one updates the row.
-            let done = sqlx::query(
-                "UPDATE patient_links SET accepted_at = $1, device_hash = $2, device_expires_at = $3
-                 WHERE token_hash = $4 AND accepted_at IS NULL AND revoked_at IS NULL",
-            )
-            .bind(now)
-            .bind(hash(&device_token))
-            .bind(now + device_ttl_ms)
-            .bind(hash(token))
-            .execute(db)
-            .await?;
-            if done.rows_affected() != 1 {
+            // A compare-and-set: of two devices accepting at once, exactly one binds the link.
+            if !store::bind_device(db, &hash(token), &hash(&device_token), now, now + device_ttl_ms).await? {
                 return Err(AppError::LinkInUse);
             }
             let cookie = Cookie::build((purpose.cookie(), device_token))
@@ -223,14 +178,7 @@ async fn device_of(parts: &Parts, state: &AppState, name: &str) -> AppResult<Opt
     let Some(token) = jar.get(name).map(|c| c.value().to_owned()) else {
         return Ok(None);
     };
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT purpose, subject_id FROM patient_links
-             WHERE device_hash = $1 AND device_expires_at > $2 AND revoked_at IS NULL",
-    )
-    .bind(hash(&token))
-    .bind(now_ms())
-    .fetch_optional(&state.db)
-    .await?;
+    let row = store::device(&state.db, &hash(&token), now_ms()).await?;
     Ok(row.map(|(purpose, subject_id)| PatientDevice { purpose, subject_id }))
 }
 
@@ -280,13 +228,13 @@ impl FromRequestParts<AppState> for FollowUpDevice {
 
 /// Signs this device out of `purpose`: its cookie stops working for it at once.
 pub async fn forget_device(db: &Db, device_token: &str, purpose: Purpose) -> AppResult<()> {
-    sqlx::query("UPDATE patient_links SET device_expires_at = $1 WHERE device_hash = $2 AND purpose = $3")
-        .bind(now_ms())
-        .bind(hash(device_token))
-        .bind(purpose.as_str())
-        .execute(db)
-        .await?;
-    Ok(())
+    store::end_device_access(db, &hash(device_token), purpose.as_str(), now_ms()).await
+}
+
+/// Test servers only (`regard serve --testing`): the link of `token` expired a
+/// minute ago, as if its lifetime had passed.
+pub async fn expire(db: &Db, token: &str) -> AppResult<bool> {
+    store::set_expiry(db, &hash(token), now_ms() - 60_000).await
 }
 
 /// The device cookie's value, if the request carries one.
