@@ -3,6 +3,7 @@
 mod password;
 mod pin;
 mod session;
+mod store;
 mod throttle;
 
 use std::net::SocketAddr;
@@ -21,7 +22,7 @@ pub use session::{is_open as session_is_open, CurrentUser, Session};
 pub use throttle::recent_failures as recent_sign_in_failures;
 
 use crate::error::{AppError, AppResult, Json};
-use crate::organisations::store;
+use crate::organisations::store as organisations;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -77,7 +78,7 @@ async fn login(
     // before the slow check: parallel guesses cannot outrun the limit.
     let admitted = state.hashing.admit()?;
     throttle::reserve(&state.db, &email, &address).await?;
-    let account = store::credentials_by_email(&state.db, &email).await?;
+    let account = organisations::credentials_by_email(&state.db, &email).await?;
     let (user_id, stored_hash) = match account {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
@@ -117,7 +118,7 @@ async fn me(State(state): State<AppState>, session: Session) -> AppResult<Json<M
 
 /// "Who am I", with the failed sign-ins on the account the user should know of.
 async fn me_of(state: &AppState, user_id: &str, locked: bool) -> AppResult<Me> {
-    let mut me = store::me(&state.db, user_id, locked).await?;
+    let mut me = organisations::me(&state.db, user_id, locked).await?;
     me.failed_sign_ins = throttle::recent_failures(&state.db, &me.user.email).await? as u32;
     Ok(me)
 }

@@ -10,6 +10,7 @@ use regard_shared::api::PIN_MAX_FAILURES;
 use regard_shared::{Action, Role};
 use sha2::{Digest, Sha256};
 
+use super::store;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, AppResult};
 use crate::{AppState, Settings};
@@ -33,23 +34,13 @@ fn hash_token(token: &str) -> String {
 pub async fn open(db: &Db, settings: &Settings, user_id: &str) -> AppResult<Cookie<'static>> {
     let token = mint_token();
     let now = now_ms();
-    // Expired sessions have no use; sweeping them here keeps the table bounded
-    // without a background job.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(db).await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(hash_token(&token))
-        .bind(user_id)
-        .bind(now)
-        .bind(now + settings.session_ttl_ms)
-        .execute(db)
-        .await?;
+    store::insert_session(db, &hash_token(&token), user_id, now, now + settings.session_ttl_ms).await?;
     Ok(session_cookie(settings, token, settings.session_ttl_ms / 1000))
 }
 
 /// Ends the session `token` refers to, if any.
 pub async fn close(db: &Db, token: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)).execute(db).await?;
-    Ok(())
+    store::delete_session(db, &hash_token(token)).await
 }
 
 /// A cookie that makes the browser forget the session.
@@ -108,19 +99,17 @@ impl FromRequestParts<AppState> for Session {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(COOKIE_NAME).map(|c| c.value()).filter(|v| !v.is_empty());
         let token_hash = hash_token(token.ok_or(AppError::Unauthenticated)?);
-        let row: Option<(String, String, String, String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT u.id, u.organisation_id, u.role, u.email, u.display_name, s.locked_at
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
-        .bind(&token_hash)
-        .bind(now_ms())
-        .fetch_optional(&state.db)
-        .await?;
-        let (id, organisation_id, role, email, display_name, locked_at) = row.ok_or(AppError::Unauthenticated)?;
-        let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("user {id} has unknown role {role:?}"))?;
-        let user = CurrentUser { id, organisation_id, role, email, display_name };
-        Ok(Session { user, token_hash, locked: locked_at.is_some() })
+        let row = store::live_session(&state.db, &token_hash, now_ms()).await?.ok_or(AppError::Unauthenticated)?;
+        let role =
+            Role::parse(&row.role).ok_or_else(|| anyhow::anyhow!("user {} has unknown role {:?}", row.id, row.role))?;
+        let user = CurrentUser {
+            id: row.id,
+            organisation_id: row.organisation_id,
+            role,
+            email: row.email,
+            display_name: row.display_name,
+        };
+        Ok(Session { user, token_hash, locked: row.locked_at.is_some() })
     }
 }
 
@@ -153,43 +142,23 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
 /// Locks or unlocks the session; unlocking forgets earlier wrong PINs. False
 /// when the session no longer exists.
 pub async fn set_locked(db: &Db, token_hash: &str, locked: bool) -> AppResult<bool> {
-    let done = sqlx::query("UPDATE sessions SET locked_at = $1, pin_failures = 0 WHERE token_hash = $2")
-        .bind(locked.then(now_ms))
-        .bind(token_hash)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    store::set_locked(db, token_hash, locked.then(now_ms)).await
 }
 
 /// Counts a PIN try before it is checked; returns how many the session has
 /// had, or `None` when it has ended or has no tries left.
 pub async fn count_pin_try(db: &Db, token_hash: &str) -> AppResult<Option<i64>> {
-    let tries: Option<(i64,)> = sqlx::query_as(
-        "UPDATE sessions SET pin_failures = pin_failures + 1
-         WHERE token_hash = $1 AND pin_failures < $2 RETURNING pin_failures",
-    )
-    .bind(token_hash)
-    .bind(PIN_MAX_FAILURES)
-    .fetch_optional(db)
-    .await?;
-    Ok(tries.map(|(n,)| n))
+    store::count_pin_try(db, token_hash, PIN_MAX_FAILURES).await
 }
 
 /// Whether the session still lets its member work: not ended, expired or locked.
 pub async fn is_open(db: &Db, token_hash: &str) -> AppResult<bool> {
-    let open: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND locked_at IS NULL")
-            .bind(token_hash)
-            .bind(now_ms())
-            .fetch_optional(db)
-            .await?;
-    Ok(open.is_some())
+    store::is_open(db, token_hash, now_ms()).await
 }
 
 /// Ends a session by its hash (too many wrong PINs).
 pub async fn end(db: &Db, token_hash: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db).await?;
-    Ok(())
+    store::delete_session(db, token_hash).await
 }
 
 #[cfg(test)]

@@ -270,7 +270,7 @@ async fn activity(
 #[utoipa::path(get, path = "/receipts", tag = "monitoring", responses((status = 200, body = Vec<DeletionReceipt>)))]
 async fn receipts(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<DeletionReceipt>>> {
     user.authorize(Action::MonitorPatients, &user.organisation_id)?;
-    Ok(Json(purge::receipts(&state.db, &user.organisation_id).await?))
+    Ok(Json(store::jobs::receipts(&state.db, &user.organisation_id).await?))
 }
 
 /// The patient's data as a FHIR R4 Bundle: Patient and QuestionnaireResponses.

@@ -17,7 +17,7 @@ use regard_shared::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{photos, purge, store};
+use super::{photos, store};
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, FollowUpDevice, Lookup, PatientDevice, Purpose};
@@ -60,7 +60,7 @@ async fn active(state: &AppState, device: &PatientDevice) -> AppResult<store::Fo
 
 async fn view(state: &AppState, id: &str) -> AppResult<PatientView> {
     let Some(followup) = store::find(&state.db, id).await? else {
-        return Ok(PatientView::Deleted(purge::receipt(&state.db, id).await?.ok_or(AppError::NotFound)?));
+        return Ok(PatientView::Deleted(store::jobs::receipt(&state.db, id).await?.ok_or(AppError::NotFound)?));
     };
     let now = now_ms();
     let schedule = store::schedule(&state.db, id).await?;

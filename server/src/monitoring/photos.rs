@@ -10,6 +10,7 @@ use regard_shared::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::store::photos as store;
 use super::{authorize, patient};
 use crate::audit;
 use crate::auth::CurrentUser;
@@ -33,12 +34,11 @@ pub fn patient_routes() -> OpenApiRouter<AppState> {
 
 /// Refuses an answer naming a photo this follow-up does not hold.
 pub async fn check_owned(db: &Db, followup_id: &str, photo_id: &str) -> AppResult<()> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM followup_photos WHERE id = $1 AND followup_id = $2")
-        .bind(photo_id)
-        .bind(followup_id)
-        .fetch_optional(db)
-        .await?;
-    row.map(|_| ()).ok_or(AppError::InvalidAnswers(format!("{photo_id}: no such photo; send it again")))
+    if store::owned(db, followup_id, photo_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::InvalidAnswers(format!("{photo_id}: no such photo; send it again")))
+    }
 }
 
 /// The patient sends a photo (JPEG, PNG or WebP, judged by content). The same
@@ -59,37 +59,27 @@ async fn upload(
     let id = patient::followup_of(&device)?;
     let photo = images::photo("photo", &body)?;
     let mut tx = begin_on(&state.db, "followups", id).await?;
-    let (ended, count, existing): (Option<i64>, i64, Option<String>) = sqlx::query_as(
-        "SELECT f.ended_at, (SELECT COUNT(*) FROM followup_photos p WHERE p.followup_id = f.id),
-                (SELECT p.id FROM followup_photos p WHERE p.followup_id = f.id AND p.blob = $2)
-         FROM followups f WHERE f.id = $1",
-    )
-    .bind(id)
-    .bind(blobs::name_of(&photo.bytes))
-    .fetch_one(&mut *tx)
-    .await?;
-    if ended.is_some() {
+    let room = store::room(&mut tx, id, &blobs::name_of(&photo.bytes)).await?;
+    if room.ended_at.is_some() {
         return Err(AppError::Conflict("This follow-up has ended."));
     }
-    if let Some(existing) = existing {
+    if let Some(existing) = room.same_bytes {
         return Ok((StatusCode::CREATED, Json(PhotoView { id: existing })));
     }
-    if count >= MAX_PHOTOS {
+    if room.photos >= MAX_PHOTOS {
         return Err(AppError::Conflict("This follow-up holds too many photos."));
     }
     let view = PhotoView { id: new_id() };
     let blob = state.blobs.store_owned(&mut tx, &owner_of("followup_photos", &view.id), &photo.bytes).await?;
-    sqlx::query(
-        "INSERT INTO followup_photos (id, followup_id, blob, content_type, bytes, at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&view.id)
-    .bind(id)
-    .bind(&blob)
-    .bind(photo.content_type)
-    .bind(photo.bytes.len() as i64)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
+    let row = store::NewPhoto {
+        id: &view.id,
+        followup_id: id,
+        blob: &blob,
+        content_type: photo.content_type,
+        bytes: photo.bytes.len() as i64,
+        at: now_ms(),
+    };
+    store::insert(&mut tx, row).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -104,13 +94,7 @@ async fn view(
     Path((id, photo_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     authorize(&state, &user, &id).await?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT blob, content_type FROM followup_photos WHERE id = $1 AND followup_id = $2")
-            .bind(&photo_id)
-            .bind(&id)
-            .fetch_optional(&state.db)
-            .await?;
-    let (blob, content_type) = row.ok_or(AppError::NotFound)?;
+    let (blob, content_type) = store::file(&state.db, &id, &photo_id).await?.ok_or(AppError::NotFound)?;
     audit::record(&state.db, &user, "followup", &id, "view_photo").await?;
     let bytes = state.blobs.get(&blob).await?;
     Ok(([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response())

@@ -6,27 +6,11 @@
 
 use regard_shared::monitoring::wire::{DeletionReceipt, EndReason};
 
-use super::store;
-use crate::blobs;
-use crate::db::{enum_name, in_paris, now_ms, Db, Stored};
+use super::store::{self, jobs};
+use crate::db::{in_paris, now_ms};
 use crate::error::AppResult;
 use crate::sms::{About, OutgoingSms};
 use crate::AppState;
-
-/// The tables holding a follow-up's rows, children first.
-const TABLES: [&str; 6] = [
-    "followup_alerts",
-    "followup_submissions",
-    "followup_photos",
-    "followup_dues",
-    "followup_invitations",
-    "sms_messages",
-];
-
-async fn count(tx: &mut sqlx::AnyConnection, sql: &str, id: &str) -> AppResult<u32> {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&mut *tx).await?;
-    Ok(n as u32)
-}
 
 /// Deletes the follow-up's data and returns the receipt. Safe to run again
 /// after a crash: rows go in one transaction, files after, idempotently. Two
@@ -36,10 +20,10 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
     let db = &state.db;
     let Some(followup) = store::find(db, id).await? else { return Ok(None) };
     let mut tx = db.begin().await?;
-    let locked = sqlx::query("UPDATE followups SET id = id WHERE id = $1").bind(id).execute(&mut *tx).await?;
-    if locked.rows_affected() == 0 {
+    if !jobs::lock_followup(&mut tx, id).await? {
         return Ok(None);
     }
+    let [questionnaires, photos, alerts, reminders] = jobs::purge_counts(&mut tx, id).await?;
     let receipt = DeletionReceipt {
         followup_id: id.to_owned(),
         patient_name: followup.patient_name.clone(),
@@ -48,42 +32,13 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
         ended_at: followup.ended_at.unwrap_or_else(now_ms),
         end_reason: followup.end_reason.unwrap_or(EndReason::Finished),
         deleted_at: now_ms(),
-        questionnaires: count(&mut tx, "SELECT COUNT(*) FROM followup_submissions WHERE followup_id = $1", id).await?,
-        photos: count(&mut tx, "SELECT COUNT(*) FROM followup_photos WHERE followup_id = $1", id).await?,
-        alerts: count(&mut tx, "SELECT COUNT(*) FROM followup_alerts WHERE followup_id = $1", id).await?,
-        reminders: count(
-            &mut tx,
-            "SELECT COUNT(*) FROM followup_dues WHERE followup_id = $1 AND reminded_at IS NOT NULL",
-            id,
-        )
-        .await?,
+        questionnaires,
+        photos,
+        alerts,
+        reminders,
     };
-    sqlx::query(
-        "INSERT INTO followup_receipts (followup_id, organisation_id, patient_name, protocol_title, start_date, ended_at,
-                                        end_reason, deleted_at, questionnaires, photos, alerts, reminders)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(id)
-    .bind(&followup.organisation_id)
-    .bind(&receipt.patient_name)
-    .bind(&receipt.protocol_title)
-    .bind(&receipt.start_date)
-    .bind(receipt.ended_at)
-    .bind(enum_name(&receipt.end_reason))
-    .bind(receipt.deleted_at)
-    .bind(i64::from(receipt.questionnaires))
-    .bind(i64::from(receipt.photos))
-    .bind(i64::from(receipt.alerts))
-    .bind(i64::from(receipt.reminders))
-    .execute(&mut *tx)
-    .await?;
-    let files =
-        blobs::disown(&mut tx, "followup_photos", "SELECT id FROM followup_photos WHERE followup_id = $1", id).await?;
-    for table in TABLES {
-        sqlx::query(&format!("DELETE FROM {table} WHERE followup_id = $1")).bind(id).execute(&mut *tx).await?;
-    }
-    crate::consultation::store::unlink_followup(&mut tx, id).await?;
-    sqlx::query("DELETE FROM followups WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    let files = store::photos::disown_all(&mut tx, id).await?;
+    jobs::delete_with_receipt(&mut tx, &followup.organisation_id, &receipt).await?;
     tx.commit().await?;
     // A file goes only if no other record (of any kind) still owns the same bytes.
     state.blobs.collect(db, files).await?;
@@ -124,57 +79,4 @@ async fn tell_patient(state: &AppState, followup: &store::FollowUp, receipt: &De
             tracing::warn!(%error, "deletion receipt not sent by e-mail");
         }
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct ReceiptRow {
-    followup_id: String,
-    patient_name: String,
-    protocol_title: String,
-    start_date: String,
-    ended_at: i64,
-    end_reason: Stored<EndReason>,
-    deleted_at: i64,
-    questionnaires: i64,
-    photos: i64,
-    alerts: i64,
-    reminders: i64,
-}
-
-const RECEIPT_COLUMNS: &str = "followup_id, patient_name, protocol_title, start_date, ended_at, end_reason, deleted_at,
-     questionnaires, photos, alerts, reminders";
-
-fn receipt_of(row: ReceiptRow) -> DeletionReceipt {
-    DeletionReceipt {
-        followup_id: row.followup_id,
-        patient_name: row.patient_name,
-        protocol_title: row.protocol_title,
-        start_date: row.start_date,
-        ended_at: row.ended_at,
-        end_reason: row.end_reason.0,
-        deleted_at: row.deleted_at,
-        questionnaires: row.questionnaires as u32,
-        photos: row.photos as u32,
-        alerts: row.alerts as u32,
-        reminders: row.reminders as u32,
-    }
-}
-
-pub async fn receipt(db: &Db, followup_id: &str) -> AppResult<Option<DeletionReceipt>> {
-    let row: Option<ReceiptRow> =
-        sqlx::query_as(&format!("SELECT {RECEIPT_COLUMNS} FROM followup_receipts WHERE followup_id = $1"))
-            .bind(followup_id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(receipt_of))
-}
-
-pub async fn receipts(db: &Db, organisation_id: &str) -> AppResult<Vec<DeletionReceipt>> {
-    let rows: Vec<ReceiptRow> = sqlx::query_as(&format!(
-        "SELECT {RECEIPT_COLUMNS} FROM followup_receipts WHERE organisation_id = $1 ORDER BY deleted_at DESC LIMIT 200"
-    ))
-    .bind(organisation_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(receipt_of).collect())
 }

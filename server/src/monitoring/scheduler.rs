@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use regard_shared::monitoring::alerts;
 
-use super::{purge, store};
+use super::purge;
+use super::store::{self, jobs};
 use crate::db::now_ms;
 use crate::error::AppResult;
 use crate::sms::{About, OutgoingSms};
@@ -58,46 +59,13 @@ pub async fn round(state: &AppState, now: i64) -> AppResult<Round> {
     })
 }
 
-/// Questionnaires due, still open, not filled, of follow-ups under way.
-const OPEN_AND_UNFILLED: &str = "FROM followup_dues d JOIN followups f ON f.id = d.followup_id
-     WHERE d.due_at <= $1 AND f.ended_at IS NULL AND f.consented_at IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM followup_submissions s WHERE s.followup_id = d.followup_id AND s.idx = d.idx)";
-
-/// How long a claimed reminder waits to be sent before another round may
-/// claim it again: far longer than a gateway's or mail server's timeout.
-pub const REMINDER_LEASE_MS: i64 = 10 * 60 * 1000;
-
-/// Not sent, and not claimed by a round still within its lease.
-const UNCLAIMED: &str = "d.reminded_at IS NULL AND (d.reminder_claimed_at IS NULL OR d.reminder_claimed_at <= $2)";
-
-/// Claims one reminder; `true` for the round that got it.
-async fn claim_reminder(state: &AppState, followup_id: &str, index: i64, now: i64) -> AppResult<bool> {
-    let done = sqlx::query(
-        "UPDATE followup_dues SET reminder_claimed_at = $1 WHERE followup_id = $3 AND idx = $4
-           AND reminded_at IS NULL AND (reminder_claimed_at IS NULL OR reminder_claimed_at <= $2)
-           AND EXISTS (SELECT 1 FROM followups f WHERE f.id = $3 AND f.ended_at IS NULL)",
-    )
-    .bind(now)
-    .bind(now - REMINDER_LEASE_MS)
-    .bind(followup_id)
-    .bind(index)
-    .execute(&state.db)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
+pub use store::jobs::REMINDER_LEASE_MS;
 
 async fn remind(state: &AppState, now: i64) -> AppResult<u32> {
-    let due: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT d.followup_id, d.idx, d.day {OPEN_AND_UNFILLED} AND d.closes_at > $1 AND {UNCLAIMED}
-         ORDER BY d.due_at LIMIT 500"
-    ))
-    .bind(now)
-    .bind(now - REMINDER_LEASE_MS)
-    .fetch_all(&state.db)
-    .await?;
     let mut sent = 0;
-    for (id, index, day) in due {
-        if !claim_reminder(state, &id, index, now).await? {
+    for due in jobs::reminders_due(&state.db, now).await? {
+        let (id, index, day) = (due.followup_id, due.idx, due.day);
+        if !jobs::claim_reminder(&state.db, &id, index, now).await? {
             continue;
         }
         let Some(followup) = store::find(&state.db, &id).await? else { continue };
@@ -126,27 +94,17 @@ async fn remind(state: &AppState, now: i64) -> AppResult<u32> {
                 tracing::warn!(%error, followup = %id, "reminder not sent by e-mail");
             }
         }
-        sqlx::query("UPDATE followup_dues SET reminded_at = $1 WHERE followup_id = $2 AND idx = $3")
-            .bind(now)
-            .bind(&id)
-            .bind(index)
-            .execute(&state.db)
-            .await?;
+        jobs::mark_reminded(&state.db, &id, index, now).await?;
         sent += 1;
     }
     Ok(sent)
 }
 
 async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
-    let late: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT d.followup_id, d.idx, d.due_at {OPEN_AND_UNFILLED} AND d.missed_alerted_at IS NULL ORDER BY d.due_at LIMIT 500"
-    ))
-    .bind(now)
-    .fetch_all(&state.db)
-    .await?;
     let mut rules = HashMap::new();
     let mut raised = 0;
-    for (id, index, due_at) in late {
+    for late in jobs::unfilled(&state.db, now).await? {
+        let (id, index, due_at) = (late.followup_id, late.idx, late.due_at);
         if !rules.contains_key(&id) {
             let followup = store::find(&state.db, &id).await?;
             rules.insert(id.clone(), followup.map(|f| f.protocol.alerts).unwrap_or_default());
@@ -154,17 +112,7 @@ async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
         let Some(alert) = alerts::missed(&rules[&id], due_at, now) else { continue };
         // Claimed and raised together: a crash between the two loses neither.
         let mut tx = state.db.begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE followup_dues SET missed_alerted_at = $1 WHERE followup_id = $2 AND idx = $3
-               AND missed_alerted_at IS NULL
-               AND EXISTS (SELECT 1 FROM followups f WHERE f.id = $2 AND f.ended_at IS NULL)",
-        )
-        .bind(now)
-        .bind(&id)
-        .bind(index)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() == 1 {
+        if jobs::claim_missed(&mut tx, &id, index, now).await? {
             store::raise(&mut tx, &id, index as u32, &alert).await?;
             tx.commit().await?;
             super::tell(state, &id, true).await?;
@@ -176,25 +124,12 @@ async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
 
 /// Follow-ups whose last questionnaire has closed are finished.
 async fn finish(state: &AppState, now: i64) -> AppResult<u32> {
-    let done = sqlx::query(
-        "UPDATE followups SET ended_at = $1, end_reason = 'finished', purge_at = $2
-         WHERE ended_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM followup_dues d WHERE d.followup_id = followups.id AND d.closes_at > $1)",
-    )
-    .bind(now)
-    .bind(now + state.settings.monitoring_retention_ms)
-    .execute(&state.db)
-    .await?;
-    Ok(done.rows_affected() as u32)
+    Ok(jobs::finish_closed(&state.db, now, now + state.settings.monitoring_retention_ms).await? as u32)
 }
 
 async fn purge_due(state: &AppState, now: i64) -> AppResult<u32> {
-    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM followups WHERE purge_at <= $1 LIMIT 100")
-        .bind(now)
-        .fetch_all(&state.db)
-        .await?;
     let mut purged = 0;
-    for (id,) in ids {
+    for id in jobs::purges_due(&state.db, now).await? {
         if purge::purge(state, &id).await?.is_some() {
             purged += 1;
         }

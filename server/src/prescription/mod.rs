@@ -4,6 +4,7 @@
 
 pub mod keys;
 pub mod pdf;
+mod store;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -42,41 +43,33 @@ pub fn patient_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(patient_pdf))
 }
 
-type Row = (String, String, String, Option<i64>, Option<String>, String);
-
 /// The stored prescription, its signature check, and its dispensing.
 async fn load(state: &AppState, id: &str) -> AppResult<(Verification, String)> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT p.content, p.key_id, p.signature, p.dispensed_at, o.name, p.consultation_id
-         FROM prescriptions p LEFT JOIN organisations o ON o.id = p.dispensed_by_org WHERE p.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?;
-    let (content, key_id, signature, dispensed_at, dispensed_by, consultation_id) = row.ok_or(AppError::NotFound)?;
-    let prescription: Prescription = serde_json::from_str(&content).map_err(|e| AppError::Internal(e.into()))?;
+    let row = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let prescription: Prescription = serde_json::from_str(&row.content).map_err(|e| AppError::Internal(e.into()))?;
     // The id in the row and the one signed must agree, or a row was swapped.
-    let signature_valid = prescription.id == id && state.signer.verify(&key_id, &prescription.canonical(), &signature);
-    Ok((Verification { signature_valid, prescription, dispensed_at, dispensed_by }, consultation_id))
+    let signature_valid =
+        prescription.id == id && state.signer.verify(&row.key_id, &prescription.canonical(), &row.signature);
+    let verification =
+        Verification { signature_valid, prescription, dispensed_at: row.dispensed_at, dispensed_by: row.dispensed_by };
+    Ok((verification, row.consultation_id))
 }
 
 /// The prescriptions of a consultation, oldest first.
 pub async fn for_consultation(db: &Db, consultation_id: &str) -> AppResult<Vec<PrescriptionSummary>> {
-    let rows: Vec<(String, i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, issued_at, content, dispensed_at FROM prescriptions WHERE consultation_id = $1 ORDER BY issued_at",
-    )
-    .bind(consultation_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, issued_at, content, dispensed_at)| PrescriptionSummary {
-            id,
-            issued_at,
-            lines: serde_json::from_str::<Prescription>(&content).map(|p| p.lines.len()).unwrap_or(0),
-            dispensed_at,
+    let rows = store::of_consultation(db, consultation_id).await?;
+    rows.into_iter()
+        .map(|row| {
+            let prescription: Prescription =
+                serde_json::from_str(&row.content).map_err(|e| AppError::Internal(e.into()))?;
+            Ok(PrescriptionSummary {
+                id: row.id,
+                issued_at: row.issued_at,
+                lines: prescription.lines.len(),
+                dispensed_at: row.dispensed_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn verify_url(state: &AppState, id: &str) -> String {
@@ -103,11 +96,7 @@ async fn issue(
 ) -> AppResult<(StatusCode, Json<PrescriptionSummary>)> {
     let owner = authorize_consultation(&state, &user, &id).await?;
     let lines = validate_lines(&request.lines)?;
-    let (last_name, first_name, birth_date): (String, String, String) =
-        sqlx::query_as("SELECT last_name, first_name, birth_date FROM consultations WHERE id = $1")
-            .bind(&id)
-            .fetch_one(&state.db)
-            .await?;
+    let patient = store::patient(&state.db, &id).await?;
     let mut random = [0u8; 10];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let prescription = Prescription {
@@ -115,26 +104,24 @@ async fn issue(
         issued_at: now_ms(),
         prescriber_name: user.display_name.clone(),
         prescriber_organisation: owner.practice,
-        patient_last_name: last_name,
-        patient_first_name: first_name,
-        patient_birth_date: birth_date,
+        patient_last_name: patient.last_name,
+        patient_first_name: patient.first_name,
+        patient_birth_date: patient.birth_date,
         lines,
     };
     let (key_id, signature) = state.signer.sign(&prescription.canonical());
-    sqlx::query(
-        "INSERT INTO prescriptions (id, consultation_id, organisation_id, prescriber_id, issued_at, content, key_id, signature)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&prescription.id)
-    .bind(&id)
-    .bind(&owner.organisation_id)
-    .bind(&user.id)
-    .bind(prescription.issued_at)
-    .bind(serde_json::to_string(&prescription).map_err(|e| AppError::Internal(e.into()))?)
-    .bind(&key_id)
-    .bind(&signature)
-    .execute(&state.db)
-    .await?;
+    let content = serde_json::to_string(&prescription).map_err(|e| AppError::Internal(e.into()))?;
+    let row = store::NewPrescription {
+        id: &prescription.id,
+        consultation_id: &id,
+        organisation_id: &owner.organisation_id,
+        prescriber_id: &user.id,
+        issued_at: prescription.issued_at,
+        content: &content,
+        key_id: &key_id,
+        signature: &signature,
+    };
+    store::insert(&state.db, row).await?;
     tracing::info!(prescription = %prescription.id, consultation = %id, "prescription issued");
     let summary = PrescriptionSummary {
         id: prescription.id,
@@ -219,18 +206,7 @@ async fn dispense(
     if !verification.signature_valid {
         return Err(AppError::Conflict("This prescription's signature does not verify: do not dispense it."));
     }
-    // The WHERE clause makes it once only, even for two pharmacies at the same second.
-    let done = sqlx::query(
-        "UPDATE prescriptions SET dispensed_at = $1, dispensed_by_org = $2, dispensed_by_user = $3
-         WHERE id = $4 AND dispensed_at IS NULL",
-    )
-    .bind(now_ms())
-    .bind(&user.organisation_id)
-    .bind(&user.id)
-    .bind(&rx)
-    .execute(&state.db)
-    .await?;
-    if done.rows_affected() != 1 {
+    if !store::dispense(&state.db, &rx, &user.organisation_id, &user.id, now_ms()).await? {
         return Err(AppError::Conflict("This prescription was already dispensed."));
     }
     audit::record(&state.db, &user, "prescription", &rx, "dispense").await?;

@@ -1,6 +1,9 @@
 //! Follow-ups in the database: the enrolment with its protocol snapshot, the
 //! schedule rows the reminders work from, the answers, the alerts.
 
+pub mod jobs;
+pub mod photos;
+
 use regard_shared::monitoring::alerts::{Level, Raised};
 use regard_shared::monitoring::schedule::Window;
 use regard_shared::monitoring::wire::{
