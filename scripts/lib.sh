@@ -97,13 +97,15 @@ ensure_postgres() {
   if [ -z "$(postgres_bin)" ]; then apt_install postgresql; fi
 }
 
-# start_postgres DIR: a throw-away PostgreSQL cluster in DIR, listening on a
-# free loopback port, owned by an unprivileged user because initdb refuses to
-# run as root. Sets POSTGRES_URL to its maintenance database; stop_postgres DIR
-# stops it. fsync is off: the cluster dies with the test run, and a killed
-# Regard server (what the durability tests do) does not need it.
+# start_postgres DIR [durable]: a throw-away PostgreSQL cluster in DIR,
+# listening on a free loopback port, owned by an unprivileged user because
+# initdb refuses to run as root. Sets POSTGRES_URL to its maintenance database;
+# stop_postgres DIR stops it. For tests fsync is off: the cluster dies with the
+# run, and a killed Regard server (what the durability tests do) does not need
+# it; benchmarks ask for `durable` (fsync and synchronous_commit on, defaults).
 start_postgres() {
-  local dir="$1" bin port
+  local dir="$1" bin port settings="-c fsync=off -c full_page_writes=off"
+  if [ "${2:-}" = durable ]; then settings=""; fi
   bin="$(postgres_bin)"
   port="$(free_port)"
   local as_user=()
@@ -115,7 +117,7 @@ start_postgres() {
   fi
   "${as_user[@]}" "$bin/initdb" -D "$dir/cluster" -U regard --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
   "${as_user[@]}" "$bin/pg_ctl" -D "$dir/cluster" -l "$dir/server.log" -w -o \
-    "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=400" start >/dev/null
+    "-c listen_addresses=127.0.0.1 -p $port -k $dir $settings -c max_connections=400" start >/dev/null
   POSTGRES_URL="postgres://regard@127.0.0.1:$port/postgres"
   export POSTGRES_URL
 }

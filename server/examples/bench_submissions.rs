@@ -1,8 +1,9 @@
 //! Benchmark (not a test): durable questionnaire submissions per second through
 //! the full HTTP path (loopback TCP, axum, the patient's device cookie, checks,
-//! alert rules, one SQLite commit each), against the raw rate of single-row
-//! committed inserts into the same database file, in the same run. Then the
-//! latency at a fixed 1 000 submissions/s. Run by `scripts/bench-submissions`.
+//! alert rules, one commit each), against the raw rate of single-row committed
+//! inserts into the same database, in the same run. Then the latency at a fixed
+//! 1 000 submissions/s. On a temporary SQLite file, or on the empty PostgreSQL
+//! database named by `BENCH_DATABASE_URL`. Run by `scripts/bench-submissions`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -62,7 +63,12 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist)?;
-    let db = db::connect(&format!("sqlite://{}", dir.path().join("regard.db").display())).await?;
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("regard.db").display()));
+    let backend = db::Backend::of(&url).expect("a sqlite:// or postgres:// URL");
+    let db = db::connect(&url).await?;
     seed::demo(&db).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -108,10 +114,10 @@ async fn main() -> anyhow::Result<()> {
         let joined =
             post(&client, &format!("{base}/api/v1/patient/followup-invitations/{token}/join"), None, &join).await;
         assert_eq!(joined.status(), 200);
-        phones.push(Phone { cookie: cookie(&joined, "regard_patient") });
+        phones.push(Phone { cookie: cookie(&joined, regard_server::links::FOLLOWUP_COOKIE) });
     }
     // Every questionnaire open now, so each follow-up takes all of its submissions.
-    sqlx::query("UPDATE followup_dues SET opens_at = opens_at - 30 * 86400000").execute(&db).await?;
+    sqlx::query("UPDATE followup_dues SET opens_at = opens_at - $1").bind(30 * 86_400_000_i64).execute(&db).await?;
 
     let jobs: Vec<(usize, usize)> = (0..PER_FOLLOW_UP).flat_map(|i| (0..FOLLOW_UPS).map(move |p| (p, i))).collect();
     let (saturated, rest) = jobs.split_at(jobs.len() - (RATE * RATE_SECONDS) as usize);
@@ -206,7 +212,18 @@ async fn main() -> anyhow::Result<()> {
     println!("max={}", ms(*latencies.last().unwrap()));
     println!("submissions={}", jobs.len());
     println!("failed={failed}");
-    let (synchronous,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&db).await?;
-    println!("synchronous={synchronous}");
+    // What "committed" means on this backend, for the report.
+    let durability = match backend {
+        db::Backend::Sqlite => {
+            let (synchronous,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&db).await?;
+            format!("WAL, `PRAGMA synchronous` = {synchronous} (2 being FULL)")
+        }
+        db::Backend::Postgres => {
+            let (commit,): (String,) = sqlx::query_as("SHOW synchronous_commit").fetch_one(&db).await?;
+            let (fsync,): (String,) = sqlx::query_as("SHOW fsync").fetch_one(&db).await?;
+            format!("`synchronous_commit` = {commit}, `fsync` = {fsync}")
+        }
+    };
+    println!("durability={durability}");
     Ok(())
 }

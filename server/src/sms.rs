@@ -215,10 +215,27 @@ impl SmsProvider {
     }
 }
 
-type SmsRow = (String, Option<String>, String, String, i64, String, Option<String>);
+#[derive(sqlx::FromRow)]
+struct SmsRow {
+    id: String,
+    assist_id: Option<String>,
+    to_number: String,
+    body: String,
+    created_at: i64,
+    status: String,
+    error: Option<String>,
+}
 
-fn view((id, assist_id, to, body, created_at, status, error): SmsRow) -> SmsView {
-    SmsView { id, assist_id: assist_id.unwrap_or_default(), to: phone::display(&to), body, created_at, status, error }
+fn view(row: SmsRow) -> SmsView {
+    SmsView {
+        id: row.id,
+        assist_id: row.assist_id.unwrap_or_default(),
+        to: phone::display(&row.to_number),
+        body: row.body,
+        created_at: row.created_at,
+        status: row.status,
+        error: row.error,
+    }
 }
 
 /// The organisation's latest messages about `readable` cases, newest first.

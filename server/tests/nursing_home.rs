@@ -182,3 +182,28 @@ async fn two_regulators_taking_one_call_at_once_one_gets_it() {
     assert_eq!(refusal["code"], "conflict");
     assert_eq!(refusal["message"], "Another regulator has taken this call.");
 }
+
+/// A nurse types a name as it comes, accents in any case: the same residents
+/// are found on either database backend.
+#[tokio::test]
+async fn a_resident_is_found_by_an_accented_name_in_any_case() {
+    let app = TestApp::new().await;
+    let nurse = app.login(NURSE).await;
+    let eloise = json!({"last_name": "Hébert", "first_name": "Éloïse", "birth_date": "1930-02-02", "room": "B2"});
+    assert_eq!(app.post_json("/api/v1/residents", Some(&nurse), eloise).await.status(), StatusCode::CREATED);
+    for typed in ["hébert", "HÉBERT", "éloïse héb", "b2"] {
+        let found = json(
+            app.get(
+                &format!(
+                    "/api/v1/residents?q={}",
+                    url::form_urlencoded::byte_serialize(typed.as_bytes()).collect::<String>()
+                ),
+                Some(&nurse),
+            )
+            .await,
+        )
+        .await;
+        let names: Vec<&str> = found.as_array().unwrap().iter().map(|r| r["first_name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Éloïse"], "{typed}");
+    }
+}

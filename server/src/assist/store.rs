@@ -188,27 +188,36 @@ pub async fn decide(db: &Db, assist_id: &str, outcome: Outcome, note: &str) -> A
 }
 
 const CALL_SELECT: &str =
-    "SELECT a.id, o.name, r.first_name || ' ' || r.last_name, r.birth_date, r.room, a.reason, u.display_name, a.created_at
+    "SELECT a.id AS assist_id, o.name AS nursing_home, r.first_name || ' ' || r.last_name AS resident_name,
+            r.birth_date, r.room, a.reason, u.display_name AS requested_by, a.created_at AS requested_at
      FROM assists a JOIN residents r ON r.id = a.resident_id JOIN organisations o ON o.id = r.organisation_id
      JOIN users u ON u.id = a.created_by";
 
-type CallRow = (String, String, String, String, String, Option<String>, String, i64);
+#[derive(FromRow)]
+struct CallRow {
+    assist_id: String,
+    nursing_home: String,
+    resident_name: String,
+    birth_date: String,
+    room: String,
+    reason: Option<String>,
+    requested_by: String,
+    requested_at: i64,
+}
 
 async fn nursing_home_call(db: &Db, query: &str, bind: &str) -> AppResult<Vec<IncomingCall>> {
     let rows: Vec<CallRow> = sqlx::query_as(query).bind(bind).fetch_all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|(assist_id, nursing_home, resident_name, birth_date, room, reason, requested_by, requested_at)| {
-            IncomingCall {
-                assist_id,
-                nursing_home,
-                resident_name,
-                birth_date,
-                room,
-                reason: reason.unwrap_or_default(),
-                requested_by,
-                requested_at,
-            }
+        .map(|row| IncomingCall {
+            assist_id: row.assist_id,
+            nursing_home: row.nursing_home,
+            resident_name: row.resident_name,
+            birth_date: row.birth_date,
+            room: row.room,
+            reason: row.reason.unwrap_or_default(),
+            requested_by: row.requested_by,
+            requested_at: row.requested_at,
         })
         .collect())
 }

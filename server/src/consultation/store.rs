@@ -7,6 +7,8 @@ use regard_shared::consultation::{
 };
 use regard_shared::phone;
 
+use sqlx::FromRow;
+
 use crate::blobs::{owner_of, BlobStore};
 use crate::db::{begin_on, enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
@@ -64,49 +66,79 @@ pub struct Owner {
     pub milestones: Milestones,
 }
 
-type OwnerRow =
-    (String, String, String, String, i64, Option<String>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
+#[derive(FromRow)]
+struct OwnerRow {
+    organisation_id: String,
+    clinician_id: String,
+    clinician_name: String,
+    practice: String,
+    scheduled_at: i64,
+    phone: Option<String>,
+    email: Option<String>,
+    waiting_since: Option<i64>,
+    admitted_at: Option<i64>,
+    ended_at: Option<i64>,
+}
 
 pub async fn owner(db: &Db, id: &str) -> AppResult<Owner> {
     let row: Option<OwnerRow> = sqlx::query_as(
-        "SELECT c.organisation_id, c.clinician_id, u.display_name, o.name, c.scheduled_at, c.phone, c.email,
-                c.waiting_since, c.admitted_at, c.ended_at
+        "SELECT c.organisation_id, c.clinician_id, u.display_name AS clinician_name, o.name AS practice,
+                c.scheduled_at, c.phone, c.email, c.waiting_since, c.admitted_at, c.ended_at
          FROM consultations c JOIN users u ON u.id = c.clinician_id JOIN organisations o ON o.id = c.organisation_id
          WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    let (organisation_id, clinician_id, clinician_name, practice, scheduled_at, phone, email, waiting, admitted, ended) =
-        row.ok_or(AppError::NotFound)?;
+    let row = row.ok_or(AppError::NotFound)?;
     Ok(Owner {
-        organisation_id,
-        clinician_id,
-        clinician_name,
-        practice,
-        scheduled_at,
-        phone,
-        email,
-        milestones: Milestones { scheduled_at, waiting_since: waiting, admitted_at: admitted, ended_at: ended },
+        organisation_id: row.organisation_id,
+        clinician_id: row.clinician_id,
+        clinician_name: row.clinician_name,
+        practice: row.practice,
+        scheduled_at: row.scheduled_at,
+        phone: row.phone,
+        email: row.email,
+        milestones: Milestones {
+            scheduled_at: row.scheduled_at,
+            waiting_since: row.waiting_since,
+            admitted_at: row.admitted_at,
+            ended_at: row.ended_at,
+        },
     })
 }
 
-type SummaryRow = (String, String, String, i64, String, String, Option<i64>, Option<i64>, Option<i64>);
+#[derive(FromRow)]
+struct SummaryRow {
+    id: String,
+    first_name: String,
+    last_name: String,
+    scheduled_at: i64,
+    reason: String,
+    clinician_name: String,
+    waiting_since: Option<i64>,
+    admitted_at: Option<i64>,
+    ended_at: Option<i64>,
+}
 
-const SUMMARY_COLUMNS: &str = "c.id, c.first_name, c.last_name, c.scheduled_at, c.reason, u.display_name,
-     c.waiting_since, c.admitted_at, c.ended_at";
+const SUMMARY_COLUMNS: &str = "c.id, c.first_name, c.last_name, c.scheduled_at, c.reason,
+     u.display_name AS clinician_name, c.waiting_since, c.admitted_at, c.ended_at";
 
 fn summary(row: SummaryRow, now: i64) -> ConsultationSummary {
-    let (id, first_name, last_name, scheduled_at, reason, clinician_name, waiting_since, admitted_at, ended_at) = row;
-    let milestones = Milestones { scheduled_at, waiting_since, admitted_at, ended_at };
+    let milestones = Milestones {
+        scheduled_at: row.scheduled_at,
+        waiting_since: row.waiting_since,
+        admitted_at: row.admitted_at,
+        ended_at: row.ended_at,
+    };
     ConsultationSummary {
-        id,
-        patient_name: format!("{first_name} {last_name}"),
-        scheduled_at,
-        reason,
+        id: row.id,
+        patient_name: format!("{} {}", row.first_name, row.last_name),
+        scheduled_at: row.scheduled_at,
+        reason: row.reason,
         status: milestones.status(now),
-        clinician_name,
-        waiting_since,
+        clinician_name: row.clinician_name,
+        waiting_since: row.waiting_since,
     }
 }
 
@@ -168,7 +200,16 @@ pub async fn add_message(
     Ok(message)
 }
 
-type DetailRow = (String, Option<String>, Option<String>, String, Option<String>, Option<i64>, Option<String>);
+#[derive(FromRow)]
+struct DetailRow {
+    birth_date: String,
+    phone: Option<String>,
+    email: Option<String>,
+    report: String,
+    consent_version: Option<String>,
+    consented_at: Option<i64>,
+    followup_id: Option<String>,
+}
 
 pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
     let row: Option<SummaryRow> = sqlx::query_as(&format!(
@@ -178,7 +219,7 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
     .fetch_optional(db)
     .await?;
     let summary = summary(row.ok_or(AppError::NotFound)?, now_ms());
-    let (birth_date, phone, email, report, consent_version, consented_at, followup_id): DetailRow = sqlx::query_as(
+    let row: DetailRow = sqlx::query_as(
         "SELECT birth_date, phone, email, report, consent_version, consented_at, followup_id
          FROM consultations WHERE id = $1",
     )
@@ -187,17 +228,17 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
     .await?;
     Ok(ConsultationDetail {
         summary,
-        birth_date,
-        phone: phone.as_deref().map(phone::display),
-        email,
+        birth_date: row.birth_date,
+        phone: row.phone.as_deref().map(phone::display),
+        email: row.email,
         invitations: patients::invitations(db, Record::Consultation, id).await?,
         messages: messages(db, id).await?,
         documents: documents(db, id).await?,
         prescriptions: crate::prescription::for_consultation(db, id).await?,
         payment: crate::payment::view(db, id).await?,
-        report,
-        consent: consent_version.zip(consented_at),
-        followup_id,
+        report: row.report,
+        consent: row.consent_version.zip(row.consented_at),
+        followup_id: row.followup_id,
     })
 }
 

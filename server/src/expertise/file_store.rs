@@ -79,7 +79,16 @@ pub async fn add_file(db: &Db, blobs: &BlobStore, new: NewFile<'_>) -> AppResult
     })
 }
 
-type FileViewRow = (String, String, Stored<FileKind>, i64, i64, i64, Option<String>);
+#[derive(sqlx::FromRow)]
+struct FileViewRow {
+    id: String,
+    name: String,
+    kind: Stored<FileKind>,
+    bytes: i64,
+    width: i64,
+    height: i64,
+    description: Option<String>,
+}
 
 pub async fn files(db: &Db, request_id: &str) -> AppResult<Vec<FileView>> {
     let rows: Vec<FileViewRow> = sqlx::query_as(
@@ -91,20 +100,30 @@ pub async fn files(db: &Db, request_id: &str) -> AppResult<Vec<FileView>> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, kind, bytes, width, height, description)| FileView {
-            id,
-            name,
-            kind: kind.0,
-            bytes,
-            width: width as u32,
-            height: height as u32,
-            description,
+        .map(|row| FileView {
+            id: row.id,
+            name: row.name,
+            kind: row.kind.0,
+            bytes: row.bytes,
+            width: row.width as u32,
+            height: row.height as u32,
+            description: row.description,
         })
         .collect())
 }
 
-/// Where a file is: (uploader, request, name, content type, original blob, preview blob).
-pub type FileRow = (String, Option<String>, String, String, String, String);
+/// Where a file is and who may see it.
+#[derive(sqlx::FromRow)]
+pub struct FileRow {
+    pub uploaded_by: String,
+    pub request_id: Option<String>,
+    pub name: String,
+    pub content_type: String,
+    /// The original as sent.
+    pub blob: String,
+    /// What the browser shows: the photo itself, or the PNG rendered from DICOM.
+    pub preview_blob: String,
+}
 
 pub async fn file(db: &Db, id: &str) -> AppResult<FileRow> {
     sqlx::query_as(

@@ -127,8 +127,8 @@ async fn upload(
 /// before it is sent. Also says whether they may download the original.
 async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(file_store::FileRow, bool)> {
     let file = file_store::file(&state.db, id).await?;
-    let uploader = file.0 == user.id;
-    let Some(request_id) = &file.1 else {
+    let uploader = file.uploaded_by == user.id;
+    let Some(request_id) = &file.request_id else {
         return if uploader { Ok((file, true)) } else { Err(AppError::NotFound) };
     };
     let request = store::find(&state.db, request_id).await?;
@@ -142,9 +142,9 @@ async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(f
     params(("id" = String, Path, description = "File id")),
     responses((status = 200, content_type = "image/png"), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 async fn preview(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let ((_, _, _, content_type, blob, preview_blob), _) = visible(&state, &user, &id).await?;
-    let shown_type = if blob == preview_blob { content_type } else { "image/png".to_owned() };
-    let bytes = state.blobs.get(&preview_blob).await.map_err(AppError::Internal)?;
+    let (file, _) = visible(&state, &user, &id).await?;
+    let shown_type = if file.blob == file.preview_blob { file.content_type } else { "image/png".to_owned() };
+    let bytes = state.blobs.get(&file.preview_blob).await.map_err(AppError::Internal)?;
     Ok(([(header::CONTENT_TYPE, shown_type), (header::CACHE_CONTROL, "private, no-store".to_owned())], bytes)
         .into_response())
 }
@@ -154,11 +154,11 @@ async fn preview(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     params(("id" = String, Path, description = "File id")),
     responses((status = 200, content_type = "application/octet-stream"), (status = 403, body = ApiError)))]
 async fn original(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let ((_, _, name, content_type, blob, _), may_download) = visible(&state, &user, &id).await?;
+    let (file, may_download) = visible(&state, &user, &id).await?;
     if !may_download {
         return Err(AppError::Forbidden);
     }
     audit::record(&state.db, &user, "expertise_file", &id, "download").await?;
-    let bytes = state.blobs.get(&blob).await.map_err(AppError::Internal)?;
-    Ok(attachment(&content_type, &name, bytes))
+    let bytes = state.blobs.get(&file.blob).await.map_err(AppError::Internal)?;
+    Ok(attachment(&file.content_type, &file.name, bytes))
 }

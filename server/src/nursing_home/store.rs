@@ -8,15 +8,35 @@ use crate::db::{new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 
 /// Residents listed at most: a large nursing home has a few hundred beds.
-const LIST_LIMIT: i64 = 500;
+const LIST_LIMIT: usize = 500;
+/// Residents read to search them: far beyond any nursing home.
+const RESIDENTS_MAX: i64 = 5000;
 
-type ResidentRow = (String, String, String, String, String, Option<String>);
-
-fn resident((id, last_name, first_name, birth_date, room, gp_name): ResidentRow) -> Resident {
-    Resident { id, last_name, first_name, birth_date, room, gp_name }
+/// A resident and the nursing home they live in.
+#[derive(sqlx::FromRow)]
+struct ResidentRow {
+    organisation_id: String,
+    id: String,
+    last_name: String,
+    first_name: String,
+    birth_date: String,
+    room: String,
+    gp_name: Option<String>,
 }
 
-const RESIDENT_SELECT: &str = "SELECT id, last_name, first_name, birth_date, room, gp_name FROM residents";
+fn resident(row: ResidentRow) -> Resident {
+    Resident {
+        id: row.id,
+        last_name: row.last_name,
+        first_name: row.first_name,
+        birth_date: row.birth_date,
+        room: row.room,
+        gp_name: row.gp_name,
+    }
+}
+
+const RESIDENT_SELECT: &str =
+    "SELECT organisation_id, id, last_name, first_name, birth_date, room, gp_name FROM residents";
 
 pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppResult<Resident> {
     let id = new_id();
@@ -44,39 +64,38 @@ pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppRes
     })
 }
 
-/// The home's residents whose name or room contains `search` (any case), by name.
+/// The home's residents whose name or room contains `search` (any case, any
+/// accent's case: "élise" finds "Élise"), by name. Matched here rather than in
+/// SQL, whose lower() folds only ASCII on SQLite but all of Unicode on
+/// PostgreSQL: a home's few hundred residents are read whole.
 pub async fn list(db: &Db, organisation_id: &str, search: &str) -> AppResult<Vec<Resident>> {
-    // LIKE's wildcards in what was typed are matched literally.
-    let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    let pattern = format!("%{}%", escaped.to_lowercase());
-    let rows: Vec<ResidentRow> = sqlx::query_as(&format!(
-        "{RESIDENT_SELECT} WHERE organisation_id = $1
-           AND (lower(last_name || ' ' || first_name) LIKE $2 ESCAPE '\\'
-                OR lower(first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'
-                OR lower(room) LIKE $2 ESCAPE '\\')
-         ORDER BY lower(last_name), lower(first_name) LIMIT $3"
-    ))
-    .bind(organisation_id)
-    .bind(pattern)
-    .bind(LIST_LIMIT)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(resident).collect())
+    let rows: Vec<ResidentRow> = sqlx::query_as(&format!("{RESIDENT_SELECT} WHERE organisation_id = $1 LIMIT $2"))
+        .bind(organisation_id)
+        .bind(RESIDENTS_MAX)
+        .fetch_all(db)
+        .await?;
+    let search = search.to_lowercase();
+    let mut found: Vec<Resident> = rows
+        .into_iter()
+        .map(resident)
+        .filter(|r| {
+            let (last, first) = (r.last_name.to_lowercase(), r.first_name.to_lowercase());
+            format!("{last} {first}").contains(&search)
+                || format!("{first} {last}").contains(&search)
+                || r.room.to_lowercase().contains(&search)
+        })
+        .collect();
+    found.sort_by_cached_key(|r| (r.last_name.to_lowercase(), r.first_name.to_lowercase(), r.id.clone()));
+    found.truncate(LIST_LIMIT);
+    Ok(found)
 }
-
-/// The home's id, then a resident row.
-type OwnedResidentRow = (String, String, String, String, String, String, Option<String>);
 
 /// A resident and the nursing home they live in.
 pub async fn find(db: &Db, id: &str) -> AppResult<(String, Resident)> {
-    let row: Option<OwnedResidentRow> = sqlx::query_as(
-        "SELECT organisation_id, id, last_name, first_name, birth_date, room, gp_name FROM residents WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    let (organisation_id, id, last_name, first_name, birth_date, room, gp_name) = row.ok_or(AppError::NotFound)?;
-    Ok((organisation_id, resident((id, last_name, first_name, birth_date, room, gp_name))))
+    let row: Option<ResidentRow> =
+        sqlx::query_as(&format!("{RESIDENT_SELECT} WHERE id = $1")).bind(id).fetch_optional(db).await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    Ok((row.organisation_id.clone(), resident(row)))
 }
 
 type CallRow =

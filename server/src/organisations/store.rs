@@ -132,16 +132,25 @@ pub async fn credentials_by_email(db: &Db, email: &str) -> AppResult<Option<(Str
 /// The user, their organisation, and their session's lock state (the failed
 /// sign-ins are the throttle's to fill in: `auth::me`).
 pub async fn me(db: &Db, user_id: &str, locked: bool) -> AppResult<Me> {
-    let row: Option<(String, String, String, String, String, Option<String>)> =
+    #[derive(sqlx::FromRow)]
+    struct MeRow {
+        id: String,
+        email: String,
+        display_name: String,
+        role: String,
+        organisation_id: String,
+        pin_hash: Option<String>,
+    }
+    let row: Option<MeRow> =
         sqlx::query_as("SELECT id, email, display_name, role, organisation_id, pin_hash FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(db)
             .await?;
-    let (id, email, display_name, role, organisation_id, pin_hash) = row.ok_or(AppError::NotFound)?;
+    let row = row.ok_or(AppError::NotFound)?;
     Ok(Me {
-        user: user_view((id, email, display_name, role))?,
-        organisation: organisation(db, &organisation_id).await?,
-        pin_set: pin_hash.is_some(),
+        user: user_view((row.id, row.email, row.display_name, row.role))?,
+        organisation: organisation(db, &row.organisation_id).await?,
+        pin_set: row.pin_hash.is_some(),
         locked,
         failed_sign_ins: 0,
     })

@@ -149,15 +149,32 @@ pub async fn get(db: &Db, id: &str) -> AppResult<FollowUp> {
     find(db, id).await?.ok_or(AppError::NotFound)
 }
 
-/// index, day, opens, due, closes, filled, reminded
-type DueRow = (i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
+#[derive(FromRow)]
+struct DueRow {
+    idx: i64,
+    day: i64,
+    opens_at: i64,
+    due_at: i64,
+    closes_at: i64,
+    filled_at: Option<i64>,
+    reminded_at: Option<i64>,
+}
 
-const DUE_QUERY: &str = "SELECT d.idx, d.day, d.opens_at, d.due_at, d.closes_at, s.submitted_at, d.reminded_at
+const DUE_QUERY: &str =
+    "SELECT d.idx, d.day, d.opens_at, d.due_at, d.closes_at, s.submitted_at AS filled_at, d.reminded_at
      FROM followup_dues d LEFT JOIN followup_submissions s ON s.followup_id = d.followup_id AND s.idx = d.idx
      WHERE d.followup_id = $1";
 
-fn due((index, day, opens_at, due_at, closes_at, filled_at, reminded_at): DueRow) -> Due {
-    Due { index: index as u32, day: day as u32, opens_at, due_at, closes_at, filled_at, reminded_at }
+fn due(row: DueRow) -> Due {
+    Due {
+        index: row.idx as u32,
+        day: row.day as u32,
+        opens_at: row.opens_at,
+        due_at: row.due_at,
+        closes_at: row.closes_at,
+        filled_at: row.filled_at,
+        reminded_at: row.reminded_at,
+    }
 }
 
 pub async fn schedule(db: &Db, id: &str) -> AppResult<Vec<Due>> {
