@@ -4,7 +4,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::consultation::{self, BIRTH_DATE};
 use common::monitoring;
 use common::*;
@@ -17,14 +17,16 @@ async fn failures(app: &TestApp, table: &str) -> i64 {
     n
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn wrong_dates_sent_at_once_get_five_checks_in_all() {
     for burst in [20, 60] {
         let app = TestApp::new().await;
         let (_, _, token) = consultation::schedule(&app).await;
-        let tries = (0..burst).map(|_| consultation::enter(&app, &token, "1970-01-01", None));
-        let statuses: Vec<u16> =
-            futures_util::future::join_all(tries).await.iter().map(|r| r.status().as_u16()).collect();
+        let path = format!("/api/v1/patient/invitations/{token}/enter");
+        let consent = regard_shared::consultation::CONSENT_VERSION;
+        let body = json!({"birth_date": "1970-01-01", "consent_version": consent, "language": "fr"});
+        let tries = (0..burst).map(|_| request(Method::POST, &path, None, Some(body.clone()))).collect();
+        let statuses: Vec<u16> = app.at_once(tries).await.iter().map(|r| r.status().as_u16()).collect();
         // Five checked: four told how many tries are left, the fifth that the link is locked.
         let checked = statuses.iter().filter(|s| **s == 422).count();
         assert_eq!(checked, 4, "{burst} at once: {statuses:?}");
