@@ -65,8 +65,8 @@ async fn authorize(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<
 /// Tells the practice's consoles that the follow-up changed: `alert` when it
 /// raised one (the alert banner and the desk fetch again).
 pub(crate) async fn tell(state: &AppState, id: &str, alert: bool) -> AppResult<()> {
-    let followup = store::get(&state.db, id).await?;
-    state.live.publish(&followup.organisation_id, News::FollowUp { id: id.to_owned(), alert });
+    let organisation_id = store::organisation_of(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    state.live.publish(&organisation_id, News::FollowUp { id: id.to_owned(), alert });
     Ok(())
 }
 

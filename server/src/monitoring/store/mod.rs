@@ -145,6 +145,14 @@ pub async fn find(db: &Db, id: &str) -> AppResult<Option<FollowUp>> {
     }))
 }
 
+/// The organisation a follow-up belongs to: all a notice to its consoles needs,
+/// without reading (and parsing) the protocol.
+pub async fn organisation_of(db: &Db, id: &str) -> AppResult<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT organisation_id FROM followups WHERE id = $1").bind(id).fetch_optional(db).await?;
+    Ok(row.map(|(organisation_id,)| organisation_id))
+}
+
 pub async fn get(db: &Db, id: &str) -> AppResult<FollowUp> {
     find(db, id).await?.ok_or(AppError::NotFound)
 }
