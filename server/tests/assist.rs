@@ -241,7 +241,7 @@ async fn the_decision_is_recorded_and_the_timeline_cannot_be_rewritten() {
     assert_eq!(app.timeline(&cookie, id).await, ["created", "sms_sent", "decision"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_caller_shares_a_position() {
     let app = TestApp::new().await;
     let (cookie, case, token) = app.start_assist().await;
@@ -262,8 +262,9 @@ async fn the_caller_shares_a_position() {
 
     // A burst of 300 reports: a few land, the rest are refused in words.
     let here = json!({"latitude": 48.6924, "longitude": 6.1844, "accuracy_m": 25.0});
-    let burst = (0..300).map(|_| app.post_json("/api/v1/patient/assist/location", Some(&device), here.clone()));
-    let statuses: Vec<u16> = futures_util::future::join_all(burst).await.iter().map(|r| r.status().as_u16()).collect();
+    let report = |_| request(Method::POST, "/api/v1/patient/assist/location", Some(&device), Some(here.clone()));
+    let burst = (0..300).map(report).collect();
+    let statuses: Vec<u16> = app.at_once(burst).await.iter().map(|r| r.status().as_u16()).collect();
     let landed = statuses.iter().filter(|s| **s == 204).count();
     assert_eq!(landed, 5, "six a minute, one already sent: {statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 295);

@@ -76,10 +76,13 @@ async fn record_on(
 pub const LOCATIONS_PER_MINUTE: i64 = 6;
 pub const LOCATIONS_PER_CASE: i64 = 200;
 
-/// Records a caller's position unless the case had too many lately or in all;
-/// one statement, so a burst cannot slip past the count.
+/// Records a caller's position unless the case had too many lately or in all.
+/// The transaction starts by locking the case's row: counting and inserting in
+/// one statement is not enough on PostgreSQL, where a burst's concurrent
+/// statements do not see each other's rows and would all pass the count.
 pub async fn record_location(db: &Db, assist_id: &str, detail: &str) -> AppResult<bool> {
     let now = now_ms();
+    let mut tx = begin_on(db, "assists", assist_id).await?;
     let done = sqlx::query(
         "INSERT INTO assist_events (assist_id, at, kind, detail, actor)
          SELECT $1, $2, 'location', $3, NULL
@@ -92,8 +95,9 @@ pub async fn record_location(db: &Db, assist_id: &str, detail: &str) -> AppResul
     .bind(now - 60_000)
     .bind(LOCATIONS_PER_MINUTE)
     .bind(LOCATIONS_PER_CASE)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }
 
