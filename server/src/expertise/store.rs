@@ -349,11 +349,12 @@ pub async fn user_email(db: &Db, user_id: &str) -> AppResult<Option<String>> {
     Ok(row.map(|(e,)| e))
 }
 
-/// Expert sites answering at least one specialty, but `except` (one's own).
+/// Expert sites answering at least one specialty, but `except` (one's own), by
+/// name. Sorted here, as `organisations::store::members` explains.
 pub async fn expert_sites(db: &Db, except: &str) -> AppResult<Vec<ExpertSite>> {
     let rows: Vec<(String, String, Stored<Specialty>)> = sqlx::query_as(
         "SELECT o.id, o.name, s.specialty FROM expert_specialties s JOIN organisations o ON o.id = s.organisation_id
-         WHERE o.id != $1 ORDER BY o.name, s.specialty",
+         WHERE o.id != $1 ORDER BY o.id",
     )
     .bind(except)
     .fetch_all(db)
@@ -365,6 +366,10 @@ pub async fn expert_sites(db: &Db, except: &str) -> AppResult<Vec<ExpertSite>> {
             _ => sites.push(ExpertSite { id, name, specialties: vec![specialty] }),
         }
     }
+    for site in &mut sites {
+        site.specialties.sort_by_key(|s| s.as_str());
+    }
+    sites.sort_by_cached_key(|site| (site.name.to_lowercase(), site.id.clone()));
     Ok(sites)
 }
 

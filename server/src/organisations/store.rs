@@ -114,14 +114,18 @@ pub async fn create_user(db: &Db, organisation: &OrganisationView, member: NewMe
     Ok(view)
 }
 
+/// The organisation's members by name. Sorted here, not by SQL, whose order
+/// follows the database's collation (byte order on SQLite, the locale's on
+/// PostgreSQL): the list reads the same on both.
 pub async fn members(db: &Db, organisation_id: &str) -> AppResult<Vec<UserView>> {
-    let rows: Vec<UserRow> = sqlx::query_as(
-        "SELECT id, email, display_name, role FROM users WHERE organisation_id = $1 ORDER BY display_name",
-    )
-    .bind(organisation_id)
-    .fetch_all(db)
-    .await?;
-    rows.into_iter().map(user_view).collect()
+    let rows: Vec<UserRow> =
+        sqlx::query_as("SELECT id, email, display_name, role FROM users WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .fetch_all(db)
+            .await?;
+    let mut members = rows.into_iter().map(user_view).collect::<AppResult<Vec<_>>>()?;
+    members.sort_by_cached_key(|m| (m.display_name.to_lowercase(), m.email.clone()));
+    Ok(members)
 }
 
 /// The id and password hash of the account with this (normalised) e-mail.

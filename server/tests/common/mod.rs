@@ -343,7 +343,7 @@ pub fn pdf_text(pdf: &[u8]) -> String {
 /// The URL of an empty database for one test: an SQLite file in `dir`, or a new
 /// database in the PostgreSQL cluster whose maintenance URL is `REGARD_TEST_POSTGRES`.
 pub async fn fresh_database(dir: &std::path::Path) -> String {
-    let Ok(admin) = std::env::var("REGARD_TEST_POSTGRES") else {
+    let Some(admin) = std::env::var("REGARD_TEST_POSTGRES").ok().filter(|url| !url.is_empty()) else {
         return format!("sqlite://{}", dir.join("regard.db").display());
     };
     use sqlx::Connection;
@@ -358,5 +358,5 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
 
 /// Whether this run's databases are PostgreSQL ones.
 pub fn on_postgres() -> bool {
-    std::env::var_os("REGARD_TEST_POSTGRES").is_some()
+    std::env::var_os("REGARD_TEST_POSTGRES").is_some_and(|url| !url.is_empty())
 }
