@@ -28,6 +28,9 @@ export default defineConfig({
   use: {
     baseURL,
     locale: 'fr-FR',
+    // The people Regard serves are in France: a browser on UTC would start a
+    // follow-up on yesterday's date between midnight in Paris and midnight UTC.
+    timezoneId: 'Europe/Paris',
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     trace: 'retain-on-failure',
   },
