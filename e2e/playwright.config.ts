@@ -4,6 +4,10 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './browser.mjs';
 
+// The tests' own dates (an appointment in ten minutes) are written in the same
+// time zone as the browser's (see timezoneId below); workers inherit it.
+process.env.TZ = 'Europe/Paris';
+
 const port = process.env.REGARD_E2E_PORT ?? '18080';
 const baseURL = `http://127.0.0.1:${port}`;
 const server = process.env.REGARD_E2E_SERVER ?? '../target/debug/regard';
