@@ -1,8 +1,9 @@
 //! Benchmark (not a test): durable questionnaire submissions per second through
 //! the full HTTP path (loopback TCP, axum, the patient's device cookie, checks,
-//! alert rules, one commit each), against the raw rate of single-row committed
-//! inserts into the same database, in the same run. Then the latency at a fixed
-//! 1 000 submissions/s. On a temporary SQLite file, or on the empty PostgreSQL
+//! alert rules, the group commit), against the raw rate of single-row committed
+//! inserts into the same database in the same run, and the floor of the HTTP
+//! path (the same requests refused before the database). Then the latency at a
+//! fixed 1 000 submissions/s. On a temporary SQLite file, or on the empty PostgreSQL
 //! database named by `BENCH_DATABASE_URL`. Run by `scripts/bench-submissions`.
 
 use std::net::SocketAddr;
@@ -123,9 +124,28 @@ async fn main() -> anyhow::Result<()> {
     let (saturated, rest) = jobs.split_at(jobs.len() - (RATE * RATE_SECONDS) as usize);
     let phones = Arc::new(phones);
 
+    // 0. The floor of the HTTP path on this machine: the same requests without
+    // the device cookie, refused before any database work.
+    let gate = Arc::new(Semaphore::new(CONCURRENCY));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for &(p, i) in saturated {
+        let permit = gate.clone().acquire_owned().await?;
+        let (client, base) = (client.clone(), base.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"id": uuid::Uuid::new_v4().to_string(), "index": i, "answers": answers(p + i)});
+            let response = post(&client, &format!("{base}/api/v1/patient/followup/submissions"), None, &body).await;
+            drop(permit);
+            response.status().as_u16()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await?, 401);
+    }
+    let floor_rate = saturated.len() as f64 / started.elapsed().as_secs_f64();
+
     // 1. As fast as it goes, CONCURRENCY at a time.
     eprintln!("{} submissions, {CONCURRENCY} at a time…", saturated.len());
-    let gate = Arc::new(Semaphore::new(CONCURRENCY));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for &(p, i) in saturated {
@@ -206,6 +226,7 @@ async fn main() -> anyhow::Result<()> {
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     println!("http_rate={http_rate:.0}");
     println!("raw_rate={raw_rate:.0}");
+    println!("floor_rate={floor_rate:.0}");
     println!("ratio={:.0}", http_rate / raw_rate * 100.0);
     println!("p50={}", ms(percentile(&latencies, 0.50)));
     println!("p99={}", ms(percentile(&latencies, 0.99)));

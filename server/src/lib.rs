@@ -82,13 +82,14 @@ pub struct AppState {
     /// Password and PIN checks running and waiting at once: each holds 19 MiB
     /// for tens of milliseconds, so a burst of sign-ins is bounded here.
     pub hashing: Arc<gate::Gate>,
+    /// The group commit of questionnaire submissions.
+    pub submissions: monitoring::store::submissions::Writer,
 }
 
 impl AppState {
     /// Fails only when the prescription signing key cannot be read or created.
     pub fn new(db: Db, settings: Settings, web: WebApp, data_dir: &std::path::Path) -> anyhow::Result<AppState> {
         Ok(AppState {
-            db,
             settings: Arc::new(settings),
             web: Arc::new(web),
             blobs: BlobStore::new(data_dir),
@@ -100,6 +101,8 @@ impl AppState {
             stripe: None,
             scheduler_runs: Arc::default(),
             hashing: Arc::new(gate::Gate::per_core(16)),
+            submissions: monitoring::store::submissions::Writer::start(db.clone()),
+            db,
         })
     }
 }

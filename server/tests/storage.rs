@@ -9,12 +9,24 @@ use std::collections::BTreeSet;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use axum::http::Method;
 use axum::http::StatusCode;
-use common::monitoring::{covid_answers, joined, submission};
+use common::monitoring::{covid_answers, fall_due, joined, submission};
 use common::{json, TestApp};
 use regard_server::db;
+use regard_server::monitoring::store::submissions::NewRow;
+use regard_shared::monitoring::alerts::{Level, Raised};
 use serde_json::Value;
 use sqlx::Connection;
+
+const U1: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e51";
+const U2: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e52";
+const U3: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e53";
+const U4: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e54";
+const U5: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e55";
+const U6: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e56";
+const U7: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e57";
+const U8: &str = "0b7f3c1e-8f2a-4c55-9d0e-3a1b2c3d4e58";
 
 async fn execute(app: &TestApp, sql: &str, id: &str) {
     sqlx::query(sql).bind(id).execute(&app.state.db).await.unwrap();
@@ -224,4 +236,75 @@ async fn a_killed_server_loses_no_acknowledged_submission() {
     assert!(lost.is_empty(), "{} of {} acknowledged submissions lost", lost.len(), acknowledged.len());
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// The group commit: submissions that arrive together share one transaction,
+/// yet each learns its own fate, and one that cannot be stored does not take
+/// the others down with it.
+#[tokio::test]
+async fn submissions_arriving_together_share_a_commit_each_with_its_own_fate() {
+    let app = TestApp::new().await;
+    let (_, a, phone) = joined(&app, "covid-19").await;
+    let (_, b, _) = joined(&app, "covid-19").await;
+    let row = |id: &str, followup: &str, index: u32, raised: Vec<Raised>| NewRow {
+        id: id.to_owned(),
+        followup_id: followup.to_owned(),
+        index,
+        submitted_at: db::now_ms(),
+        answers: "{}".to_owned(),
+        raised,
+    };
+    let red = Raised { level: Level::Red, message: "SpO2 < 94 %".to_owned() };
+    let writer = &app.state.submissions;
+    // On this test's single thread every store below is queued before the
+    // writer runs: one batch, so one multi-row statement decides them all.
+    let (first, retry, other, alerting, next) = tokio::join!(
+        writer.store(row(U1, &a, 0, vec![])),
+        writer.store(row(U1, &a, 0, vec![])),
+        writer.store(row(U2, &a, 0, vec![])),
+        writer.store(row(U3, &b, 0, vec![red.clone()])),
+        writer.store(row(U4, &b, 1, vec![])),
+    );
+    let fates = [first, retry, other, alerting, next].map(Result::unwrap);
+    assert_eq!(fates, [true, false, false, true, true], "the retry and the second form find the first stored");
+    let db = app.state.db.clone();
+    let count = |sql: &'static str, id: String| {
+        let db = db.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&db).await.unwrap();
+            n
+        }
+    };
+    let submissions = "SELECT COUNT(*) FROM followup_submissions WHERE followup_id = $1";
+    let alerts = "SELECT COUNT(*) FROM followup_alerts WHERE followup_id = $1";
+    assert_eq!((count(submissions, a.clone()).await, count(submissions, b.clone()).await), (1, 2));
+    assert_eq!(
+        (count(alerts, a.clone()).await, count(alerts, b.clone()).await),
+        (0, 1),
+        "the alert in the same commit"
+    );
+
+    // A row the database refuses (its follow-up is gone) fails alone.
+    let (gone, kept) =
+        tokio::join!(writer.store(row(U5, "no-such-follow-up", 0, vec![])), writer.store(row(U6, &b, 2, vec![])));
+    assert!(gone.is_err());
+    assert!(kept.unwrap(), "stored despite its neighbour");
+    assert_eq!(count(submissions, b.clone()).await, 3);
+
+    // Through HTTP: one questionnaire sent twice and by a second form, at once.
+    fall_due(&app, &a, 1).await;
+    let send = |id: &str| {
+        common::request(
+            Method::POST,
+            "/api/v1/patient/followup/submissions",
+            Some(&phone),
+            Some(submission(id, 1, covid_answers(97))),
+        )
+    };
+    let statuses: Vec<u16> =
+        app.at_once(vec![send(U7), send(U7), send(U8)]).await.iter().map(|r| r.status().as_u16()).collect();
+    let mut sorted = statuses.clone();
+    sorted.sort();
+    assert!(matches!(sorted[..], [200, 201, 409] | [201, 409, 409]), "{statuses:?}");
+    assert_eq!(count(submissions, a).await, 2);
 }

@@ -66,8 +66,13 @@ async fn authorize(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<
 /// raised one (the alert banner and the desk fetch again).
 pub(crate) async fn tell(state: &AppState, id: &str, alert: bool) -> AppResult<()> {
     let organisation_id = store::organisation_of(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    state.live.publish(&organisation_id, News::FollowUp { id: id.to_owned(), alert });
+    announce(state, &organisation_id, id, alert);
     Ok(())
+}
+
+/// `tell`, for a caller that knows the organisation already.
+pub(crate) fn announce(state: &AppState, organisation_id: &str, id: &str, alert: bool) {
+    state.live.publish(organisation_id, News::FollowUp { id: id.to_owned(), alert });
 }
 
 /// The last instant any questionnaire of the follow-up can be filled.

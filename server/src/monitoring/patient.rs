@@ -17,7 +17,8 @@ use regard_shared::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{photos, store};
+use super::photos;
+use super::store::{self, submissions};
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, FollowUpDevice, Lookup, PatientDevice, Purpose};
@@ -197,40 +198,48 @@ async fn submit(
     if !wire::submission_id(&request.id) {
         return Err(Invalid { field: "id", message: "The submission id must be a UUID." }.into());
     }
-    // The happy path reads the follow-up and one schedule row; the stored
-    // submission is looked up only when something says it may exist already.
-    let followup = match store::find(&state.db, id).await? {
-        Some(followup) if followup.ended_at.is_none() => followup,
+    // The happy path reads the follow-up with its schedule row in one statement;
+    // the stored submission is looked up only when something says it may exist.
+    let target = match submissions::target(&state.db, id, request.index).await? {
+        Some(target) if !target.ended => target,
         _ => return sent_before(&state, id, &request.id, ENDED).await,
     };
-    let due = store::due_at_index(&state.db, id, request.index).await?.ok_or(AppError::NotFound)?;
+    let due = target.due.ok_or(AppError::NotFound)?;
     if due.filled_at.is_some() {
         return sent_before(&state, id, &request.id, FILLED).await;
     }
     if now_ms() < due.opens_at {
         return Err(AppError::Conflict("This questionnaire is not open yet."));
     }
-    let questionnaire = &followup.protocol.questionnaire;
-    let answers = questionnaire.check(&request.answers).map_err(|e| AppError::InvalidAnswers(e.message()))?;
+    let rules = &target.protocol.alerts;
+    let answers =
+        target.protocol.questionnaire.check(&request.answers).map_err(|e| AppError::InvalidAnswers(e.message()))?;
     for answer in answers.values() {
         if let Answer::Attachment(photo) = answer {
             photos::check_owned(&state.db, id, photo).await?;
         }
     }
-    let history: Vec<_> = store::submissions(&state.db, id)
-        .await?
-        .into_iter()
-        .filter(|s| s.index < request.index)
-        .map(|s| s.answers)
-        .collect();
-    let raised = alerts::evaluate(&followup.protocol.alerts, &history, &answers);
+    let history = match alerts::history_needed(rules, &answers) {
+        0 => Vec::new(),
+        count => submissions::recent_answers(&state.db, id, request.index, count).await?,
+    };
+    let raised = alerts::evaluate(rules, &history, &answers);
+    let alert = !raised.is_empty();
     let stored = Submission { id: request.id, index: request.index, day: due.day, submitted_at: now_ms(), answers };
-    if !store::insert_submission(&state.db, id, &stored, &raised).await? {
+    let row = submissions::NewRow {
+        id: stored.id.clone(),
+        followup_id: id.to_owned(),
+        index: stored.index,
+        submitted_at: stored.submitted_at,
+        answers: serde_json::to_string(&stored.answers).map_err(anyhow::Error::from)?,
+        raised,
+    };
+    if !state.submissions.store(row).await? {
         // Either the same id raced in, or another form filled this questionnaire.
         return sent_before(&state, id, &stored.id, FILLED).await;
     }
     tracing::info!(followup = %id, index = request.index, "questionnaire filled");
-    super::tell(&state, id, !raised.is_empty()).await?;
+    super::announce(&state, &target.organisation_id, id, alert);
     Ok((StatusCode::CREATED, Json(stored)))
 }
 

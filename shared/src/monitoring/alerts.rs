@@ -107,6 +107,19 @@ pub fn evaluate(rules: &[Rule], history: &[Answers], latest: &Answers) -> Vec<Ra
         .collect()
 }
 
+/// How many questionnaires filled before `latest` the rules need to see: none
+/// unless `latest` could complete a run, so most submissions read no history.
+pub fn history_needed(rules: &[Rule], latest: &Answers) -> usize {
+    rules
+        .iter()
+        .filter_map(|rule| match rule {
+            Rule::Consecutive { when, days, .. } if when.met(latest) => Some((*days as usize).max(1) - 1),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// The alert for a questionnaire due at `due_ms` and not filled at `now_ms`, if
 /// it is now late enough for a `Missed` rule.
 pub fn missed(rules: &[Rule], due_ms: i64, now_ms: i64) -> Option<Raised> {
@@ -173,6 +186,22 @@ mod tests {
         let three = evaluate(&rules, &[normal.clone(), fever.clone(), fever.clone()], &fever);
         assert_eq!(levels(three), [(Level::Orange, message)]);
         assert!(evaluate(&rules, &[fever.clone(), normal, fever.clone()], &fever).is_empty(), "interrupted");
+    }
+
+    #[test]
+    fn history_is_read_only_when_a_run_can_end_here() {
+        let rules = covid_rules();
+        let (fever, normal) = (answers(38.2, 97, "none"), answers(37.0, 97, "none"));
+        assert_eq!(history_needed(&rules, &normal), 0, "no run can end on a normal temperature");
+        assert_eq!(history_needed(&rules, &fever), 2, "three days running: the two before");
+        // The last `history_needed` questionnaires decide as the whole history does.
+        let histories = [vec![], vec![fever.clone()], vec![normal.clone(), fever.clone(), fever.clone()]];
+        for history in histories {
+            for latest in [&fever, &normal] {
+                let recent = &history[history.len().saturating_sub(history_needed(&rules, latest))..];
+                assert_eq!(evaluate(&rules, recent, latest), evaluate(&rules, &history, latest));
+            }
+        }
     }
 
     #[test]

@@ -3,11 +3,14 @@
 
 pub mod jobs;
 pub mod photos;
+pub mod submissions;
+
+pub use submissions::{submission, submissions};
 
 use regard_shared::monitoring::alerts::{Level, Raised};
 use regard_shared::monitoring::schedule::Window;
 use regard_shared::monitoring::wire::{
-    Activity, AlertView, Due, EndReason, Facts, Filled, FollowUpSummary, Reminders, Status, Submission,
+    Activity, AlertView, Due, EndReason, Facts, Filled, FollowUpSummary, Reminders, Status,
 };
 use regard_shared::monitoring::Protocol;
 
@@ -188,77 +191,6 @@ fn due(row: DueRow) -> Due {
 pub async fn schedule(db: &Db, id: &str) -> AppResult<Vec<Due>> {
     let rows: Vec<DueRow> = sqlx::query_as(&format!("{DUE_QUERY} ORDER BY d.idx")).bind(id).fetch_all(db).await?;
     Ok(rows.into_iter().map(due).collect())
-}
-
-/// One questionnaire of the schedule.
-pub async fn due_at_index(db: &Db, id: &str, index: u32) -> AppResult<Option<Due>> {
-    let row: Option<DueRow> = sqlx::query_as(&format!("{DUE_QUERY} AND d.idx = $2"))
-        .bind(id)
-        .bind(i64::from(index))
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(due))
-}
-
-pub async fn submissions(db: &Db, id: &str) -> AppResult<Vec<Submission>> {
-    let rows: Vec<(String, i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT s.id, s.idx, d.day, s.submitted_at, s.answers
-         FROM followup_submissions s JOIN followup_dues d ON d.followup_id = s.followup_id AND d.idx = s.idx
-         WHERE s.followup_id = $1 ORDER BY s.idx",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|(id, index, day, submitted_at, answers)| {
-            let answers = serde_json::from_str(&answers).map_err(anyhow::Error::from)?;
-            Ok(Submission { id, index: index as u32, day: day as u32, submitted_at, answers })
-        })
-        .collect()
-}
-
-/// The submission stored under `id`, with the follow-up it belongs to.
-pub async fn submission(db: &Db, id: &str) -> AppResult<Option<(String, Submission)>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT followup_id FROM followup_submissions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    let Some((followup_id,)) = row else { return Ok(None) };
-    let found = submissions(db, &followup_id).await?.into_iter().find(|s| s.id == id);
-    Ok(found.map(|s| (followup_id, s)))
-}
-
-/// Stores a checked submission. `false` when the questionnaire was already filled.
-/// The submission as the phone sent it, and the alerts its answers raise, in
-/// one commit: false (and nothing written) when the id or the questionnaire is
-/// already taken.
-pub async fn insert_submission(
-    db: &Db,
-    followup_id: &str,
-    submission: &Submission,
-    raised: &[Raised],
-) -> AppResult<bool> {
-    let answers = serde_json::to_string(&submission.answers).map_err(anyhow::Error::from)?;
-    let mut tx = db.begin().await?;
-    let done = sqlx::query(
-        "INSERT INTO followup_submissions (id, followup_id, idx, submitted_at, answers) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(&submission.id)
-    .bind(followup_id)
-    .bind(i64::from(submission.index))
-    .bind(submission.submitted_at)
-    .bind(answers)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
-    }
-    for alert in raised {
-        raise(&mut tx, followup_id, submission.index, alert).await?;
-    }
-    tx.commit().await?;
-    Ok(true)
 }
 
 pub async fn raise(db: &mut sqlx::AnyConnection, followup_id: &str, index: u32, raised: &Raised) -> AppResult<()> {
