@@ -32,6 +32,15 @@ export class MonitoringDesk {
     return this.page.url().split('/').pop()!;
   }
 
+  /** The rows of the list of patients followed. */
+  get followUpRows() {
+    return this.page.locator('table.followups tbody tr');
+  }
+
+  async showMore() {
+    await this.page.getByRole('button', { name: 'Afficher les suivants' }).click();
+  }
+
   /** The link in the latest text message to `phone` (display form). */
   async smsLink(phone: string): Promise<string> {
     const link = this.page.getByTestId('outbox').locator('li', { hasText: phone }).first().locator('a[href*="/m/"]');

@@ -128,3 +128,28 @@ test('the follow-up pages fit a 320 px phone and have no serious accessibility v
   expect(await overflowsWidth(patient.page)).toBe(false);
   await Promise.all([phone.close(), gpPage.context().close()]);
 });
+
+test('the patients followed come 50 at a time, the rest on request', async ({ browser }) => {
+  const gpPage = await clinicianPage(browser, GP);
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+  // By e-mail only: the other tests' text messages stay at the top of the outbox.
+  const stamp = Date.now();
+  for (let n = 0; n < 51; n++) {
+    const created = await gpPage.request.post('/api/v1/followups', {
+      data: {
+        last_name: `Liste ${n}`, first_name: 'Paul', birth_date: '1950-01-01',
+        email: `liste.${n}.${stamp}@example.org`, protocol_id: 'covid-19', start_date: today,
+      },
+    });
+    expect(created.status()).toBe(201);
+  }
+  const desk = new MonitoringDesk(gpPage);
+  await desk.goto();
+  await expect(desk.followUpRows).toHaveCount(50);
+  await expect(gpPage.getByText(/^Affichés : 50 sur \d+$/)).toBeVisible();
+  await expectUsableLayout(gpPage);
+  await desk.showMore();
+  await expect.poll(() => desk.followUpRows.count()).toBeGreaterThan(50);
+  await expect(gpPage.getByText(/^Affichés : (\d+) sur \1$|^Affichés : 100 sur \d+$/)).toBeVisible();
+  await gpPage.context().close();
+});

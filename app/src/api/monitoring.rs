@@ -3,8 +3,8 @@
 use gloo_net::http::Request;
 use regard_shared::monitoring::wire::{
     AcknowledgeRequest, Activity, AlertView, DeletionReceipt, FollowUpConsultation, FollowUpDetail, FollowUpInvitation,
-    FollowUpSummary, JoinRequest, LinkedConsultation, NewFollowUp, NewSubmission, PatientView, PhotoView,
-    ProtocolSummary, Reminders, Submission, CONSENT_VERSION,
+    FollowUpPage, JoinRequest, LinkedConsultation, NewFollowUp, NewSubmission, PatientView, PhotoView, ProtocolSummary,
+    Reminders, Submission, CONSENT_VERSION,
 };
 
 use super::{get, post, post_without_answer, read, Failure};
@@ -26,8 +26,12 @@ pub async fn enrol(request: &NewFollowUp) -> Result<FollowUpDetail, Failure> {
     post("/api/v1/followups", request).await
 }
 
-pub async fn followups() -> Result<Vec<FollowUpSummary>, Failure> {
-    get("/api/v1/followups").await
+/// A page of follow-ups; `after` is the `next` of the previous page.
+pub async fn followups(after: Option<&str>) -> Result<FollowUpPage, Failure> {
+    match after {
+        None => get("/api/v1/followups").await,
+        Some(after) => get(&format!("/api/v1/followups?after={}", js_sys::encode_uri_component(after))).await,
+    }
 }
 
 pub async fn followup(id: &str) -> Result<FollowUpDetail, Failure> {

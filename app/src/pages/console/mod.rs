@@ -15,6 +15,7 @@ pub mod expertise_request;
 pub mod expertise_steps;
 pub mod followup;
 pub mod followup_consultation;
+pub mod followup_list;
 pub mod home;
 pub mod monitoring_desk;
 pub mod pharmacy;

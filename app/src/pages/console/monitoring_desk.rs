@@ -8,15 +8,16 @@ use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
 use regard_shared::live::News;
 use regard_shared::monitoring::alerts::Level;
-use regard_shared::monitoring::wire::{AlertView, FollowUpSummary, NewFollowUp, ProtocolSummary, Status};
+use regard_shared::monitoring::wire::{AlertView, NewFollowUp, ProtocolSummary, Status};
 
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::{calendar_date, date_time, today_iso};
+use crate::components::format::{date_time, today_iso};
 use crate::components::outbox::Outbox;
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::i18n::*;
 use crate::live::on_news;
+use crate::pages::console::followup_list::FollowUpList;
 
 #[component]
 pub fn MonitoringDesk() -> impl IntoView {
@@ -120,56 +121,6 @@ fn OpenAlerts() -> impl IntoView {
                     view! { <p class="muted">{t!(i18n, monitoring.no_open_alerts)}</p> }.into_any()
                 }
                 Some(Ok(list)) => view! { <AlertList alerts=list on_change=on_change with_patient=true /> }.into_any(),
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn FollowUpList() -> impl IntoView {
-    let i18n = use_i18n();
-    let list = RwSignal::new(None::<Result<Vec<FollowUpSummary>, Failure>>);
-    let load = move || spawn_local(async move { list.set(Some(api::followups().await)) });
-    load();
-    on_news(|news| matches!(news, News::FollowUp { .. }), load);
-    let when =
-        move |at: Option<i64>| at.map(|ms| date_time(ms, i18n.get_locale_untracked().as_str())).unwrap_or_default();
-    let row = move |f: FollowUpSummary| {
-        view! {
-            <tr>
-                <td><a href=format!("/console/monitoring/{}", f.id)>{f.patient_name.clone()}</a></td>
-                <td>{f.protocol_title.clone()}</td>
-                <td>{calendar_date(&f.start_date, i18n.get_locale_untracked().as_str())}</td>
-                <td><span class=format!("badge status-{:?}", f.status).to_lowercase()>{status_name(i18n, f.status)}</span></td>
-                <td>{f.open_alerts}</td>
-                <td>{when(f.last_filled_at)}</td>
-                <td>{when(f.next_due_at)}</td>
-            </tr>
-        }
-    };
-    view! {
-        <section class="card" aria-labelledby="followups-title">
-            <h2 id="followups-title">{t!(i18n, monitoring.list_title)}</h2>
-            {move || match list.get() {
-                None => view! { <p class="muted">"…"</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
-                Some(Ok(items)) if items.is_empty() => view! { <p class="muted">{t!(i18n, monitoring.none)}</p> }.into_any(),
-                Some(Ok(items)) => view! {
-                    <div class="table-scroll">
-                        <table class="followups">
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, monitoring.patient)}</th>
-                                <th scope="col">{t!(i18n, monitoring.protocol)}</th>
-                                <th scope="col">{t!(i18n, monitoring.started)}</th>
-                                <th scope="col">{t!(i18n, monitoring.status)}</th>
-                                <th scope="col">{t!(i18n, monitoring.alerts)}</th>
-                                <th scope="col">{t!(i18n, monitoring.last_filled)}</th>
-                                <th scope="col">{t!(i18n, monitoring.next_due)}</th>
-                            </tr></thead>
-                            <tbody>{items.into_iter().map(row).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any(),
             }}
         </section>
     }

@@ -2,6 +2,7 @@
 //! schedule rows the reminders work from, the answers, the alerts.
 
 pub mod jobs;
+pub mod list;
 pub mod photos;
 pub mod submissions;
 
@@ -9,9 +10,7 @@ pub use submissions::{submission, submissions};
 
 use regard_shared::monitoring::alerts::{Level, Raised};
 use regard_shared::monitoring::schedule::Window;
-use regard_shared::monitoring::wire::{
-    Activity, AlertView, Due, EndReason, Facts, Filled, FollowUpSummary, Reminders, Status,
-};
+use regard_shared::monitoring::wire::{Activity, AlertView, Due, EndReason, Facts, Filled, FollowUpSummary, Reminders};
 use regard_shared::monitoring::Protocol;
 
 use sqlx::FromRow;
@@ -309,31 +308,6 @@ pub async fn summary(db: &Db, followup: &FollowUp, now: i64) -> AppResult<Follow
         last_filled_at: schedule.iter().filter_map(|d| d.filled_at).max(),
         next_due_at: schedule.iter().find(|d| d.due_at > now && followup.ended_at.is_none()).map(|d| d.due_at),
     })
-}
-
-/// The organisation's follow-ups, newest first; those under way come first.
-pub async fn list(db: &Db, organisation_id: &str) -> AppResult<Vec<FollowUpSummary>> {
-    let ids: Vec<(String,)> = sqlx::query_as(
-        "SELECT id FROM followups WHERE organisation_id = $1
-         ORDER BY CASE WHEN ended_at IS NULL THEN 0 ELSE 1 END, created_at DESC LIMIT 500",
-    )
-    .bind(organisation_id)
-    .fetch_all(db)
-    .await?;
-    let now = now_ms();
-    let mut list = Vec::with_capacity(ids.len());
-    for (id,) in ids {
-        if let Some(followup) = find(db, &id).await? {
-            list.push(summary(db, &followup, now).await?);
-        }
-    }
-    // Those needing attention first: alerts, then missed questionnaires.
-    list.sort_by_key(|s| match s.status {
-        Status::Alert => 0,
-        Status::Missed => 1,
-        _ => 2,
-    });
-    Ok(list)
 }
 
 pub async fn record_consent(db: &Db, id: &str, version: &str, reminders: Reminders) -> AppResult<()> {

@@ -1,0 +1,122 @@
+//! The monitoring list at a practice's scale: complete, paged, and ordered by
+//! the database, so the patient who needs attention is on the first page
+//! however many follow-ups there are.
+
+mod common;
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+use common::monitoring::{covid_answers, enrolment, fall_due, joined, submission};
+use common::{json, TestApp};
+use regard_server::monitoring::store;
+use regard_shared::monitoring::wire::EndReason;
+use serde_json::Value;
+
+/// Enrols `count` more patients of the demo GP through the API.
+async fn enrol_many(app: &TestApp, gp: &str, from: usize, count: usize) {
+    for n in from..from + count {
+        let mut body = enrolment("covid-19");
+        body["last_name"] = Value::from(format!("Patient {n:04}"));
+        let response = app.post_json("/api/v1/followups", Some(gp), body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+}
+
+async fn page(app: &TestApp, gp: &str, query: &str) -> Value {
+    let response = app.get(&format!("/api/v1/followups{query}"), Some(gp)).await;
+    assert_eq!(response.status(), StatusCode::OK, "{query}");
+    json(response).await
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn an_alert_on_the_oldest_of_six_hundred_follow_ups_is_first_and_paging_loses_no_one() {
+    let app = TestApp::new().await;
+    // The oldest follow-up, which sorts last by date, raises a red alert.
+    let (gp, alerting, phone) = joined(&app, "covid-19").await;
+    let stored = app
+        .post_json(
+            "/api/v1/patient/followup/submissions",
+            Some(&phone),
+            submission(&uuid::Uuid::new_v4().to_string(), 0, covid_answers(91)),
+        )
+        .await;
+    assert_eq!(stored.status(), StatusCode::CREATED);
+    enrol_many(&app, &gp, 0, 600).await;
+
+    let first = page(&app, &gp, "").await;
+    assert_eq!(first["total"], 601);
+    assert_eq!(first["items"].as_array().unwrap().len(), 50, "50 a page unless asked");
+    assert_eq!(
+        (first["items"][0]["id"].as_str(), first["items"][0]["status"].as_str()),
+        (Some(&*alerting), Some("alert"))
+    );
+
+    // Through every page while patients keep being enrolled: nobody twice, nobody missing.
+    let before: HashSet<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM followups")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    let (mut seen, mut next, mut pages) = (Vec::new(), String::new(), 0);
+    loop {
+        let query = if next.is_empty() { "?limit=200".to_owned() } else { format!("?limit=200&after={next}") };
+        let current = page(&app, &gp, &query).await;
+        seen.extend(ids(&current));
+        pages += 1;
+        enrol_many(&app, &gp, 1000 + pages * 2, 2).await;
+        match current["next"].as_str() {
+            Some(marker) => next = marker.to_owned(),
+            None => break,
+        }
+    }
+    let unique: HashSet<String> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "a follow-up listed twice");
+    assert!(before.is_subset(&unique), "{} follow-ups never listed", before.difference(&unique).count());
+    assert!(pages >= 4, "601 follow-ups take at least four pages of 200");
+
+    for bad in ["?limit=0", "?limit=201", "?after=x", "?after=9.1.id"] {
+        let response = app.get(&format!("/api/v1/followups{bad}"), Some(&gp)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+}
+
+/// The list orders and labels follow-ups in SQL; the detail page computes the
+/// status from the schedule. They must agree on every status.
+#[tokio::test]
+async fn the_list_and_the_detail_agree_on_every_status() {
+    let app = TestApp::new().await;
+    let (gp, alert, phone) = joined(&app, "covid-19").await;
+    let sent = submission(&uuid::Uuid::new_v4().to_string(), 0, covid_answers(91));
+    assert_eq!(app.post_json("/api/v1/patient/followup/submissions", Some(&phone), sent).await.status(), 201);
+    let (_, missed, _) = joined(&app, "covid-19").await;
+    fall_due(&app, &missed, 1).await;
+    let (_, on_track, _) = joined(&app, "covid-19").await;
+    let (_, stopped, _) = joined(&app, "covid-19").await;
+    assert_eq!(app.post_json(&format!("/api/v1/followups/{stopped}/stop"), Some(&gp), Value::Null).await.status(), 200);
+    let (_, finished, _) = joined(&app, "covid-19").await;
+    assert!(store::end(&app.state.db, &finished, EndReason::Finished, 0).await.unwrap());
+    enrol_many(&app, &gp, 0, 1).await;
+
+    let listed = page(&app, &gp, "").await;
+    let statuses: Vec<(String, String)> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap().to_owned(), f["status"].as_str().unwrap().to_owned()))
+        .collect();
+    let order: Vec<&str> = statuses.iter().map(|(_, status)| status.as_str()).collect();
+    assert_eq!(order, ["alert", "missed", "invited", "on_track", "finished", "stopped"]);
+    for (id, status) in &statuses {
+        let detail = json(app.get(&format!("/api/v1/followups/{id}"), Some(&gp)).await).await;
+        assert_eq!(detail["summary"]["status"].as_str(), Some(status.as_str()), "{id}");
+        assert_eq!(listed["items"].as_array().unwrap().iter().find(|f| f["id"] == *id).unwrap(), &detail["summary"]);
+    }
+    assert_eq!([&alert, &missed, &on_track].map(|id| statuses.iter().any(|(i, _)| i == id)), [true; 3]);
+}
