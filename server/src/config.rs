@@ -79,6 +79,9 @@ pub enum Command {
     /// Replace the prescription signing key; the old public key is kept so that
     /// prescriptions signed with it still verify. Prints the new key's id.
     RotatePrescriptionKey,
+    /// Recompute the access log's hash chain; fails (exit status 1) naming the
+    /// first row that was altered or follows a deleted one.
+    VerifyAccessLog,
     /// Import a tele-monitoring protocol (JSON file) for an organisation. A
     /// mistake is reported with where it is in the file. Prints the protocol's id.
     ImportProtocol {

@@ -333,6 +333,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", Signer::rotate(&cli.data_dir)?);
             Ok(())
         }
+        Command::VerifyAccessLog => {
+            let verdict = audit::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} rows checked, {} from before the chain", verdict.checked, verdict.unchained);
+            match verdict.broken_at {
+                None => {
+                    println!("The chain is intact. Head: {}", verdict.head);
+                    Ok(())
+                }
+                Some(0) => anyhow::bail!("the last rows were removed: the head no longer matches the last row"),
+                Some(seq) => {
+                    anyhow::bail!("the chain breaks at row {seq}: it, or the row before it, was altered or deleted")
+                }
+            }
+        }
     }
 }
 
