@@ -23,6 +23,7 @@ pub mod mail;
 pub mod monitoring;
 pub mod nursing_home;
 pub mod organisations;
+pub mod paging;
 pub mod patients;
 pub mod payment;
 pub mod pdf;

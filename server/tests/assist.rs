@@ -33,7 +33,7 @@ async fn a_regulator_starts_an_assist_and_the_link_is_texted() {
     let outbox = json(app.get("/api/v1/outbox", Some(&cookie)).await).await;
     assert_eq!(outbox[0]["assist_id"], id);
     let list = json(app.get("/api/v1/assists", Some(&cookie)).await).await;
-    assert_eq!(list[0]["id"], id);
+    assert_eq!(list["items"][0]["id"], id);
 }
 
 #[tokio::test]
@@ -52,7 +52,7 @@ async fn phone_numbers_are_checked() {
     let long = json!({"phone": "0612345678", "case_reference": "x".repeat(65)});
     let response = app.post_json("/api/v1/assists", Some(&cookie), long).await;
     assert_eq!(json(response).await["field"], "case_reference");
-    assert!(json(app.get("/api/v1/assists", Some(&cookie)).await).await.as_array().unwrap().is_empty());
+    assert!(json(app.get("/api/v1/assists", Some(&cookie)).await).await["items"].as_array().unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -327,4 +327,29 @@ async fn a_case_holds_a_bounded_number_of_photos() {
     let refused = app.send(upload("photo", &device, &jpeg)).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json(refused).await["field"], "photo");
+}
+
+/// A year of cases does not fit one answer: pages of the list, walked while
+/// new cases keep arriving, show every case once.
+#[tokio::test]
+async fn the_list_of_cases_is_paged_without_losing_or_repeating_one() {
+    let app = TestApp::new().await;
+    let cookie = app.login(REGULATOR).await;
+    let create = || async {
+        let created = app.post_json("/api/v1/assists", Some(&cookie), json!({"phone": "06 12 34 56 78"})).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        json(created).await["summary"]["id"].as_str().unwrap().to_owned()
+    };
+    let mut before = Vec::new();
+    for _ in 0..7 {
+        before.push(create().await);
+    }
+    let first = json(app.get("/api/v1/assists", Some(&cookie)).await).await;
+    assert_eq!((first["total"].as_u64(), first["next"].as_str()), (Some(7), None), "one page of 50 holds 7");
+    let seen = common::walk_pages(&app, &cookie, "/api/v1/assists", 3, || async {
+        create().await;
+    })
+    .await;
+    common::assert_each_once(&seen, &before);
+    assert_eq!(seen[..3], [before[6].clone(), before[5].clone(), before[4].clone()], "newest first");
 }

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::collections::HashSet;
-
 use axum::http::StatusCode;
 use common::monitoring::{covid_answers, enrolment, fall_due, joined, submission};
 use common::{json, TestApp};
@@ -27,10 +25,6 @@ async fn page(app: &TestApp, gp: &str, query: &str) -> Value {
     let response = app.get(&format!("/api/v1/followups{query}"), Some(gp)).await;
     assert_eq!(response.status(), StatusCode::OK, "{query}");
     json(response).await
-}
-
-fn ids(page: &Value) -> Vec<String> {
-    page["items"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect()
 }
 
 #[tokio::test]
@@ -57,31 +51,23 @@ async fn an_alert_on_the_oldest_of_six_hundred_follow_ups_is_first_and_paging_lo
     );
 
     // Through every page while patients keep being enrolled: nobody twice, nobody missing.
-    let before: HashSet<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM followups")
+    let before: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM followups")
         .fetch_all(&app.state.db)
         .await
         .unwrap()
         .into_iter()
         .map(|(id,)| id)
         .collect();
-    let (mut seen, mut next, mut pages) = (Vec::new(), String::new(), 0);
-    loop {
-        let query = if next.is_empty() { "?limit=200".to_owned() } else { format!("?limit=200&after={next}") };
-        let current = page(&app, &gp, &query).await;
-        seen.extend(ids(&current));
-        pages += 1;
-        enrol_many(&app, &gp, 1000 + pages * 2, 2).await;
-        match current["next"].as_str() {
-            Some(marker) => next = marker.to_owned(),
-            None => break,
-        }
-    }
-    let unique: HashSet<String> = seen.iter().cloned().collect();
-    assert_eq!(unique.len(), seen.len(), "a follow-up listed twice");
-    assert!(before.is_subset(&unique), "{} follow-ups never listed", before.difference(&unique).count());
-    assert!(pages >= 4, "601 follow-ups take at least four pages of 200");
+    let mut enrolled = 1000;
+    let seen = common::walk_pages(&app, &gp, "/api/v1/followups", 200, || {
+        enrolled += 2;
+        enrol_many(&app, &gp, enrolled, 2)
+    })
+    .await;
+    common::assert_each_once(&seen, &before);
+    assert!(seen.len() >= 601, "601 follow-ups and those enrolled meanwhile");
 
-    for bad in ["?limit=0", "?limit=201", "?after=x", "?after=9.1.id"] {
+    for bad in ["?limit=0", "?limit=201", "?after=x", "?after=1.x.id", "?after=-1.1.id"] {
         let response = app.get(&format!("/api/v1/followups{bad}"), Some(&gp)).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }

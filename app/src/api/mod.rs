@@ -15,6 +15,7 @@ use regard_shared::consultation::{
     ChatMessage, ConsultationDetail, ConsultationSummary, EnterRequest, InvitationInfo, NewConsultation, NewMessage,
     PatientConsultation, ReportRequest,
 };
+use regard_shared::page::Page;
 use regard_shared::prescription::{Line, NewPrescription, PrescriptionSummary, Verification};
 use regard_shared::ApiError;
 use serde::de::DeserializeOwned;
@@ -64,8 +65,17 @@ pub async fn create_assist(request: &NewAssist) -> Result<AssistDetail, Failure>
     post("/api/v1/assists", request).await
 }
 
-pub async fn assists() -> Result<Vec<AssistSummary>, Failure> {
-    get("/api/v1/assists").await
+/// A page of the organisation's cases; `after` is the `next` of the previous page.
+pub async fn assists(after: Option<String>) -> Result<Page<AssistSummary>, Failure> {
+    get(&paged("/api/v1/assists", after)).await
+}
+
+/// The address of a paged list's page starting after `after`.
+fn paged(path: &str, after: Option<String>) -> String {
+    match after {
+        None => path.to_owned(),
+        Some(after) => format!("{path}?after={}", js_sys::encode_uri_component(&after)),
+    }
 }
 
 pub async fn outbox() -> Result<Vec<SmsView>, Failure> {

@@ -3,11 +3,13 @@
 use gloo_net::http::Request;
 use regard_shared::monitoring::wire::{
     AcknowledgeRequest, Activity, AlertView, DeletionReceipt, FollowUpConsultation, FollowUpDetail, FollowUpInvitation,
-    FollowUpPage, JoinRequest, LinkedConsultation, NewFollowUp, NewSubmission, PatientView, PhotoView, ProtocolSummary,
-    Reminders, Submission, CONSENT_VERSION,
+    FollowUpSummary, JoinRequest, LinkedConsultation, NewFollowUp, NewSubmission, PatientView, PhotoView,
+    ProtocolSummary, Reminders, Submission, CONSENT_VERSION,
 };
 
-use super::{get, post, post_without_answer, read, Failure};
+use regard_shared::page::Page;
+
+use super::{get, paged, post, post_without_answer, read, Failure};
 
 pub async fn protocols() -> Result<Vec<ProtocolSummary>, Failure> {
     get("/api/v1/protocols").await
@@ -27,11 +29,8 @@ pub async fn enrol(request: &NewFollowUp) -> Result<FollowUpDetail, Failure> {
 }
 
 /// A page of follow-ups; `after` is the `next` of the previous page.
-pub async fn followups(after: Option<&str>) -> Result<FollowUpPage, Failure> {
-    match after {
-        None => get("/api/v1/followups").await,
-        Some(after) => get(&format!("/api/v1/followups?after={}", js_sys::encode_uri_component(after))).await,
-    }
+pub async fn followups(after: Option<String>) -> Result<Page<FollowUpSummary>, Failure> {
+    get(&paged("/api/v1/followups", after)).await
 }
 
 pub async fn followup(id: &str) -> Result<FollowUpDetail, Failure> {

@@ -11,6 +11,7 @@ pub mod lock_screen;
 pub mod monitoring_alert;
 pub mod notice;
 pub mod outbox;
+pub mod paged;
 pub mod patient_fields;
 pub mod payment;
 pub mod prescriptions;

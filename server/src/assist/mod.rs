@@ -4,7 +4,7 @@
 pub mod patient;
 pub mod store;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use regard_shared::assist::{
@@ -13,6 +13,7 @@ use regard_shared::assist::{
 };
 use regard_shared::live::News;
 use regard_shared::nursing_home::IncomingCall;
+use regard_shared::page::Page;
 use regard_shared::usage::MonthUsage;
 use regard_shared::validate::{optional_text, Invalid};
 use regard_shared::{phone, Action, ApiError};
@@ -24,6 +25,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Purpose};
 use crate::organisations::store as organisations;
+use crate::paging::PageQuery;
 use crate::sms::{About, OutgoingSms};
 use crate::AppState;
 
@@ -110,11 +112,17 @@ async fn create(
     Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
 }
 
-/// The organisation's latest video assists, newest first.
-#[utoipa::path(get, path = "", tag = "assist", responses((status = 200, body = Vec<AssistSummary>)))]
-async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<AssistSummary>>> {
+/// The organisation's video assists, newest first, a page at a time.
+#[utoipa::path(get, path = "", tag = "assist", params(PageQuery),
+    responses((status = 200, body = Page<AssistSummary>), (status = 422, body = ApiError)))]
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Json<Page<AssistSummary>>> {
     user.authorize(Action::ConductAssist, &user.organisation_id)?;
-    Ok(Json(store::list(&state.db, &user.organisation_id, 100).await?))
+    let (start, limit) = query.read()?;
+    Ok(Json(store::page(&state.db, &user.organisation_id, &start, limit).await?))
 }
 
 /// Nursing homes' calls no regulator has taken yet: the console rings while there is one.

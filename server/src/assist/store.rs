@@ -4,6 +4,7 @@ use regard_shared::assist::{
     order_timeline, AssistDetail, AssistSummary, EventKind, Outcome, SnapshotView, TimelineEvent,
 };
 use regard_shared::nursing_home::IncomingCall;
+use regard_shared::page::Page;
 use regard_shared::phone;
 use regard_shared::usage::{self, CaseFact, MonthUsage};
 
@@ -13,6 +14,7 @@ use sqlx::{AnyConnection, FromRow};
 use crate::blobs::{owner_of, BlobStore};
 use crate::db::{begin_on, enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
+use crate::paging::{self, Cursor};
 use crate::sms;
 
 pub struct NewCase<'a> {
@@ -142,15 +144,27 @@ fn summary(row: SummaryRow) -> AssistSummary {
     }
 }
 
-/// The organisation's latest cases, newest first.
-pub async fn list(db: &Db, organisation_id: &str, limit: i64) -> AppResult<Vec<AssistSummary>> {
-    let rows: Vec<SummaryRow> =
-        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.organisation_id = $1 ORDER BY a.created_at DESC LIMIT $2"))
-            .bind(organisation_id)
-            .bind(limit)
-            .fetch_all(db)
-            .await?;
-    Ok(rows.into_iter().map(summary).collect())
+/// A page of the organisation's cases, newest first.
+pub async fn page(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) -> AppResult<Page<AssistSummary>> {
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE a.organisation_id = $1 AND {} ORDER BY a.created_at DESC, a.id LIMIT $5",
+        // Every case has rank 0: the list is by date only.
+        paging::after("0", "a.created_at", "a.id", 2)
+    );
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
+        .bind(organisation_id)
+        .bind(start.rank)
+        .bind(start.at)
+        .bind(&start.id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db)
+        .await?;
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assists WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(db)
+        .await?;
+    let cursor = |r: &SummaryRow| Cursor { rank: 0, at: r.created_at, id: r.id.clone() };
+    Ok(paging::page(rows, limit, total as u32, cursor, summary))
 }
 
 pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {

@@ -17,9 +17,10 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use regard_shared::live::News;
 use regard_shared::monitoring::wire::{
-    AcknowledgeRequest, Activity, AlertView, DeletionReceipt, EndReason, FollowUpDetail, FollowUpPage, NewFollowUp,
-    FOLLOWUPS_PAGE, FOLLOWUPS_PAGE_MAX, NOTE_MAX_CHARS,
+    AcknowledgeRequest, Activity, AlertView, DeletionReceipt, EndReason, FollowUpDetail, FollowUpSummary, NewFollowUp,
+    NOTE_MAX_CHARS,
 };
+use regard_shared::page::Page;
 use regard_shared::validate::{optional_text, Invalid};
 use regard_shared::{phone, Action, ApiError};
 use serde::Deserialize;
@@ -32,6 +33,7 @@ use crate::db::{in_paris, now_ms};
 use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Purpose};
+use crate::paging::PageQuery;
 use crate::patients::{self, Contact, Record};
 use crate::AppState;
 use store::FollowUp;
@@ -175,38 +177,18 @@ async fn enrol(
     Ok((StatusCode::CREATED, Json(detail_of(&state, &followup).await?)))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-struct PageQuery {
-    /// The `next` of the previous page.
-    after: Option<String>,
-    /// Follow-ups on this page: 50 unless asked, 200 at most.
-    limit: Option<u32>,
-}
-
 /// The organisation's follow-ups, a page at a time: those needing attention
 /// first (open alerts, then missed questionnaires), newest first within each.
 #[utoipa::path(get, path = "", tag = "monitoring", params(PageQuery),
-    responses((status = 200, body = FollowUpPage), (status = 422, body = ApiError)))]
+    responses((status = 200, body = Page<FollowUpSummary>), (status = 422, body = ApiError)))]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<PageQuery>,
-) -> AppResult<Json<FollowUpPage>> {
+) -> AppResult<Json<Page<FollowUpSummary>>> {
     user.authorize(Action::MonitorPatients, &user.organisation_id)?;
-    let limit = query.limit.unwrap_or(FOLLOWUPS_PAGE);
-    if !(1..=FOLLOWUPS_PAGE_MAX).contains(&limit) {
-        return Err(Invalid { field: "limit", message: "Between 1 and 200 follow-ups per page." }.into());
-    }
-    let after = match query.after.as_deref() {
-        None => None,
-        Some(text) => Some(
-            store::list::Cursor::parse(text)
-                .ok_or(Invalid { field: "after", message: "This page marker is not one Regard gave." })?,
-        ),
-    };
-    let org = &user.organisation_id;
-    let (items, next) = store::list::page(&state.db, org, after.as_ref(), limit, now_ms()).await?;
-    Ok(Json(FollowUpPage { items, total: store::list::total(&state.db, org).await?, next }))
+    let (start, limit) = query.read()?;
+    Ok(Json(store::list::page(&state.db, &user.organisation_id, &start, limit, now_ms()).await?))
 }
 
 /// One patient's follow-up: schedule, answers, alerts.

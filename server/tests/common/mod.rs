@@ -360,3 +360,39 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
 pub fn on_postgres() -> bool {
     std::env::var_os("REGARD_TEST_POSTGRES").is_some_and(|url| !url.is_empty())
 }
+
+/// Every page of the paged list at `path`, `limit` rows at a time, following
+/// each page's `next`; `between` runs after each page (rows arriving while a
+/// clinician pages). The ids in the order listed.
+pub async fn walk_pages<F, Fut>(app: &TestApp, cookie: &str, path: &str, limit: u32, mut between: F) -> Vec<String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let (mut seen, mut next) = (Vec::new(), None::<String>);
+    loop {
+        let query = match &next {
+            None => format!("{path}?limit={limit}"),
+            Some(after) => format!("{path}?limit={limit}&after={after}"),
+        };
+        let response = app.get(&query, Some(cookie)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{query}");
+        let page = json(response).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= limit as usize);
+        seen.extend(items.iter().map(|item| item["id"].as_str().unwrap().to_owned()));
+        between().await;
+        match page["next"].as_str() {
+            Some(after) => next = Some(after.to_owned()),
+            None => return seen,
+        }
+    }
+}
+
+/// No row listed twice, and every row of `expected` listed.
+pub fn assert_each_once(seen: &[String], expected: &[String]) {
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "a row listed twice: {seen:?}");
+    let missing: Vec<&String> = expected.iter().filter(|id| !unique.contains(id)).collect();
+    assert!(missing.is_empty(), "never listed: {missing:?}");
+}

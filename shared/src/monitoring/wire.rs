@@ -151,24 +151,6 @@ pub struct FollowUpSummary {
     pub next_due_at: Option<i64>,
 }
 
-/// One page of an organisation's follow-ups: those needing attention first
-/// (alerts, then missed questionnaires, then those under way, then the ended),
-/// newest first within each.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FollowUpPage {
-    pub items: Vec<FollowUpSummary>,
-    /// Every follow-up of the organisation, on every page.
-    pub total: u32,
-    /// Where the next page starts (`after=`), if there is one.
-    pub next: Option<String>,
-}
-
-/// Follow-ups per page, unless the request asks for another number.
-pub const FOLLOWUPS_PAGE: u32 = 50;
-/// The most a request may ask for.
-pub const FOLLOWUPS_PAGE_MAX: u32 = 200;
-
 /// A filled questionnaire.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

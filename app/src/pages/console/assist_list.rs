@@ -9,10 +9,11 @@ use regard_shared::assist::{AssistSummary, NewAssist, Outcome, CASE_REFERENCE_MA
 use regard_shared::live::News;
 use regard_shared::phone::{self, PhoneError};
 
-use crate::api;
+use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::components::outbox::Outbox;
+use crate::components::paged::{fetch_pages, PageFooter, Shown};
 use crate::i18n::*;
 use crate::live::on_news;
 
@@ -114,8 +115,37 @@ pub fn outcome_name(i18n: I18nContext<Locale>, outcome: Outcome) -> String {
 #[component]
 fn RecentAssists() -> impl IntoView {
     let i18n = use_i18n();
-    let cases = LocalResource::new(api::assists);
-    on_news(|news| matches!(news, News::Assist { .. } | News::Caller { .. }), move || cases.refetch());
+    let pages = RwSignal::new(1_usize);
+    let cases = RwSignal::new(None::<Result<Shown<AssistSummary>, Failure>>);
+    let load =
+        move || spawn_local(async move { cases.set(Some(fetch_pages(pages.get_untracked(), api::assists).await)) });
+    load();
+    on_news(|news| matches!(news, News::Assist { .. } | News::Caller { .. }), load);
+    let on_more = Callback::new(move |()| {
+        pages.update(|p| *p += 1);
+        load();
+    });
+    view! {
+        <section class="card" aria-labelledby="recent-assists">
+            <h2 id="recent-assists">{t!(i18n, assist.recent)}</h2>
+            {move || match cases.get() {
+                None => view! { <p class="muted">"…"</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Ok(shown)) if shown.items.is_empty() => {
+                    view! { <p class="muted">{t!(i18n, assist.none)}</p> }.into_any()
+                }
+                Some(Ok(shown)) => view! {
+                    <CaseTable cases=shown.items.clone() />
+                    <PageFooter shown=shown.items.len() total=shown.total more=shown.more on_more=on_more />
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn CaseTable(cases: Vec<AssistSummary>) -> impl IntoView {
+    let i18n = use_i18n();
     let row = move |case: AssistSummary| {
         let lang = i18n.get_locale().as_str();
         let href = format!("/console/assist/{}", case.id);
@@ -133,27 +163,17 @@ fn RecentAssists() -> impl IntoView {
         }
     };
     view! {
-        <section class="card" aria-labelledby="recent-assists">
-            <h2 id="recent-assists">{t!(i18n, assist.recent)}</h2>
-            {move || match cases.get() {
-                None => view! { <p class="muted">"…"</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t!(i18n, assist.none)}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <div class="table-scroll">
-                        <table>
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, assist.created_at)}</th>
-                                <th scope="col">{t!(i18n, assist.caller)}</th>
-                                <th scope="col">{t!(i18n, assist.reference)}</th>
-                                <th scope="col">{t!(i18n, assist.case_note)}</th>
-                                <th scope="col">{t!(i18n, assist.outcome)}</th>
-                            </tr></thead>
-                            <tbody>{list.into_iter().map(row).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
-        </section>
+        <div class="table-scroll">
+            <table>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, assist.created_at)}</th>
+                    <th scope="col">{t!(i18n, assist.caller)}</th>
+                    <th scope="col">{t!(i18n, assist.reference)}</th>
+                    <th scope="col">{t!(i18n, assist.case_note)}</th>
+                    <th scope="col">{t!(i18n, assist.outcome)}</th>
+                </tr></thead>
+                <tbody>{cases.into_iter().map(row).collect_view()}</tbody>
+            </table>
+        </div>
     }
 }

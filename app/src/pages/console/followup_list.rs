@@ -9,46 +9,24 @@ use regard_shared::monitoring::wire::FollowUpSummary;
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::error_text;
 use crate::components::format::{calendar_date, date_time};
+use crate::components::paged::{fetch_pages, PageFooter, Shown};
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::pages::console::monitoring_desk::status_name;
-
-/// What the list shows: the pages opened so far, put together.
-#[derive(Clone)]
-struct Shown {
-    items: Vec<FollowUpSummary>,
-    total: u32,
-    more: bool,
-}
-
-async fn fetch(pages: usize) -> Result<Shown, Failure> {
-    let mut shown = Shown { items: Vec::new(), total: 0, more: false };
-    let mut after = None::<String>;
-    for _ in 0..pages {
-        let page = api::followups(after.as_deref()).await?;
-        shown.items.extend(page.items);
-        shown.total = page.total;
-        after = page.next;
-        if after.is_none() {
-            break;
-        }
-    }
-    shown.more = after.is_some();
-    Ok(shown)
-}
 
 #[component]
 pub fn FollowUpList() -> impl IntoView {
     let i18n = use_i18n();
     let pages = RwSignal::new(1_usize);
-    let list = RwSignal::new(None::<Result<Shown, Failure>>);
-    let load = move || spawn_local(async move { list.set(Some(fetch(pages.get_untracked()).await)) });
+    let list = RwSignal::new(None::<Result<Shown<FollowUpSummary>, Failure>>);
+    let load =
+        move || spawn_local(async move { list.set(Some(fetch_pages(pages.get_untracked(), api::followups).await)) });
     load();
     on_news(|news| matches!(news, News::FollowUp { .. }), load);
-    let show_more = move |_| {
+    let on_more = Callback::new(move |()| {
         pages.update(|p| *p += 1);
         load();
-    };
+    });
     view! {
         <section class="card" aria-labelledby="followups-title">
             <h2 id="followups-title">{t!(i18n, monitoring.list_title)}</h2>
@@ -60,14 +38,7 @@ pub fn FollowUpList() -> impl IntoView {
                 }
                 Some(Ok(shown)) => view! {
                     <FollowUpTable items=shown.items.clone() />
-                    <p class="muted list-count">
-                        {t!(i18n, monitoring.shown_of, shown = shown.items.len(), total = shown.total)}
-                    </p>
-                    {shown.more.then(|| view! {
-                        <button type="button" class="secondary" on:click=show_more>
-                            {t!(i18n, monitoring.show_more)}
-                        </button>
-                    })}
+                    <PageFooter shown=shown.items.len() total=shown.total more=shown.more on_more=on_more />
                 }.into_any(),
             }}
         </section>

@@ -3,33 +3,12 @@
 //! thousandth patient is on the first page.
 
 use regard_shared::monitoring::wire::{EndReason, FollowUpSummary, Status};
+use regard_shared::page::Page;
 use sqlx::FromRow;
 
 use crate::db::{Db, Stored};
 use crate::error::AppResult;
-
-/// Where a page starts: the last row of the previous one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cursor {
-    attention: i64,
-    created_at: i64,
-    id: String,
-}
-
-impl Cursor {
-    /// Reads `after=`; `None` when it is not one this server wrote.
-    pub fn parse(text: &str) -> Option<Cursor> {
-        let mut parts = text.splitn(3, '.');
-        let attention = parts.next()?.parse().ok().filter(|a| (0..=3).contains(a))?;
-        let created_at = parts.next()?.parse().ok()?;
-        let id = parts.next().filter(|id| !id.is_empty() && id.len() <= 64)?.to_owned();
-        Some(Cursor { attention, created_at, id })
-    }
-
-    fn text(&self) -> String {
-        format!("{}.{}.{}", self.attention, self.created_at, self.id)
-    }
-}
+use crate::paging::{self, Cursor};
 
 /// How much a follow-up needs a clinician now: 0 an open alert, 1 the last
 /// questionnaire that closed was not filled, 2 under way (or not joined yet),
@@ -75,15 +54,15 @@ impl Row {
     }
 }
 
-/// Up to `limit` follow-ups of the organisation after `after`, and where the
-/// next page starts. Only the rows of the page have their figures counted.
+/// Up to `limit` follow-ups of the organisation after `start`. Only the rows
+/// of the page have their figures counted.
 pub async fn page(
     db: &Db,
     organisation_id: &str,
-    after: Option<&Cursor>,
+    start: &Cursor,
     limit: u32,
     now: i64,
-) -> AppResult<(Vec<FollowUpSummary>, Option<String>)> {
+) -> AppResult<Page<FollowUpSummary>> {
     let sql = format!(
         "SELECT p.id, p.attention, p.created_at, p.first_name, p.last_name, p.protocol_title, p.start_date,
                 p.consented_at, p.end_reason,
@@ -96,62 +75,39 @@ pub async fn page(
          FROM (SELECT f.id, f.created_at, f.first_name, f.last_name, f.protocol_title, f.start_date, f.consented_at,
                       f.end_reason, f.ended_at, {ATTENTION} AS attention
                FROM followups f WHERE f.organisation_id = $1) p
-         WHERE p.attention > $3 OR (p.attention = $3 AND (p.created_at < $4 OR (p.created_at = $4 AND p.id > $5)))
+         WHERE {}
          ORDER BY p.attention, p.created_at DESC, p.id
-         LIMIT $6"
+         LIMIT $6",
+        paging::after("p.attention", "p.created_at", "p.id", 3)
     );
-    // One row more than asked says whether there is a next page.
-    let start = after.cloned().unwrap_or(Cursor { attention: -1, created_at: 0, id: String::new() });
-    let mut rows: Vec<Row> = sqlx::query_as(&sql)
+    let rows: Vec<Row> = sqlx::query_as(&sql)
         .bind(organisation_id)
         .bind(now)
-        .bind(start.attention)
-        .bind(start.created_at)
+        .bind(start.rank)
+        .bind(start.at)
         .bind(&start.id)
         .bind(i64::from(limit) + 1)
         .fetch_all(db)
         .await?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next = rows
-        .last()
-        .filter(|_| more)
-        .map(|r| Cursor { attention: r.attention, created_at: r.created_at, id: r.id.clone() }.text());
-    let items = rows
-        .into_iter()
-        .map(|row| FollowUpSummary {
-            status: row.status(),
-            patient_name: format!("{} {}", row.first_name, row.last_name),
-            id: row.id,
-            protocol_title: row.protocol_title,
-            start_date: row.start_date,
-            open_alerts: row.open_alerts as u32,
-            last_filled_at: row.last_filled_at,
-            next_due_at: row.next_due_at,
-        })
-        .collect();
-    Ok((items, next))
+    let total = total(db, organisation_id).await?;
+    let cursor = |r: &Row| Cursor { rank: r.attention, at: r.created_at, id: r.id.clone() };
+    Ok(paging::page(rows, limit, total, cursor, |row| FollowUpSummary {
+        status: row.status(),
+        patient_name: format!("{} {}", row.first_name, row.last_name),
+        id: row.id,
+        protocol_title: row.protocol_title,
+        start_date: row.start_date,
+        open_alerts: row.open_alerts as u32,
+        last_filled_at: row.last_filled_at,
+        next_due_at: row.next_due_at,
+    }))
 }
 
 /// How many follow-ups the organisation has, on every page.
-pub async fn total(db: &Db, organisation_id: &str) -> AppResult<u32> {
+async fn total(db: &Db, organisation_id: &str) -> AppResult<u32> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM followups WHERE organisation_id = $1")
         .bind(organisation_id)
         .fetch_one(db)
         .await?;
     Ok(n as u32)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_read_back_what_they_wrote_and_nothing_else() {
-        let cursor = Cursor { attention: 2, created_at: 1_764_000_000_000, id: "0b7f3c1e-8f2a".into() };
-        assert_eq!(Cursor::parse(&cursor.text()), Some(cursor));
-        for bad in ["", "2", "2.x.id", "4.1.id", "-1.1.id", "2.1.", "2.1"] {
-            assert_eq!(Cursor::parse(bad), None, "{bad}");
-        }
-    }
 }
