@@ -158,7 +158,7 @@ async fn a_dermatology_request_goes_through_its_thread_and_the_gp_is_mailed() {
     let waiting = json(app.get("/api/v1/expertise/waiting", Some(&specialist)).await).await;
     assert_eq!(waiting, json!({"unread": 0, "queued": 1}));
     let queue = json(app.get("/api/v1/expertise/queue", Some(&specialist)).await).await;
-    assert_eq!(queue[0]["id"], *id);
+    assert_eq!(queue["items"][0]["id"], *id);
     assert_eq!(app.get("/api/v1/expertise/queue", Some(&gp)).await.status(), StatusCode::FORBIDDEN);
 
     assert_eq!(step(&app, &specialist, id, "answer", "Trop tôt").await.status(), StatusCode::CONFLICT, "take it first");
@@ -183,7 +183,8 @@ async fn a_dermatology_request_goes_through_its_thread_and_the_gp_is_mailed() {
     assert_eq!(mails(&smtp, 2).await.len(), 2, "the answer is mailed too");
 
     let list = json(app.get("/api/v1/expertise", Some(&gp)).await).await;
-    assert_eq!((list[0]["status"].as_str(), list[0]["unread"].as_bool()), (Some("answered"), Some(true)));
+    let first = &list["items"][0];
+    assert_eq!((first["status"].as_str(), first["unread"].as_bool()), (Some("answered"), Some(true)));
     let detail = json(app.get(&format!("/api/v1/expertise/{id}"), Some(&gp)).await).await;
     let steps: Vec<&str> = detail["thread"].as_array().unwrap().iter().map(|m| m["step"].as_str().unwrap()).collect();
     assert_eq!(steps, ["submit", "take", "ask_information", "reply", "answer"]);
@@ -195,7 +196,7 @@ async fn a_dermatology_request_goes_through_its_thread_and_the_gp_is_mailed() {
     let waiting = json(app.get("/api/v1/expertise/waiting", Some(&gp)).await).await;
     assert_eq!(waiting["unread"], 0, "read once opened");
     assert_eq!(stepped(&app, &gp, id, "close", "").await["status"], "closed");
-    assert!(json(app.get("/api/v1/expertise/queue", Some(&specialist)).await).await.as_array().unwrap().is_empty());
+    assert_eq!(json(app.get("/api/v1/expertise/queue", Some(&specialist)).await).await["total"], 0);
 
     let (viewed,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM access_log WHERE subject = 'expertise' AND subject_id = $1")
@@ -299,8 +300,8 @@ async fn requests_stay_between_the_two_organisations() {
         assert_eq!(step(&app, cookie, id, "take", "").await.status(), StatusCode::FORBIDDEN, "{who}");
     }
     let theirs = json(app.get("/api/v1/expertise/queue", Some(&other_site)).await).await;
-    assert!(theirs.as_array().unwrap().is_empty(), "not addressed to them");
-    assert!(json(app.get("/api/v1/expertise", Some(&other_gp)).await).await.as_array().unwrap().is_empty());
+    assert_eq!(theirs["total"], 0, "not addressed to them");
+    assert_eq!(json(app.get("/api/v1/expertise", Some(&other_gp)).await).await["total"], 0);
 
     // Only the specialist who took a request answers it.
     let specialist = app.login(SPECIALIST).await;
@@ -392,4 +393,60 @@ async fn two_specialists_taking_one_request_at_once_one_gets_it() {
             .await
             .unwrap();
     assert_eq!(takes, 1, "one take in the thread");
+}
+
+/// The expert site's queue and the requester's list, walked a page at a time
+/// while requests keep arriving: untaken urgent ones first, the longest waiting
+/// first, none lost or repeated; one specialty at a time if asked.
+#[tokio::test]
+async fn the_queue_and_the_sent_list_are_paged_in_their_order() {
+    let app = TestApp::new().await;
+    let gp = app.login(GP).await;
+    let specialist = app.login(SPECIALIST).await;
+    let site = hospital_id(&app, &gp).await;
+    let send = |urgency: &'static str| {
+        let (app, gp, site) = (&app, &gp, &site);
+        async move {
+            let request = json!({
+                "expert_site_id": site, "specialty": "general", "urgency": urgency,
+                "patient": {"last_name": "Roy", "first_name": "Léa", "birth_date": "1961-04-09"},
+                "answers": {"context": {"type": "text", "value": "Contexte"}, "question": {"type": "text", "value": "Avis ?"}},
+                "file_ids": [],
+            });
+            let sent = app.post_json("/api/v1/expertise", Some(gp), request).await;
+            assert_eq!(sent.status(), StatusCode::CREATED);
+            json(sent).await["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let mut sent = Vec::new();
+    for urgency in ["routine", "urgent", "routine", "urgent", "routine", "urgent", "routine"] {
+        sent.push(send(urgency).await);
+    }
+    assert_eq!(stepped(&app, &specialist, &sent[0], "take", "").await["status"], "taken");
+
+    let whole = json(app.get("/api/v1/expertise/queue?limit=200", Some(&specialist)).await).await;
+    let items = whole["items"].as_array().unwrap();
+    let waited: Vec<i64> = items.iter().map(|r| r["submitted_at"].as_i64().unwrap()).collect();
+    assert!(waited[..3].is_sorted() && waited[3..6].is_sorted(), "the longest waiting first: {waited:?}");
+    let queue = common::walk_pages(&app, &specialist, "/api/v1/expertise/queue", 2, || async {
+        send("routine").await;
+    })
+    .await;
+    common::assert_each_once(&queue, &sent);
+    let group = |ids: &[String]| ids.iter().cloned().collect::<std::collections::HashSet<_>>();
+    assert_eq!(group(&queue[..3]), group(&[sent[1].clone(), sent[3].clone(), sent[5].clone()]), "urgent first");
+    assert_eq!(group(&queue[3..6]), group(&[sent[2].clone(), sent[4].clone(), sent[6].clone()]), "then routine");
+    assert_eq!(queue.last(), Some(&sent[0]), "the taken one after every untaken one");
+
+    let mine = common::walk_pages(&app, &gp, "/api/v1/expertise", 3, || async {}).await;
+    common::assert_each_once(&mine, &sent);
+    let files = [uploaded(&app, &gp, "a.png", png(40, 40)).await, uploaded(&app, &gp, "b.png", png(41, 41)).await];
+    let skin = app.post_json("/api/v1/expertise", Some(&gp), dermatology(&site, &[&files[0], &files[1]])).await;
+    let skin = json(skin).await["id"].as_str().unwrap().to_owned();
+    let only = json(app.get("/api/v1/expertise/queue?specialty=dermatology", Some(&specialist)).await).await;
+    assert_eq!((only["total"].as_u64(), only["items"][0]["id"].as_str()), (Some(1), Some(&*skin)));
+    let general = json(app.get("/api/v1/expertise/queue?specialty=general&limit=200", Some(&specialist)).await).await;
+    assert!(general["items"].as_array().unwrap().iter().all(|r| r["specialty"] == "general"));
+    let unknown = app.get("/api/v1/expertise/queue?specialty=astrology", Some(&specialist)).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

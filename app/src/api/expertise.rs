@@ -4,7 +4,9 @@ use regard_shared::expertise::{
     Escalation, ExpertForm, ExpertSite, FileView, NewRequest, RequestDetail, RequestSummary, StepRequest, Waiting,
 };
 
-use super::{get, post, upload_with_progress, Failure};
+use regard_shared::page::Page;
+
+use super::{get, paged, post, upload_with_progress, Failure};
 
 pub async fn forms() -> Result<Vec<ExpertForm>, Failure> {
     get("/api/v1/expertise/forms").await
@@ -14,14 +16,16 @@ pub async fn sites() -> Result<Vec<ExpertSite>, Failure> {
     get("/api/v1/expertise/sites").await
 }
 
-/// The requests the user's organisation sent.
-pub async fn sent() -> Result<Vec<RequestSummary>, Failure> {
-    get("/api/v1/expertise").await
+/// A page of the requests the user's organisation sent.
+pub async fn sent(after: Option<String>) -> Result<Page<RequestSummary>, Failure> {
+    get(&paged("/api/v1/expertise", after)).await
 }
 
-/// The open requests addressed to the user's expert site.
-pub async fn queue() -> Result<Vec<RequestSummary>, Failure> {
-    get("/api/v1/expertise/queue").await
+/// A page of the open requests addressed to the user's expert site, of one
+/// specialty (its name) or all (empty).
+pub async fn queue(specialty: String, after: Option<String>) -> Result<Page<RequestSummary>, Failure> {
+    let path = format!("/api/v1/expertise/queue?specialty={}", js_sys::encode_uri_component(&specialty));
+    get(&paged(&path, after)).await
 }
 
 pub async fn waiting() -> Result<Waiting, Failure> {

@@ -74,7 +74,10 @@ pub async fn assists(after: Option<String>) -> Result<Page<AssistSummary>, Failu
 fn paged(path: &str, after: Option<String>) -> String {
     match after {
         None => path.to_owned(),
-        Some(after) => format!("{path}?after={}", js_sys::encode_uri_component(&after)),
+        Some(after) => {
+            let joint = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{joint}after={}", js_sys::encode_uri_component(&after))
+        }
     }
 }
 

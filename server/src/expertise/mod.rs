@@ -11,14 +11,16 @@ mod thread;
 
 use std::sync::LazyLock;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use regard_shared::expertise::{
     ExpertForm, ExpertSite, NewRequest, RequestDetail, RequestSummary, Side, Specialty, Waiting, FILES_MAX,
 };
 use regard_shared::live::News;
+use regard_shared::page::Page;
 use regard_shared::validate::Invalid;
 use regard_shared::{Action, ApiError};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,6 +28,7 @@ use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::{in_paris, now_ms};
 use crate::error::{AppError, AppResult, Json};
+use crate::paging::PageQuery;
 use crate::AppState;
 
 const BUILT_IN: [&str; 3] = [
@@ -82,18 +85,44 @@ async fn sites(State(state): State<AppState>, user: CurrentUser) -> AppResult<Js
     Ok(Json(store::expert_sites(&state.db, &user.organisation_id).await?))
 }
 
-/// The requests the user's organisation sent, latest activity first.
-#[utoipa::path(get, path = "", tag = "expertise", responses((status = 200, body = Vec<RequestSummary>)))]
-async fn sent(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<RequestSummary>>> {
+/// The requests the user's organisation sent, latest activity first, a page at a time.
+#[utoipa::path(get, path = "", tag = "expertise", params(PageQuery),
+    responses((status = 200, body = Page<RequestSummary>), (status = 422, body = ApiError)))]
+async fn sent(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(page): Query<PageQuery>,
+) -> AppResult<Json<Page<RequestSummary>>> {
     user.authorize(Action::RequestExpertise, &user.organisation_id)?;
-    Ok(Json(store::sent(&state.db, &user.organisation_id).await?))
+    let (start, limit) = page.read()?;
+    Ok(Json(store::sent(&state.db, &user.organisation_id, &start, limit).await?))
 }
 
-/// The expert site's open requests: untaken first (urgent ones first), then by waiting time.
-#[utoipa::path(get, path = "/queue", tag = "expertise", responses((status = 200, body = Vec<RequestSummary>)))]
-async fn queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<RequestSummary>>> {
+#[derive(Deserialize, utoipa::IntoParams)]
+struct QueueFilter {
+    /// Only this specialty's requests (dermatology, stroke, general).
+    specialty: Option<String>,
+}
+
+/// The expert site's open requests: untaken first (urgent ones first), then by
+/// waiting time, a page at a time.
+#[utoipa::path(get, path = "/queue", tag = "expertise", params(PageQuery, QueueFilter),
+    responses((status = 200, body = Page<RequestSummary>), (status = 422, body = ApiError)))]
+async fn queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<QueueFilter>,
+) -> AppResult<Json<Page<RequestSummary>>> {
     user.authorize(Action::AnswerExpertise, &user.organisation_id)?;
-    Ok(Json(store::queue(&state.db, &user.organisation_id).await?))
+    let (start, limit) = page.read()?;
+    let specialty = match filter.specialty.as_deref() {
+        None | Some("") => None,
+        Some(name) => {
+            Some(Specialty::parse(name).ok_or(Invalid { field: "specialty", message: "Unknown specialty." })?)
+        }
+    };
+    Ok(Json(store::queue(&state.db, &user.organisation_id, specialty, &start, limit).await?))
 }
 
 /// What waits for the user's organisation, for the console's badges.

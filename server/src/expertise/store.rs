@@ -2,12 +2,13 @@
 
 use regard_shared::expertise::{ExpertSite, Message, Patient, RequestSummary, Side, Specialty, Status, Step, Urgency};
 use regard_shared::monitoring::questionnaire::Answers;
+use regard_shared::page::Page;
 
 use crate::db::{enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
+use crate::paging::{self, Cursor};
 
 /// Requests a list or a queue shows at most.
-const LIST_LIMIT: i64 = 200;
 
 #[derive(sqlx::FromRow)]
 pub struct RequestRow {
@@ -256,28 +257,70 @@ fn summary(row: SummaryRow) -> RequestSummary {
     }
 }
 
-/// The requests an organisation sent, latest activity first.
-pub async fn sent(db: &Db, organisation_id: &str) -> AppResult<Vec<RequestSummary>> {
-    let rows: Vec<SummaryRow> =
-        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE r.requesting_org_id = $1 ORDER BY r.updated_at DESC LIMIT $2"))
-            .bind(organisation_id)
-            .bind(LIST_LIMIT)
-            .fetch_all(db)
-            .await?;
-    Ok(rows.into_iter().map(summary).collect())
+/// A page of the requests an organisation sent, latest activity first.
+pub async fn sent(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) -> AppResult<Page<RequestSummary>> {
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE r.requesting_org_id = $1 AND {} ORDER BY r.updated_at DESC, r.id LIMIT $5",
+        paging::after("0", "r.updated_at", "r.id", 2)
+    );
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
+        .bind(organisation_id)
+        .bind(start.rank)
+        .bind(start.at)
+        .bind(&start.id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db)
+        .await?;
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM expertise_requests WHERE requesting_org_id = $1")
+        .bind(organisation_id)
+        .fetch_one(db)
+        .await?;
+    let cursor = |r: &SummaryRow| Cursor { rank: 0, at: r.updated_at, id: r.id.clone() };
+    Ok(paging::page(rows, limit, total as u32, cursor, summary))
 }
 
-/// The expert site's open requests: untaken urgent ones first, then by waiting time.
-pub async fn queue(db: &Db, organisation_id: &str) -> AppResult<Vec<RequestSummary>> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE r.expert_org_id = $1 AND r.status != 'closed'
-         ORDER BY r.status = 'submitted' DESC, r.urgency = 'urgent' DESC, r.submitted_at LIMIT $2"
-    ))
-    .bind(organisation_id)
-    .bind(LIST_LIMIT)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(summary).collect())
+/// Where a request stands in the expert site's queue: untaken before taken,
+/// urgent before not, as `QUEUE_RANK` computes it in SQL.
+fn queue_rank(row: &SummaryRow) -> i64 {
+    let untaken = if row.status.0 == Status::Submitted { 0 } else { 2 };
+    untaken + if row.urgency.0 == Urgency::Urgent { 0 } else { 1 }
+}
+
+const QUEUE_RANK: &str = "(CASE WHEN r.status = 'submitted' THEN 0 ELSE 2 END
+                           + CASE WHEN r.urgency = 'urgent' THEN 0 ELSE 1 END)";
+
+/// A page of the expert site's open requests (of one specialty, or all):
+/// untaken urgent ones first, then by waiting time, the longest first.
+pub async fn queue(
+    db: &Db,
+    organisation_id: &str,
+    specialty: Option<Specialty>,
+    start: &Cursor,
+    limit: u32,
+) -> AppResult<Page<RequestSummary>> {
+    const OPEN: &str = "r.expert_org_id = $1 AND r.status != 'closed' AND ($2 = '' OR r.specialty = $2)";
+    // Oldest first is newest first on the negated instant, the order `paging` walks.
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE {OPEN} AND {} ORDER BY {QUEUE_RANK}, r.submitted_at, r.id LIMIT $6",
+        paging::after(QUEUE_RANK, "(-r.submitted_at)", "r.id", 3)
+    );
+    let specialty = specialty.map(Specialty::as_str).unwrap_or_default();
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
+        .bind(organisation_id)
+        .bind(specialty)
+        .bind(start.rank)
+        .bind(start.at)
+        .bind(&start.id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db)
+        .await?;
+    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM expertise_requests r WHERE {OPEN}"))
+        .bind(organisation_id)
+        .bind(specialty)
+        .fetch_one(db)
+        .await?;
+    let cursor = |r: &SummaryRow| Cursor { rank: queue_rank(r), at: -r.submitted_at, id: r.id.clone() };
+    Ok(paging::page(rows, limit, total as u32, cursor, summary))
 }
 
 pub async fn summary_of(db: &Db, id: &str) -> AppResult<RequestSummary> {
