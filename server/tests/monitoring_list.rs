@@ -106,3 +106,42 @@ async fn the_list_and_the_detail_agree_on_every_status() {
     }
     assert_eq!([&alert, &missed, &on_track].map(|id| statuses.iter().any(|(i, _)| i == id)), [true; 3]);
 }
+
+/// The alerts to handle, walked a page at a time while new ones are raised:
+/// every red one before every orange one, none lost or repeated.
+#[tokio::test]
+async fn open_alerts_are_paged_red_first() {
+    let app = TestApp::new().await;
+    let raise = |red: bool| {
+        let app = &app;
+        async move {
+            let (_, _, phone) = joined(app, "covid-19").await;
+            let mut answers = covid_answers(if red { 91 } else { 97 });
+            if !red {
+                answers["temperature"]["value"] = serde_json::json!(39.4);
+            }
+            let sent = submission(&uuid::Uuid::new_v4().to_string(), 0, answers);
+            let stored = app.post_json("/api/v1/patient/followup/submissions", Some(&phone), sent).await;
+            assert_eq!(stored.status(), StatusCode::CREATED);
+        }
+    };
+    for red in [false, true, false, true, false] {
+        raise(red).await;
+    }
+    let gp = app.login(common::GP).await;
+    let before: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM followup_alerts")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    assert_eq!(before.len(), 5);
+    let seen = common::walk_pages(&app, &gp, "/api/v1/followups/alerts", 2, || raise(false)).await;
+    common::assert_each_once(&seen, &before);
+    let whole = page(&app, &gp, "/alerts?limit=200").await;
+    let levels: Vec<&str> = whole["items"].as_array().unwrap().iter().map(|a| a["level"].as_str().unwrap()).collect();
+    assert_eq!(levels[..3], ["red", "red", "orange"]);
+    assert!(levels[2..].iter().all(|level| *level == "orange"));
+    assert_eq!(whole["total"].as_u64(), Some(levels.len() as u64));
+}

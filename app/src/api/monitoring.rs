@@ -47,8 +47,9 @@ pub async fn followup_action(id: &str, action: &str) -> Result<FollowUpDetail, F
     post(&format!("/api/v1/followups/{id}/{action}"), &()).await
 }
 
-pub async fn open_alerts() -> Result<Vec<AlertView>, Failure> {
-    get("/api/v1/followups/alerts").await
+/// A page of the alerts nobody has acknowledged, red first.
+pub async fn open_alerts(after: Option<String>) -> Result<Page<AlertView>, Failure> {
+    get(&paged("/api/v1/followups/alerts", after)).await
 }
 
 pub async fn acknowledge(alert_id: &str, note: String) -> Result<Vec<AlertView>, Failure> {

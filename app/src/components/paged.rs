@@ -40,14 +40,19 @@ where
     Ok(shown)
 }
 
-/// Under a list: how many rows of how many, and the button for more.
+/// Under a list that does not fit on screen: how many rows of how many, and
+/// the button for more. Nothing when every row is shown.
 #[component]
 pub fn PageFooter(shown: usize, total: u32, more: bool, on_more: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <p class="muted list-count">{t!(i18n, pages.shown_of, shown = shown, total = total)}</p>
-        {more.then(|| view! {
-            <button type="button" class="secondary" on:click=move |_| on_more.run(())>{t!(i18n, pages.show_more)}</button>
-        })}
-    }
+    (more || shown < total as usize).then(|| {
+        view! {
+            <p class="muted list-count">{t!(i18n, pages.shown_of, shown = shown, total = total)}</p>
+            {more.then(|| view! {
+                <button type="button" class="secondary" on:click=move |_| on_more.run(())>
+                    {t!(i18n, pages.show_more)}
+                </button>
+            })}
+        }
+    })
 }

@@ -238,11 +238,17 @@ async fn stop(
     Ok(Json(detail_of(&state, &store::get(&state.db, &id).await?).await?))
 }
 
-/// Alerts nobody has acknowledged yet, red first.
-#[utoipa::path(get, path = "/alerts", tag = "monitoring", responses((status = 200, body = Vec<AlertView>)))]
-async fn open_alerts(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<AlertView>>> {
+/// Alerts nobody has acknowledged yet, red first, the oldest first, a page at a time.
+#[utoipa::path(get, path = "/alerts", tag = "monitoring", params(PageQuery),
+    responses((status = 200, body = Page<AlertView>), (status = 422, body = ApiError)))]
+async fn open_alerts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Json<Page<AlertView>>> {
     user.authorize(Action::MonitorPatients, &user.organisation_id)?;
-    Ok(Json(store::open_alerts(&state.db, &user.organisation_id).await?))
+    let (start, limit) = query.read()?;
+    Ok(Json(store::open_alerts(&state.db, &user.organisation_id, &start, limit).await?))
 }
 
 /// Acknowledge an alert with a note (what was done); returns the follow-up's alerts.

@@ -14,6 +14,7 @@ use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{date_time, today_iso};
 use crate::components::outbox::Outbox;
+use crate::components::paged::{fetch_pages, PageFooter, Shown};
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::i18n::*;
 use crate::live::on_news;
@@ -104,11 +105,18 @@ pub fn AlertList(alerts: Vec<AlertView>, on_change: Callback<()>, with_patient: 
 fn OpenAlerts() -> impl IntoView {
     let i18n = use_i18n();
     // A failed fetch says so: it must never read as "no alert".
-    let alerts = RwSignal::new(None::<Result<Vec<AlertView>, Failure>>);
-    let load = move || spawn_local(async move { alerts.set(Some(api::open_alerts().await)) });
+    let alerts = RwSignal::new(None::<Result<Shown<AlertView>, Failure>>);
+    let pages = RwSignal::new(1_usize);
+    let load = move || {
+        spawn_local(async move { alerts.set(Some(fetch_pages(pages.get_untracked(), api::open_alerts).await)) })
+    };
     load();
     on_news(|news| matches!(news, News::FollowUp { .. }), load);
     let on_change = Callback::new(move |()| load());
+    let on_more = Callback::new(move |()| {
+        pages.update(|p| *p += 1);
+        load();
+    });
     view! {
         <section class="card" aria-labelledby="alerts-title">
             <h2 id="alerts-title">{t!(i18n, monitoring.open_alerts_title)}</h2>
@@ -117,10 +125,13 @@ fn OpenAlerts() -> impl IntoView {
                 Some(Err(failure)) => {
                     view! { <p class="alert alert-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any()
                 }
-                Some(Ok(list)) if list.is_empty() => {
+                Some(Ok(shown)) if shown.items.is_empty() => {
                     view! { <p class="muted">{t!(i18n, monitoring.no_open_alerts)}</p> }.into_any()
                 }
-                Some(Ok(list)) => view! { <AlertList alerts=list on_change=on_change with_patient=true /> }.into_any(),
+                Some(Ok(shown)) => view! {
+                    <AlertList alerts=shown.items.clone() on_change=on_change with_patient=true />
+                    <PageFooter shown=shown.items.len() total=shown.total more=shown.more on_more=on_more />
+                }.into_any(),
             }}
         </section>
     }

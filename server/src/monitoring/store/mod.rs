@@ -12,11 +12,13 @@ use regard_shared::monitoring::alerts::{Level, Raised};
 use regard_shared::monitoring::schedule::Window;
 use regard_shared::monitoring::wire::{Activity, AlertView, Due, EndReason, Facts, Filled, FollowUpSummary, Reminders};
 use regard_shared::monitoring::Protocol;
+use regard_shared::page::Page;
 
 use sqlx::FromRow;
 
 use crate::db::{enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
+use crate::paging::{self, Cursor};
 use crate::patients::Contact;
 
 pub struct Enrolment<'a> {
@@ -250,16 +252,32 @@ pub async fn alerts(db: &Db, followup_id: &str) -> AppResult<Vec<AlertView>> {
     Ok(rows.into_iter().map(alert).collect())
 }
 
-/// The organisation's alerts nobody has acknowledged, red first, oldest first.
-pub async fn open_alerts(db: &Db, organisation_id: &str) -> AppResult<Vec<AlertView>> {
-    let rows: Vec<AlertRow> = sqlx::query_as(&format!(
-        "{ALERT_QUERY} WHERE f.organisation_id = $1 AND a.acknowledged_at IS NULL
-         ORDER BY CASE a.level WHEN 'red' THEN 0 ELSE 1 END, a.raised_at LIMIT 500"
+/// A page of the organisation's alerts nobody has acknowledged, red first, oldest first.
+pub async fn open_alerts(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) -> AppResult<Page<AlertView>> {
+    const OPEN: &str = "f.organisation_id = $1 AND a.acknowledged_at IS NULL";
+    const RED_FIRST: &str = "(CASE a.level WHEN 'red' THEN 0 ELSE 1 END)";
+    // Oldest first is newest first on the negated instant, the order `paging` walks.
+    let sql = format!(
+        "{ALERT_QUERY} WHERE {OPEN} AND {} ORDER BY {RED_FIRST}, a.raised_at, a.id LIMIT $5",
+        paging::after(RED_FIRST, "(-a.raised_at)", "a.id", 2)
+    );
+    let rows: Vec<AlertRow> = sqlx::query_as(&sql)
+        .bind(organisation_id)
+        .bind(start.rank)
+        .bind(start.at)
+        .bind(&start.id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db)
+        .await?;
+    let (total,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM followup_alerts a JOIN followups f ON f.id = a.followup_id WHERE {OPEN}"
     ))
     .bind(organisation_id)
-    .fetch_all(db)
+    .fetch_one(db)
     .await?;
-    Ok(rows.into_iter().map(alert).collect())
+    let rank = |row: &AlertRow| if row.level.0 == Level::Red { 0 } else { 1 };
+    let cursor = |row: &AlertRow| Cursor { rank: rank(row), at: -row.raised_at, id: row.id.clone() };
+    Ok(paging::page(rows, limit, total as u32, cursor, alert))
 }
 
 /// The follow-up an alert belongs to.
