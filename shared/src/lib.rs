@@ -16,6 +16,7 @@ pub mod page;
 pub mod payment;
 pub mod phone;
 pub mod prescription;
+pub mod search;
 pub mod signal;
 pub mod usage;
 pub mod validate;

@@ -3,6 +3,7 @@
 use regard_shared::expertise::{ExpertSite, Message, Patient, RequestSummary, Side, Specialty, Status, Step, Urgency};
 use regard_shared::monitoring::questionnaire::Answers;
 use regard_shared::page::Page;
+use regard_shared::search::fold;
 
 use crate::db::{enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
@@ -412,7 +413,7 @@ pub async fn expert_sites(db: &Db, except: &str) -> AppResult<Vec<ExpertSite>> {
     for site in &mut sites {
         site.specialties.sort_by_key(|s| s.as_str());
     }
-    sites.sort_by_cached_key(|site| (site.name.to_lowercase(), site.id.clone()));
+    sites.sort_by_cached_key(|site| (fold(&site.name), site.id.clone()));
     Ok(sites)
 }
 

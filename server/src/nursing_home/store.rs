@@ -3,6 +3,7 @@
 
 use regard_shared::assist::Outcome;
 use regard_shared::nursing_home::{CallStatus, NewResident, Resident, ResidentCall};
+use regard_shared::search::fold;
 
 use crate::db::{new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
@@ -64,28 +65,29 @@ pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppRes
     })
 }
 
-/// The home's residents whose name or room contains `search` (any case, any
-/// accent's case: "élise" finds "Élise"), by name. Matched here rather than in
-/// SQL, whose lower() folds only ASCII on SQLite but all of Unicode on
-/// PostgreSQL: a home's few hundred residents are read whole.
+/// The home's residents whose name or room contains `search` whatever the case
+/// and the accents ("elise" finds "Élise"), by name. Matched here rather than
+/// in SQL, whose lower() folds only ASCII on SQLite but all of Unicode on
+/// PostgreSQL and neither removes accents: a home's few hundred residents are
+/// read whole.
 pub async fn list(db: &Db, organisation_id: &str, search: &str) -> AppResult<Vec<Resident>> {
     let rows: Vec<ResidentRow> = sqlx::query_as(&format!("{RESIDENT_SELECT} WHERE organisation_id = $1 LIMIT $2"))
         .bind(organisation_id)
         .bind(RESIDENTS_MAX)
         .fetch_all(db)
         .await?;
-    let search = search.to_lowercase();
+    let search = fold(search);
     let mut found: Vec<Resident> = rows
         .into_iter()
         .map(resident)
         .filter(|r| {
-            let (last, first) = (r.last_name.to_lowercase(), r.first_name.to_lowercase());
+            let (last, first) = (fold(&r.last_name), fold(&r.first_name));
             format!("{last} {first}").contains(&search)
                 || format!("{first} {last}").contains(&search)
-                || r.room.to_lowercase().contains(&search)
+                || fold(&r.room).contains(&search)
         })
         .collect();
-    found.sort_by_cached_key(|r| (r.last_name.to_lowercase(), r.first_name.to_lowercase(), r.id.clone()));
+    found.sort_by_cached_key(|r| (fold(&r.last_name), fold(&r.first_name), r.id.clone()));
     found.truncate(LIST_LIMIT);
     Ok(found)
 }

@@ -2,6 +2,7 @@
 //! CLI and the demo seed, so every way of creating an account validates alike.
 
 use regard_shared::api::{Me, NewMember, OrganisationView, UserView};
+use regard_shared::search::fold;
 use regard_shared::validate::Invalid;
 use regard_shared::{validate, OrganisationKind, Role};
 
@@ -124,7 +125,7 @@ pub async fn members(db: &Db, organisation_id: &str) -> AppResult<Vec<UserView>>
             .fetch_all(db)
             .await?;
     let mut members = rows.into_iter().map(user_view).collect::<AppResult<Vec<_>>>()?;
-    members.sort_by_cached_key(|m| (m.display_name.to_lowercase(), m.email.clone()));
+    members.sort_by_cached_key(|m| (fold(&m.display_name), m.email.clone()));
     Ok(members)
 }
 
