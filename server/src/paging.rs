@@ -6,6 +6,12 @@
 use regard_shared::page::{Page, PAGE, PAGE_MAX};
 use regard_shared::validate::Invalid;
 use serde::Deserialize;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::QueryAs;
+use sqlx::{Any, FromRow};
+
+use crate::db::Db;
+use crate::error::AppResult;
 
 /// The query of a paged list.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -63,6 +69,25 @@ impl Cursor {
 pub fn after(rank: &str, at: &str, id: &str, n: usize) -> String {
     let (r, a, i) = (n, n + 1, n + 2);
     format!("({rank} > ${r} OR ({rank} = ${r} AND ({at} < ${a} OR ({at} = ${a} AND {id} > ${i}))))")
+}
+
+/// The query of a page whose SQL binds, in this order: `$1` the list's scope
+/// (an organisation), `$2`..`$4` the cursor (see `after`), `$5` the number of
+/// rows, then whatever `extra` binds from `$6`. One row more than `limit` is
+/// asked for, so that `page` knows whether a next page exists.
+pub async fn rows<'q, R>(
+    db: &Db,
+    sql: &'q str,
+    scope: &'q str,
+    start: &'q Cursor,
+    limit: u32,
+    extra: impl FnOnce(QueryAs<'q, Any, R, AnyArguments<'q>>) -> QueryAs<'q, Any, R, AnyArguments<'q>>,
+) -> AppResult<Vec<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let query = sqlx::query_as(sql).bind(scope).bind(start.rank).bind(start.at).bind(&start.id);
+    Ok(extra(query.bind(i64::from(limit) + 1)).fetch_all(db).await?)
 }
 
 /// A page from the rows a query returned, asked for one more than `limit` so

@@ -258,7 +258,7 @@ async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
     );
     assert_eq!(texts_with(&app, "ont été effacées").await, 1, "the patient is told");
     let receipts = json(app.get("/api/v1/followups/receipts", Some(&gp)).await).await;
-    assert_eq!(receipts[0]["followup_id"], id.as_str());
+    assert_eq!(receipts["items"][0]["followup_id"], id.as_str());
     assert_eq!(app.get(&format!("/api/v1/followups/{id}"), Some(&gp)).await.status(), StatusCode::NOT_FOUND);
 }
 

@@ -7,7 +7,8 @@ mod common;
 use axum::http::StatusCode;
 use common::monitoring::{covid_answers, enrolment, fall_due, joined, submission};
 use common::{json, TestApp};
-use regard_server::monitoring::store;
+use regard_server::db::now_ms;
+use regard_server::monitoring::{scheduler, store};
 use regard_shared::monitoring::wire::EndReason;
 use serde_json::Value;
 
@@ -19,6 +20,12 @@ async fn enrol_many(app: &TestApp, gp: &str, from: usize, count: usize) {
         let response = app.post_json("/api/v1/followups", Some(gp), body).await;
         assert_eq!(response.status(), StatusCode::CREATED);
     }
+}
+
+/// The first column of every row `sql` selects.
+async fn ids(app: &TestApp, sql: &str) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&app.state.db).await.unwrap();
+    rows.into_iter().map(|(id,)| id).collect()
 }
 
 async fn page(app: &TestApp, gp: &str, query: &str) -> Value {
@@ -51,13 +58,7 @@ async fn an_alert_on_the_oldest_of_six_hundred_follow_ups_is_first_and_paging_lo
     );
 
     // Through every page while patients keep being enrolled: nobody twice, nobody missing.
-    let before: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM followups")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
+    let before = ids(&app, "SELECT id FROM followups").await;
     let mut enrolled = 1000;
     let seen = common::walk_pages(&app, &gp, "/api/v1/followups", 200, || {
         enrolled += 2;
@@ -129,13 +130,7 @@ async fn open_alerts_are_paged_red_first() {
         raise(red).await;
     }
     let gp = app.login(common::GP).await;
-    let before: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM followup_alerts")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
+    let before = ids(&app, "SELECT id FROM followup_alerts").await;
     assert_eq!(before.len(), 5);
     let seen = common::walk_pages(&app, &gp, "/api/v1/followups/alerts", 2, || raise(false)).await;
     common::assert_each_once(&seen, &before);
@@ -144,4 +139,42 @@ async fn open_alerts_are_paged_red_first() {
     assert_eq!(levels[..3], ["red", "red", "orange"]);
     assert!(levels[2..].iter().all(|level| *level == "orange"));
     assert_eq!(whole["total"].as_u64(), Some(levels.len() as u64));
+}
+
+/// A year of deletion receipts, walked a page at a time while more follow-ups
+/// end and are deleted: each receipt once, the latest first.
+#[tokio::test]
+async fn deletion_receipts_are_paged_latest_first() {
+    let app = TestApp::new().await;
+    let gp = app.login(common::GP).await;
+    let ended = |n: usize| {
+        let (app, gp) = (&app, &gp);
+        async move {
+            enrol_many(app, gp, n, 1).await;
+            let (id,): (String,) = sqlx::query_as("SELECT id FROM followups WHERE ended_at IS NULL")
+                .fetch_one(&app.state.db)
+                .await
+                .unwrap();
+            let stopped = app.post_json(&format!("/api/v1/followups/{id}/stop"), Some(gp), Value::Null).await;
+            assert_eq!(stopped.status(), StatusCode::OK);
+            let round = scheduler::round(&app.state, now_ms()).await.unwrap();
+            assert_eq!(round.purged, 1);
+        }
+    };
+    for n in 0..5 {
+        ended(n).await;
+    }
+    let before = ids(&app, "SELECT followup_id FROM followup_receipts").await;
+    let mut n = 100;
+    let seen = common::walk_pages_by(&app, &gp, "/api/v1/followups/receipts", "followup_id", 2, || {
+        n += 1;
+        ended(n)
+    })
+    .await;
+    common::assert_each_once(&seen, &before);
+    let whole = page(&app, &gp, "/receipts?limit=200").await;
+    let deleted: Vec<i64> =
+        whole["items"].as_array().unwrap().iter().map(|r| r["deleted_at"].as_i64().unwrap()).collect();
+    assert!(deleted.is_sorted_by(|a, b| a >= b), "latest first: {deleted:?}");
+    assert_eq!(whole["total"].as_u64(), Some(deleted.len() as u64));
 }

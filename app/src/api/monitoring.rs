@@ -60,8 +60,9 @@ pub async fn activity(since: i64) -> Result<Activity, Failure> {
     get(&format!("/api/v1/followups/activity?since={since}")).await
 }
 
-pub async fn receipts() -> Result<Vec<DeletionReceipt>, Failure> {
-    get("/api/v1/followups/receipts").await
+/// A page of the deletion receipts, the latest first.
+pub async fn receipts(after: Option<String>) -> Result<Page<DeletionReceipt>, Failure> {
+    get(&paged("/api/v1/followups/receipts", after)).await
 }
 
 pub fn export_url(id: &str) -> String {

@@ -151,14 +151,7 @@ pub async fn page(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) ->
         // Every case has rank 0: the list is by date only.
         paging::after("0", "a.created_at", "a.id", 2)
     );
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(organisation_id)
-        .bind(start.rank)
-        .bind(start.at)
-        .bind(&start.id)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<SummaryRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q).await?;
     let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assists WHERE organisation_id = $1")
         .bind(organisation_id)
         .fetch_one(db)

@@ -264,14 +264,7 @@ pub async fn sent(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) ->
         "{SUMMARY_SELECT} WHERE r.requesting_org_id = $1 AND {} ORDER BY r.updated_at DESC, r.id LIMIT $5",
         paging::after("0", "r.updated_at", "r.id", 2)
     );
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(organisation_id)
-        .bind(start.rank)
-        .bind(start.at)
-        .bind(&start.id)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<SummaryRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q).await?;
     let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM expertise_requests WHERE requesting_org_id = $1")
         .bind(organisation_id)
         .fetch_one(db)
@@ -299,23 +292,17 @@ pub async fn queue(
     start: &Cursor,
     limit: u32,
 ) -> AppResult<Page<RequestSummary>> {
-    const OPEN: &str = "r.expert_org_id = $1 AND r.status != 'closed' AND ($2 = '' OR r.specialty = $2)";
+    // The site's open requests, of the specialty bound as `p` (empty: all).
+    let open = |p: &str| format!("r.expert_org_id = $1 AND r.status != 'closed' AND ({p} = '' OR r.specialty = {p})");
     // Oldest first is newest first on the negated instant, the order `paging` walks.
     let sql = format!(
-        "{SUMMARY_SELECT} WHERE {OPEN} AND {} ORDER BY {QUEUE_RANK}, r.submitted_at, r.id LIMIT $6",
-        paging::after(QUEUE_RANK, "(-r.submitted_at)", "r.id", 3)
+        "{SUMMARY_SELECT} WHERE {} AND {} ORDER BY {QUEUE_RANK}, r.submitted_at, r.id LIMIT $5",
+        open("$6"),
+        paging::after(QUEUE_RANK, "(-r.submitted_at)", "r.id", 2)
     );
     let specialty = specialty.map(Specialty::as_str).unwrap_or_default();
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(organisation_id)
-        .bind(specialty)
-        .bind(start.rank)
-        .bind(start.at)
-        .bind(&start.id)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(db)
-        .await?;
-    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM expertise_requests r WHERE {OPEN}"))
+    let rows: Vec<SummaryRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q.bind(specialty)).await?;
+    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM expertise_requests r WHERE {}", open("$2")))
         .bind(organisation_id)
         .bind(specialty)
         .fetch_one(db)

@@ -286,11 +286,17 @@ async fn activity(
     Ok(Json(store::activity(&state.db, &user.organisation_id, since.since).await?))
 }
 
-/// Follow-ups whose data has been deleted: what went, and when.
-#[utoipa::path(get, path = "/receipts", tag = "monitoring", responses((status = 200, body = Vec<DeletionReceipt>)))]
-async fn receipts(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<DeletionReceipt>>> {
+/// Follow-ups whose data has been deleted: what went, and when; the latest first, a page at a time.
+#[utoipa::path(get, path = "/receipts", tag = "monitoring", params(PageQuery),
+    responses((status = 200, body = Page<DeletionReceipt>), (status = 422, body = ApiError)))]
+async fn receipts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Json<Page<DeletionReceipt>>> {
     user.authorize(Action::MonitorPatients, &user.organisation_id)?;
-    Ok(Json(store::jobs::receipts(&state.db, &user.organisation_id).await?))
+    let (start, limit) = query.read()?;
+    Ok(Json(store::jobs::receipts(&state.db, &user.organisation_id, &start, limit).await?))
 }
 
 /// The patient's data as a FHIR R4 Bundle: Patient and QuestionnaireResponses.

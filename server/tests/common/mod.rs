@@ -363,8 +363,24 @@ pub fn on_postgres() -> bool {
 
 /// Every page of the paged list at `path`, `limit` rows at a time, following
 /// each page's `next`; `between` runs after each page (rows arriving while a
-/// clinician pages). The ids in the order listed.
-pub async fn walk_pages<F, Fut>(app: &TestApp, cookie: &str, path: &str, limit: u32, mut between: F) -> Vec<String>
+/// clinician pages). The rows' `id` fields in the order listed.
+pub async fn walk_pages<F, Fut>(app: &TestApp, cookie: &str, path: &str, limit: u32, between: F) -> Vec<String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    walk_pages_by(app, cookie, path, "id", limit, between).await
+}
+
+/// `walk_pages`, for rows named by another field than `id`.
+pub async fn walk_pages_by<F, Fut>(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    key: &str,
+    limit: u32,
+    mut between: F,
+) -> Vec<String>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -380,7 +396,7 @@ where
         let page = json(response).await;
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= limit as usize);
-        seen.extend(items.iter().map(|item| item["id"].as_str().unwrap().to_owned()));
+        seen.extend(items.iter().map(|item| item[key].as_str().unwrap().to_owned()));
         between().await;
         match page["next"].as_str() {
             Some(after) => next = Some(after.to_owned()),

@@ -8,7 +8,7 @@ use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_navigate;
 use regard_shared::live::News;
 use regard_shared::monitoring::alerts::Level;
-use regard_shared::monitoring::wire::{AlertView, NewFollowUp, ProtocolSummary, Status};
+use regard_shared::monitoring::wire::{AlertView, DeletionReceipt, NewFollowUp, ProtocolSummary, Status};
 
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
@@ -242,17 +242,38 @@ fn ProtocolImport() -> impl IntoView {
 #[component]
 fn Receipts() -> impl IntoView {
     let i18n = use_i18n();
-    let receipts = RwSignal::new(Vec::new());
-    spawn_local(async move { receipts.set(api::receipts().await.unwrap_or_default()) });
+    let pages = RwSignal::new(1_usize);
+    let receipts = RwSignal::new(None::<Result<Shown<DeletionReceipt>, Failure>>);
+    let load =
+        move || spawn_local(async move { receipts.set(Some(fetch_pages(pages.get_untracked(), api::receipts).await)) });
+    load();
+    let on_more = Callback::new(move |()| {
+        pages.update(|p| *p += 1);
+        load();
+    });
+    let line = move |r: DeletionReceipt| {
+        let date = date_time(r.deleted_at, i18n.get_locale().as_str());
+        let text = t_string!(
+            i18n,
+            monitoring.receipt_line,
+            name = r.patient_name,
+            title = r.protocol_title,
+            date,
+            count = r.questionnaires
+        );
+        view! { <li>{text.to_string()}</li> }
+    };
     view! {
         <section class="card" aria-labelledby="receipts-title">
             <h2 id="receipts-title">{t!(i18n, monitoring.receipts_title)}</h2>
-            <ul>
-                {move || receipts.get().into_iter().map(|r| {
-                    let date = date_time(r.deleted_at, i18n.get_locale().as_str());
-                    view! { <li>{t_string!(i18n, monitoring.receipt_line, name = r.patient_name, title = r.protocol_title, date, count = r.questionnaires).to_string()}</li> }
-                }).collect_view()}
-            </ul>
+            {move || match receipts.get() {
+                None => view! { <p class="muted">"…"</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Ok(shown)) => view! {
+                    <ul>{shown.items.clone().into_iter().map(line).collect_view()}</ul>
+                    <PageFooter shown=shown.items.len() total=shown.total more=shown.more on_more=on_more />
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -3,10 +3,12 @@
 //! two rounds, on one node or two, never both do it.
 
 use regard_shared::monitoring::wire::{DeletionReceipt, EndReason};
+use regard_shared::page::Page;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::db::{enum_name, Db, Stored};
 use crate::error::AppResult;
+use crate::paging::{self, Cursor};
 
 /// How long a claimed reminder waits to be sent before another round may
 /// claim it again: far longer than a gateway's or mail server's timeout.
@@ -223,12 +225,18 @@ pub async fn receipt(db: &Db, followup_id: &str) -> AppResult<Option<DeletionRec
     Ok(row.map(receipt_of))
 }
 
-pub async fn receipts(db: &Db, organisation_id: &str) -> AppResult<Vec<DeletionReceipt>> {
-    let rows: Vec<ReceiptRow> = sqlx::query_as(&format!(
-        "SELECT {RECEIPT_COLUMNS} FROM followup_receipts WHERE organisation_id = $1 ORDER BY deleted_at DESC LIMIT 200"
-    ))
-    .bind(organisation_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(receipt_of).collect())
+/// A page of the organisation's deletion receipts, the latest first.
+pub async fn receipts(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) -> AppResult<Page<DeletionReceipt>> {
+    let sql = format!(
+        "SELECT {RECEIPT_COLUMNS} FROM followup_receipts WHERE organisation_id = $1 AND {}
+         ORDER BY deleted_at DESC, followup_id LIMIT $5",
+        paging::after("0", "deleted_at", "followup_id", 2)
+    );
+    let rows: Vec<ReceiptRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q).await?;
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM followup_receipts WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(db)
+        .await?;
+    let cursor = |r: &ReceiptRow| Cursor { rank: 0, at: r.deleted_at, id: r.followup_id.clone() };
+    Ok(paging::page(rows, limit, total as u32, cursor, receipt_of))
 }

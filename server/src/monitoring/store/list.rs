@@ -20,7 +20,7 @@ const ATTENTION: &str = "CAST(CASE
         WHEN EXISTS (
             SELECT 1 FROM followup_dues d
             WHERE d.followup_id = f.id
-              AND d.idx = (SELECT MAX(c.idx) FROM followup_dues c WHERE c.followup_id = f.id AND c.closes_at <= $2)
+              AND d.idx = (SELECT MAX(c.idx) FROM followup_dues c WHERE c.followup_id = f.id AND c.closes_at <= $6)
               AND NOT EXISTS (SELECT 1 FROM followup_submissions s WHERE s.followup_id = f.id AND s.idx = d.idx)
         ) THEN 1
         ELSE 2 END AS BIGINT)";
@@ -70,25 +70,17 @@ pub async fn page(
                     AS open_alerts,
                 (SELECT MAX(s.submitted_at) FROM followup_submissions s WHERE s.followup_id = p.id) AS last_filled_at,
                 CASE WHEN p.ended_at IS NULL THEN
-                    (SELECT MIN(d.due_at) FROM followup_dues d WHERE d.followup_id = p.id AND d.due_at > $2)
+                    (SELECT MIN(d.due_at) FROM followup_dues d WHERE d.followup_id = p.id AND d.due_at > $6)
                 END AS next_due_at
          FROM (SELECT f.id, f.created_at, f.first_name, f.last_name, f.protocol_title, f.start_date, f.consented_at,
                       f.end_reason, f.ended_at, {ATTENTION} AS attention
                FROM followups f WHERE f.organisation_id = $1) p
          WHERE {}
          ORDER BY p.attention, p.created_at DESC, p.id
-         LIMIT $6",
-        paging::after("p.attention", "p.created_at", "p.id", 3)
+         LIMIT $5",
+        paging::after("p.attention", "p.created_at", "p.id", 2)
     );
-    let rows: Vec<Row> = sqlx::query_as(&sql)
-        .bind(organisation_id)
-        .bind(now)
-        .bind(start.rank)
-        .bind(start.at)
-        .bind(&start.id)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<Row> = paging::rows(db, &sql, organisation_id, start, limit, |q| q.bind(now)).await?;
     let total = total(db, organisation_id).await?;
     let cursor = |r: &Row| Cursor { rank: r.attention, at: r.created_at, id: r.id.clone() };
     Ok(paging::page(rows, limit, total, cursor, |row| FollowUpSummary {

@@ -261,14 +261,7 @@ pub async fn open_alerts(db: &Db, organisation_id: &str, start: &Cursor, limit: 
         "{ALERT_QUERY} WHERE {OPEN} AND {} ORDER BY {RED_FIRST}, a.raised_at, a.id LIMIT $5",
         paging::after(RED_FIRST, "(-a.raised_at)", "a.id", 2)
     );
-    let rows: Vec<AlertRow> = sqlx::query_as(&sql)
-        .bind(organisation_id)
-        .bind(start.rank)
-        .bind(start.at)
-        .bind(&start.id)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<AlertRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q).await?;
     let (total,): (i64,) = sqlx::query_as(&format!(
         "SELECT COUNT(*) FROM followup_alerts a JOIN followups f ON f.id = a.followup_id WHERE {OPEN}"
     ))
