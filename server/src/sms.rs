@@ -7,6 +7,7 @@
 use axum::extract::State;
 use regard_shared::assist::SmsView;
 use regard_shared::{phone, Action, ApiError};
+use sqlx::AnyConnection;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -155,23 +156,31 @@ pub struct OutgoingSms<'a> {
     pub body: String,
 }
 
+/// A message the gateway took (or refused), to be recorded in the outbox.
+pub struct Delivery<'a> {
+    sms: OutgoingSms<'a>,
+    view: SmsView,
+}
+
 impl SmsProvider {
     /// Sends and records the message; a failure is recorded and returned as the
     /// view's `status`/`error`, never swallowed. Once a gateway has the message,
     /// the stored copy keeps no usable link: the patient's phone holds it.
     pub async fn send(&self, db: &Db, sms: OutgoingSms<'_>) -> AppResult<SmsView> {
-        self.deliver(db, sms, None).await
+        self.hand_over(sms, None).await.record(&mut *db.acquire().await?).await
     }
 
     /// `send` for a message that may be sent again after a crash (a reminder):
     /// every attempt carries the same `key`, and the outbox records it once.
     pub async fn send_once(&self, db: &Db, sms: OutgoingSms<'_>, key: &str) -> AppResult<SmsView> {
-        self.deliver(db, sms, Some(key)).await
+        self.hand_over(sms, Some(key)).await.record(&mut *db.acquire().await?).await
     }
 
-    async fn deliver(&self, db: &Db, sms: OutgoingSms<'_>, key: Option<&str>) -> AppResult<SmsView> {
+    /// Gives the message to the gateway, outside any transaction (a gateway may
+    /// take seconds); the caller records the delivery, with what it caused.
+    pub async fn hand_over<'a>(&self, sms: OutgoingSms<'a>, key: Option<&str>) -> Delivery<'a> {
         let (status, error, body): (&str, Option<String>, String) = match self {
-            SmsProvider::Outbox => ("sent", None, sms.body),
+            SmsProvider::Outbox => ("sent", None, sms.body.clone()),
             SmsProvider::Http(gateway) => {
                 let sent = gateway.post(sms.to, &sms.body, key).await;
                 let body = links::redact_tokens(&sms.body);
@@ -193,6 +202,14 @@ impl SmsProvider {
             status: status.to_owned(),
             error,
         };
+        Delivery { sms, view }
+    }
+}
+
+impl Delivery<'_> {
+    /// Records the message in the outbox, on a connection or in a transaction.
+    pub async fn record(self, conn: &mut AnyConnection) -> AppResult<SmsView> {
+        let Delivery { sms, view } = self;
         sqlx::query(
             "INSERT INTO sms_messages (id, organisation_id, kind, assist_id, followup_id, to_number, body, created_at,
                                        status, error)
@@ -209,7 +226,7 @@ impl SmsProvider {
         .bind(view.created_at)
         .bind(&view.status)
         .bind(&view.error)
-        .execute(db)
+        .execute(conn)
         .await?;
         Ok(view)
     }

@@ -6,6 +6,8 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use http_body_util::BodyExt;
+use regard_server::assist;
+use regard_shared::assist::EventKind;
 use serde_json::json;
 
 fn upload(source: &str, device: &str, bytes: &[u8]) -> Request<Body> {
@@ -284,6 +286,26 @@ async fn usage_counts_assists_video_and_outcomes() {
     assert_eq!(usage[0]["assists"], 2);
     assert_eq!(usage[0]["reached_video"], 0);
     assert_eq!(usage[0]["outcomes"], json!({"smur": 1}));
+    // Video reached twice on one case counts once.
+    for kind in [EventKind::CallStarted, EventKind::CallEnded, EventKind::CallStarted] {
+        assist::store::record(&app.state.db, id, kind, "", None).await.unwrap();
+    }
+    // Regulators revising the decision at once: the case counts under one outcome, the last one.
+    let decide = |outcome: &str| {
+        request(
+            Method::POST,
+            &format!("/api/v1/assists/{id}/decision"),
+            Some(&cookie),
+            Some(json!({"outcome": outcome})),
+        )
+    };
+    let outcomes = ["ambulance", "gp", "firefighters", "other", "medical_advice", "ambulance", "gp", "smur"];
+    let answers = app.at_once(outcomes.iter().map(|o| decide(o)).collect()).await;
+    assert!(answers.iter().all(|a| a.status() == StatusCode::OK));
+    let last = json(app.get(&format!("/api/v1/assists/{id}"), Some(&cookie)).await).await["summary"]["outcome"].clone();
+    let usage = json(app.get("/api/v1/assists/usage", Some(&cookie)).await).await;
+    assert_eq!(usage[0]["reached_video"], 1);
+    assert_eq!(usage[0]["outcomes"], json!({last.as_str().unwrap(): 1}));
     let gp = app.login(GP).await;
     assert_eq!(app.get("/api/v1/assists/usage", Some(&gp)).await.status(), StatusCode::FORBIDDEN);
 }

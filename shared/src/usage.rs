@@ -1,18 +1,18 @@
 //! Monthly usage figures of video assist: how many, how many reached video,
-//! what was decided. Pure, so the server computes them the same way on any database.
+//! what was decided. The server keeps one counter per organisation, month and
+//! measure up to date as cases change; this module names the measures and
+//! turns the counters into the figures, the same way on any database.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::assist::Outcome;
-
-/// One case, as the usage figures need it.
-pub struct CaseFact {
-    pub created_at_ms: i64,
-    pub reached_video: bool,
-    pub outcome: Option<Outcome>,
-}
+/// Cases created in the month.
+pub const ASSISTS: &str = "assists";
+/// Cases of the month whose video started at least once.
+pub const REACHED_VIDEO: &str = "reached_video";
+/// Prefix of the decided cases per outcome: `outcome:ambulance`.
+pub const OUTCOME: &str = "outcome:";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -40,23 +40,33 @@ pub fn year_month(ms: i64) -> (i64, u32) {
     (year, month)
 }
 
-/// Figures per month, newest month first.
-pub fn by_month(cases: &[CaseFact]) -> Vec<MonthUsage> {
-    let mut months: BTreeMap<(i64, u32), MonthUsage> = BTreeMap::new();
-    for case in cases {
-        let (year, month) = year_month(case.created_at_ms);
-        let entry = months.entry((year, month)).or_insert_with(|| MonthUsage {
-            month: format!("{year:04}-{month:02}"),
+/// `2026-11`: the month of a Unix timestamp in milliseconds, in UTC.
+pub fn month_of(ms: i64) -> String {
+    let (year, month) = year_month(ms);
+    format!("{year:04}-{month:02}")
+}
+
+/// Figures per month, newest month first, from counters `(month, measure, n)`.
+/// A counter of an unknown measure is ignored; outcomes whose count fell back
+/// to zero (a revised decision) are left out.
+pub fn from_counts(counts: impl IntoIterator<Item = (String, String, i64)>) -> Vec<MonthUsage> {
+    let mut months: BTreeMap<String, MonthUsage> = BTreeMap::new();
+    for (month, measure, n) in counts {
+        let entry = months.entry(month.clone()).or_insert_with(|| MonthUsage {
+            month,
             assists: 0,
             reached_video: 0,
             outcomes: BTreeMap::new(),
         });
-        entry.assists += 1;
-        entry.reached_video += u32::from(case.reached_video);
-        if let Some(outcome) = case.outcome {
-            let name =
-                serde_json::to_value(outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            *entry.outcomes.entry(name).or_default() += 1;
+        let n = u32::try_from(n).unwrap_or(0);
+        match measure.as_str() {
+            ASSISTS => entry.assists = n,
+            REACHED_VIDEO => entry.reached_video = n,
+            other => {
+                if let Some(outcome) = other.strip_prefix(OUTCOME).filter(|_| n > 0) {
+                    entry.outcomes.insert(outcome.to_owned(), n);
+                }
+            }
         }
     }
     months.into_values().rev().collect()
@@ -79,21 +89,27 @@ mod tests {
 
     #[test]
     fn figures_per_month() {
-        let nov = 1_795_383_300_000;
-        let oct = nov - 40 * 86_400_000;
-        let cases = [
-            CaseFact { created_at_ms: nov, reached_video: true, outcome: Some(Outcome::Ambulance) },
-            CaseFact { created_at_ms: nov, reached_video: false, outcome: Some(Outcome::MedicalAdvice) },
-            CaseFact { created_at_ms: nov, reached_video: true, outcome: Some(Outcome::Ambulance) },
-            CaseFact { created_at_ms: oct, reached_video: false, outcome: None },
+        let nov = month_of(1_795_383_300_000);
+        let oct = month_of(1_795_383_300_000 - 40 * 86_400_000);
+        assert_eq!((nov.as_str(), oct.as_str()), ("2026-11", "2026-10"));
+        let counts = [
+            (nov.clone(), ASSISTS.to_owned(), 3),
+            (nov.clone(), REACHED_VIDEO.to_owned(), 2),
+            (nov.clone(), format!("{OUTCOME}ambulance"), 2),
+            (nov.clone(), format!("{OUTCOME}medical_advice"), 1),
+            (nov.clone(), format!("{OUTCOME}no_action"), 0),
+            (nov.clone(), "something_else".to_owned(), 7),
+            (oct.clone(), ASSISTS.to_owned(), 1),
         ];
-        let months = by_month(&cases);
+        let months = from_counts(counts);
         assert_eq!(months.len(), 2);
         assert_eq!(months[0].month, "2026-11");
         assert_eq!((months[0].assists, months[0].reached_video), (3, 2));
+        assert_eq!(months[0].outcomes.len(), 2);
         assert_eq!(months[0].outcomes["ambulance"], 2);
         assert_eq!(months[0].outcomes["medical_advice"], 1);
         assert_eq!(months[1].month, "2026-10");
+        assert_eq!(months[1].assists, 1);
         assert!(months[1].outcomes.is_empty());
     }
 }

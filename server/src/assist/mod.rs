@@ -8,8 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use regard_shared::assist::{
-    AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, SmsView, CASE_REFERENCE_MAX_CHARS,
-    NOTE_MAX_CHARS,
+    AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, CASE_REFERENCE_MAX_CHARS, NOTE_MAX_CHARS,
 };
 use regard_shared::live::News;
 use regard_shared::nursing_home::IncomingCall;
@@ -54,9 +53,9 @@ pub async fn tell(state: &AppState, id: &str, event: EventKind) -> AppResult<()>
     Ok(())
 }
 
-/// Mints a fresh link for the case and texts it to the caller.
-async fn send_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &str) -> AppResult<SmsView> {
-    let token = links::mint(&state.db, Purpose::Assist, assist_id, state.settings.link_ttl_ms).await?;
+/// Texts the case's link to the caller; the message and its timeline event
+/// are recorded together once the gateway has answered.
+async fn text_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &str, token: &str) -> AppResult<()> {
     let organisation = organisations::organisation(&state.db, &user.organisation_id).await?;
     let url = format!("{}/{}/{}", state.settings.public_url, Purpose::Assist.path(), token);
     let minutes = state.settings.link_ttl_ms / 60_000;
@@ -72,13 +71,19 @@ async fn send_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &s
         to,
         body,
     };
-    let sent = state.sms.send(&state.db, message).await?;
-    let (kind, detail) = match &sent.error {
-        None => (EventKind::SmsSent, sent.to.clone()),
-        Some(error) => (EventKind::SmsFailed, format!("{}: {error}", sent.to)),
-    };
-    record(state, assist_id, kind, &detail, Some(&user.id)).await?;
-    Ok(sent)
+    let delivery = state.sms.hand_over(message, None).await;
+    store::record_sms(&state.db, delivery, &user.id).await
+}
+
+/// Opens a case and texts its link: two commits, the gateway called between
+/// them (never inside a transaction). Used by the console and the data generator.
+pub async fn open(state: &AppState, user: &CurrentUser, case: store::NewCase<'_>) -> AppResult<String> {
+    let first = (EventKind::Created, case.case_reference.unwrap_or_default());
+    let phone = case.phone;
+    let opened = store::open(&state.db, case, first, state.settings.link_ttl_ms).await?;
+    text_link(state, user, &opened.id, phone, &opened.token).await?;
+    state.live.publish(&user.organisation_id, News::Assist { id: opened.id.clone(), event: EventKind::Created });
+    Ok(opened.id)
 }
 
 /// Start a video assist: creates the case and texts the link to the caller.
@@ -105,9 +110,7 @@ async fn create(
         note: note.as_deref(),
         resident: None,
     };
-    let id = store::create(&state.db, case).await?;
-    record(&state, &id, EventKind::Created, case_reference.as_deref().unwrap_or_default(), Some(&user.id)).await?;
-    send_link(&state, &user, &id, &phone).await?;
+    let id = open(&state, &user, case).await?;
     tracing::info!(assist = %id, by = %user.id, "video assist created");
     Ok((StatusCode::CREATED, Json(store::detail(&state.db, &id).await?)))
 }
@@ -191,7 +194,8 @@ async fn resend(
         return Err(AppError::Conflict("This call comes from a nursing home's tablet: it has no number to text."));
     }
     record(&state, &id, EventKind::LinkResent, "", Some(&user.id)).await?;
-    send_link(&state, &user, &id, &phone).await?;
+    let token = links::mint(&state.db, Purpose::Assist, &id, state.settings.link_ttl_ms).await?;
+    text_link(&state, &user, &id, &phone, &token).await?;
     Ok(Json(store::detail(&state.db, &id).await?))
 }
 

@@ -10,6 +10,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
 
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, AppResult};
@@ -71,8 +72,16 @@ pub fn hash(token: &str) -> String {
 /// Creates a link for `subject_id`, revoking the subject's earlier links (a new
 /// link replaces the old one), and returns its token.
 pub async fn mint(db: &Db, purpose: Purpose, subject_id: &str, ttl_ms: i64) -> AppResult<String> {
+    let mut tx = db.begin().await?;
+    let token = mint_on(&mut tx, purpose, subject_id, ttl_ms).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// `mint` inside the caller's transaction (a case and its first link).
+pub async fn mint_on(tx: &mut AnyConnection, purpose: Purpose, subject_id: &str, ttl_ms: i64) -> AppResult<String> {
     let token = random_token(16);
-    store::replace(db, &hash(&token), purpose.as_str(), subject_id, now_ms(), ttl_ms).await?;
+    store::replace(tx, &hash(&token), purpose.as_str(), subject_id, now_ms(), ttl_ms).await?;
     Ok(token)
 }
 

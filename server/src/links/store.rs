@@ -1,6 +1,6 @@
 //! The SQL of patient links. Tokens and device secrets arrive here hashed.
 
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
 use crate::db::Db;
 use crate::error::AppResult;
@@ -17,16 +17,15 @@ pub struct LinkRow {
     pub device_expires_at: Option<i64>,
 }
 
-/// Adds a link, revoking the subject's earlier ones in the same transaction.
+/// Adds a link, revoking the subject's earlier ones, inside the caller's transaction.
 pub async fn replace(
-    db: &Db,
+    tx: &mut AnyConnection,
     token_hash: &str,
     purpose: &str,
     subject_id: &str,
     now: i64,
     ttl_ms: i64,
 ) -> AppResult<()> {
-    let mut tx = db.begin().await?;
     sqlx::query(
         "UPDATE patient_links SET revoked_at = $1 WHERE purpose = $2 AND subject_id = $3 AND revoked_at IS NULL",
     )
@@ -45,7 +44,6 @@ pub async fn replace(
     .bind(now + ttl_ms)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

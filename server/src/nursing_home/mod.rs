@@ -20,7 +20,7 @@ use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::{in_paris, now_ms};
 use crate::error::{AppError, AppResult, Json};
-use crate::links::{self, Purpose};
+use crate::links::Purpose;
 use crate::organisations::store as organisations;
 use crate::AppState;
 
@@ -115,9 +115,9 @@ async fn call(
         note: None,
         resident: Some((&resident.id, &reason)),
     };
-    let assist_id = assists::create(&state.db, case).await?;
-    crate::assist::record(&state, &assist_id, EventKind::Requested, &reason, Some(&user.id)).await?;
-    let token = links::mint(&state.db, Purpose::Assist, &assist_id, state.settings.link_ttl_ms).await?;
+    let assists::Opened { id: assist_id, token } =
+        assists::open(&state.db, case, (EventKind::Requested, &reason), state.settings.link_ttl_ms).await?;
+    crate::assist::tell(&state, &assist_id, EventKind::Requested).await?;
     tracing::info!(assist = %assist_id, by = %user.id, "nursing home call placed");
     let caller_path = format!("/{}/{token}", Purpose::Assist.path());
     Ok((StatusCode::CREATED, Json(CallPlaced { assist_id, caller_path })))

@@ -6,16 +6,19 @@ use regard_shared::assist::{
 use regard_shared::nursing_home::IncomingCall;
 use regard_shared::page::Page;
 use regard_shared::phone;
-use regard_shared::usage::{self, CaseFact, MonthUsage};
-
+use regard_shared::usage;
 use regard_shared::validate::Invalid;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::blobs::{owner_of, BlobStore};
 use crate::db::{begin_on, enum_name, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
+use crate::links::{self, Purpose};
 use crate::paging::{self, Cursor};
 use crate::sms;
+
+mod counters;
+pub use counters::usage;
 
 pub struct NewCase<'a> {
     pub organisation_id: &'a str,
@@ -28,8 +31,19 @@ pub struct NewCase<'a> {
     pub resident: Option<(&'a str, &'a str)>,
 }
 
-pub async fn create(db: &Db, case: NewCase<'_>) -> AppResult<String> {
+/// A case just opened, and the token of its patient link.
+pub struct Opened {
+    pub id: String,
+    pub token: String,
+}
+
+/// Opens a case in one transaction: the case, its first timeline event
+/// (`created` or a nursing home's `requested`), its patient link and the
+/// month's usage count.
+pub async fn open(db: &Db, case: NewCase<'_>, first: (EventKind, &str), link_ttl_ms: i64) -> AppResult<Opened> {
     let id = new_id();
+    let now = now_ms();
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO assists (id, organisation_id, created_by, phone, case_reference, note, created_at, resident_id, reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -40,18 +54,53 @@ pub async fn create(db: &Db, case: NewCase<'_>) -> AppResult<String> {
     .bind(case.phone)
     .bind(case.case_reference)
     .bind(case.note)
-    .bind(now_ms())
+    .bind(now)
     .bind(case.resident.map(|(resident, _)| resident))
     .bind(case.resident.map(|(_, reason)| reason))
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(id)
+    record_on(&mut tx, &id, first.0, first.1, Some(case.created_by)).await?;
+    let token = links::mint_on(&mut tx, Purpose::Assist, &id, link_ttl_ms).await?;
+    counters::add(&mut tx, case.organisation_id, now, usage::ASSISTS, 1).await?;
+    tx.commit().await?;
+    Ok(Opened { id, token })
+}
+
+/// Records a text message about the case and its timeline event, together.
+pub async fn record_sms(db: &Db, delivery: sms::Delivery<'_>, actor: &str) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let sent = delivery.record(&mut tx).await?;
+    let (kind, detail) = match &sent.error {
+        None => (EventKind::SmsSent, sent.to.clone()),
+        Some(error) => (EventKind::SmsFailed, format!("{}: {error}", sent.to)),
+    };
+    record_on(&mut tx, &sent.assist_id, kind, &detail, Some(actor)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Appends an event to the case's timeline. There is no way to change or remove
 /// one: the table's triggers refuse it.
 pub async fn record(db: &Db, assist_id: &str, kind: EventKind, detail: &str, actor: Option<&str>) -> AppResult<()> {
-    record_on(&mut *db.acquire().await?, assist_id, kind, detail, actor).await
+    if kind != EventKind::CallStarted {
+        return record_on(&mut *db.acquire().await?, assist_id, kind, detail, actor).await;
+    }
+    // The case's first video counts in its month's figures, once.
+    let mut tx = db.begin().await?;
+    let first: Option<(String, i64)> = sqlx::query_as(
+        "UPDATE assists SET reached_video_at = $1 WHERE id = $2 AND reached_video_at IS NULL
+         RETURNING organisation_id, created_at",
+    )
+    .bind(now_ms())
+    .bind(assist_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((organisation_id, created_at)) = first {
+        counters::add(&mut tx, &organisation_id, created_at, usage::REACHED_VIDEO, 1).await?;
+    }
+    record_on(&mut tx, assist_id, kind, detail, actor).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// `record`, on a connection or inside a transaction.
@@ -188,13 +237,30 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
     })
 }
 
+/// Records (or revises) the decision; the month's figures move from the
+/// previous outcome to this one in the same transaction.
 pub async fn decide(db: &Db, assist_id: &str, outcome: Outcome, note: &str) -> AppResult<()> {
+    let mut tx = begin_on(db, "assists", assist_id).await?;
+    let (organisation_id, created_at, previous): (String, i64, Option<String>) =
+        sqlx::query_as("SELECT organisation_id, created_at, outcome FROM assists WHERE id = $1")
+            .bind(assist_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let outcome = enum_name(&outcome);
     sqlx::query("UPDATE assists SET outcome = $1, decision_note = $2 WHERE id = $3")
-        .bind(enum_name(&outcome))
+        .bind(&outcome)
         .bind(note)
         .bind(assist_id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    if previous.as_deref() != Some(outcome.as_str()) {
+        if let Some(previous) = previous {
+            counters::add(&mut tx, &organisation_id, created_at, &format!("{}{previous}", usage::OUTCOME), -1).await?;
+        }
+        counters::add(&mut tx, &organisation_id, created_at, &format!("{}{outcome}", usage::OUTCOME), 1).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -354,26 +420,4 @@ pub async fn photo_blob(db: &Db, assist_id: &str, photo_id: &str) -> AppResult<(
             .fetch_optional(db)
             .await?;
     row.ok_or(AppError::NotFound)
-}
-
-/// The organisation's monthly figures for cases created since `since_ms`.
-pub async fn usage(db: &Db, organisation_id: &str, since_ms: i64) -> AppResult<Vec<MonthUsage>> {
-    let rows: Vec<(i64, Option<Stored<Outcome>>, i64)> = sqlx::query_as(
-        "SELECT a.created_at, a.outcome,
-                (SELECT COUNT(*) FROM assist_events e WHERE e.assist_id = a.id AND e.kind = 'call_started')
-         FROM assists a WHERE a.organisation_id = $1 AND a.created_at >= $2",
-    )
-    .bind(organisation_id)
-    .bind(since_ms)
-    .fetch_all(db)
-    .await?;
-    let facts: Vec<CaseFact> = rows
-        .into_iter()
-        .map(|(created_at_ms, outcome, calls)| CaseFact {
-            created_at_ms,
-            reached_video: calls > 0,
-            outcome: outcome.map(|o| o.0),
-        })
-        .collect();
-    Ok(usage::by_month(&facts))
 }
