@@ -5,6 +5,7 @@
 //! own idioms, and the dialect-specific parts live here: connecting and migrating.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
@@ -120,9 +121,20 @@ pub async fn ping(db: &Db) -> bool {
     sqlx::query("SELECT 1").execute(db).await.is_ok()
 }
 
+/// How far behind the wall clock `now_ms` reads: always 0 in the server. The
+/// data generator (`examples/bench_scale`) sets it to lay a region's year in
+/// the past through the same code the server runs.
+static CLOCK_BEHIND_MS: AtomicI64 = AtomicI64::new(0);
+
+/// The data generator only: `now_ms` reads `ms` behind the wall clock.
+pub fn set_clock_behind(ms: i64) {
+    CLOCK_BEHIND_MS.store(ms, Ordering::Relaxed);
+}
+
 /// Milliseconds since the Unix epoch: the one timestamp format stored.
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    let wall = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    wall - CLOCK_BEHIND_MS.load(Ordering::Relaxed)
 }
 
 /// An instant on the clock of the French users Regard serves (appointment

@@ -142,6 +142,13 @@ async fn enrol(
     user: CurrentUser,
     Json(request): Json<NewFollowUp>,
 ) -> AppResult<(StatusCode, Json<FollowUpDetail>)> {
+    let followup = enrol_patient(&state, &user, &request).await?;
+    Ok((StatusCode::CREATED, Json(detail_of(&state, &followup).await?)))
+}
+
+/// Checks and stores `user`'s enrolment of a patient, and invites the patient;
+/// also what the data generator enrols through.
+pub async fn enrol_patient(state: &AppState, user: &CurrentUser, request: &NewFollowUp) -> AppResult<FollowUp> {
     user.authorize(Action::MonitorPatients, &user.organisation_id)?;
     let contact = Contact::check(
         &request.last_name,
@@ -172,9 +179,9 @@ async fn enrol(
     };
     let id = store::create(&state.db, enrolment).await?;
     let followup = store::get(&state.db, &id).await?;
-    invite(&state, &followup).await?;
+    invite(state, &followup).await?;
     tracing::info!(followup = %id, by = %user.id, protocol = %protocol.id, "patient enrolled");
-    Ok((StatusCode::CREATED, Json(detail_of(&state, &followup).await?)))
+    Ok(followup)
 }
 
 /// The organisation's follow-ups, a page at a time: those needing attention

@@ -72,8 +72,8 @@ async fn view(state: &AppState, id: &str) -> AppResult<PatientView> {
         .map(|d| d.index);
     Ok(PatientView::Active(Box::new(PatientFollowUp {
         practice: followup.practice,
-        protocol_title: followup.protocol.title,
-        questionnaire: followup.protocol.questionnaire,
+        protocol_title: followup.protocol.title.clone(),
+        questionnaire: followup.protocol.questionnaire.clone(),
         schedule,
         open,
         submissions: store::submissions(&state.db, id).await?,
@@ -122,7 +122,7 @@ async fn open_invitation(
         invitation.can_sms = followup.phone.is_some();
         invitation.can_email = followup.email.is_some();
         invitation.practice = followup.practice;
-        invitation.protocol_title = followup.protocol.title;
+        invitation.protocol_title = followup.protocol.title.clone();
     }
     Ok(Json(invitation))
 }
@@ -194,7 +194,16 @@ async fn submit(
     device: FollowUpDevice,
     Json(request): Json<NewSubmission>,
 ) -> AppResult<(StatusCode, Json<Submission>)> {
-    let id = followup_of(&device)?;
+    submit_for(&state, followup_of(&device)?, request).await
+}
+
+/// Checks and stores a questionnaire of follow-up `id`, as its phone sent it;
+/// also what the data generator fills questionnaires through.
+pub async fn submit_for(
+    state: &AppState,
+    id: &str,
+    request: NewSubmission,
+) -> AppResult<(StatusCode, Json<Submission>)> {
     if !wire::submission_id(&request.id) {
         return Err(Invalid { field: "id", message: "The submission id must be a UUID." }.into());
     }
@@ -202,11 +211,11 @@ async fn submit(
     // the stored submission is looked up only when something says it may exist.
     let target = match submissions::target(&state.db, id, request.index).await? {
         Some(target) if !target.ended => target,
-        _ => return sent_before(&state, id, &request.id, ENDED).await,
+        _ => return sent_before(state, id, &request.id, ENDED).await,
     };
     let due = target.due.ok_or(AppError::NotFound)?;
     if due.filled_at.is_some() {
-        return sent_before(&state, id, &request.id, FILLED).await;
+        return sent_before(state, id, &request.id, FILLED).await;
     }
     if now_ms() < due.opens_at {
         return Err(AppError::Conflict("This questionnaire is not open yet."));
@@ -236,10 +245,10 @@ async fn submit(
     };
     if !state.submissions.store(row).await? {
         // Either the same id raced in, or another form filled this questionnaire.
-        return sent_before(&state, id, &stored.id, FILLED).await;
+        return sent_before(state, id, &stored.id, FILLED).await;
     }
     tracing::info!(followup = %id, index = request.index, "questionnaire filled");
-    super::announce(&state, &target.organisation_id, id, alert);
+    super::announce(state, &target.organisation_id, id, alert);
     Ok((StatusCode::CREATED, Json(stored)))
 }
 

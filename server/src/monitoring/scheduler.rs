@@ -107,9 +107,10 @@ async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
         let (id, index, due_at) = (late.followup_id, late.idx, late.due_at);
         if !rules.contains_key(&id) {
             let followup = store::find(&state.db, &id).await?;
-            rules.insert(id.clone(), followup.map(|f| f.protocol.alerts).unwrap_or_default());
+            rules.insert(id.clone(), followup.map(|f| f.protocol));
         }
-        let Some(alert) = alerts::missed(&rules[&id], due_at, now) else { continue };
+        let Some(protocol) = &rules[&id] else { continue };
+        let Some(alert) = alerts::missed(&protocol.alerts, due_at, now) else { continue };
         // Claimed and raised together: a crash between the two loses neither.
         let mut tx = state.db.begin().await?;
         if jobs::claim_missed(&mut tx, &id, index, now).await? {

@@ -5,8 +5,11 @@ pub mod jobs;
 pub mod list;
 pub mod photos;
 pub mod submissions;
+mod snapshots;
 
 pub use submissions::{submission, submissions};
+
+use std::sync::Arc;
 
 use regard_shared::monitoring::alerts::{Level, Raised};
 use regard_shared::monitoring::schedule::Window;
@@ -85,7 +88,7 @@ pub struct FollowUp {
     pub birth_date: String,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub protocol: Protocol,
+    pub protocol: Arc<Protocol>,
     pub start_date: String,
     pub consented_at: Option<i64>,
     pub reminders: Reminders,
@@ -127,7 +130,7 @@ pub async fn find(db: &Db, id: &str) -> AppResult<Option<FollowUp>> {
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let protocol: Protocol = serde_json::from_str(&row.protocol).map_err(anyhow::Error::from)?;
+    let protocol = snapshots::parse(&row.protocol)?;
     Ok(Some(FollowUp {
         id: id.to_owned(),
         organisation_id: row.organisation_id,

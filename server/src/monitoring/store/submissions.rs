@@ -8,6 +8,7 @@
 //! submissions that arrive while a commit is under way into the next one.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use regard_shared::monitoring::alerts::Raised;
 use regard_shared::monitoring::questionnaire::Answers;
@@ -23,7 +24,7 @@ use crate::error::{AppError, AppResult};
 /// What a new submission to a follow-up is checked against.
 pub struct Target {
     pub organisation_id: String,
-    pub protocol: Protocol,
+    pub protocol: Arc<Protocol>,
     pub ended: bool,
     /// The schedule row of the questionnaire sent; `None` if there is none.
     pub due: Option<Due>,
@@ -73,7 +74,7 @@ pub async fn target(db: &Db, followup_id: &str, index: u32) -> AppResult<Option<
     };
     Ok(Some(Target {
         organisation_id: row.organisation_id,
-        protocol: serde_json::from_str(&row.protocol).map_err(anyhow::Error::from)?,
+        protocol: super::snapshots::parse(&row.protocol)?,
         ended: row.ended_at.is_some(),
         due,
     }))
