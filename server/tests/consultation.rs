@@ -303,3 +303,38 @@ async fn the_outbox_shows_a_message_only_to_those_who_may_act_on_its_case() {
     let gp = app.login(GP).await;
     assert!(text(app.get("/api/v1/outbox", Some(&gp)).await).await.contains(&token), "the GP sees it");
 }
+
+/// A period holding more appointments than one list carries is refused in
+/// words, never cut short; a shorter period of the same day is listed whole.
+#[tokio::test]
+async fn a_period_too_full_is_refused_not_cut() {
+    use regard_server::consultation::store::{self, NewAppointment, PERIOD_MAX};
+    let app = TestApp::new().await;
+    let gp = app.login(GP).await;
+    let me = json(app.get("/api/v1/auth/me", Some(&gp)).await).await;
+    let (organisation_id, clinician_id) =
+        (me["organisation"]["id"].as_str().unwrap(), me["user"]["id"].as_str().unwrap());
+    let from = in_an_hour();
+    for n in 0..=PERIOD_MAX as i64 {
+        let appointment = NewAppointment {
+            organisation_id,
+            clinician_id,
+            last_name: "Garnier",
+            first_name: "Élodie",
+            birth_date: "1980-02-03",
+            phone: None,
+            email: None,
+            scheduled_at: from + n * 60_000,
+            reason: "Renouvellement",
+            payment_mode: Default::default(),
+            fee_cents: 0,
+        };
+        store::create(&app.state.db, appointment).await.unwrap();
+    }
+    let period = |to: i64| format!("/api/v1/consultations?from={from}&to={to}");
+    let refused = app.get(&period(from + 86_400_000), Some(&gp)).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(refused).await["field"], "to");
+    let listed = json(app.get(&period(from + PERIOD_MAX as i64 * 60_000), Some(&gp)).await).await;
+    assert_eq!(listed.as_array().unwrap().len(), PERIOD_MAX);
+}

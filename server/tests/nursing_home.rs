@@ -207,3 +207,39 @@ async fn a_resident_is_found_by_an_accented_name_in_any_case_with_or_without_acc
         assert_eq!(names, ["Éloïse"], "{typed}");
     }
 }
+
+/// A home's list is always whole: past the first 500 residents every one is
+/// still listed, and the home's limit is said in words, even to two nurses
+/// adding the last resident at once.
+#[tokio::test]
+async fn every_resident_is_listed_and_the_limit_is_kept_under_concurrency() {
+    use regard_server::nursing_home::store::{self, RESIDENTS_MAX};
+    use regard_shared::nursing_home::NewResident;
+    let app = TestApp::new().await;
+    let nurse = app.login(NURSE).await;
+    let home = app.organisation_of(&nurse).await;
+    // The demo home has 3 residents; fill it to one short of the limit.
+    for n in 3..RESIDENTS_MAX - 1 {
+        let resident = NewResident {
+            last_name: format!("Résident {n:04}"),
+            first_name: "Élodie".into(),
+            birth_date: "1930-01-01".into(),
+            room: format!("{n}"),
+            gp_name: None,
+        };
+        store::create(&app.state.db, &home, &resident).await.unwrap();
+    }
+    let all = json(app.get("/api/v1/residents", Some(&nurse)).await).await;
+    assert_eq!(all.as_array().unwrap().len() as i64, RESIDENTS_MAX - 1);
+    let elodies = json(app.get("/api/v1/residents?q=elodie", Some(&nurse)).await).await;
+    assert_eq!(elodies.as_array().unwrap().len() as i64, RESIDENTS_MAX - 4, "accents aside, every Élodie");
+    let last = |room: &str| {
+        let body = json!({"last_name": "Petit", "first_name": "Louise", "birth_date": "1931-03-03", "room": room});
+        common::request(Method::POST, "/api/v1/residents", Some(&nurse), Some(body))
+    };
+    let statuses: Vec<StatusCode> = app.at_once(vec![last("A"), last("B")]).await.iter().map(|r| r.status()).collect();
+    assert!(statuses.contains(&StatusCode::CREATED), "{statuses:?}");
+    assert!(statuses.contains(&StatusCode::UNPROCESSABLE_ENTITY), "{statuses:?}");
+    let all = json(app.get("/api/v1/residents", Some(&nurse)).await).await;
+    assert_eq!(all.as_array().unwrap().len() as i64, RESIDENTS_MAX);
+}

@@ -25,8 +25,29 @@ use crate::region::{name, Region};
 
 const DAY: i64 = 86_400_000;
 const HOUR: i64 = 3_600_000;
-/// Tasks of one day in flight at once.
-const CONCURRENCY: usize = 16;
+/// Tasks of one day in flight at once: SQLite takes one writer at a time,
+/// and more waiting ones only starve each other past its busy timeout.
+fn concurrency(backend: db::Backend) -> usize {
+    match backend {
+        db::Backend::Sqlite => 3,
+        db::Backend::Postgres => 16,
+    }
+}
+
+/// The generator does not wait for the disk at each commit: on SQLite its
+/// connections skip the fsync (the test cluster of PostgreSQL runs without).
+/// Set each day: the pool renews its connections now and then.
+async fn skip_fsync(state: &AppState, backend: db::Backend) -> anyhow::Result<()> {
+    if backend == db::Backend::Sqlite {
+        let mut connections = Vec::new();
+        for _ in 0..8 {
+            let mut connection = state.db.acquire().await?;
+            sqlx::query("PRAGMA synchronous = OFF").execute(&mut *connection).await?;
+            connections.push(connection);
+        }
+    }
+    Ok(())
+}
 
 /// A region's year at scale ×1 (the figures), per kind.
 const ASSISTS: f64 = 200_000.0;
@@ -90,7 +111,7 @@ async fn gated<F: std::future::Future>(gate: Arc<Semaphore>, job: F) -> F::Outpu
 
 type Job = anyhow::Result<Option<Active>>;
 
-pub async fn year(state: &AppState, region: Arc<Region>, scale: f64) -> anyhow::Result<Tally> {
+pub async fn year(state: &AppState, backend: db::Backend, region: Arc<Region>, scale: f64) -> anyhow::Result<Tally> {
     let mut tally = Tally::default();
     let mut dice = Dice(42);
     let first = wall().div_euclid(DAY) * DAY - 365 * DAY;
@@ -98,7 +119,8 @@ pub async fn year(state: &AppState, region: Arc<Region>, scale: f64) -> anyhow::
     for day in 0..365 {
         // Early afternoon, Paris: the morning's questionnaires are open.
         db::set_clock_behind(wall() - (first + day * DAY + 12 * HOUR));
-        let gate = Arc::new(Semaphore::new(CONCURRENCY));
+        skip_fsync(state, backend).await?;
+        let gate = Arc::new(Semaphore::new(concurrency(backend)));
         let mut jobs: JoinSet<Job> = JoinSet::new();
         let (s, r) = (state, &region);
         for _ in 0..share(ASSISTS, scale, day) {
@@ -242,8 +264,16 @@ async fn one_request(state: AppState, region: Arc<Region>, mut dice: Dice) -> Jo
             (Status::Submitted, Status::Taken, Step::Take, ""),
             (Status::Taken, Status::Answered, Step::Answer, "Pas d'urgence : contrôle dans trois mois."),
         ] {
-            let new =
-                expertise::store::NewStep { request_id: &id, from, to, step, side: Side::Expert, author_id: &specialist.id, body, file_ids: &[] };
+            let new = expertise::store::NewStep {
+                request_id: &id,
+                from,
+                to,
+                step,
+                side: Side::Expert,
+                author_id: &specialist.id,
+                body,
+                file_ids: &[],
+            };
             expertise::store::step(&state.db, new).await?;
         }
     }
@@ -265,8 +295,7 @@ async fn one_enrolment(state: AppState, region: Arc<Region>, mut dice: Dice, n: 
         start_date: db::in_paris(db::now_ms()).format("%Y-%m-%d").to_string(),
     };
     let followup = monitoring::enrol_patient(&state, gp, &request).await?;
-    followups::record_consent(&state.db, &followup.id, CONSENT_VERSION, Reminders { sms: true, email: false })
-        .await?;
+    followups::record_consent(&state.db, &followup.id, CONSENT_VERSION, Reminders { sms: true, email: false }).await?;
     let dues = followups::schedule(&state.db, &followup.id).await?;
     Ok(Some(Active { id: followup.id, dues: dues.iter().map(|d| (d.index, d.opens_at, d.closes_at)).collect() }))
 }

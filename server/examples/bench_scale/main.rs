@@ -23,7 +23,9 @@ fn env(name: &str) -> anyhow::Result<String> {
 
 async fn generate() -> anyhow::Result<()> {
     let scale: f64 = env("BENCH_SCALE")?.parse()?;
-    let db = db::connect(&env("BENCH_DATABASE_URL")?).await?;
+    let url = env("BENCH_DATABASE_URL")?;
+    let backend = db::Backend::of(&url).ok_or_else(|| anyhow::anyhow!("a sqlite: or postgres:// URL"))?;
+    let db = db::connect(&url).await?;
     let dir = tempfile::tempdir()?;
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist)?;
@@ -42,7 +44,7 @@ async fn generate() -> anyhow::Result<()> {
     let started = Instant::now();
     let region = Arc::new(region::create(&db).await?);
     eprintln!("region ready in {:.0} s; generating the year at scale ×{scale}…", started.elapsed().as_secs_f64());
-    let tally = generate::year(&state, region, scale).await?;
+    let tally = generate::year(&state, backend, region, scale).await?;
     println!("seconds={:.0}", started.elapsed().as_secs_f64());
     println!("assists={}", tally.assists);
     println!("consultations={}", tally.consultations);

@@ -40,8 +40,22 @@ pub const HOMES: usize = 60;
 pub const EXPERT_SITES: usize = 5;
 
 const LAST_NAMES: [&str; 16] = [
-    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent", "Simon",
-    "Michel", "Lefèvre", "Leroy", "Roux", "Élodie-Garnier",
+    "Martin",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefèvre",
+    "Leroy",
+    "Roux",
+    "Élodie-Garnier",
 ];
 const FIRST_NAMES: [&str; 12] =
     ["Élodie", "Jeanne", "Marcel", "Odette", "Chloé", "Noé", "Inès", "Hélène", "Jérôme", "François", "Zoé", "Léa"];

@@ -6,6 +6,7 @@ use regard_shared::consultation::{
     MAX_DOCUMENTS,
 };
 use regard_shared::phone;
+use regard_shared::validate::Invalid;
 
 use sqlx::FromRow;
 
@@ -142,18 +143,31 @@ fn summary(row: SummaryRow, now: i64) -> ConsultationSummary {
     }
 }
 
-/// The organisation's appointments between `from` and `to` (ms), in time order.
+/// Most appointments a period's list holds: a busy teleconsultation centre's
+/// day is a few hundred.
+pub const PERIOD_MAX: usize = 1000;
+
+/// The organisation's appointments between `from` and `to` (ms), in time
+/// order; a period holding more than `PERIOD_MAX` is refused, never cut.
 pub async fn day(db: &Db, organisation_id: &str, from: i64, to: i64) -> AppResult<Vec<ConsultationSummary>> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM consultations c JOIN users u ON u.id = c.clinician_id
          WHERE c.organisation_id = $1 AND c.scheduled_at >= $2 AND c.scheduled_at < $3
-         ORDER BY c.scheduled_at, c.created_at LIMIT 500"
+         ORDER BY c.scheduled_at, c.created_at LIMIT $4"
     ))
     .bind(organisation_id)
     .bind(from)
     .bind(to)
+    .bind(PERIOD_MAX as i64 + 1)
     .fetch_all(db)
     .await?;
+    if rows.len() > PERIOD_MAX {
+        return Err(Invalid {
+            field: "to",
+            message: "More than 1 000 appointments in this period: ask for a shorter one.",
+        }
+        .into());
+    }
     let now = now_ms();
     Ok(rows.into_iter().map(|row| summary(row, now)).collect())
 }

@@ -5,13 +5,14 @@ use regard_shared::assist::Outcome;
 use regard_shared::nursing_home::{CallStatus, NewResident, Resident, ResidentCall};
 use regard_shared::search::fold;
 
-use crate::db::{new_id, now_ms, Db, Stored};
+use regard_shared::validate::Invalid;
+
+use crate::db::{begin_on, new_id, now_ms, Db, Stored};
 use crate::error::{AppError, AppResult};
 
-/// Residents listed at most: a large nursing home has a few hundred beds.
-const LIST_LIMIT: usize = 500;
-/// Residents read to search them: far beyond any nursing home.
-const RESIDENTS_MAX: i64 = 5000;
+/// Residents a home may record: far beyond any nursing home's beds and
+/// years of arrivals, and what bounds the list (always given whole).
+pub const RESIDENTS_MAX: i64 = 2000;
 
 /// A resident and the nursing home they live in.
 #[derive(sqlx::FromRow)]
@@ -39,8 +40,18 @@ fn resident(row: ResidentRow) -> Resident {
 const RESIDENT_SELECT: &str =
     "SELECT organisation_id, id, last_name, first_name, birth_date, room, gp_name FROM residents";
 
+/// Records a resident, unless the home already has `RESIDENTS_MAX`: the
+/// home's row is locked first, so two nurses adding at once cannot pass it.
 pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppResult<Resident> {
     let id = new_id();
+    let mut tx = begin_on(db, "organisations", organisation_id).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM residents WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if count >= RESIDENTS_MAX {
+        return Err(Invalid { field: "last_name", message: "This home already has as many residents as Regard records." }.into());
+    }
     sqlx::query(
         "INSERT INTO residents (id, organisation_id, last_name, first_name, birth_date, room, gp_name, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -53,8 +64,9 @@ pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppRes
     .bind(&new.room)
     .bind(&new.gp_name)
     .bind(now_ms())
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(Resident {
         id,
         last_name: new.last_name.clone(),
@@ -68,8 +80,8 @@ pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppRes
 /// The home's residents whose name or room contains `search` whatever the case
 /// and the accents ("elise" finds "Élise"), by name. Matched here rather than
 /// in SQL, whose lower() folds only ASCII on SQLite but all of Unicode on
-/// PostgreSQL and neither removes accents: a home's few hundred residents are
-/// read whole.
+/// PostgreSQL and neither removes accents: a home's residents (at most
+/// `RESIDENTS_MAX`) are read whole, and every match is listed.
 pub async fn list(db: &Db, organisation_id: &str, search: &str) -> AppResult<Vec<Resident>> {
     let rows: Vec<ResidentRow> = sqlx::query_as(&format!("{RESIDENT_SELECT} WHERE organisation_id = $1 LIMIT $2"))
         .bind(organisation_id)
@@ -88,7 +100,6 @@ pub async fn list(db: &Db, organisation_id: &str, search: &str) -> AppResult<Vec
         })
         .collect();
     found.sort_by_cached_key(|r| (fold(&r.last_name), fold(&r.first_name), r.id.clone()));
-    found.truncate(LIST_LIMIT);
     Ok(found)
 }
 

@@ -4,8 +4,8 @@
 pub mod jobs;
 pub mod list;
 pub mod photos;
-pub mod submissions;
 mod snapshots;
+pub mod submissions;
 
 pub use submissions::{submission, submissions};
 
