@@ -105,12 +105,18 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
-/// Starts a transaction by writing to the row `id` of `table` (a record whose
-/// children the transaction counts and adds to). On SQLite this takes the write
-/// lock at once: a transaction that reads first and writes later fails when
-/// another one commits in between. On PostgreSQL it locks that row, so checks
-/// on its children (counts, caps) hold until commit.
+/// Starts a transaction that holds the row `id` of `table` (a record whose
+/// children the transaction counts and adds to) until it ends. On PostgreSQL it
+/// locks that row, so checks on its children (counts, caps) hold until commit.
+/// SQLite has one writer at a time: `BEGIN IMMEDIATE` takes the write lock at
+/// once (a transaction that reads first and writes later fails when another
+/// commits in between), and writes nothing: an `id = id` update would make
+/// SQLite check every child table's foreign keys, scanning those without an
+/// index (a user's row has a dozen such children, some of millions of rows).
 pub async fn begin_on(db: &Db, table: &str, id: &str) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
+    if db.connect_options().database_url.scheme() == "sqlite" {
+        return Ok(db.begin_with("BEGIN IMMEDIATE").await?);
+    }
     let mut tx = db.begin().await?;
     sqlx::query(&format!("UPDATE {table} SET id = id WHERE id = $1")).bind(id).execute(&mut *tx).await?;
     Ok(tx)

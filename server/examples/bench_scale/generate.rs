@@ -6,6 +6,9 @@
 //! acknowledge yesterday's alerts.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
 
 use regard_server::assist::{self, store::NewCase};
 use regard_server::consultation::{self, store::Milestone};
@@ -116,7 +119,10 @@ pub async fn year(state: &AppState, backend: db::Backend, region: Arc<Region>, s
     let mut dice = Dice(42);
     let first = wall().div_euclid(DAY) * DAY - 365 * DAY;
     let mut active: Vec<Active> = Vec::new();
+    // Where the time goes: the day's work, the scheduler's rounds, the alerts' acknowledgements.
+    let mut spent = [Duration::ZERO; 3];
     for day in 0..365 {
+        let started = Instant::now();
         // Early afternoon, Paris: the morning's questionnaires are open.
         db::set_clock_behind(wall() - (first + day * DAY + 12 * HOUR));
         skip_fsync(state, backend).await?;
@@ -155,11 +161,20 @@ pub async fn year(state: &AppState, backend: db::Backend, region: Arc<Region>, s
         while let Some(done) = jobs.join_next().await {
             active.extend(done??);
         }
+        spent[0] += started.elapsed();
+        let started = Instant::now();
         scheduler::round(state, db::now_ms()).await?;
+        spent[1] += started.elapsed();
+        let started = Instant::now();
         acknowledge_alerts(state, &region, db::now_ms() - DAY).await?;
+        spent[2] += started.elapsed();
         active.retain(|followup| !followup.dues.is_empty());
         if day % 30 == 29 {
-            eprintln!("day {} of 365", day + 1);
+            let [work, rounds, acknowledging] = spent.map(|d| d.as_secs());
+            eprintln!(
+                "day {} of 365: {work} s of work, {rounds} s of rounds, {acknowledging} s acknowledging",
+                day + 1
+            );
         }
     }
     db::set_clock_behind(0);
@@ -183,8 +198,10 @@ async fn one_assist(state: AppState, region: Arc<Region>, mut dice: Dice) -> Job
             note: None,
             resident: Some((resident, "Chute dans la chambre, douleur à la hanche")),
         };
-        let opened = assist::store::open(&state.db, case, (EventKind::Requested, "Chute"), 30 * 60_000).await?;
-        assist::store::take(&state.db, &opened.id, &regulator.id).await?;
+        let opened = assist::store::open(&state.db, case, (EventKind::Requested, "Chute"), 30 * 60_000)
+            .await
+            .context("a home's call")?;
+        assist::store::take(&state.db, &opened.id, &regulator.id).await.context("taking the call")?;
         opened.id
     } else {
         let phone = format!("+3367{:07}", dice.below(10_000_000));
@@ -197,16 +214,16 @@ async fn one_assist(state: AppState, region: Arc<Region>, mut dice: Dice) -> Job
             note: None,
             resident: None,
         };
-        assist::open(&state, regulator, case).await?
+        assist::open(&state, regulator, case).await.context("opening an assist")?
     };
     if dice.odds(75) {
-        assist::store::record(&state.db, &id, EventKind::CallStarted, "", None).await?;
+        assist::store::record(&state.db, &id, EventKind::CallStarted, "", None).await.context("video")?;
     }
     if dice.odds(90) {
         let outcome = Outcome::ALL[dice.below(Outcome::ALL.len())];
-        assist::store::decide(&state.db, &id, outcome, "").await?;
+        assist::store::decide(&state.db, &id, outcome, "").await.context("deciding")?;
     }
-    audit::record(&state.db, regulator, "assist", &id, "view").await?;
+    audit::record(&state.db, regulator, "assist", &id, "view").await.context("looking at the case")?;
     Ok(None)
 }
 

@@ -72,7 +72,9 @@ async fn text_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &s
         body,
     };
     let delivery = state.sms.hand_over(message, None).await;
-    store::record_sms(&state.db, delivery, &user.id).await
+    let event = store::record_sms(&state.db, delivery, &user.id).await?;
+    state.live.publish(&user.organisation_id, News::Assist { id: assist_id.to_owned(), event });
+    Ok(())
 }
 
 /// Opens a case and texts its link: two commits, the gateway called between
@@ -81,8 +83,8 @@ pub async fn open(state: &AppState, user: &CurrentUser, case: store::NewCase<'_>
     let first = (EventKind::Created, case.case_reference.unwrap_or_default());
     let phone = case.phone;
     let opened = store::open(&state.db, case, first, state.settings.link_ttl_ms).await?;
-    text_link(state, user, &opened.id, phone, &opened.token).await?;
     state.live.publish(&user.organisation_id, News::Assist { id: opened.id.clone(), event: EventKind::Created });
+    text_link(state, user, &opened.id, phone, &opened.token).await?;
     Ok(opened.id)
 }
 

@@ -50,7 +50,11 @@ pub async fn create(db: &Db, organisation_id: &str, new: &NewResident) -> AppRes
         .fetch_one(&mut *tx)
         .await?;
     if count >= RESIDENTS_MAX {
-        return Err(Invalid { field: "last_name", message: "This home already has as many residents as Regard records." }.into());
+        return Err(Invalid {
+            field: "last_name",
+            message: "This home already has as many residents as Regard records.",
+        }
+        .into());
     }
     sqlx::query(
         "INSERT INTO residents (id, organisation_id, last_name, first_name, birth_date, room, gp_name, created_at)

@@ -66,8 +66,9 @@ pub async fn open(db: &Db, case: NewCase<'_>, first: (EventKind, &str), link_ttl
     Ok(Opened { id, token })
 }
 
-/// Records a text message about the case and its timeline event, together.
-pub async fn record_sms(db: &Db, delivery: sms::Delivery<'_>, actor: &str) -> AppResult<()> {
+/// Records a text message about the case and its timeline event, together;
+/// returns the event (sent or failed).
+pub async fn record_sms(db: &Db, delivery: sms::Delivery<'_>, actor: &str) -> AppResult<EventKind> {
     let mut tx = db.begin().await?;
     let sent = delivery.record(&mut tx).await?;
     let (kind, detail) = match &sent.error {
@@ -76,7 +77,7 @@ pub async fn record_sms(db: &Db, delivery: sms::Delivery<'_>, actor: &str) -> Ap
     };
     record_on(&mut tx, &sent.assist_id, kind, &detail, Some(actor)).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(kind)
 }
 
 /// Appends an event to the case's timeline. There is no way to change or remove

@@ -14,9 +14,12 @@ use crate::paging::{self, Cursor};
 /// claim it again: far longer than a gateway's or mail server's timeout.
 pub const REMINDER_LEASE_MS: i64 = 10 * 60 * 1000;
 
-/// Questionnaires due, still open, not filled, of follow-ups under way.
-const OPEN_AND_UNFILLED: &str = "FROM followup_dues d JOIN followups f ON f.id = d.followup_id
-     WHERE d.due_at <= $1 AND f.ended_at IS NULL AND f.consented_at IS NOT NULL
+/// Questionnaires due, still open, not filled, of follow-ups under way. Read
+/// from the follow-ups under way (`followups_under_way`, a few thousand) to
+/// their schedules, never from every questionnaire ever due: `CROSS JOIN`
+/// keeps SQLite's planner to that order (PostgreSQL's chooses by itself).
+const OPEN_AND_UNFILLED: &str = "FROM followups f CROSS JOIN followup_dues d
+     WHERE d.followup_id = f.id AND f.ended_at IS NULL AND f.consented_at IS NOT NULL AND d.due_at <= $1
        AND NOT EXISTS (SELECT 1 FROM followup_submissions s WHERE s.followup_id = d.followup_id AND s.idx = d.idx)";
 
 /// Not sent, and not claimed by a round still within its lease.
