@@ -252,7 +252,8 @@ async fn one_consultation(state: AppState, region: Arc<Region>, mut dice: Dice) 
     Ok(None)
 }
 
-/// A GP's request to an expert site, taken and answered the same day nine times in ten.
+/// A GP's request to an expert site, taken and answered the same day nine
+/// times in ten; the GP closes four answered requests in five.
 async fn one_request(state: AppState, region: Arc<Region>, mut dice: Dice) -> Job {
     let practice = &region.practices[dice.below(region.practices.len())];
     let gp = &practice.members[dice.below(practice.members.len())];
@@ -276,23 +277,24 @@ async fn one_request(state: AppState, region: Arc<Region>, mut dice: Dice) -> Jo
         note: "Avis sur la conduite à tenir, merci.",
     };
     let id = expertise::store::create(&state.db, new).await?;
-    if dice.odds(90) {
-        for (from, to, step, body) in [
-            (Status::Submitted, Status::Taken, Step::Take, ""),
-            (Status::Taken, Status::Answered, Step::Answer, "Pas d'urgence : contrôle dans trois mois."),
-        ] {
-            let new = expertise::store::NewStep {
-                request_id: &id,
-                from,
-                to,
-                step,
-                side: Side::Expert,
-                author_id: &specialist.id,
-                body,
-                file_ids: &[],
-            };
-            expertise::store::step(&state.db, new).await?;
+    let steps = [
+        (Status::Submitted, Status::Taken, Step::Take, Side::Expert, ""),
+        (Status::Taken, Status::Answered, Step::Answer, Side::Expert, "Pas d'urgence : contrôle dans trois mois."),
+        (Status::Answered, Status::Closed, Step::Close, Side::Requester, "Merci."),
+    ];
+    let taken = if dice.odds(90) {
+        if dice.odds(80) {
+            3
+        } else {
+            2
         }
+    } else {
+        0
+    };
+    for (from, to, step, side, body) in steps.into_iter().take(taken) {
+        let author_id = if side == Side::Expert { &specialist.id } else { &gp.id };
+        let new = expertise::store::NewStep { request_id: &id, from, to, step, side, author_id, body, file_ids: &[] };
+        expertise::store::step(&state.db, new).await?;
     }
     Ok(None)
 }

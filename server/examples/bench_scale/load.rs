@@ -1,6 +1,8 @@
 //! 50 console sessions at once against a running server: each signs in as a
 //! member of a different organisation and goes round the pages its console
-//! polls, page after page; the latency of every request is kept per endpoint.
+//! reads, following `next` to the second page; the latency of every request is
+//! kept per endpoint. Then the same rounds back to back, without pause: how
+//! many console requests a second the server answers at most.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,6 +15,12 @@ use crate::region::{email, PASSWORD};
 
 /// Rounds each session makes of its console's pages after one not measured.
 const ROUNDS: usize = 20;
+/// A session goes round its pages every this long: five times as often as the
+/// monitoring page used to poll (10 s), far more than a console kept up to
+/// date by live news asks.
+const PERIOD: Duration = Duration::from_secs(2);
+/// How long the sessions go round without pause, to measure capacity.
+const SATURATION: Duration = Duration::from_secs(10);
 
 struct Session {
     client: reqwest::Client,
@@ -119,9 +127,16 @@ fn next_page(label: &'static str) -> &'static str {
 /// Per endpoint, every latency measured, sorted.
 pub type Figures = BTreeMap<&'static str, Vec<Duration>>;
 
-/// Signs in 50 members (13 regulators, 25 GPs, 7 nurses, 5 specialists) and
-/// has them all go round their consoles `ROUNDS` times at once.
-pub async fn run(base: &str) -> anyhow::Result<Figures> {
+pub struct Load {
+    pub figures: Figures,
+    /// Console requests answered per second with every session asking without pause.
+    pub capacity: f64,
+}
+
+/// Signs in 50 members (13 regulators, 25 GPs, 7 nurses, 5 specialists), has
+/// each go round its console every `PERIOD` (the 50 spread over it) `ROUNDS`
+/// times, then all without pause for `SATURATION`.
+pub async fn run(base: &str) -> anyhow::Result<Load> {
     let mut sessions = Vec::new();
     let mix = [
         (OrganisationKind::SamuCentre, 13),
@@ -134,12 +149,18 @@ pub async fn run(base: &str) -> anyhow::Result<Figures> {
             sessions.push(Arc::new(Session::sign_in(base, kind, n).await?));
         }
     }
+    let count = sessions.len() as u32;
     let mut tasks = Vec::new();
-    for session in sessions {
+    for (n, session) in sessions.iter().cloned().enumerate() {
         tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(PERIOD * n as u32 / count).await;
+            let mut ticker = tokio::time::interval(PERIOD);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticker.tick().await;
             session.round().await?;
             let mut all = Vec::new();
             for _ in 0..ROUNDS {
+                ticker.tick().await;
                 all.extend(session.round().await?);
             }
             anyhow::Ok(all)
@@ -152,5 +173,20 @@ pub async fn run(base: &str) -> anyhow::Result<Figures> {
         }
     }
     figures.values_mut().for_each(|latencies| latencies.sort());
-    Ok(figures)
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for session in sessions {
+        tasks.push(tokio::spawn(async move {
+            let mut answered = 0;
+            while started.elapsed() < SATURATION {
+                answered += session.round().await?.len();
+            }
+            anyhow::Ok(answered)
+        }));
+    }
+    let mut answered = 0;
+    for task in tasks {
+        answered += task.await??;
+    }
+    Ok(Load { figures, capacity: answered as f64 / started.elapsed().as_secs_f64() })
 }

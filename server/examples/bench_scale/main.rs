@@ -6,7 +6,8 @@
 //!   expert requests, their messages, links and access-log rows), through the
 //!   server's own functions; prints what it made and how long it took.
 //! - `load`: 50 console sessions at once against the server at `BENCH_BASE`;
-//!   prints p50/p99/max per endpoint as `endpoint|count|p50|p99|max` lines.
+//!   prints p50/p99/max per endpoint as `endpoint|count|p50|p99|max` lines,
+//!   and the requests a second answered without pause as `capacity=`.
 
 mod generate;
 mod load;
@@ -60,9 +61,10 @@ async fn generate() -> anyhow::Result<()> {
 }
 
 async fn load() -> anyhow::Result<()> {
-    let figures = load::run(&env("BENCH_BASE")?).await?;
+    let load = load::run(&env("BENCH_BASE")?).await?;
     let ms = |d: &Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
-    for (endpoint, latencies) in &figures {
+    println!("capacity={:.0}", load.capacity);
+    for (endpoint, latencies) in &load.figures {
         let at = |p: f64| &latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1];
         println!("{endpoint}|{}|{}|{}|{}", latencies.len(), ms(at(0.5)), ms(at(0.99)), ms(latencies.last().unwrap()));
     }

@@ -5,3 +5,6 @@ CREATE INDEX followups_under_way ON followups (id) WHERE ended_at IS NULL;
 -- A case's text messages, read with the case (they were found by scanning
 -- every message of every case).
 CREATE INDEX sms_messages_assist ON sms_messages (assist_id) WHERE assist_id IS NOT NULL;
+-- Alerts nobody has acknowledged: a few hundred in a region, among every alert
+-- of every year.
+CREATE INDEX followup_alerts_open ON followup_alerts (followup_id) WHERE acknowledged_at IS NULL;

@@ -17,7 +17,8 @@ pub const REMINDER_LEASE_MS: i64 = 10 * 60 * 1000;
 /// Questionnaires due, still open, not filled, of follow-ups under way. Read
 /// from the follow-ups under way (`followups_under_way`, a few thousand) to
 /// their schedules, never from every questionnaire ever due: `CROSS JOIN`
-/// keeps SQLite's planner to that order (PostgreSQL's chooses by itself).
+/// keeps SQLite's planner to that order (PostgreSQL's chooses by itself, by
+/// the sizes). Rounds take at most 500 rows; the next round takes the rest.
 const OPEN_AND_UNFILLED: &str = "FROM followups f CROSS JOIN followup_dues d
      WHERE d.followup_id = f.id AND f.ended_at IS NULL AND f.consented_at IS NOT NULL AND d.due_at <= $1
        AND NOT EXISTS (SELECT 1 FROM followup_submissions s WHERE s.followup_id = d.followup_id AND s.idx = d.idx)";
@@ -38,12 +39,13 @@ pub struct DueRow {
 pub async fn reminders_due(db: &Db, now: i64) -> AppResult<Vec<DueRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT d.followup_id, d.idx, d.day, d.due_at {OPEN_AND_UNFILLED} AND d.closes_at > $1 AND {UNCLAIMED}
-         ORDER BY d.due_at LIMIT 500"
+         LIMIT 500"
     ))
     .bind(now)
     .bind(now - REMINDER_LEASE_MS)
     .fetch_all(db)
-    .await?)
+    .await
+    .map(oldest_first)?)
 }
 
 /// Claims one reminder; `true` for the round that got it. The claim re-checks
@@ -76,12 +78,21 @@ pub async fn mark_reminded(db: &Db, followup_id: &str, index: i64, now: i64) -> 
 /// Questionnaires due and unfilled whose missed-questionnaire alert was not raised.
 pub async fn unfilled(db: &Db, now: i64) -> AppResult<Vec<DueRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT d.followup_id, d.idx, d.day, d.due_at {OPEN_AND_UNFILLED} AND d.missed_alerted_at IS NULL
-         ORDER BY d.due_at LIMIT 500"
+        "SELECT d.followup_id, d.idx, d.day, d.due_at {OPEN_AND_UNFILLED} AND d.missed_alerted_at IS NULL LIMIT 500"
     ))
     .bind(now)
     .fetch_all(db)
-    .await?)
+    .await
+    .map(oldest_first)?)
+}
+
+/// A round's rows, the longest due first. Sorted here, not in SQL: an
+/// `ORDER BY due_at` would lead PostgreSQL to walk the index of every
+/// questionnaire ever due, in order, rather than start from the follow-ups
+/// under way.
+fn oldest_first(mut rows: Vec<DueRow>) -> Vec<DueRow> {
+    rows.sort_by_key(|row| row.due_at);
+    rows
 }
 
 /// Claims the missed-questionnaire alert inside the transaction that raises it.
