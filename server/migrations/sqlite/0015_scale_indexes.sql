@@ -8,3 +8,5 @@ CREATE INDEX sms_messages_assist ON sms_messages (assist_id) WHERE assist_id IS 
 -- Alerts nobody has acknowledged: a few hundred in a region, among every alert
 -- of every year.
 CREATE INDEX followup_alerts_open ON followup_alerts (followup_id) WHERE acknowledged_at IS NULL;
+-- Questionnaires filled lately, for the console's news banner.
+CREATE INDEX followup_submissions_at ON followup_submissions (submitted_at);

@@ -39,3 +39,16 @@ pub async fn usage(db: &Db, organisation_id: &str, since_ms: i64) -> AppResult<V
             .await?;
     Ok(usage::from_counts(counts))
 }
+
+/// How many cases the organisation has: the sum of its monthly counts (cases
+/// are never deleted), a dozen rows a year instead of every case. (PostgreSQL
+/// sums BIGINTs as NUMERIC, hence the cast.)
+pub(super) async fn cases(db: &Db, organisation_id: &str) -> AppResult<i64> {
+    let (total,): (Option<i64>,) =
+        sqlx::query_as("SELECT CAST(SUM(n) AS BIGINT) FROM assist_usage WHERE organisation_id = $1 AND measure = $2")
+            .bind(organisation_id)
+            .bind(usage::ASSISTS)
+            .fetch_one(db)
+            .await?;
+    Ok(total.unwrap_or(0))
+}

@@ -202,10 +202,7 @@ pub async fn page(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) ->
         paging::after("0", "a.created_at", "a.id", 2)
     );
     let rows: Vec<SummaryRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q).await?;
-    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assists WHERE organisation_id = $1")
-        .bind(organisation_id)
-        .fetch_one(db)
-        .await?;
+    let total = counters::cases(db, organisation_id).await?;
     let cursor = |r: &SummaryRow| Cursor { rank: 0, at: r.created_at, id: r.id.clone() };
     Ok(paging::page(rows, limit, total as u32, cursor, summary))
 }
