@@ -1,7 +1,8 @@
--- The scheduler's rounds start from the follow-ups under way (a few thousand
--- in a region) rather than from every questionnaire ever due, which grows with
--- the years: this index holds only those rows.
-CREATE INDEX followups_under_way ON followups (id) WHERE ended_at IS NULL;
+-- The follow-ups under way: a few thousand in a region, a few dozen per
+-- practice, among every follow-up of the years. The scheduler's rounds start
+-- from them rather than from every questionnaire ever due, and the monitoring
+-- list works out the attention of these alone.
+CREATE INDEX followups_under_way ON followups (organisation_id, created_at) WHERE ended_at IS NULL;
 -- A case's text messages, read with the case (they were found by scanning
 -- every message of every case).
 CREATE INDEX sms_messages_assist ON sms_messages (assist_id) WHERE assist_id IS NOT NULL;

@@ -290,7 +290,7 @@ async fn activity(
     Query(since): Query<Since>,
 ) -> AppResult<Json<Activity>> {
     user.authorize(Action::MonitorPatients, &user.organisation_id)?;
-    Ok(Json(store::activity(&state.db, &user.organisation_id, since.since).await?))
+    Ok(Json(store::list::activity(&state.db, &user.organisation_id, since.since).await?))
 }
 
 /// Follow-ups whose data has been deleted: what went, and when; the latest first, a page at a time.

@@ -1,12 +1,12 @@
 //! The organisation's follow-ups, a page at a time, ordered by the database:
 //! who needs attention is decided before any row is cut, so an alert on the
-//! thousandth patient is on the first page.
+//! thousandth patient is on the first page. And the console's news banner.
 
-use regard_shared::monitoring::wire::{EndReason, FollowUpSummary, Status};
+use regard_shared::monitoring::wire::{Activity, EndReason, Filled, FollowUpSummary, Status};
 use regard_shared::page::Page;
 use sqlx::FromRow;
 
-use crate::db::{Db, Stored};
+use crate::db::{now_ms, Db, Stored};
 use crate::error::AppResult;
 use crate::paging::{self, Cursor};
 
@@ -54,8 +54,11 @@ impl Row {
     }
 }
 
-/// Up to `limit` follow-ups of the organisation after `start`. Only the rows
-/// of the page have their figures counted.
+/// Up to `limit` follow-ups of the organisation after `start`. The attention
+/// of those under way (a few dozen) is worked out; the ended ones (most of
+/// the years' follow-ups, all of rank 3) come from the index by date, only as
+/// many as the page can hold. Only the rows of the page have their figures
+/// counted.
 pub async fn page(
     db: &Db,
     organisation_id: &str,
@@ -63,6 +66,8 @@ pub async fn page(
     limit: u32,
     now: i64,
 ) -> AppResult<Page<FollowUpSummary>> {
+    const COLUMNS: &str =
+        "f.id, f.created_at, f.first_name, f.last_name, f.protocol_title, f.start_date, f.consented_at, f.end_reason, f.ended_at";
     let sql = format!(
         "SELECT p.id, p.attention, p.created_at, p.first_name, p.last_name, p.protocol_title, p.start_date,
                 p.consented_at, p.end_reason,
@@ -72,13 +77,17 @@ pub async fn page(
                 CASE WHEN p.ended_at IS NULL THEN
                     (SELECT MIN(d.due_at) FROM followup_dues d WHERE d.followup_id = p.id AND d.due_at > $6)
                 END AS next_due_at
-         FROM (SELECT f.id, f.created_at, f.first_name, f.last_name, f.protocol_title, f.start_date, f.consented_at,
-                      f.end_reason, f.ended_at, {ATTENTION} AS attention
-               FROM followups f WHERE f.organisation_id = $1) p
-         WHERE {}
+         FROM (SELECT * FROM (SELECT {COLUMNS}, {ATTENTION} AS attention
+                              FROM followups f WHERE f.organisation_id = $1 AND f.ended_at IS NULL) u
+               WHERE {}
+               UNION ALL
+               SELECT * FROM (SELECT {COLUMNS}, CAST(3 AS BIGINT) AS attention
+                              FROM followups f WHERE f.organisation_id = $1 AND f.ended_at IS NOT NULL AND {}
+                              ORDER BY f.created_at DESC, f.id LIMIT $5) e) p
          ORDER BY p.attention, p.created_at DESC, p.id
          LIMIT $5",
-        paging::after("p.attention", "p.created_at", "p.id", 2)
+        paging::after("u.attention", "u.created_at", "u.id", 2),
+        paging::after("3", "f.created_at", "f.id", 2)
     );
     let rows: Vec<Row> = paging::rows(db, &sql, organisation_id, start, limit, |q| q.bind(now)).await?;
     let total = total(db, organisation_id).await?;
@@ -102,4 +111,45 @@ async fn total(db: &Db, organisation_id: &str) -> AppResult<u32> {
         .fetch_one(db)
         .await?;
     Ok(n as u32)
+}
+
+/// How far back the console's news banner looks: what came before is on the dashboard.
+pub const ACTIVITY_WINDOW_MS: i64 = 24 * 3_600_000;
+
+pub async fn activity(db: &Db, organisation_id: &str, since: i64) -> AppResult<Activity> {
+    // From the questionnaires filled lately (an index on the instant), never
+    // from every questionnaire of the organisation's years; `CROSS JOIN` keeps
+    // SQLite's planner to that order. At most a day back, whatever is asked.
+    let filled: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.followup_id, f.first_name || ' ' || f.last_name, d.day, s.submitted_at
+         FROM followup_submissions s CROSS JOIN followups f
+         JOIN followup_dues d ON d.followup_id = s.followup_id AND d.idx = s.idx
+         WHERE f.id = s.followup_id AND f.organisation_id = $1 AND s.submitted_at > $2
+         ORDER BY s.submitted_at DESC LIMIT 20",
+    )
+    .bind(organisation_id)
+    .bind(since.max(now_ms() - ACTIVITY_WINDOW_MS))
+    .fetch_all(db)
+    .await?;
+    let (open, red): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), SUM(CASE WHEN a.level = 'red' THEN 1 ELSE 0 END)
+         FROM followup_alerts a JOIN followups f ON f.id = a.followup_id
+         WHERE f.organisation_id = $1 AND a.acknowledged_at IS NULL",
+    )
+    .bind(organisation_id)
+    .fetch_one(db)
+    .await?;
+    Ok(Activity {
+        filled: filled
+            .into_iter()
+            .map(|(followup_id, patient_name, day, submitted_at)| Filled {
+                followup_id,
+                patient_name,
+                day: day as u32,
+                submitted_at,
+            })
+            .collect(),
+        open_alerts: open as u32,
+        red_alerts: red.unwrap_or(0) as u32,
+    })
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use regard_shared::monitoring::alerts::{Level, Raised};
 use regard_shared::monitoring::schedule::Window;
-use regard_shared::monitoring::wire::{Activity, AlertView, Due, EndReason, Facts, Filled, FollowUpSummary, Reminders};
+use regard_shared::monitoring::wire::{AlertView, Due, EndReason, Facts, FollowUpSummary, Reminders};
 use regard_shared::monitoring::Protocol;
 use regard_shared::page::Page;
 
@@ -365,47 +365,6 @@ pub async fn end(db: &Db, id: &str, reason: EndReason, retention_ms: i64) -> App
 }
 
 /// Questionnaires filled after `since` and the alerts still open, for the banner.
-/// How far back the console's news banner looks: what came before is on the dashboard.
-pub const ACTIVITY_WINDOW_MS: i64 = 24 * 3_600_000;
-
-pub async fn activity(db: &Db, organisation_id: &str, since: i64) -> AppResult<Activity> {
-    // From the questionnaires filled lately (an index on the instant), never
-    // from every questionnaire of the organisation's years; `CROSS JOIN` keeps
-    // SQLite's planner to that order. At most a day back, whatever is asked.
-    let filled: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT s.followup_id, f.first_name || ' ' || f.last_name, d.day, s.submitted_at
-         FROM followup_submissions s CROSS JOIN followups f
-         JOIN followup_dues d ON d.followup_id = s.followup_id AND d.idx = s.idx
-         WHERE f.id = s.followup_id AND f.organisation_id = $1 AND s.submitted_at > $2
-         ORDER BY s.submitted_at DESC LIMIT 20",
-    )
-    .bind(organisation_id)
-    .bind(since.max(now_ms() - ACTIVITY_WINDOW_MS))
-    .fetch_all(db)
-    .await?;
-    let (open, red): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), SUM(CASE WHEN a.level = 'red' THEN 1 ELSE 0 END)
-         FROM followup_alerts a JOIN followups f ON f.id = a.followup_id
-         WHERE f.organisation_id = $1 AND a.acknowledged_at IS NULL",
-    )
-    .bind(organisation_id)
-    .fetch_one(db)
-    .await?;
-    Ok(Activity {
-        filled: filled
-            .into_iter()
-            .map(|(followup_id, patient_name, day, submitted_at)| Filled {
-                followup_id,
-                patient_name,
-                day: day as u32,
-                submitted_at,
-            })
-            .collect(),
-        open_alerts: open as u32,
-        red_alerts: red.unwrap_or(0) as u32,
-    })
-}
-
 /// Test servers only: the follow-up's whole schedule moves into the past until
 /// questionnaire `index` fell due at `due_at` (the earlier ones have closed).
 /// Whether that questionnaire exists.
