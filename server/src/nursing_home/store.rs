@@ -4,7 +4,6 @@
 use regard_shared::assist::Outcome;
 use regard_shared::nursing_home::{CallStatus, NewResident, Resident, ResidentCall};
 use regard_shared::search::fold;
-
 use regard_shared::validate::Invalid;
 
 use crate::db::{begin_on, new_id, now_ms, Db, Stored};
