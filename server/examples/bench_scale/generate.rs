@@ -183,11 +183,12 @@ pub async fn year(state: &AppState, backend: db::Backend, region: Arc<Region>, s
 
 /// A regulator's case: link texted, video three times in four, a decision nine in ten, the case opened.
 async fn one_assist(state: AppState, region: Arc<Region>, mut dice: Dice) -> Job {
-    let centre = &region.centres[dice.below(region.centres.len())];
+    let n = dice.below(region.centres.len());
+    let centre = &region.centres[n];
     let regulator = &centre.members[dice.below(centre.members.len())];
     // One case in thirty is a nursing home's call from its tablet.
     let id = if dice.odds(3) {
-        let homes: Vec<_> = region.homes.iter().filter(|h| std::ptr::eq(&region.centres[h.centre], centre)).collect();
+        let homes: Vec<_> = region.homes.iter().filter(|home| home.centre == n).collect();
         let home = homes[dice.below(homes.len())];
         let resident = &home.residents[dice.below(home.residents.len())];
         let case = NewCase {

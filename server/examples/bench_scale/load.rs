@@ -62,7 +62,7 @@ impl Session {
     }
 
     /// One round of the console's pages: (endpoint, latency) of each request.
-    async fn round(&self) -> anyhow::Result<Vec<(&'static str, Duration)>> {
+    async fn round(&self) -> anyhow::Result<Vec<(String, Duration)>> {
         let mut took = Vec::new();
         let now = regard_server::db::now_ms();
         let midnight = now.div_euclid(86_400_000) * 86_400_000;
@@ -93,17 +93,17 @@ impl Session {
         };
         for (label, path) in pages {
             let (body, latency) = self.get(path).await?;
-            took.push((*label, latency));
+            took.push((label.to_string(), latency));
             // A paged list: the next page too, and a follow-up's record.
             if let Some(next) = body.get("next").and_then(Value::as_str) {
                 let separator = if path.contains('?') { '&' } else { '?' };
                 let (_, latency) = self.get(&format!("{path}{separator}after={next}")).await?;
-                took.push((next_page(label), latency));
+                took.push((format!("{label} (page 2)"), latency));
             }
             if *label == "followups" {
                 if let Some(id) = body["items"][0]["id"].as_str() {
                     let (_, latency) = self.get(&format!("/api/v1/followups/{id}")).await?;
-                    took.push(("followups/{id} (record)", latency));
+                    took.push(("followups/{id} (record)".to_owned(), latency));
                 }
             }
         }
@@ -111,21 +111,8 @@ impl Session {
     }
 }
 
-fn next_page(label: &'static str) -> &'static str {
-    match label {
-        "assists" => "assists (page 2)",
-        "followups" => "followups (page 2)",
-        "followups/alerts" => "followups/alerts (page 2)",
-        "followups/receipts" => "followups/receipts (page 2)",
-        "expertise (sent)" => "expertise (sent, page 2)",
-        "expertise/queue" => "expertise/queue (page 2)",
-        "expertise/queue?specialty=" => "expertise/queue?specialty= (page 2)",
-        _ => "(page 2)",
-    }
-}
-
 /// Per endpoint, every latency measured, sorted.
-pub type Figures = BTreeMap<&'static str, Vec<Duration>>;
+pub type Figures = BTreeMap<String, Vec<Duration>>;
 
 pub struct Load {
     pub figures: Figures,
