@@ -69,11 +69,16 @@ export class ConsultationRoom {
   readonly status: Locator;
   readonly chat: Locator;
   readonly documents: Locator;
+  /** The signalling sockets this page opened to consultation rooms. */
+  readonly sockets: string[] = [];
 
   constructor(readonly page: Page) {
     this.status = page.getByTestId('consultation-status');
     this.chat = page.getByTestId('chat-log');
     this.documents = page.getByTestId('documents').getByRole('link');
+    page.on('websocket', (ws) => {
+      if (ws.url().includes('/ws/consultation/')) this.sockets.push(ws.url());
+    });
   }
 
   async admit() {

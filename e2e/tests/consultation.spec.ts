@@ -61,6 +61,10 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   await room.patientVideoPlays();
   await patient.doctorVideoPlays();
   await expect(waitingBanner).toHaveCount(0);
+  // The admit reply and the news of it both reach the GP's page: it joins the
+  // room once (a second socket makes the patient offer twice and can leave
+  // the two sides holding answers to different offers).
+  expect(room.sockets).toHaveLength(1);
 
   await patient.say('Bonjour docteur');
   await expect(room.chat).toContainText('Bonjour docteur');

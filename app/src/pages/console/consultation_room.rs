@@ -46,6 +46,11 @@ fn RoomView(id: String) -> impl IntoView {
     let (remote, set_remote) = signal_local(None::<MediaStream>);
     let (local, set_local) = signal_local(None::<MediaStream>);
     let call = StoredValue::new_local(None::<Call>);
+    // Set from the moment the GP's side starts joining (the camera takes a
+    // while): the admit reply and the news of the change both ask to join, and
+    // two sockets would make the patient's page offer twice and could pair
+    // its connection with the answer to the other offer.
+    let joining = StoredValue::new(false);
 
     let show = move |d: ConsultationDetail| {
         for message in d.messages.clone() {
@@ -58,6 +63,7 @@ fn RoomView(id: String) -> impl IntoView {
         detail.set(Some(d));
     };
     let hang_up = move || {
+        joining.set_value(false);
         call.update_value(|c| {
             if let Some(c) = c.take() {
                 c.hang_up();
@@ -75,17 +81,24 @@ fn RoomView(id: String) -> impl IntoView {
     // The GP's camera and microphone, then the room: the patient's page offers
     // as soon as it sees the GP arrive.
     let join = move || {
-        if call.with_value(Option::is_some) {
+        if joining.get_value() {
             return;
         }
+        joining.set_value(true);
         spawn_local(async move {
             let stream = match camera::camera_and_microphone().await {
                 Ok(stream) => stream,
                 Err(_) => {
+                    joining.try_set_value(false);
                     error.set(Some(t_string!(i18n, consultation.gp_camera_failed).to_string()));
                     return;
                 }
             };
+            // Ended, or the page left, while the camera was starting.
+            if joining.try_get_value() != Some(true) {
+                camera::stop(&stream);
+                return;
+            }
             set_local.set(Some(stream.clone()));
             let on_event = move |event: CallEvent| match event {
                 CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
