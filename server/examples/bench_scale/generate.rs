@@ -138,7 +138,8 @@ pub async fn year(state: &AppState, backend: db::Backend, region: Arc<Region>, s
             tally.consultations += 1;
         }
         for _ in 0..share(EXPERT_REQUESTS, scale, day) {
-            jobs.spawn(gated(gate.clone(), one_request(s.clone(), r.clone(), Dice(dice.next()))));
+            let settled = day < 365 - RECENT_DAYS;
+            jobs.spawn(gated(gate.clone(), one_request(s.clone(), r.clone(), Dice(dice.next()), settled)));
             tally.expert_requests += 1;
         }
         for _ in 0..share(FOLLOW_UPS, scale, day) {
@@ -253,9 +254,14 @@ async fn one_consultation(state: AppState, region: Arc<Region>, mut dice: Dice) 
     Ok(None)
 }
 
+/// Requests of the last days are still moving; older ones are all closed
+/// (an expert site's queue holds weeks of work, not a year's leftovers).
+const RECENT_DAYS: i64 = 14;
+
 /// A GP's request to an expert site, taken and answered the same day nine
-/// times in ten; the GP closes four answered requests in five.
-async fn one_request(state: AppState, region: Arc<Region>, mut dice: Dice) -> Job {
+/// times in ten; the GP closes four answered requests in five. A `settled`
+/// one (older than `RECENT_DAYS`) went all the way to closed.
+async fn one_request(state: AppState, region: Arc<Region>, mut dice: Dice, settled: bool) -> Job {
     let practice = &region.practices[dice.below(region.practices.len())];
     let gp = &practice.members[dice.below(practice.members.len())];
     let site = &region.experts[dice.below(region.experts.len())];
@@ -283,7 +289,9 @@ async fn one_request(state: AppState, region: Arc<Region>, mut dice: Dice) -> Jo
         (Status::Taken, Status::Answered, Step::Answer, Side::Expert, "Pas d'urgence : contrôle dans trois mois."),
         (Status::Answered, Status::Closed, Step::Close, Side::Requester, "Merci."),
     ];
-    let taken = if dice.odds(90) {
+    let taken = if settled {
+        3
+    } else if dice.odds(90) {
         if dice.odds(80) {
             3
         } else {

@@ -280,8 +280,14 @@ fn queue_rank(row: &SummaryRow) -> i64 {
     untaken + if row.urgency.0 == Urgency::Urgent { 0 } else { 1 }
 }
 
-const QUEUE_RANK: &str = "(CASE WHEN r.status = 'submitted' THEN 0 ELSE 2 END
-                           + CASE WHEN r.urgency = 'urgent' THEN 0 ELSE 1 END)";
+/// The queue's ranks in order, each the rows of one index range: untaken
+/// urgent, untaken routine, then those under way (urgent, routine).
+const QUEUE_PARTS: [&str; 4] = [
+    "r.status = 'submitted' AND r.urgency = 'urgent'",
+    "r.status = 'submitted' AND r.urgency = 'routine'",
+    "r.status IN ('taken', 'needs_information', 'answered') AND r.urgency = 'urgent'",
+    "r.status IN ('taken', 'needs_information', 'answered') AND r.urgency = 'routine'",
+];
 
 /// A page of the expert site's open requests (of one specialty, or all):
 /// untaken urgent ones first, then by waiting time, the longest first.
@@ -294,11 +300,20 @@ pub async fn queue(
 ) -> AppResult<Page<RequestSummary>> {
     // The site's open requests, of the specialty bound as `p` (empty: all).
     let open = |p: &str| format!("r.expert_org_id = $1 AND r.status != 'closed' AND ({p} = '' OR r.specialty = {p})");
+    // Each rank read in waiting order from its own index range, at most a page
+    // of it, so the cost stays that of a page however many requests wait.
     // Oldest first is newest first on the negated instant, the order `paging` walks.
+    let parts = QUEUE_PARTS.iter().enumerate().map(|(rank, part)| {
+        format!(
+            "SELECT q{rank}.*, CAST({rank} AS BIGINT) AS queue_rank FROM ({SUMMARY_SELECT}
+                WHERE r.expert_org_id = $1 AND {part} AND ($6 = '' OR r.specialty = $6) AND {}
+                ORDER BY r.submitted_at, r.id LIMIT $5) q{rank}",
+            paging::after(&rank.to_string(), "(-r.submitted_at)", "r.id", 2)
+        )
+    });
     let sql = format!(
-        "{SUMMARY_SELECT} WHERE {} AND {} ORDER BY {QUEUE_RANK}, r.submitted_at, r.id LIMIT $5",
-        open("$6"),
-        paging::after(QUEUE_RANK, "(-r.submitted_at)", "r.id", 2)
+        "SELECT * FROM ({}) p ORDER BY p.queue_rank, p.submitted_at, p.id LIMIT $5",
+        parts.collect::<Vec<_>>().join(" UNION ALL ")
     );
     let specialty = specialty.map(Specialty::as_str).unwrap_or_default();
     let rows: Vec<SummaryRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q.bind(specialty)).await?;
