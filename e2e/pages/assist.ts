@@ -2,9 +2,10 @@ import { expect, type Browser, type BrowserContext, type Locator, type Page } fr
 import { DEMO_PASSWORD, LoginPage, REGULATOR } from './login-page';
 import { videoPlays } from './video';
 
-/** A clinician signed in to the console, in a desktop browser context of their own. */
-export async function clinicianPage(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+/** A clinician signed in to the console, in a desktop browser context of their
+ *  own, on the tests' server or the one at `baseURL`. */
+export async function clinicianPage(browser: Browser, email: string, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', baseURL });
   const page = await context.newPage();
   const login = new LoginPage(page);
   await login.goto();
@@ -14,17 +15,18 @@ export async function clinicianPage(browser: Browser, email: string): Promise<Pa
 }
 
 /** The demo regulator, signed in. */
-export async function regulatorPage(browser: Browser): Promise<Page> {
-  return clinicianPage(browser, REGULATOR);
+export async function regulatorPage(browser: Browser, baseURL?: string): Promise<Page> {
+  return clinicianPage(browser, REGULATOR, baseURL);
 }
 
 /** A caller's phone: small touch screen, its own cookies. */
-export async function callerContext(browser: Browser): Promise<BrowserContext> {
+export async function callerContext(browser: Browser, baseURL?: string): Promise<BrowserContext> {
   return browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
     locale: 'fr-FR',
+    baseURL,
   });
 }
 

@@ -1,7 +1,7 @@
 //! Command line and environment configuration. Every flag has an environment
 //! variable, so a container or a systemd unit configures Regard without arguments.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -139,6 +139,34 @@ pub struct ServeArgs {
     /// Lifetime of the TURN credentials handed to a browser, in seconds.
     #[arg(long, env = "REGARD_TURN_TTL_SECS", default_value_t = 3600)]
     pub turn_ttl_secs: u64,
+
+    /// Media only through the TURN relay: the caller's and the clinician's
+    /// addresses stay hidden from each other, at the cost of the relay's bandwidth.
+    #[arg(long, env = "REGARD_ICE_RELAY_ONLY")]
+    pub ice_relay_only: bool,
+
+    /// Runs the built-in TURN relay on this address, UDP and TCP (e.g.
+    /// 0.0.0.0:3478); browsers are given it unless --turn-url names another.
+    #[arg(long, env = "REGARD_TURN_LISTEN")]
+    pub turn_listen: Option<SocketAddr>,
+
+    /// The address browsers reach the built-in relay at (needed when it
+    /// listens on 0.0.0.0 or behind a NAT).
+    #[arg(long, env = "REGARD_TURN_PUBLIC_IP")]
+    pub turn_public_ip: Option<IpAddr>,
+
+    /// Networks the built-in relay may relay to although reserved (it refuses
+    /// loopback, private and other reserved ranges otherwise), e.g. 127.0.0.0/8 for a test.
+    #[arg(long = "turn-allowed-peer", env = "REGARD_TURN_ALLOWED_PEERS", value_delimiter = ',')]
+    pub turn_allowed_peers: Vec<ipnet::IpNet>,
+
+    /// Allocations one browser's credential may hold at the built-in relay.
+    #[arg(long, env = "REGARD_TURN_ALLOCATIONS_PER_CREDENTIAL", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub turn_allocations_per_credential: u32,
+
+    /// Bandwidth of the built-in relay, every call together, in Mbit/s.
+    #[arg(long, env = "REGARD_TURN_MAX_MBPS", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub turn_max_mbps: u32,
 
     /// URL of an HTTP SMS gateway; without it, messages stay in the console's outbox.
     #[arg(long, env = "REGARD_SMS_GATEWAY_URL")]

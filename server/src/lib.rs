@@ -28,6 +28,7 @@ pub mod patients;
 pub mod payment;
 pub mod pdf;
 pub mod prescription;
+pub mod relay;
 pub mod seed;
 pub mod signalling;
 pub mod sms;
@@ -132,6 +133,8 @@ pub struct IceConfig {
     pub turn_urls: Vec<String>,
     pub turn_secret: Option<String>,
     pub turn_ttl_secs: u64,
+    /// Browsers use relayed candidates only (`iceTransportPolicy: relay`).
+    pub relay_only: bool,
 }
 
 impl Settings {
@@ -149,6 +152,7 @@ impl Settings {
                 turn_urls: args.turn_urls.clone(),
                 turn_secret: args.turn_secret.clone(),
                 turn_ttl_secs: args.turn_ttl_secs,
+                relay_only: args.ice_relay_only,
             },
         }
     }
@@ -355,7 +359,12 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     if args.seed_demo {
         seed::demo(&db).await?;
     }
-    let mut state = AppState::new(db, Settings::from_args(&args), WebApp::load(&args.dist_dir)?, &data_dir)?;
+    let mut settings = Settings::from_args(&args);
+    let relay = match args.turn_listen {
+        Some(listen) => Some(start_relay(&args, listen, &mut settings.ice).await?),
+        None => None,
+    };
+    let mut state = AppState::new(db, settings, WebApp::load(&args.dist_dir)?, &data_dir)?;
     if let Some(url) = &args.sms_gateway_url {
         let gateway = sms::HttpGateway::new(url, args.sms_gateway_header.as_deref(), &args.sms_gateway_body)?;
         state.sms = SmsProvider::Http(gateway);
@@ -380,8 +389,41 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         router = router.merge(testing::routes().with_state(state));
     }
     connections::serve(listener, router, limits, shutdown_signal()).await?;
+    if let Some(relay) = relay {
+        relay.close().await?;
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the built-in TURN relay and hands it to browsers (unless other TURN
+/// URLs are configured), with the configured secret or one of its own.
+async fn start_relay(
+    args: &ServeArgs,
+    listen: std::net::SocketAddr,
+    ice: &mut IceConfig,
+) -> anyhow::Result<relay::Relay> {
+    let public_ip = match args.turn_public_ip {
+        Some(ip) => ip,
+        None if !listen.ip().is_unspecified() => listen.ip(),
+        None => anyhow::bail!("--turn-public-ip: the address browsers reach the relay at on {listen}"),
+    };
+    let secret = ice.turn_secret.clone().unwrap_or_else(|| format!("{:032x}", rand::random::<u128>()));
+    let relay = relay::Relay::start(relay::RelaySettings {
+        listen,
+        public_ip,
+        realm: "regard".into(),
+        secret: secret.clone(),
+        peers: relay::PeerPolicy { allowed: args.turn_allowed_peers.clone() },
+        allocations_per_credential: args.turn_allocations_per_credential as usize,
+        bytes_per_second: u64::from(args.turn_max_mbps) * 125_000,
+    })
+    .await?;
+    if ice.turn_urls.is_empty() {
+        ice.turn_urls = relay.urls();
+    }
+    ice.turn_secret = Some(secret);
+    Ok(relay)
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit.

@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::response::Response;
-use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
-use hmac::{Hmac, Mac};
 use regard_shared::assist::EventKind;
 use regard_shared::live::News;
 use regard_shared::signal::{
@@ -206,18 +204,17 @@ impl Rooms {
 }
 
 /// The ICE servers a peer is given. TURN credentials follow coturn's
-/// `use-auth-secret` scheme: username = expiry timestamp, password =
-/// base64(HMAC-SHA1(secret, username)), so they expire without any state.
-pub fn ice_servers(config: &IceConfig, now_secs: u64) -> Vec<IceServer> {
+/// `use-auth-secret` scheme: username = expiry timestamp and `tag`, password =
+/// base64(HMAC-SHA1(secret, username)), so they expire without any state. A
+/// tag of its own per peer gives each its own allocation quota at the relay.
+pub fn ice_servers(config: &IceConfig, now_secs: u64, tag: &str) -> Vec<IceServer> {
     let mut servers = Vec::new();
     if !config.stun_urls.is_empty() {
         servers.push(IceServer { urls: config.stun_urls.clone(), username: None, credential: None });
     }
     if let (false, Some(secret)) = (config.turn_urls.is_empty(), &config.turn_secret) {
-        let username = format!("{}:regard", now_secs + config.turn_ttl_secs);
-        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-        mac.update(username.as_bytes());
-        let credential = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let username = format!("{}:{tag}", now_secs + config.turn_ttl_secs);
+        let credential = crate::relay::password(secret, &username);
         servers.push(IceServer {
             urls: config.turn_urls.clone(),
             username: Some(username),
@@ -311,8 +308,13 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
     let kick = Arc::new(Notify::new());
     let (member, peer_present) = state.rooms.join(&room, role, tx.clone(), kick.clone());
     let now_secs = (crate::db::now_ms() / 1000) as u64;
-    let ice_servers = ice_servers(&state.settings.ice, now_secs);
-    let _ = tx.try_send(ServerMessage::Welcome { role, peer_present, ice_servers });
+    let ice_servers = ice_servers(&state.settings.ice, now_secs, &format!("{:016x}", rand::random::<u64>()));
+    let _ = tx.try_send(ServerMessage::Welcome {
+        role,
+        peer_present,
+        ice_servers,
+        relay_only: state.settings.ice.relay_only,
+    });
     tracing::info!(?subject, ?role, "joined signalling");
     if role == PeerRole::Patient {
         subject.caller_present(&state, true).await;
@@ -410,12 +412,13 @@ mod tests {
             turn_urls: vec!["turn:turn.example.org:3478".into()],
             turn_secret: Some("secret".into()),
             turn_ttl_secs: 3600,
+            relay_only: false,
         };
-        let servers = ice_servers(&config, 1_000);
+        let servers = ice_servers(&config, 1_000, "regard");
         assert_eq!(servers.len(), 2);
         assert_eq!(servers[1].username.as_deref(), Some("4600:regard"));
         // printf "4600:regard" | openssl dgst -sha1 -hmac secret -binary | base64
         assert_eq!(servers[1].credential.as_deref(), Some("+ngiiJzaVQ++J4PLffemqcTgeN8="));
-        assert!(ice_servers(&IceConfig::default(), 0).is_empty());
+        assert!(ice_servers(&IceConfig::default(), 0, "regard").is_empty());
     }
 }

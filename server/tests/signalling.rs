@@ -58,7 +58,12 @@ async fn signals_are_relayed_between_the_two_peers_and_the_call_is_timed() {
     let mut clinician = connect(addr, &id, Some(&cookie)).await.unwrap();
     assert_eq!(
         next(&mut clinician).await,
-        ServerMessage::Welcome { role: PeerRole::Clinician, peer_present: false, ice_servers: vec![] }
+        ServerMessage::Welcome {
+            role: PeerRole::Clinician,
+            peer_present: false,
+            ice_servers: vec![],
+            relay_only: false
+        }
     );
     let mut phone = connect(addr, &id, Some(&device)).await.unwrap();
     assert!(matches!(

@@ -123,6 +123,9 @@ pub enum ServerMessage {
         role: PeerRole,
         peer_present: bool,
         ice_servers: Vec<IceServer>,
+        /// Media only through the TURN relay: neither side learns the other's address.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        relay_only: bool,
     },
     PeerJoined,
     PeerLeft,

@@ -53,6 +53,7 @@ struct Inner {
     ws: RefCell<Option<WebSocket>>,
     pc: RefCell<Option<RtcPeerConnection>>,
     ice_servers: RefCell<Vec<IceServer>>,
+    relay_only: Cell<bool>,
     on_event: Box<dyn Fn(CallEvent)>,
     // The JS callbacks must live as long as the objects that call them.
     ws_handlers: RefCell<Vec<Handler>>,
@@ -84,6 +85,7 @@ impl Call {
             ws: RefCell::new(None),
             pc: RefCell::new(None),
             ice_servers: RefCell::new(Vec::new()),
+            relay_only: Cell::new(false),
             on_event: Box::new(on_event),
             ws_handlers: RefCell::new(Vec::new()),
             pc_handlers: RefCell::new(Vec::new()),
@@ -232,8 +234,9 @@ impl Call {
 
     fn on_server_message(&self, message: ServerMessage) {
         match message {
-            ServerMessage::Welcome { ice_servers, peer_present, .. } => {
+            ServerMessage::Welcome { ice_servers, peer_present, relay_only, .. } => {
                 *self.0.ice_servers.borrow_mut() = ice_servers;
+                self.0.relay_only.set(relay_only);
                 self.emit(CallEvent::PeerPresent(peer_present));
                 if peer_present && self.0.role == PeerRole::Patient {
                     self.offer();
