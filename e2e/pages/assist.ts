@@ -5,7 +5,7 @@ import { videoPlays } from './video';
 /** A clinician signed in to the console, in a desktop browser context of their
  *  own, on the tests' server or the one at `baseURL`. */
 export async function clinicianPage(browser: Browser, email: string, baseURL?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', baseURL });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', ...(baseURL ? { baseURL } : {}) });
   const page = await context.newPage();
   const login = new LoginPage(page);
   await login.goto();
@@ -26,7 +26,7 @@ export async function callerContext(browser: Browser, baseURL?: string): Promise
     isMobile: true,
     hasTouch: true,
     locale: 'fr-FR',
-    baseURL,
+    ...(baseURL ? { baseURL } : {}),
   });
 }
 

@@ -30,6 +30,9 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
   const size = await assist.video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight]);
   expect(size[0]).toBeGreaterThan(0);
   await expect(regulator.getByTestId('quality')).toContainText('×');
+  // In words first: a direct link on this machine carries a good picture.
+  await expect(regulator.getByTestId('link-quality')).toHaveText('Image bonne');
+  await expect(regulator.getByTestId('relayed')).toHaveCount(0);
   // "Renvoyer un nouveau lien" beside "Terminer la vidéo" asks first; keeping
   // the video changes nothing.
   await regulator.getByRole('button', { name: 'Renvoyer un nouveau lien' }).click();

@@ -45,6 +45,8 @@ for (const relay of relays) {
       await expect(caller.status).toHaveText('Le médecin vous voit.');
       await assist.videoPlays();
 
+      // The regulator is told, in words, that the call goes through the relay.
+      await expect(regulator.getByTestId('relayed')).toHaveText('par le relais (réseau filtré)');
       for (const side of [regulator, caller.page]) {
         const pair = await selectedPair(side);
         expect(pair).toMatchObject({ policy: 'relay', local: 'relay', remote: 'relay' });

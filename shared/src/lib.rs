@@ -20,6 +20,7 @@ pub mod search;
 pub mod signal;
 pub mod usage;
 pub mod validate;
+pub mod video;
 
 pub use access::{Action, OrganisationKind, Role};
 pub use error::{ApiError, ErrorCode};

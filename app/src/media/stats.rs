@@ -12,6 +12,8 @@ pub struct Quality {
     pub fps: f64,
     pub kbps: f64,
     pub rtt_ms: Option<f64>,
+    /// The media goes through a TURN relay (the link's local end is a relayed candidate).
+    pub relayed: bool,
 }
 
 fn number(object: &JsValue, key: &str) -> Option<f64> {
@@ -23,17 +25,19 @@ fn text(object: &JsValue, key: &str) -> Option<String> {
 }
 
 /// Samples the incoming video. `previous` holds (bytes, timestamp ms) of the
-/// last sample, to turn the byte counter into a bitrate.
+/// last sample, to turn the byte counter into a bitrate; `None` until it can.
 pub async fn sample(pc: &RtcPeerConnection, previous: &mut Option<(f64, f64)>) -> Option<Quality> {
     let report = JsFuture::from(pc.get_stats()).await.ok()?;
     let values: js_sys::Function = Reflect::get(&report, &"values".into()).ok()?.dyn_into().ok()?;
     let entries = Array::from(&values.call0(&report).ok()?);
     let mut quality = Quality::default();
-    let mut found = false;
+    // A bitrate needs two samples of the same connection: until then, nothing
+    // (a first sample would read as a frozen picture).
+    let mut measured = false;
+    let mut local_end = None;
     for entry in entries.iter() {
         match text(&entry, "type").as_deref() {
             Some("inbound-rtp") if text(&entry, "kind").as_deref() == Some("video") => {
-                found = true;
                 quality.width = number(&entry, "frameWidth").unwrap_or(0.0) as u32;
                 quality.height = number(&entry, "frameHeight").unwrap_or(0.0) as u32;
                 quality.fps = number(&entry, "framesPerSecond").unwrap_or(0.0);
@@ -44,6 +48,7 @@ pub async fn sample(pc: &RtcPeerConnection, previous: &mut Option<(f64, f64)>) -
                     // caller reloaded): this sample starts the count again.
                     if at > last_at && bytes >= last_bytes {
                         quality.kbps = (bytes - last_bytes) * 8.0 / (at - last_at);
+                        measured = true;
                     }
                 }
             }
@@ -53,9 +58,15 @@ pub async fn sample(pc: &RtcPeerConnection, previous: &mut Option<(f64, f64)>) -
                 if let Some(rtt) = number(&entry, "currentRoundTripTime") {
                     quality.rtt_ms = Some(rtt * 1000.0);
                 }
+                local_end = text(&entry, "localCandidateId");
             }
             _ => {}
         }
     }
-    found.then_some(quality)
+    quality.relayed = local_end.is_some_and(|id| {
+        entries
+            .iter()
+            .any(|e| text(&e, "id") == Some(id.clone()) && text(&e, "candidateType").as_deref() == Some("relay"))
+    });
+    measured.then_some(quality)
 }

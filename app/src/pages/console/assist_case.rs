@@ -23,6 +23,7 @@ use crate::i18n::*;
 use crate::live::on_news;
 use crate::media::call::{Call, CallEvent};
 use crate::media::stats::{self, Quality};
+use regard_shared::video::{link_quality, LinkQuality};
 
 #[component]
 pub fn AssistCase() -> impl IntoView {
@@ -274,11 +275,21 @@ fn QualityLine(call: StoredValue<Call, LocalStorage>, connected: Signal<bool>) -
     if let Ok(handle) = set_interval_with_handle(sample, std::time::Duration::from_secs(1)) {
         on_cleanup(move || handle.clear());
     }
+    let verdict = move |q: &Quality| match link_quality(q.fps, q.kbps, q.height) {
+        LinkQuality::Good => t_string!(i18n, assist.link_good),
+        LinkQuality::Poor => t_string!(i18n, assist.link_poor),
+        LinkQuality::Unusable => t_string!(i18n, assist.link_unusable),
+    };
     view! {
         <p class="quality" data-testid="quality">
-            {move || quality.get().map(|q| t_string!(i18n, assist.quality,
-                width = q.width, height = q.height, fps = format!("{:.0}", q.fps),
-                kbps = format!("{:.0}", q.kbps), rtt = q.rtt_ms.map_or("–".to_owned(), |r| format!("{r:.0}"))).to_string())}
+            {move || quality.get().map(|q| view! {
+                <strong data-testid="link-quality">{verdict(&q)}</strong>
+                {q.relayed.then(|| view! { " · " <span data-testid="relayed">{t!(i18n, assist.relayed)}</span> })}
+                <br />
+                <span class="muted">{t_string!(i18n, assist.quality,
+                    width = q.width, height = q.height, fps = format!("{:.0}", q.fps),
+                    kbps = format!("{:.0}", q.kbps), rtt = q.rtt_ms.map_or("–".to_owned(), |r| format!("{r:.0}"))).to_string()}</span>
+            })}
         </p>
     }
 }
