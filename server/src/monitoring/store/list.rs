@@ -133,8 +133,8 @@ pub async fn activity(db: &Db, organisation_id: &str, since: i64) -> AppResult<A
     .await?;
     let (open, red): (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), SUM(CASE WHEN a.level = 'red' THEN 1 ELSE 0 END)
-         FROM followup_alerts a JOIN followups f ON f.id = a.followup_id
-         WHERE f.organisation_id = $1 AND a.acknowledged_at IS NULL",
+         FROM followup_alerts a CROSS JOIN followups f
+         WHERE a.acknowledged_at IS NULL AND f.id = a.followup_id AND f.organisation_id = $1",
     )
     .bind(organisation_id)
     .fetch_one(db)
