@@ -117,14 +117,19 @@ async fn total(db: &Db, organisation_id: &str) -> AppResult<u32> {
 pub const ACTIVITY_WINDOW_MS: i64 = 24 * 3_600_000;
 
 pub async fn activity(db: &Db, organisation_id: &str, since: i64) -> AppResult<Activity> {
-    // From the questionnaires filled lately (an index on the instant), never
-    // from every questionnaire of the organisation's years; `CROSS JOIN` keeps
-    // SQLite's planner to that order. At most a day back, whatever is asked.
+    // From the practice's follow-ups that could have had a questionnaire filled
+    // in the window (under way, or ended since: an ended follow-up takes no
+    // more), each read by follow-up and instant from its index, never through
+    // the whole region's day. `CROSS JOIN` keeps SQLite's planner to that
+    // order. At most a day back, whatever is asked.
     let filled: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT s.followup_id, f.first_name || ' ' || f.last_name, d.day, s.submitted_at
-         FROM followup_submissions s CROSS JOIN followups f
+         FROM (SELECT id, first_name, last_name FROM followups WHERE organisation_id = $1 AND ended_at IS NULL
+               UNION ALL
+               SELECT id, first_name, last_name FROM followups WHERE organisation_id = $1 AND ended_at > $2) f
+         CROSS JOIN followup_submissions s
          JOIN followup_dues d ON d.followup_id = s.followup_id AND d.idx = s.idx
-         WHERE f.id = s.followup_id AND f.organisation_id = $1 AND s.submitted_at > $2
+         WHERE s.followup_id = f.id AND s.submitted_at > $2
          ORDER BY s.submitted_at DESC LIMIT 20",
     )
     .bind(organisation_id)
