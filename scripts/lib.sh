@@ -115,7 +115,10 @@ start_postgres() {
     # mktemp makes private directories: let that user through (not list) the parent.
     chmod a+x "$(dirname "$dir")"
   fi
-  "${as_user[@]}" "$bin/initdb" -D "$dir/cluster" -U regard --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+  # A cluster already there (a benchmark keeping its generated data) is reused.
+  if [ ! -f "$dir/cluster/PG_VERSION" ]; then
+    "${as_user[@]}" "$bin/initdb" -D "$dir/cluster" -U regard --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+  fi
   "${as_user[@]}" "$bin/pg_ctl" -D "$dir/cluster" -l "$dir/server.log" -w -o \
     "-c listen_addresses=127.0.0.1 -p $port -k $dir $settings -c max_connections=400" start >/dev/null
   POSTGRES_URL="postgres://regard@127.0.0.1:$port/postgres"
