@@ -131,3 +131,14 @@ export async function gatherRelayed(page: Page, url: string, login: { username: 
     return { relayed: relayed.length, errors };
   }, { url, login });
 }
+
+/** Video frames the page's latest call has decoded so far. */
+export async function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const made = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections;
+    const pc = made.filter((p) => p.connectionState !== 'closed').at(-1);
+    if (!pc) return 0;
+    const video = [...(await pc.getStats()).values()].find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+    return (video?.framesDecoded as number | undefined) ?? 0;
+  });
+}

@@ -50,10 +50,12 @@ async function caller(token) {
     const { assist_id: assistId } = await accepted.json();
     const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
     let pc;
+    let config;
     join(assistId, async (message, ws) => {
+      if (message.welcome) config = configFrom(message.welcome);
       const present = message === 'peer_joined' || (message.welcome && message.welcome.peer_present);
       if (present) {
-        pc = new RTCPeerConnection({ iceServers: [] });
+        pc = new RTCPeerConnection(config);
         connect(pc, ws);
         stream.getTracks().forEach((track) => pc.addTrack(track, stream));
         await pc.setLocalDescription(await pc.createOffer());
@@ -65,6 +67,11 @@ async function caller(token) {
   };
 }
 
+/** The connection the server's welcome asks for: its relays, and relayed media only if it says so. */
+function configFrom(welcome) {
+  return { iceServers: welcome.ice_servers, iceTransportPolicy: welcome.relay_only ? 'relay' : 'all' };
+}
+
 /** The regulator: wait in the room, answer, show the video. */
 function regulator(assistId) {
   const video = document.createElement('video');
@@ -72,10 +79,11 @@ function regulator(assistId) {
   video.autoplay = true;
   video.muted = true;
   document.body.append(video);
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  pc.ontrack = ({ streams }) => { video.srcObject = streams[0]; };
+  let pc;
   join(assistId, async (message, ws) => {
     if (message.welcome) {
+      pc = new RTCPeerConnection(configFrom(message.welcome));
+      pc.ontrack = ({ streams }) => { video.srcObject = streams[0]; };
       connect(pc, ws);
       document.body.dataset.joined = 'yes';
     } else if (message.signal) {

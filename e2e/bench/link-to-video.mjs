@@ -4,14 +4,13 @@
 // the same run, the same flow with two bare JavaScript pages (bare-webrtc.js)
 // over the same server gives the floor: what is left once the app is gone.
 // Usage: node bench/link-to-video.mjs BASE_URL RUNS [--write]
-import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { provenance, writeSection } from '../../scripts/benchmarks-md.mjs';
-import { chromiumArgs, chromiumPath } from '../browser.mjs';
+import { benchArgs, chromiumPath } from '../browser.mjs';
+import { nextFrame, serveBare, signedInRegulator, waitingCase } from './calls.mjs';
 
 const [baseURL, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
-const CONSENT_VERSION = 'assist-v1';
 const kbit = (n) => (n * 1000) / 8;
 // Chromium's throttling (DevTools protocol) shapes the caller page's HTTP and
 // WebSocket traffic, not WebRTC media, which stays on loopback.
@@ -22,49 +21,13 @@ const PROFILES = [
   { name: 'slow 3G (400 kbit/s, 400 ms)', goal: 8000,
     conditions: { offline: false, latency: 400, downloadThroughput: kbit(400), uploadThroughput: kbit(400) } },
 ];
-const BARE_JS = readFileSync(new URL('bare-webrtc.js', import.meta.url), 'utf8');
-const BARE_HTML = '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>bare</title><body><script src="/bench/bare-webrtc.js"></script>';
-
-// The bare pages are answered by Playwright's routing, and Chromium then counts
-// such pages as public: without this, their WebSocket to 127.0.0.1 is refused as
-// a public page reaching into the local network.
-const args = chromiumArgs.map((a) => (a.startsWith('--disable-features=') ? `${a},LocalNetworkAccessChecks` : a));
-const browser = await chromium.launch({ executablePath: chromiumPath, args });
-const regulatorContext = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
-// The bare pages are the benchmark's own, answered here: Regard serves nothing new.
-const serveBare = (context) => context.route(/\/bench\/bare/, (route) => {
-  const js = route.request().url().includes('.js');
-  route.fulfill({ contentType: js ? 'text/javascript' : 'text/html', body: js ? BARE_JS : BARE_HTML });
-});
-await serveBare(regulatorContext);
-const regulator = await regulatorContext.newPage();
-const login = await regulator.request.post('/api/v1/auth/login', {
-  data: { email: 'regulateur@demo.regard.fr', password: 'regard-demo-2026' },
-});
-if (!login.ok()) throw new Error(`sign-in failed: ${login.status()}`);
+const browser = await chromium.launch({ executablePath: chromiumPath, args: benchArgs });
+const regulator = await signedInRegulator(browser, baseURL);
 
 /** One link, opened on a fresh phone (empty cache), until the regulator's first frame, in ms. */
 async function once(profile, bare) {
-  const created = await regulator.request.post('/api/v1/assists', { data: { phone: '06 12 34 56 78' } });
-  const assist = await created.json();
-  const link = assist.sms[0].body.match(/https?:\/\/\S+\/v\/[A-Za-z0-9_-]+/)[0].replace(/^https?:\/\/[^/]+/, baseURL);
-  const token = link.split('/v/')[1];
-  if (bare) {
-    await regulator.goto(`/bench/bare.html?assist=${assist.summary.id}`);
-    await regulator.locator('body[data-joined="yes"]').waitFor();
-  } else {
-    await regulator.goto(`/console/assist/${assist.summary.id}`);
-    await regulator.getByTestId('call-state').filter({ hasText: 'En attente' }).waitFor();
-  }
-  // Resolves with the wall-clock time of the first frame the regulator decodes.
-  const firstFrame = regulator.evaluate(() => new Promise((resolve) => {
-    const watch = () => {
-      const video = document.querySelector('video.remote-video');
-      if (!video || !video.srcObject) return requestAnimationFrame(watch);
-      video.requestVideoFrameCallback(() => resolve(performance.timeOrigin + performance.now()));
-    };
-    watch();
-  }));
+  const opens = (await waitingCase(regulator, bare)).replace(/^https?:\/\/[^/]+/, baseURL);
+  const firstFrame = nextFrame(regulator);
 
   const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
   await serveBare(phone);
@@ -81,7 +44,7 @@ async function once(profile, bare) {
     await cdp.send('Network.emulateNetworkConditions', profile.conditions);
   }
   const opened = Date.now();
-  await caller.goto(bare ? `/bench/bare.html?token=${token}&consent=${CONSENT_VERSION}` : link, { waitUntil: 'commit' });
+  await caller.goto(opens, { waitUntil: 'commit' });
   await caller.getByRole('button', { name: /Accepter la vidéo/ }).click();
   const frameAt = await firstFrame;
   await phone.close();

@@ -239,6 +239,16 @@ test('the regulator asks for the location and the sound, then switches to photos
   await expect(caller.page.getByRole('status').filter({ hasText: 'Cette image a trop de pixels' })).toBeVisible();
   await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: PHOTO });
   await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible();
+
+  // Video again when the regulator asks: the caller's camera restarts, frames flow again.
+  const frames = () => assist.video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+  const before = await frames();
+  await regulator.getByRole('button', { name: 'Reprendre la vidéo' }).click();
+  await expect(regulator.getByText('La vidéo de l\'appelant reprend.')).toBeVisible();
+  await expect(caller.page.getByRole('heading', { name: 'Le médecin préfère des photos' })).toBeHidden();
+  await expect.poll(frames).toBeGreaterThan(before + 10);
+  await expect(regulator.getByRole('button', { name: 'Photos seulement' })).toBeVisible();
+
   await regulator.reload();
   await expect(assist.gallery).toHaveCount(1);
   await Promise.all([phone.close(), regulator.context().close()]);

@@ -40,7 +40,13 @@ pub enum Request {
     Audio {
         on: bool,
     },
-    PhotosOnly,
+    /// Stop the camera and send photos instead: the clinician's choice, or the
+    /// console's on a link too weak for video (`weak_link`: the caller is told so).
+    PhotosOnly {
+        weak_link: bool,
+    },
+    /// Start the camera again after photos only.
+    Video,
     /// The clinician started (or stopped) sending their camera and microphone,
     /// e.g. to a nursing home's tablet: offer again so they flow, or drop them.
     ClinicianMedia {
@@ -64,6 +70,8 @@ pub enum Reply {
     },
     /// The caller switched to sending photos only.
     PhotosOnly,
+    /// The caller's camera is on again after photos only.
+    Video,
     /// The device's camera abilities, so the console shows only usable controls.
     Capabilities {
         torch: bool,

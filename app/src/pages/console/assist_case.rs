@@ -15,6 +15,7 @@ use super::assist_call::{NursingHomeCallCard, RegulatorCamera};
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
 use super::assist_gallery::Gallery;
+use super::assist_photos::VideoMode;
 use super::assist_timeline::Timeline;
 use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
@@ -23,7 +24,7 @@ use crate::i18n::*;
 use crate::live::on_news;
 use crate::media::call::{Call, CallEvent};
 use crate::media::stats::{self, Quality};
-use regard_shared::video::{link_quality, LinkQuality};
+use regard_shared::video::{link_quality, LinkQuality, WeakLinkWatch};
 
 #[component]
 pub fn AssistCase() -> impl IntoView {
@@ -99,6 +100,7 @@ fn CaseView(id: String) -> impl IntoView {
     let (remote, set_remote) = signal_local(None::<MediaStream>);
     let capabilities = RwSignal::new(None::<Capabilities>);
     let audio_on = RwSignal::new(false);
+    let mode = VideoMode::new(i18n);
     let video = NodeRef::<Video>::new();
 
     let refresh = {
@@ -148,7 +150,7 @@ fn CaseView(id: String) -> impl IntoView {
             CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
             CallEvent::Reply(reply) => {
                 // Replies that say nothing (capabilities, a stored photo) leave the last message up.
-                if let Some(said) = reply_said(i18n, reply, capabilities, audio_on) {
+                if let Some(said) = mode.on_reply(&reply).or_else(|| reply_said(i18n, reply, capabilities, audio_on)) {
                     notice.set(Some(said));
                 }
                 refresh();
@@ -197,9 +199,10 @@ fn CaseView(id: String) -> impl IntoView {
             <section class="card live" aria-labelledby="live-title">
                 <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get(), detail.with(|d| caller_step(d.as_ref())))}</h2>
                 <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" audible=audio_on.into() />
-                <QualityLine call=call connected=Signal::derive(move || link.get() == Link::Connected) />
+                <QualityLine call=call connected=Signal::derive(move || link.get() == Link::Connected)
+                    photos=mode.photos on_weak=Callback::new(move |()| mode.weak_link(call)) />
                 <div class="controls">
-                    <button type="button" class="primary" on:click=snapshot disabled=move || link.get() != Link::Connected>
+                    <button type="button" class="primary" on:click=snapshot disabled=move || link.get() != Link::Connected || mode.photos.get()>
                         {t!(i18n, assist.snapshot)}
                     </button>
                     <button type="button" class="secondary" on:click=end_call>{t!(i18n, assist.end_call)}</button>
@@ -210,7 +213,7 @@ fn CaseView(id: String) -> impl IntoView {
                 <Show when=from_tablet>
                     <RegulatorCamera call=call connected=Signal::derive(move || link.get() == Link::Connected) />
                 </Show>
-                <CameraControls call=call connected=Signal::derive(move || link.get() == Link::Connected) capabilities=capabilities audio_on=audio_on notice=notice />
+                <CameraControls call=call connected=Signal::derive(move || link.get() == Link::Connected) capabilities=capabilities audio_on=audio_on mode=mode notice=notice />
                 <Show when=move || notice.get().is_some()>
                     <p class="alert" role="status">{move || notice.get()}</p>
                 </Show>
@@ -244,7 +247,8 @@ fn reply_said(
             audio_on.set(on);
             on.then(|| t_string!(i18n, assist.audio_on))
         }
-        Reply::PhotosOnly => Some(t_string!(i18n, assist.photos_only_on)),
+        // Said by the video mode, which knows why.
+        Reply::PhotosOnly | Reply::Video => None,
         Reply::Refused { .. } => Some(t_string!(i18n, assist.refused)),
         Reply::Failed { .. } => Some(t_string!(i18n, assist.failed)),
     };
@@ -253,11 +257,19 @@ fn reply_said(
 
 /// The video's live quality, sampled once a second while it flows; nothing
 /// while it does not (a frozen last frame is never shown with figures).
+/// `on_weak` hears of a link that stays too weak for video; with `photos`
+/// on, the line says so instead of figures.
 #[component]
-fn QualityLine(call: StoredValue<Call, LocalStorage>, connected: Signal<bool>) -> impl IntoView {
+fn QualityLine(
+    call: StoredValue<Call, LocalStorage>,
+    connected: Signal<bool>,
+    photos: RwSignal<bool>,
+    on_weak: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let quality = RwSignal::new(None::<Quality>);
     let previous = StoredValue::new_local(None::<(f64, f64)>);
+    let watch = StoredValue::new(WeakLinkWatch::default());
     let sample = move || {
         let Some(pc) = call.with_value(Call::peer_connection).filter(|_| connected.get_untracked()) else {
             // The next connection counts its own bytes from zero.
@@ -269,6 +281,12 @@ fn QualityLine(call: StoredValue<Call, LocalStorage>, connected: Signal<bool>) -
             let mut last = previous.get_value();
             let sample = stats::sample(&pc, &mut last).await;
             previous.set_value(last);
+            let mut weak = watch.get_value();
+            let too_weak = sample.is_some_and(|q| weak.observe(q.fps, q.kbps, q.height));
+            watch.set_value(weak);
+            if too_weak {
+                on_weak.run(());
+            }
             quality.set(sample);
         });
     };
@@ -282,7 +300,8 @@ fn QualityLine(call: StoredValue<Call, LocalStorage>, connected: Signal<bool>) -
     };
     view! {
         <p class="quality" data-testid="quality">
-            {move || quality.get().map(|q| view! {
+            {move || photos.get().then(|| view! { <strong data-testid="link-quality">{t!(i18n, assist.photos_only)}</strong> })}
+            {move || quality.get().filter(|_| !photos.get()).map(|q| view! {
                 <strong data-testid="link-quality">{verdict(&q)}</strong>
                 {q.relayed.then(|| view! { " · " <span data-testid="relayed">{t!(i18n, assist.relayed)}</span> })}
                 <br />

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use regard_shared::signal::Request;
 
+use super::assist_photos::VideoMode;
 use crate::i18n::*;
 use crate::media::call::Call;
 
@@ -21,6 +22,7 @@ pub fn CameraControls(
     #[prop(into)] connected: Signal<bool>,
     capabilities: RwSignal<Option<Capabilities>>,
     audio_on: RwSignal<bool>,
+    mode: VideoMode,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -66,8 +68,12 @@ pub fn CameraControls(
                 on:click=move |_| ask(Request::Audio { on: !audio_on.get_untracked() })>
                 {move || if audio_on.get() { t_string!(i18n, assist.stop_audio) } else { t_string!(i18n, assist.ask_audio) }}
             </button>
-            <button type="button" class="secondary" disabled=move || !connected.get() on:click=move |_| ask(Request::PhotosOnly)>
-                {t!(i18n, assist.photos_only)}
+            <button type="button" class="secondary" disabled=move || !connected.get()
+                on:click=move |_| {
+                    mode.choose(call, !mode.photos.get_untracked());
+                    notice.set(Some(t_string!(i18n, assist.requested).to_string()));
+                }>
+                {move || if mode.photos.get() { t_string!(i18n, assist.video_again) } else { t_string!(i18n, assist.photos_only) }}
             </button>
         </div>
     }

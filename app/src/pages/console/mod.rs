@@ -4,6 +4,7 @@ pub mod assist_controls;
 pub mod assist_decision;
 pub mod assist_gallery;
 pub mod assist_list;
+pub mod assist_photos;
 pub mod assist_timeline;
 pub mod assist_usage;
 pub mod consultation_day;

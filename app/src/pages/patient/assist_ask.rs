@@ -23,7 +23,8 @@ pub struct Phone {
     pub call: StoredValue<Option<Call>, LocalStorage>,
     pub notice: RwSignal<Option<String>>,
     pub ask: RwSignal<Option<Ask>>,
-    pub photos_only: RwSignal<bool>,
+    /// Photos instead of video: `Some(true)` when the network is too weak for it.
+    pub photos_only: RwSignal<Option<bool>>,
     pub facing: StoredValue<&'static str>,
     pub set_regulator: WriteSignal<Option<MediaStream>, LocalStorage>,
 }
@@ -57,7 +58,7 @@ impl Phone {
 
     /// A request of the regulator: done at once, or asked of the caller.
     pub fn on_request(self, request: Request) {
-        let Phone { i18n, stream, preview, notice, ask, photos_only, set_regulator, .. } = self;
+        let Phone { i18n, stream, preview, notice, ask, photos_only, facing, set_regulator, .. } = self;
         let Some(camera) = stream.get_untracked() else { return };
         match request {
             Request::Snapshot => spawn_local(async move {
@@ -93,12 +94,22 @@ impl Phone {
                 }
                 self.renegotiate();
             }
-            Request::PhotosOnly => {
+            Request::PhotosOnly { weak_link } => {
+                // Stopped, not paused: the phone's own camera app takes the photos.
                 camera::stop(&camera);
-                photos_only.set(true);
+                photos_only.set(Some(weak_link));
                 self.renegotiate();
                 self.reply(Reply::PhotosOnly);
             }
+            Request::Video => spawn_local(async move {
+                if camera::switch(&camera, facing.get_value()).await {
+                    photos_only.set(None);
+                    self.renegotiate();
+                    self.reply(Reply::Video);
+                } else {
+                    self.reply(Reply::Failed { request: "video".into(), reason: "no camera".into() });
+                }
+            }),
         }
     }
 

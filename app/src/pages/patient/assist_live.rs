@@ -45,7 +45,7 @@ pub fn LiveCamera(
     let regulator_view = NodeRef::<Video>::new();
 
     let ask = RwSignal::new(None::<Ask>);
-    let photos_only = RwSignal::new(false);
+    let photos_only = RwSignal::new(None::<bool>);
     let facing = StoredValue::new("environment");
     let phone = Phone { i18n, stream, preview, call, notice, ask, photos_only, facing, set_regulator };
     let answer_ask = move |accepted: bool| phone.answer(accepted);
@@ -107,19 +107,26 @@ pub fn LiveCamera(
     };
     view! {
         <h1>{t!(i18n, caller.live_title)}</h1>
-        <p class="status" role="status" data-testid="caller-status">{status_text}</p>
-        <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
+        // With the camera off for photos, no black picture under "the doctor sees you".
+        <Show when=move || photos_only.get().is_none()>
+            <p class="status" role="status" data-testid="caller-status">{status_text}</p>
+            <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
+        </Show>
         <Show when=move || regulator.with(Option::is_some)>
             <VideoView stream=regulator label=Signal::derive(move || t_string!(i18n, caller.regulator_label).to_string())
                 node_ref=regulator_view class="regulator-video" audible=Signal::derive(|| true) />
         </Show>
         <p>{t!(i18n, caller.keep_open)}</p>
-        <Show when=move || weak_network.get() && !photos_only.get()>
+        <Show when=move || weak_network.get() && photos_only.get().is_none()>
             <p class="alert" role="status">{t!(i18n, caller.weak_network)}</p>
         </Show>
-        <Show when=move || photos_only.get()>
+        <Show when=move || photos_only.get().is_some()>
             <section class="alert" aria-labelledby="photos-only-title">
-                <h2 id="photos-only-title">{t!(i18n, caller.photos_only_title)}</h2>
+                <h2 id="photos-only-title">{move || if photos_only.get() == Some(true) {
+                    t_string!(i18n, caller.photos_weak_network_title)
+                } else {
+                    t_string!(i18n, caller.photos_only_title)
+                }}</h2>
                 <p>{t!(i18n, caller.photos_only)}</p>
             </section>
         </Show>
