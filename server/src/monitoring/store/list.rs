@@ -138,8 +138,7 @@ pub async fn activity(db: &Db, organisation_id: &str, since: i64) -> AppResult<A
     .await?;
     let (open, red): (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), SUM(CASE WHEN a.level = 'red' THEN 1 ELSE 0 END)
-         FROM followup_alerts a CROSS JOIN followups f
-         WHERE a.acknowledged_at IS NULL AND f.id = a.followup_id AND f.organisation_id = $1",
+         FROM followup_alerts a WHERE a.acknowledged_at IS NULL AND a.organisation_id = $1",
     )
     .bind(organisation_id)
     .fetch_one(db)

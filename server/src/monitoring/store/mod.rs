@@ -198,8 +198,10 @@ pub async fn schedule(db: &Db, id: &str) -> AppResult<Vec<Due>> {
 }
 
 pub async fn raise(db: &mut sqlx::AnyConnection, followup_id: &str, index: u32, raised: &Raised) -> AppResult<()> {
+    // The practice is copied onto the alert, where its open alerts are read.
     sqlx::query(
-        "INSERT INTO followup_alerts (id, followup_id, idx, level, message, raised_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO followup_alerts (id, followup_id, idx, level, message, raised_at, organisation_id)
+         SELECT $1, $2, $3, $4, $5, $6, organisation_id FROM followups WHERE id = $2",
     )
     .bind(new_id())
     .bind(followup_id)
@@ -259,10 +261,10 @@ pub async fn alerts(db: &Db, followup_id: &str) -> AppResult<Vec<AlertView>> {
 
 /// A page of the organisation's alerts nobody has acknowledged, red first, oldest first.
 pub async fn open_alerts(db: &Db, organisation_id: &str, start: &Cursor, limit: u32) -> AppResult<Page<AlertView>> {
-    // From the alerts nobody acknowledged (a few hundred in a region, a partial
-    // index), never through every follow-up the practice ever had: `CROSS
-    // JOIN` keeps SQLite's planner to that order.
-    const OPEN: &str = "a.acknowledged_at IS NULL AND f.id = a.followup_id AND f.organisation_id = $1";
+    // From the practice's alerts nobody acknowledged (a partial index), never
+    // through every follow-up the practice ever had: `CROSS JOIN` keeps
+    // SQLite's planner to that order.
+    const OPEN: &str = "a.acknowledged_at IS NULL AND a.organisation_id = $1 AND f.id = a.followup_id";
     const RED_FIRST: &str = "(CASE a.level WHEN 'red' THEN 0 ELSE 1 END)";
     // Oldest first is newest first on the negated instant, the order `paging` walks.
     let sql = format!(
@@ -271,7 +273,7 @@ pub async fn open_alerts(db: &Db, organisation_id: &str, start: &Cursor, limit: 
     );
     let rows: Vec<AlertRow> = paging::rows(db, &sql, organisation_id, start, limit, |q| q).await?;
     let (total,): (i64,) =
-        sqlx::query_as(&format!("SELECT COUNT(*) FROM followup_alerts a CROSS JOIN followups f WHERE {OPEN}"))
+        sqlx::query_as("SELECT COUNT(*) FROM followup_alerts WHERE acknowledged_at IS NULL AND organisation_id = $1")
             .bind(organisation_id)
             .fetch_one(db)
             .await?;
