@@ -83,6 +83,13 @@ ensure_python_tools() {
 
 build_app() {
   say "Building the web app (trunk, release profile, wasm-opt -Oz) into dist/"
+  # Panic locations name source files by their path on the build machine: the
+  # registry's and the checkout's prefixes are cut, so the bytes a caller
+  # downloads do not depend on where (or by whom) the app was built.
+  cargo fetch --locked
+  local flags="--remap-path-prefix=$ROOT/=" src
+  for src in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do flags+=" --remap-path-prefix=$src="; done
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$flags"
   trunk build --release --offline
   # The caller's page is its own small entry (app/src/lib.rs says why). It goes
   # second: the first build replaces dist/ as a whole.
