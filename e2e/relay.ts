@@ -142,3 +142,13 @@ export async function framesDecoded(page: Page): Promise<number> {
     return (video?.framesDecoded as number | undefined) ?? 0;
   });
 }
+
+/** What the page's connected call tells its video sender to keep on a weak link. */
+export async function videoDegradation(page: Page) {
+  return page.evaluate(() => {
+    const made = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections;
+    const pc = made.filter((p) => p.connectionState === 'connected').at(-1);
+    const sender = pc?.getSenders().find((s) => s.track?.kind === 'video');
+    return (sender?.getParameters() as { degradationPreference?: string } | undefined)?.degradationPreference ?? null;
+  });
+}

@@ -4,6 +4,7 @@ import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 import { ANNOUNCED_GIANT, PHOTO } from '../images';
 import { newsWithin } from '../live';
+import { videoDegradation, watchPeerConnections } from '../relay';
 
 test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
@@ -251,5 +252,55 @@ test('the regulator asks for the location and the sound, then switches to photos
 
   await regulator.reload();
   await expect(assist.gallery).toHaveCount(1);
+  await Promise.all([phone.close(), regulator.context().close()]);
+});
+
+test('the regulator favours fluidity over sharpness, asks for sound only, then video again', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const phone = await callerContext(browser);
+  const page = await phone.newPage();
+  await watchPeerConnections(page);
+  const caller = new CallerPage(page);
+  await page.goto(await assist.link());
+  await caller.accept.click();
+  await expect(assist.state).toHaveText('Vidéo en direct');
+
+  // Sharpness by default (a wound, a rash); fluidity (breathing) when the
+  // regulator chooses it: the phone's video sender is told, on the live call.
+  const sharpness = regulator.getByRole('radio', { name: 'la netteté (plaie, éruption)' });
+  const fluidity = regulator.getByRole('radio', { name: 'la fluidité (respiration, gestes)' });
+  await expect(sharpness).toBeChecked();
+  await expect.poll(() => videoDegradation(page)).toBe('maintain-resolution');
+  await fluidity.check();
+  await expect.poll(() => videoDegradation(page)).toBe('maintain-framerate');
+  // A console opened again shows the default, and the phone is told so when they reconnect.
+  await regulator.reload();
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  await expect(sharpness).toBeChecked();
+  await expect.poll(() => videoDegradation(page)).toBe('maintain-resolution');
+
+  // Sound only: the camera stops, the caller is told why and asked for the microphone.
+  await regulator.getByRole('button', { name: 'Son seulement' }).click();
+  await expect(page.getByRole('heading', { name: 'Le médecin n\'a plus besoin de la vidéo' })).toBeVisible();
+  await expect(regulator.getByText('Vidéo de l\'appelant coupée : son seulement.')).toBeVisible();
+  await expect(regulator.getByTestId('link-quality')).toHaveText('Son seulement');
+  await expect(regulator.getByRole('button', { name: 'Prendre une photo' })).toBeDisabled();
+  await expect(fluidity).toHaveCount(0);
+  await page.getByRole('button', { name: 'Activer le micro' }).click();
+  await expect(regulator.getByText('Le son de l\'appelant est activé.')).toBeVisible();
+  // What reaches the console: the caller's voice, and no picture.
+  await regulator.waitForFunction(() => {
+    const stream = (document.querySelector('video.remote-video') as HTMLVideoElement).srcObject as MediaStream | null;
+    return stream?.getAudioTracks().length === 1 && stream.getVideoTracks().every((t) => t.readyState === 'ended' || t.muted);
+  });
+  await expect.poll(() => videoDegradation(page)).toBeNull();
+
+  // Video again: the camera restarts, with the regulator's choice, and frames flow.
+  await regulator.getByRole('button', { name: 'Reprendre la vidéo' }).click();
+  await expect(page.getByRole('heading', { name: 'Le médecin n\'a plus besoin de la vidéo' })).toBeHidden();
+  await expect(regulator.getByText('La vidéo de l\'appelant reprend.')).toBeVisible();
+  await expect.poll(() => videoDegradation(page)).toBe('maintain-resolution');
+  await expect(sharpness).toBeVisible();
   await Promise.all([phone.close(), regulator.context().close()]);
 });

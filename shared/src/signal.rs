@@ -40,18 +40,51 @@ pub enum Request {
     Audio {
         on: bool,
     },
-    /// Stop the camera and send photos instead: the clinician's choice, or the
-    /// console's on a link too weak for video (`weak_link`: the caller is told so).
-    PhotosOnly {
-        weak_link: bool,
-    },
-    /// Start the camera again after photos only.
+    /// Stop the camera, for the reason given (the caller is told it).
+    VideoOff(VideoOff),
+    /// Start the camera again after it was stopped.
     Video,
+    /// What the video gives up first when the link cannot carry it all.
+    Favour(Favour),
     /// The clinician started (or stopped) sending their camera and microphone,
     /// e.g. to a nursing home's tablet: offer again so they flow, or drop them.
     ClinicianMedia {
         on: bool,
     },
+}
+
+/// Why the caller's camera is stopped during a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoOff {
+    /// The clinician prefers photos, taken with the phone's own camera app.
+    Photos,
+    /// The console found the link too weak for video: photos meanwhile.
+    WeakLink,
+    /// The clinician needs no picture: only the voice goes on.
+    AudioOnly,
+}
+
+/// The clinician's choice of what the caller's video keeps on a weak link
+/// (WebRTC's `degradationPreference`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Favour {
+    /// Keep the resolution, lower the frame rate: a wound, a rash, a pupil.
+    #[default]
+    Detail,
+    /// Keep the frame rate, lower the resolution: breathing, movement.
+    Motion,
+}
+
+impl Favour {
+    /// The `RTCRtpSendParameters.degradationPreference` that keeps it.
+    pub fn degradation_preference(self) -> &'static str {
+        match self {
+            Favour::Detail => "maintain-resolution",
+            Favour::Motion => "maintain-framerate",
+        }
+    }
 }
 
 /// The caller device's answer to a `Request`, or news it volunteers.
@@ -68,9 +101,9 @@ pub enum Reply {
     AudioState {
         on: bool,
     },
-    /// The caller switched to sending photos only.
-    PhotosOnly,
-    /// The caller's camera is on again after photos only.
+    /// The caller's camera is off, for the reason it was asked.
+    VideoOff(VideoOff),
+    /// The caller's camera is on again.
     Video,
     /// The device's camera abilities, so the console shows only usable controls.
     Capabilities {
@@ -177,5 +210,9 @@ mod tests {
         assert_eq!(serde_json::to_string(&ServerMessage::PeerJoined).unwrap(), r#""peer_joined""#);
         assert_eq!(serde_json::from_str::<ClientMessage>(r#""bye""#).unwrap(), ClientMessage::Bye);
         assert!(serde_json::from_str::<ClientMessage>(r#"{"nonsense":{}}"#).is_err());
+        let off = PeerSignal::Request(Request::VideoOff(VideoOff::AudioOnly));
+        assert_eq!(serde_json::to_string(&off).unwrap(), r#"{"request":{"video_off":"audio_only"}}"#);
+        let favour = PeerSignal::Request(Request::Favour(Favour::Motion));
+        assert_eq!(serde_json::to_string(&favour).unwrap(), r#"{"request":{"favour":"motion"}}"#);
     }
 }

@@ -169,12 +169,17 @@ pub async fn switch(stream: &MediaStream, facing: &str) -> bool {
     let Some(devices) = media_devices() else { return false };
     let Ok(fresh) = get_user_media(&devices, object(&[("facingMode", facing.into())])).await else { return false };
     let Some(new_track) = video_track(&fresh) else { return false };
-    if let Some(old) = video_track(stream) {
-        old.stop();
-        stream.remove_track(&old);
-    }
+    stop_video(stream);
     stream.add_track(&new_track);
     true
+}
+
+/// Stops the camera and takes it out of the stream; the microphone, if on, goes on.
+pub fn stop_video(stream: &MediaStream) {
+    if let Some(track) = video_track(stream) {
+        track.stop();
+        stream.remove_track(&track);
+    }
 }
 
 /// Adds (or removes) the microphone to the stream. Returns whether it is on.

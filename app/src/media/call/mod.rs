@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use regard_shared::consultation::{ChatMessage, DocumentView};
 use regard_shared::prescription::PrescriptionSummary;
-use regard_shared::signal::{ClientMessage, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
+use regard_shared::signal::{ClientMessage, Favour, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
 use wasm_bindgen::prelude::*;
 use web_sys::{MediaStream, MessageEvent, RtcPeerConnection, WebSocket};
 
@@ -54,6 +54,8 @@ struct Inner {
     pc: RefCell<Option<RtcPeerConnection>>,
     ice_servers: RefCell<Vec<IceServer>>,
     relay_only: Cell<bool>,
+    /// What the video sent keeps on a weak link, for this connection and the next.
+    favour: Cell<Favour>,
     on_event: Box<dyn Fn(CallEvent)>,
     // The JS callbacks must live as long as the objects that call them.
     ws_handlers: RefCell<Vec<Handler>>,
@@ -86,6 +88,7 @@ impl Call {
             pc: RefCell::new(None),
             ice_servers: RefCell::new(Vec::new()),
             relay_only: Cell::new(false),
+            favour: Cell::new(Favour::default()),
             on_event: Box::new(on_event),
             ws_handlers: RefCell::new(Vec::new()),
             pc_handlers: RefCell::new(Vec::new()),

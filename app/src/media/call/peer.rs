@@ -2,7 +2,7 @@
 //! the patient's offer, the clinician's answer, and ICE.
 
 use js_sys::{Array, Reflect};
-use regard_shared::signal::{ClientMessage, PeerRole, PeerSignal};
+use regard_shared::signal::{ClientMessage, Favour, PeerRole, PeerSignal};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
@@ -128,7 +128,7 @@ impl Call {
         if let Some(stream) = self.0.local.borrow().as_ref() {
             for track in stream.get_tracks().iter() {
                 if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-                    keep_resolution(&pc.add_track_0(&track, stream));
+                    keep(&pc.add_track_0(&track, stream), self.0.favour.get());
                 }
             }
         }
@@ -182,15 +182,28 @@ impl Call {
     }
 }
 
-/// A doctor reads details (a wound's edge, a pupil): on a poor link, lower the
-/// frame rate rather than the resolution. Without this, video starts at a
+impl Call {
+    /// The clinician's choice of what the video keeps on a weak link: applied
+    /// to the connection of the moment, and to the next ones.
+    pub fn favour(&self, favour: Favour) {
+        self.0.favour.set(favour);
+        if let Some(pc) = self.peer_connection() {
+            for sender in pc.get_senders().iter() {
+                keep(sender.unchecked_ref(), favour);
+            }
+        }
+    }
+}
+
+/// Tells the sender what to give up first on a poor link. A detail (a
+/// wound's edge, a pupil) by default: without a preference, video starts at a
 /// quarter of the camera's resolution and climbs for many seconds.
-fn keep_resolution(sender: &web_sys::RtcRtpSender) {
+fn keep(sender: &web_sys::RtcRtpSender, favour: Favour) {
     let Ok(get) = Reflect::get(sender, &"getParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
         return;
     };
     let Ok(parameters) = get.call0(sender) else { return };
-    let _ = Reflect::set(&parameters, &"degradationPreference".into(), &"maintain-resolution".into());
+    let _ = Reflect::set(&parameters, &"degradationPreference".into(), &favour.degradation_preference().into());
     if let Ok(set) = Reflect::get(sender, &"setParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
         // Returns a promise; a browser that refuses the preference keeps its default.
         let _ = set.call1(sender, &parameters);

@@ -8,15 +8,15 @@ use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_params_map;
 use regard_shared::assist::{AssistDetail, EventKind};
 use regard_shared::live::News;
-use regard_shared::signal::{PeerRole, Reply, Request};
+use regard_shared::signal::{PeerRole, Reply, Request, VideoOff};
 use web_sys::MediaStream;
 
 use super::assist_call::{NursingHomeCallCard, RegulatorCamera};
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
 use super::assist_gallery::Gallery;
-use super::assist_photos::VideoMode;
 use super::assist_timeline::Timeline;
+use super::assist_video_mode::VideoMode;
 use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::video_view::VideoView;
@@ -169,6 +169,13 @@ fn CaseView(id: String) -> impl IntoView {
     };
     let call = StoredValue::new_local(Call::start(&format!("assist/{id}"), PeerRole::Clinician, None, on_event));
     on_cleanup(move || call.with_value(Call::hang_up));
+    // The phone reports its camera on each new connection: that connection
+    // hears the regulator's choice of sharpness or fluidity.
+    Effect::new(move || {
+        if capabilities.with(Option::is_some) {
+            mode.send_favour(call);
+        }
+    });
 
     let snapshot = move |_| call.with_value(|c| c.request(Request::Snapshot));
     let end_call = move |_| {
@@ -200,9 +207,9 @@ fn CaseView(id: String) -> impl IntoView {
                 <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get(), detail.with(|d| caller_step(d.as_ref())))}</h2>
                 <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" audible=audio_on.into() />
                 <QualityLine call=call connected=Signal::derive(move || link.get() == Link::Connected)
-                    photos=mode.photos on_weak=Callback::new(move |()| mode.weak_link(call)) />
+                    off=mode.off on_weak=Callback::new(move |()| mode.weak_link(call)) />
                 <div class="controls">
-                    <button type="button" class="primary" on:click=snapshot disabled=move || link.get() != Link::Connected || mode.photos.get()>
+                    <button type="button" class="primary" on:click=snapshot disabled=move || link.get() != Link::Connected || mode.off.get().is_some()>
                         {t!(i18n, assist.snapshot)}
                     </button>
                     <button type="button" class="secondary" on:click=end_call>{t!(i18n, assist.end_call)}</button>
@@ -248,7 +255,7 @@ fn reply_said(
             on.then(|| t_string!(i18n, assist.audio_on))
         }
         // Said by the video mode, which knows why.
-        Reply::PhotosOnly | Reply::Video => None,
+        Reply::VideoOff(_) | Reply::Video => None,
         Reply::Refused { .. } => Some(t_string!(i18n, assist.refused)),
         Reply::Failed { .. } => Some(t_string!(i18n, assist.failed)),
     };
@@ -257,13 +264,13 @@ fn reply_said(
 
 /// The video's live quality, sampled once a second while it flows; nothing
 /// while it does not (a frozen last frame is never shown with figures).
-/// `on_weak` hears of a link that stays too weak for video; with `photos`
-/// on, the line says so instead of figures.
+/// `on_weak` hears of a link that stays too weak for video; with the camera
+/// `off`, the line says what goes instead of figures.
 #[component]
 fn QualityLine(
     call: StoredValue<Call, LocalStorage>,
     connected: Signal<bool>,
-    photos: RwSignal<bool>,
+    off: RwSignal<Option<VideoOff>>,
     on_weak: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -300,8 +307,12 @@ fn QualityLine(
     };
     view! {
         <p class="quality" data-testid="quality">
-            {move || photos.get().then(|| view! { <strong data-testid="link-quality">{t!(i18n, assist.photos_only)}</strong> })}
-            {move || quality.get().filter(|_| !photos.get()).map(|q| view! {
+            {move || off.get().map(|why| view! { <strong data-testid="link-quality">{if why == VideoOff::AudioOnly {
+                t_string!(i18n, assist.audio_only)
+            } else {
+                t_string!(i18n, assist.photos_only)
+            }}</strong> })}
+            {move || quality.get().filter(|_| off.with(Option::is_none)).map(|q| view! {
                 <strong data-testid="link-quality">{verdict(&q)}</strong>
                 {q.relayed.then(|| view! { " · " <span data-testid="relayed">{t!(i18n, assist.relayed)}</span> })}
                 <br />

@@ -1,12 +1,12 @@
 //! What the regulator asks of the caller's phone during the video: a photo,
-//! zoom, the other camera, the torch, the position, the microphone, photos
-//! only. What changes the phone is asked on screen and done on the caller's tap.
+//! zoom, the other camera, the torch, the position, the microphone, no video
+//! (photos or voice only), sharpness or fluidity. What changes the phone is asked on screen and done on the caller's tap.
 
 use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
-use regard_shared::signal::{Reply, Request};
+use regard_shared::signal::{Reply, Request, VideoOff};
 use web_sys::MediaStream;
 
 use crate::api;
@@ -23,8 +23,8 @@ pub struct Phone {
     pub call: StoredValue<Option<Call>, LocalStorage>,
     pub notice: RwSignal<Option<String>>,
     pub ask: RwSignal<Option<Ask>>,
-    /// Photos instead of video: `Some(true)` when the network is too weak for it.
-    pub photos_only: RwSignal<Option<bool>>,
+    /// The camera is stopped, and why.
+    pub video_off: RwSignal<Option<VideoOff>>,
     pub facing: StoredValue<&'static str>,
     pub set_regulator: WriteSignal<Option<MediaStream>, LocalStorage>,
 }
@@ -58,7 +58,7 @@ impl Phone {
 
     /// A request of the regulator: done at once, or asked of the caller.
     pub fn on_request(self, request: Request) {
-        let Phone { i18n, stream, preview, notice, ask, photos_only, facing, set_regulator, .. } = self;
+        let Phone { i18n, stream, preview, notice, ask, video_off, facing, set_regulator, .. } = self;
         let Some(camera) = stream.get_untracked() else { return };
         match request {
             Request::Snapshot => spawn_local(async move {
@@ -94,16 +94,17 @@ impl Phone {
                 }
                 self.renegotiate();
             }
-            Request::PhotosOnly { weak_link } => {
+            Request::VideoOff(why) => {
                 // Stopped, not paused: the phone's own camera app takes the photos.
-                camera::stop(&camera);
-                photos_only.set(Some(weak_link));
+                camera::stop_video(&camera);
+                video_off.set(Some(why));
                 self.renegotiate();
-                self.reply(Reply::PhotosOnly);
+                self.reply(Reply::VideoOff(why));
             }
+            Request::Favour(favour) => self.call.with_value(|c| c.iter().for_each(|c| c.favour(favour))),
             Request::Video => spawn_local(async move {
                 if camera::switch(&camera, facing.get_value()).await {
-                    photos_only.set(None);
+                    video_off.set(None);
                     self.renegotiate();
                     self.reply(Reply::Video);
                 } else {

@@ -3,7 +3,7 @@
 use leptos::html::{Input, Video};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use regard_shared::signal::PeerRole;
+use regard_shared::signal::{PeerRole, VideoOff};
 use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 
@@ -45,9 +45,9 @@ pub fn LiveCamera(
     let regulator_view = NodeRef::<Video>::new();
 
     let ask = RwSignal::new(None::<Ask>);
-    let photos_only = RwSignal::new(None::<bool>);
+    let video_off = RwSignal::new(None::<VideoOff>);
     let facing = StoredValue::new("environment");
-    let phone = Phone { i18n, stream, preview, call, notice, ask, photos_only, facing, set_regulator };
+    let phone = Phone { i18n, stream, preview, call, notice, ask, video_off, facing, set_regulator };
     let answer_ask = move |accepted: bool| phone.answer(accepted);
     let on_event = move |event: CallEvent| match event {
         CallEvent::PeerPresent(true) => {
@@ -108,7 +108,7 @@ pub fn LiveCamera(
     view! {
         <h1>{t!(i18n, caller.live_title)}</h1>
         // With the camera off for photos, no black picture under "the doctor sees you".
-        <Show when=move || photos_only.get().is_none()>
+        <Show when=move || video_off.get().is_none()>
             <p class="status" role="status" data-testid="caller-status">{status_text}</p>
             <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
         </Show>
@@ -117,19 +117,19 @@ pub fn LiveCamera(
                 node_ref=regulator_view class="regulator-video" audible=Signal::derive(|| true) />
         </Show>
         <p>{t!(i18n, caller.keep_open)}</p>
-        <Show when=move || weak_network.get() && photos_only.get().is_none()>
+        <Show when=move || weak_network.get() && video_off.get().is_none()>
             <p class="alert" role="status">{t!(i18n, caller.weak_network)}</p>
         </Show>
-        <Show when=move || photos_only.get().is_some()>
-            <section class="alert" aria-labelledby="photos-only-title">
-                <h2 id="photos-only-title">{move || if photos_only.get() == Some(true) {
-                    t_string!(i18n, caller.photos_weak_network_title)
-                } else {
-                    t_string!(i18n, caller.photos_only_title)
+        {move || video_off.get().map(|why| view! {
+            <section class="alert" aria-labelledby="video-off-title">
+                <h2 id="video-off-title">{match why {
+                    VideoOff::Photos => t_string!(i18n, caller.photos_only_title),
+                    VideoOff::WeakLink => t_string!(i18n, caller.photos_weak_network_title),
+                    VideoOff::AudioOnly => t_string!(i18n, caller.audio_only_title),
                 }}</h2>
-                <p>{t!(i18n, caller.photos_only)}</p>
+                <p>{if why == VideoOff::AudioOnly { t_string!(i18n, caller.audio_only) } else { t_string!(i18n, caller.photos_only) }}</p>
             </section>
-        </Show>
+        })}
         {move || ask.get().map(|question| view! { <AskPrompt question=question on_answer=answer_ask /> })}
         <Show when=move || notice.get().is_some()>
             <p class="alert" role="status">{move || notice.get()}</p>
