@@ -10,7 +10,7 @@ use common::ws::{self, next, refused_with, serve};
 use common::*;
 use regard_server::mail::Mailer;
 use regard_shared::consultation::{Author, MAX_IDENTITY_FAILURES};
-use regard_shared::signal::ServerMessage;
+use regard_shared::signal::{ConsultationNews, ServerMessage};
 use regard_shared::{OrganisationKind, Role};
 use serde_json::{json, Value};
 
@@ -172,7 +172,7 @@ async fn waiting_room_admission_chat_report_and_end() {
     assert_eq!(sent.status(), StatusCode::CREATED);
     for socket in [&mut patient, &mut clinician] {
         match next(socket).await {
-            ServerMessage::Chat { message } => {
+            ServerMessage::Consultation(ConsultationNews::Chat(message)) => {
                 assert_eq!((message.author, message.body.as_str()), (Author::Patient, "Bonjour docteur"))
             }
             other => panic!("expected the chat message, got {other:?}"),
@@ -183,7 +183,9 @@ async fn waiting_room_admission_chat_report_and_end() {
         app.post_json(&messages, Some(&gp), json!({"body": "Bonjour Madame"})).await.status(),
         StatusCode::CREATED
     );
-    assert!(matches!(next(&mut patient).await, ServerMessage::Chat { message } if message.author == Author::Clinician));
+    assert!(
+        matches!(next(&mut patient).await, ServerMessage::Consultation(ConsultationNews::Chat(message)) if message.author == Author::Clinician)
+    );
     let too_long = json!({"body": "x".repeat(regard_shared::consultation::MESSAGE_MAX_CHARS + 1)});
     assert_eq!(json(app.post_json(&messages, Some(&gp), too_long).await).await["field"], "body");
 

@@ -154,10 +154,24 @@ pub struct IceServer {
     pub credential: Option<String>,
 }
 
-/// From the server to a browser.
+/// What both peers of a consultation see appear.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ServerMessage {
+pub enum ConsultationNews {
+    /// A chat message was stored.
+    Chat(crate::consultation::ChatMessage),
+    /// A document was added to the consultation.
+    Document(crate::consultation::DocumentView),
+    /// A prescription was issued; the patient can download it.
+    Prescription(crate::prescription::PrescriptionSummary),
+}
+
+/// From the server to a browser. A page may read the consultation's news as
+/// another type (raw JSON until a page that shows it reads it): the caller's
+/// page, which shows none, then carries no code to parse it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerMessage<News = ConsultationNews> {
     /// First frame after joining: who you are, whether the other peer is there,
     /// and the ICE servers to use.
     Welcome {
@@ -173,18 +187,8 @@ pub enum ServerMessage {
     Signal {
         signal: PeerSignal,
     },
-    /// A chat message was stored; both peers show it.
-    Chat {
-        message: crate::consultation::ChatMessage,
-    },
-    /// A document was added to the consultation; both peers list it.
-    Document {
-        document: crate::consultation::DocumentView,
-    },
-    /// A prescription was issued in the consultation; the patient can download it.
-    Prescription {
-        prescription: crate::prescription::PrescriptionSummary,
-    },
+    /// News of the consultation, for both peers.
+    Consultation(News),
     /// The clinician ended the consultation: no reconnection will follow.
     Ended,
     /// The frame was refused; the socket stays open unless the error says otherwise.

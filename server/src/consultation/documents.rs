@@ -7,7 +7,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use regard_shared::consultation::{clean_file_name, Author, DocumentView, DOCUMENT_MAX_BYTES};
-use regard_shared::signal::ServerMessage;
+use regard_shared::signal::{ConsultationNews, ServerMessage};
 use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
 use serde::Deserialize;
@@ -59,9 +59,10 @@ async fn store_document(
     let name = clean_file_name(name);
     let new = store::NewDocument { author, author_id, name: &name, content_type, body };
     let document = store::add_document(&state.db, &state.blobs, id, new).await?;
-    state
-        .rooms
-        .broadcast(&Subject::Consultation(id.to_owned()), ServerMessage::Document { document: document.clone() });
+    state.rooms.broadcast(
+        &Subject::Consultation(id.to_owned()),
+        ServerMessage::Consultation(ConsultationNews::Document(document.clone())),
+    );
     Ok(document)
 }
 

@@ -15,7 +15,7 @@ use regard_shared::consultation::{
 };
 use regard_shared::live::News;
 use regard_shared::payment::{Mode, DEFAULT_FEE_CENTS, MAX_FEE_CENTS};
-use regard_shared::signal::ServerMessage;
+use regard_shared::signal::{ConsultationNews, ServerMessage};
 use regard_shared::validate::{self, optional_text, required_text, Invalid};
 use regard_shared::{Action, ApiError};
 use serde::Deserialize;
@@ -252,7 +252,10 @@ pub(crate) async fn chat(
 ) -> AppResult<ChatMessage> {
     let body = required_text("body", body, MESSAGE_MAX_CHARS)?;
     let message = store::add_message(&state.db, id, author, author_id, &body).await?;
-    state.rooms.broadcast(&Subject::Consultation(id.to_owned()), ServerMessage::Chat { message: message.clone() });
+    state.rooms.broadcast(
+        &Subject::Consultation(id.to_owned()),
+        ServerMessage::Consultation(ConsultationNews::Chat(message.clone())),
+    );
     Ok(message)
 }
 

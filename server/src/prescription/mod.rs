@@ -13,7 +13,7 @@ use rand::RngCore;
 use regard_shared::prescription::{
     identifier, parse_identifier, validate_lines, NewPrescription, Prescription, PrescriptionSummary, Verification,
 };
-use regard_shared::signal::ServerMessage;
+use regard_shared::signal::{ConsultationNews, ServerMessage};
 use regard_shared::{Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -129,7 +129,7 @@ async fn issue(
         lines: prescription.lines.len(),
         dispensed_at: None,
     };
-    let news = ServerMessage::Prescription { prescription: summary.clone() };
+    let news = ServerMessage::Consultation(ConsultationNews::Prescription(summary.clone()));
     state.rooms.broadcast(&Subject::Consultation(id), news);
     Ok((StatusCode::CREATED, Json(summary)))
 }

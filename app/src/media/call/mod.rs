@@ -8,9 +8,10 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use regard_shared::consultation::{ChatMessage, DocumentView};
-use regard_shared::prescription::PrescriptionSummary;
-use regard_shared::signal::{ClientMessage, Favour, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage};
+use regard_shared::signal::{
+    ClientMessage, ConsultationNews, Favour, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage,
+};
+use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use web_sys::{MediaStream, MessageEvent, RtcPeerConnection, WebSocket};
 
@@ -32,14 +33,21 @@ pub enum CallEvent {
     Reconnecting,
     /// The same person opened this call elsewhere (another tab); this one stopped.
     Replaced,
-    /// A chat message was stored (a consultation's chat).
-    Chat(ChatMessage),
-    /// A document was added to the consultation.
-    Document(DocumentView),
-    /// A prescription was issued in the consultation.
-    Prescription(PrescriptionSummary),
+    /// A chat message, a document or a prescription in the consultation.
+    Consultation(News),
     /// The clinician ended the consultation; the call is over for good.
     Ended,
+}
+
+/// A consultation's news as the server sent it, read by the pages that show
+/// it: a page that never reads it (the caller's) has no code to parse it.
+#[derive(Clone, Debug)]
+pub struct News(Box<RawValue>);
+
+impl News {
+    pub fn read(&self) -> Option<ConsultationNews> {
+        serde_json::from_str(self.0.get()).ok()
+    }
 }
 
 /// A JavaScript event callback owned by the call.
@@ -141,7 +149,7 @@ impl Call {
         let this = self.clone();
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let Some(text) = event.dyn_ref::<MessageEvent>().and_then(|e| e.data().as_string()) else { return };
-            if let Ok(message) = serde_json::from_str::<ServerMessage>(&text) {
+            if let Ok(message) = serde_json::from_str::<ServerMessage<Box<RawValue>>>(&text) {
                 this.on_server_message(message);
             }
         });
@@ -235,7 +243,7 @@ impl Call {
         self.0.pc.borrow().clone()
     }
 
-    fn on_server_message(&self, message: ServerMessage) {
+    fn on_server_message(&self, message: ServerMessage<Box<RawValue>>) {
         match message {
             ServerMessage::Welcome { ice_servers, peer_present, relay_only, .. } => {
                 *self.0.ice_servers.borrow_mut() = ice_servers;
@@ -259,9 +267,7 @@ impl Call {
                 self.close_peer_connection();
                 self.emit(CallEvent::Replaced);
             }
-            ServerMessage::Chat { message } => self.emit(CallEvent::Chat(message)),
-            ServerMessage::Document { document } => self.emit(CallEvent::Document(document)),
-            ServerMessage::Prescription { prescription } => self.emit(CallEvent::Prescription(prescription)),
+            ServerMessage::Consultation(news) => self.emit(CallEvent::Consultation(News(news))),
             ServerMessage::Ended => {
                 self.0.closed.set(true);
                 self.close_peer_connection();

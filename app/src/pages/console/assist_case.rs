@@ -155,11 +155,7 @@ fn CaseView(id: String) -> impl IntoView {
                 }
                 refresh();
             }
-            CallEvent::Request(_)
-            | CallEvent::Chat(_)
-            | CallEvent::Document(_)
-            | CallEvent::Prescription(_)
-            | CallEvent::Ended => {}
+            CallEvent::Request(_) | CallEvent::Consultation(_) | CallEvent::Ended => {}
             CallEvent::Reconnecting => link.set(Link::Reconnecting),
             CallEvent::Replaced => {
                 set_remote.set(None);

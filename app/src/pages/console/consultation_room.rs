@@ -8,7 +8,7 @@ use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, Docum
 use regard_shared::live::News;
 use regard_shared::payment::{Mode, Status as PaymentStatus};
 use regard_shared::prescription::PrescriptionSummary;
-use regard_shared::signal::PeerRole;
+use regard_shared::signal::{ConsultationNews, PeerRole};
 use web_sys::MediaStream;
 
 use super::consultation_day::status_name;
@@ -103,8 +103,12 @@ fn RoomView(id: String) -> impl IntoView {
             let on_event = move |event: CallEvent| match event {
                 CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
                 CallEvent::Connection(state) => connected.set(state == "connected"),
-                CallEvent::Chat(message) => add_message(messages, message),
-                CallEvent::Document(document) => add_document(documents, document),
+                CallEvent::Consultation(news) => match news.read() {
+                    Some(ConsultationNews::Chat(message)) => add_message(messages, message),
+                    Some(ConsultationNews::Document(document)) => add_document(documents, document),
+                    // Issued from this room: its form listed it already.
+                    Some(ConsultationNews::Prescription(_)) | None => {}
+                },
                 CallEvent::PeerPresent(false) => connected.set(false),
                 _ => {}
             };

@@ -74,11 +74,7 @@ pub fn LiveCamera(
         CallEvent::Replaced => status.set(Status::Elsewhere),
         CallEvent::Request(request) => phone.on_request(request),
         CallEvent::RemoteStream(remote) => set_regulator.set(Some(remote)),
-        CallEvent::Reply(_)
-        | CallEvent::Chat(_)
-        | CallEvent::Prescription(_)
-        | CallEvent::Document(_)
-        | CallEvent::Ended => {}
+        CallEvent::Reply(_) | CallEvent::Consultation(_) | CallEvent::Ended => {}
     };
     if let Some(camera) = stream.get_untracked() {
         call.set_value(Some(Call::start(&format!("assist/{assist_id}"), PeerRole::Patient, Some(camera), on_event)));

@@ -6,7 +6,7 @@ use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::consultation::{Author, PatientConsultation, Status};
-use regard_shared::signal::PeerRole;
+use regard_shared::signal::{ConsultationNews, PeerRole};
 use web_sys::MediaStream;
 
 use crate::api;
@@ -164,9 +164,12 @@ pub fn ConsultationCall(
         CallEvent::PeerPresent(present) => doctor_here.set(present),
         CallEvent::Connection(state) => connected.set(state == "connected"),
         CallEvent::RemoteStream(s) => set_remote.set(Some(s)),
-        CallEvent::Chat(message) => add_message(messages, message),
-        CallEvent::Document(document) => add_document(documents, document),
-        CallEvent::Prescription(prescription) => add_prescription(prescriptions, prescription),
+        CallEvent::Consultation(news) => match news.read() {
+            Some(ConsultationNews::Chat(message)) => add_message(messages, message),
+            Some(ConsultationNews::Document(document)) => add_document(documents, document),
+            Some(ConsultationNews::Prescription(prescription)) => add_prescription(prescriptions, prescription),
+            None => {}
+        },
         CallEvent::Ended => finish(),
         _ => {}
     };
