@@ -211,11 +211,23 @@ mod tests {
         let json = serde_json::to_string(&request).unwrap();
         assert_eq!(json, r#"{"signal":{"signal":{"request":{"torch":{"on":true}}}}}"#);
         assert_eq!(serde_json::from_str::<ClientMessage>(&json).unwrap(), request);
-        assert_eq!(serde_json::to_string(&ServerMessage::PeerJoined).unwrap(), r#""peer_joined""#);
+        assert_eq!(serde_json::to_string(&ServerMessage::<ConsultationNews>::PeerJoined).unwrap(), r#""peer_joined""#);
         assert_eq!(serde_json::from_str::<ClientMessage>(r#""bye""#).unwrap(), ClientMessage::Bye);
         assert!(serde_json::from_str::<ClientMessage>(r#"{"nonsense":{}}"#).is_err());
         let off = PeerSignal::Request(Request::VideoOff(VideoOff::AudioOnly));
         assert_eq!(serde_json::to_string(&off).unwrap(), r#"{"request":{"video_off":"audio_only"}}"#);
+        // A page that shows no consultation reads its news without parsing it.
+        let news = ServerMessage::Consultation(ConsultationNews::Chat(crate::consultation::ChatMessage {
+            id: "m1".into(),
+            author: crate::consultation::Author::Patient,
+            body: "Bonjour".into(),
+            at: 1,
+        }));
+        let json = serde_json::to_string(&news).unwrap();
+        assert!(json.starts_with(r#"{"consultation":{"chat":{"#));
+        let skipped: ServerMessage<serde::de::IgnoredAny> = serde_json::from_str(&json).unwrap();
+        assert!(matches!(skipped, ServerMessage::Consultation(_)));
+        assert_eq!(serde_json::from_str::<ServerMessage>(&json).unwrap(), news);
         let favour = PeerSignal::Request(Request::Favour(Favour::Motion));
         assert_eq!(serde_json::to_string(&favour).unwrap(), r#"{"request":{"favour":"motion"}}"#);
     }
