@@ -68,8 +68,14 @@ pub async fn page(
 ) -> AppResult<Page<FollowUpSummary>> {
     const COLUMNS: &str =
         "f.id, f.created_at, f.first_name, f.last_name, f.protocol_title, f.start_date, f.consented_at, f.end_reason, f.ended_at";
+    // The follow-ups under way have their attention worked out once, in a
+    // materialised step: inlined, PostgreSQL evaluated it once per comparison
+    // of the cursor's condition (two to three times per row, 40 % more reads).
     let sql = format!(
-        "SELECT p.id, p.attention, p.created_at, p.first_name, p.last_name, p.protocol_title, p.start_date,
+        "WITH u AS MATERIALIZED (
+             SELECT {COLUMNS}, {ATTENTION} AS attention
+             FROM followups f WHERE f.organisation_id = $1 AND f.ended_at IS NULL)
+         SELECT p.id, p.attention, p.created_at, p.first_name, p.last_name, p.protocol_title, p.start_date,
                 p.consented_at, p.end_reason,
                 (SELECT COUNT(*) FROM followup_alerts a WHERE a.followup_id = p.id AND a.acknowledged_at IS NULL)
                     AS open_alerts,
@@ -77,8 +83,7 @@ pub async fn page(
                 CASE WHEN p.ended_at IS NULL THEN
                     (SELECT MIN(d.due_at) FROM followup_dues d WHERE d.followup_id = p.id AND d.due_at > $6)
                 END AS next_due_at
-         FROM (SELECT * FROM (SELECT {COLUMNS}, {ATTENTION} AS attention
-                              FROM followups f WHERE f.organisation_id = $1 AND f.ended_at IS NULL) u
+         FROM (SELECT * FROM u
                WHERE {}
                UNION ALL
                SELECT * FROM (SELECT {COLUMNS}, CAST(3 AS BIGINT) AS attention
