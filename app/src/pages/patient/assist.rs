@@ -41,16 +41,15 @@ pub fn CallerPage(token: String) -> impl IntoView {
             _ => Step::Failed(error_text(i18n, &failure)),
         })
     };
+    let show_camera = move |assist_id: String, camera: Result<MediaStream, CameraError>| match camera {
+        Ok(camera) => {
+            set_stream.set(Some(camera));
+            step.set(Step::Live { assist_id });
+        }
+        Err(error) => step.set(Step::NoCamera(error)),
+    };
     let start_camera = move |assist_id: String| {
-        spawn_local(async move {
-            match camera::rear_camera().await {
-                Ok(camera) => {
-                    set_stream.set(Some(camera));
-                    step.set(Step::Live { assist_id });
-                }
-                Err(error) => step.set(Step::NoCamera(error)),
-            }
-        });
+        spawn_local(async move { show_camera(assist_id, camera::rear_camera().await) });
     };
 
     {
@@ -71,11 +70,19 @@ pub fn CallerPage(token: String) -> impl IntoView {
     let token = StoredValue::new(token);
     let accept = move |_| {
         step.set(Step::Starting);
+        let language = i18n.get_locale_untracked().as_str();
+        // The tap consents to both: the camera starts (and the phone asks for
+        // it) while the server records the consent, not one round trip later.
+        let token = token.get_value();
         spawn_local(async move {
-            let language = i18n.get_locale_untracked().as_str();
-            match api::accept_link(&token.get_value(), language).await {
-                Ok(accepted) => start_camera(accepted.assist_id),
-                Err(failure) => fail(failure),
+            match futures::join!(api::accept_link(&token, language), camera::rear_camera()) {
+                (Ok(accepted), camera) => show_camera(accepted.assist_id, camera),
+                (Err(failure), camera) => {
+                    if let Ok(camera) = camera {
+                        camera::stop(&camera);
+                    }
+                    fail(failure);
+                }
             }
         });
     };
