@@ -9,7 +9,9 @@ const root = new URL('..', import.meta.url).pathname;
 
 /** "Measured DATE at commit C on MACHINE" for a section's first line. */
 export function provenance() {
-  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  // A figure measured on uncommitted code says so.
+  const dirty = execSync('git status --porcelain -- app server shared style e2e', { cwd: root }).toString().trim();
+  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim() + (dirty ? '+changes' : '');
   const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
   return `Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit} on ${machine}`;
 }

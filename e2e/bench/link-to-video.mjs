@@ -13,7 +13,8 @@ const [baseURL, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
 const kbit = (n) => (n * 1000) / 8;
 // Chromium's throttling (DevTools protocol) shapes the caller page's HTTP and
-// WebSocket traffic, not WebRTC media, which stays on loopback.
+// WebSocket traffic, and adds its latency to WebRTC media too (getStats: a
+// 0.8 s round trip on slow 3G, Chromium 156): ICE and DTLS take round trips.
 const PROFILES = [
   { name: 'loopback', goal: 1000 },
   { name: '4G (9 Mbit/s down, 1.5 up, 60 ms)', goal: 3000,
@@ -85,8 +86,9 @@ if (process.argv.includes('--write')) {
     'the caller opens the texted link on an emulated phone with an empty cache, Accept is tapped as soon as it shows,',
     'and the clock stops at the first frame decoded by the regulator\'s page (`requestVideoFrameCallback`). Release',
     'server, Chromium\'s fake camera. The caller\'s page is throttled with Chromium\'s network emulation, which shapes',
-    'its HTTP and WebSocket traffic (page, API, signalling) but not WebRTC media, which stays on loopback; the',
-    'regulator is on the hospital\'s network (loopback). The floor is two bare JavaScript pages (e2e/bench/',
+    'its HTTP and WebSocket traffic (page, API, signalling) and delays its WebRTC media too (getStats measured a 0.8 s',
+    'round trip on slow 3G: ICE and DTLS alone take about 2 s there); the regulator is on the hospital\'s network',
+    '(loopback). The floor is two bare JavaScript pages (e2e/bench/',
     'bare-webrtc.js) doing the same API calls and signalling over the same server, with no app around them.',
     '',
     ...lines,
