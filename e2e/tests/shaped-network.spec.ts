@@ -11,18 +11,26 @@ async function shapedCall(browser: Browser, profile: Profile) {
   await watchPeerConnections(regulator);
   const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
   const caller = new CallerPage(await (await callerContext(shaped.phones, shaped.phoneOrigin)).newPage());
+  // The page's download speed, as the phone reports it with its camera's abilities (kbit/s).
+  const reported: number[] = [];
+  caller.page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    const speed = JSON.parse(String(payload)).signal?.signal?.reply?.capabilities?.downlink_kbps;
+    if (speed !== undefined) reported.push(speed);
+  }));
   const opened = shaped.forPhone(await assist.link());
   await caller.page.goto(opened);
   await caller.accept.click();
-  return { shaped, regulator, assist, caller, opened };
+  return { shaped, regulator, assist, caller, opened, reported };
 }
 
 test('the caller\'s network cut for 10 s during a call: the regulator sees new frames once it returns, without a new link', async ({ browser }) => {
   test.setTimeout(90_000);
-  const { shaped, regulator, assist, caller, opened } = await shapedCall(browser, PROFILES.fourG);
+  const { shaped, regulator, assist, caller, opened, reported } = await shapedCall(browser, PROFILES.fourG);
   try {
     // Connecting over the shaped link and the relay is not what this test times.
     await expect(caller.status).toHaveText('Le médecin vous voit.', { timeout: 30_000 });
+    // Fast enough for video: the console keeps it.
+    await expect.poll(() => reported[0]).toBeGreaterThan(1000);
     await assist.videoPlays();
     await expect.poll(() => framesDecoded(regulator)).toBeGreaterThan(0);
 
@@ -44,16 +52,21 @@ test('the caller\'s network cut for 10 s during a call: the regulator sees new f
 });
 
 test('on a poor edge network the call goes to photos by itself, both sides say why, and a photo reaches the case', async ({ browser }) => {
-  test.setTimeout(120_000);
-  const { shaped, regulator, assist, caller } = await shapedCall(browser, PROFILES.poorEdge);
+  test.setTimeout(150_000);
+  const { shaped, regulator, assist, caller, reported } = await shapedCall(browser, PROFILES.poorEdge);
   try {
     await expect(caller.page.getByRole('heading', { name: 'Réseau trop faible pour la vidéo' })).toBeVisible({ timeout: 60_000 });
     await expect(regulator.getByText('Réseau de l\'appelant trop faible pour la vidéo : passage aux photos. Nouvel essai de la vidéo dans 30 s.')).toBeVisible();
+    // The first switch: the phone downloaded its page at an edge link's speed.
+    expect(reported[0]).toBeLessThan(300);
     await expect(regulator.getByRole('button', { name: 'Reprendre la vidéo' })).toBeVisible();
     await expect(regulator.getByTestId('link-quality')).toHaveText('Photos seulement');
     await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: PHOTO });
     await expect(caller.page.getByText('Photo envoyée au médecin.')).toBeVisible({ timeout: 30_000 });
     await expect(assist.gallery).toHaveCount(1);
+    // Video is tried again after 30 s; what it delivers on this link, judged
+    // by the console second by second, sends it back to photos for longer.
+    await expect(regulator.getByText('Réseau de l\'appelant trop faible pour la vidéo : passage aux photos. Nouvel essai de la vidéo dans 60 s.')).toBeVisible({ timeout: 90_000 });
   } finally {
     await shaped.close();
   }

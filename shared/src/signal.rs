@@ -105,11 +105,15 @@ pub enum Reply {
     VideoOff(VideoOff),
     /// The caller's camera is on again.
     Video,
-    /// The device's camera abilities, so the console shows only usable controls.
+    /// The device's camera abilities, so the console shows only usable controls,
+    /// and how fast the phone downloaded the page (kbit/s), when it did: the
+    /// first sign of a link too weak for video, known before any frame.
     Capabilities {
         torch: bool,
         zoom: Option<(f64, f64)>,
         cameras: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        downlink_kbps: Option<u32>,
     },
     Refused {
         request: String,

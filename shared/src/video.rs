@@ -39,6 +39,17 @@ pub fn link_quality(fps: f64, kbps: f64, lines: u32) -> LinkQuality {
 const WEAK_WINDOW: u32 = 5;
 const WEAK_SECONDS: u32 = 4;
 
+/// A phone that downloaded its page slower than this (kbit/s) is on a link
+/// that will not carry video either (video needs 100 kbit/s up and more, and
+/// a phone's uplink is its slower side): photos from the start, video tried
+/// again later like any weak link. A 3G link downloads at 750 and more, an
+/// EDGE one at 200 and less.
+const WEAK_DOWNLINK_KBPS: u32 = 300;
+
+pub fn too_slow_for_video(downlink_kbps: u32) -> bool {
+    downlink_kbps < WEAK_DOWNLINK_KBPS
+}
+
 /// How long a call that went to photos by itself waits before trying video
 /// again, doubling after each try the link could not hold: 30 s, 1, 2, then 4 min.
 pub fn video_retry_after_secs(failed_tries: u32) -> u32 {
@@ -111,6 +122,13 @@ mod tests {
             assert!(!watch.observe(0.0, 0.0, 0), "nothing at all arrives: a cut");
         }
         assert!(weak(&mut watch), "the weak seconds before the cut still count");
+    }
+
+    #[test]
+    fn a_page_downloaded_at_edge_speed_means_photos_a_3g_one_does_not() {
+        assert!(too_slow_for_video(190), "poor edge, as measured through the shaped link");
+        assert!(!too_slow_for_video(700), "3G");
+        assert!(!too_slow_for_video(9_000), "4G");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Live quality of the received video, from `RTCPeerConnection.getStats()`.
+//! Live quality of the received video, from `RTCPeerConnection.getStats()`,
+//! and the speed at which the phone downloaded its page.
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -69,4 +70,24 @@ pub async fn sample(pc: &RtcPeerConnection, previous: &mut Option<(f64, f64)>) -
             .any(|e| text(&e, "id") == Some(id.clone()) && text(&e, "candidateType").as_deref() == Some("relay"))
     });
     measured.then_some(quality)
+}
+
+/// How fast this page's code, the biggest file it downloads, came down the
+/// network, in kbit/s (Resource Timing of the `.wasm`). None when it came
+/// from a cache or too small to time.
+pub fn page_downlink_kbps() -> Option<u32> {
+    let performance = Reflect::get(&web_sys::window()?.into(), &"performance".into()).ok()?;
+    let entries_by_type: js_sys::Function =
+        Reflect::get(&performance, &"getEntriesByType".into()).ok()?.dyn_into().ok()?;
+    let entries: Array = entries_by_type.call1(&performance, &"resource".into()).ok()?.dyn_into().ok()?;
+    let wasm = entries.iter().find(|entry| {
+        Reflect::get(entry, &"name".into()).ok().and_then(|name| name.as_string()).is_some_and(|n| n.ends_with(".wasm"))
+    })?;
+    let bytes = number(&wasm, "encodedBodySize")?;
+    let ms = number(&wasm, "responseEnd")? - number(&wasm, "responseStart")?;
+    if number(&wasm, "transferSize")? <= 0.0 || bytes < 20_000.0 || ms <= 0.0 {
+        return None;
+    }
+    // Bits per millisecond are kilobits per second.
+    Some((bytes * 8.0 / ms) as u32)
 }

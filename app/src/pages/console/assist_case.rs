@@ -166,10 +166,14 @@ fn CaseView(id: String) -> impl IntoView {
     let call = StoredValue::new_local(Call::start(&format!("assist/{id}"), PeerRole::Clinician, None, on_event));
     on_cleanup(move || call.with_value(Call::hang_up));
     // The phone reports its camera on each new connection: that connection
-    // hears the regulator's choice of sharpness or fluidity.
+    // hears the regulator's choice of sharpness or fluidity (or photos, when
+    // the phone's link is too slow for video).
     Effect::new(move || {
-        if capabilities.with(Option::is_some) {
+        if let Some(phone) = capabilities.get() {
             mode.send_favour(call);
+            if let Some(kbps) = phone.downlink_kbps {
+                mode.slow_phone(call, kbps);
+            }
         }
     });
 
@@ -241,8 +245,8 @@ fn reply_said(
 ) -> Option<String> {
     let said = match reply {
         Reply::SnapshotStored { .. } => None,
-        Reply::Capabilities { torch, zoom, cameras } => {
-            capabilities.set(Some(Capabilities { torch, zoom, cameras }));
+        Reply::Capabilities { torch, zoom, cameras, downlink_kbps } => {
+            capabilities.set(Some(Capabilities { torch, zoom, cameras, downlink_kbps }));
             None
         }
         Reply::LocationShared => Some(t_string!(i18n, assist.location_received)),

@@ -8,12 +8,13 @@ use super::assist_video_mode::VideoMode;
 use crate::i18n::*;
 use crate::media::call::Call;
 
-/// What the caller's camera reported it can do.
+/// What the caller's phone reported its camera can do, and its page's download speed.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Capabilities {
     pub torch: bool,
     pub zoom: Option<(f64, f64)>,
     pub cameras: u32,
+    pub downlink_kbps: Option<u32>,
 }
 
 #[component]

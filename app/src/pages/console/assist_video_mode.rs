@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use regard_shared::signal::{Favour, Reply, Request, VideoOff};
-use regard_shared::video::video_retry_after_secs;
+use regard_shared::video::{too_slow_for_video, video_retry_after_secs};
 
 use crate::i18n::*;
 use crate::media::{self, call::Call};
@@ -72,6 +72,16 @@ impl VideoMode {
                 call.with_value(|c| c.request(Request::Video));
             }
         });
+    }
+
+    /// The phone downloaded its page too slowly for video to get through:
+    /// photos from the first connection, before any frozen picture. Only
+    /// then: the figure is the page's, and video tried again later is judged
+    /// by what it delivers.
+    pub fn slow_phone(self, call: StoredValue<Call, LocalStorage>, downlink_kbps: u32) {
+        if too_slow_for_video(downlink_kbps) && self.weak_switches.get_value() == 0 {
+            self.weak_link(call);
+        }
     }
 
     /// What the regulator is told when the phone switched, and why.

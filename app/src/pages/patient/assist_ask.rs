@@ -12,7 +12,7 @@ use web_sys::MediaStream;
 use crate::api;
 use crate::i18n::*;
 use crate::media::call::Call;
-use crate::media::{camera, location, snapshot};
+use crate::media::{camera, location, snapshot, stats};
 
 /// The live page's state the requests act on.
 #[derive(Clone, Copy)]
@@ -52,7 +52,7 @@ impl Phone {
             let Some(camera) = self.stream.get_untracked() else { return };
             let (torch, zoom) = camera::capabilities(&camera);
             let cameras = camera::camera_count().await;
-            self.reply(Reply::Capabilities { torch, zoom, cameras });
+            self.reply(Reply::Capabilities { torch, zoom, cameras, downlink_kbps: stats::page_downlink_kbps() });
         })
     }
 
