@@ -37,6 +37,15 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# ensure_packages PACKAGE...: installs those of Debian's packages not installed yet.
+ensure_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 ensure_node() {
   if command -v node >/dev/null && command -v npm >/dev/null; then return; fi
   apt_install nodejs npm
@@ -52,7 +61,7 @@ ensure_wasm_target() {
 ensure_cargo_tool() {
   local binary=$1 crate=$2 version=$3
   shift 3
-  if command -v "$binary" >/dev/null && "$binary" --version 2>/dev/null | grep -q " $version\$"; then
+  if command -v "$binary" >/dev/null && "$binary" --version 2>/dev/null | head -n 1 | grep -Eq " $version( |\$)"; then
     return
   fi
   say "Installing $crate $version with cargo (takes several minutes, once)"

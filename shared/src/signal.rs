@@ -63,6 +63,9 @@ pub enum VideoOff {
     WeakLink,
     /// The clinician needs no picture: only the voice goes on.
     AudioOnly,
+    /// The caller's browser cannot send live video or sound (no WebRTC): the
+    /// clinician takes photos through its camera, the caller sends some.
+    Unsupported,
 }
 
 /// The clinician's choice of what the caller's video keeps on a weak link
@@ -122,6 +125,13 @@ pub enum Reply {
         request: String,
         reason: String,
     },
+}
+
+impl Request {
+    /// Whether doing it needs live video or sound from the caller's phone.
+    pub fn needs_live_media(&self) -> bool {
+        matches!(self, Request::Video | Request::VideoOff(_) | Request::Audio { .. } | Request::ClinicianMedia { .. })
+    }
 }
 
 /// Relayed verbatim from one peer to the other.

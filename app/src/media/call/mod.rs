@@ -78,6 +78,12 @@ struct Inner {
 pub struct Call(Rc<Inner>);
 
 impl Call {
+    /// Whether this browser can make calls at all: some (WebKitGTK, some
+    /// in-app browsers) show the camera but have no WebRTC.
+    pub fn supported() -> bool {
+        web_sys::window().is_some_and(|w| js_sys::Reflect::has(&w, &"RTCPeerConnection".into()).unwrap_or(false))
+    }
+
     /// Joins the room at `/ws/{room}` (`assist/ID` or `consultation/ID`).
     pub fn start(
         room: &str,

@@ -178,6 +178,13 @@ fn CaseView(id: String) -> impl IntoView {
     });
 
     let snapshot = move |_| call.with_value(|c| c.request(Request::Snapshot));
+    // A still from the live video; or, from a browser that cannot send any,
+    // from its camera's preview, sent over HTTP.
+    let can_snapshot = move || match mode.off.get() {
+        None => link.get() == Link::Connected,
+        Some(VideoOff::Unsupported) => matches!(link.get(), Link::Present | Link::Connected),
+        Some(_) => false,
+    };
     let end_call = move |_| {
         call.with_value(Call::hang_up);
         set_remote.set(None);
@@ -204,12 +211,15 @@ fn CaseView(id: String) -> impl IntoView {
         <ErrorAlert message=error.into() />
         <div class="case-layout">
             <section class="card live" aria-labelledby="live-title">
-                <h2 id="live-title" role="status" data-testid="call-state">{move || link_text(i18n, link.get(), detail.with(|d| caller_step(d.as_ref())))}</h2>
+                <h2 id="live-title" role="status" data-testid="call-state">{move || match (link.get(), mode.off.get()) {
+                    (Link::Present, Some(VideoOff::Unsupported)) => t_string!(i18n, assist.state_present_no_video).to_string(),
+                    (link, _) => link_text(i18n, link, detail.with(|d| caller_step(d.as_ref()))),
+                }}</h2>
                 <VideoView stream=remote label=Signal::derive(move || t_string!(i18n, assist.video_label).to_string()) node_ref=video class="remote-video" audible=audio_on.into() />
                 <QualityLine call=call connected=Signal::derive(move || link.get() == Link::Connected)
                     off=mode.off on_weak=Callback::new(move |()| mode.weak_link(call)) />
                 <div class="controls">
-                    <button type="button" class="primary" on:click=snapshot disabled=move || link.get() != Link::Connected || mode.off.get().is_some()>
+                    <button type="button" class="primary" on:click=snapshot disabled=move || !can_snapshot()>
                         {t!(i18n, assist.snapshot)}
                     </button>
                     <button type="button" class="secondary" on:click=end_call>{t!(i18n, assist.end_call)}</button>
@@ -307,10 +317,10 @@ fn QualityLine(
     };
     view! {
         <p class="quality" data-testid="quality">
-            {move || off.get().map(|why| view! { <strong data-testid="link-quality">{if why == VideoOff::AudioOnly {
-                t_string!(i18n, assist.audio_only)
-            } else {
-                t_string!(i18n, assist.photos_only)
+            {move || off.get().map(|why| view! { <strong data-testid="link-quality">{match why {
+                VideoOff::AudioOnly => t_string!(i18n, assist.audio_only),
+                VideoOff::Unsupported => t_string!(i18n, assist.no_live_video_short),
+                VideoOff::Photos | VideoOff::WeakLink => t_string!(i18n, assist.photos_only),
             }}</strong> })}
             {move || quality.get().filter(|_| off.with(Option::is_none)).map(|q| view! {
                 <strong data-testid="link-quality">{verdict(&q)}</strong>

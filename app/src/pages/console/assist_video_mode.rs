@@ -97,6 +97,7 @@ impl VideoMode {
                     }
                     VideoOff::Photos => t_string!(i18n, assist.photos_only_on).to_string(),
                     VideoOff::AudioOnly => t_string!(i18n, assist.audio_only_on).to_string(),
+                    VideoOff::Unsupported => t_string!(i18n, assist.no_live_video).to_string(),
                 })
             }
             Reply::Video => {

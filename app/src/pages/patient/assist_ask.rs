@@ -30,7 +30,7 @@ pub struct Phone {
 }
 
 impl Phone {
-    fn reply(self, reply: Reply) {
+    pub fn reply(self, reply: Reply) {
         self.call.with_value(|c| {
             if let Some(c) = c {
                 c.reply(reply)

@@ -3,7 +3,7 @@
 use leptos::html::{Input, Video};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use regard_shared::signal::{PeerRole, VideoOff};
+use regard_shared::signal::{PeerRole, Reply, VideoOff};
 use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 
@@ -45,11 +45,18 @@ pub fn LiveCamera(
     let regulator_view = NodeRef::<Video>::new();
 
     let ask = RwSignal::new(None::<Ask>);
-    let video_off = RwSignal::new(None::<VideoOff>);
+    // Without WebRTC the camera still shows, and takes photos for the
+    // regulator over HTTP; nothing goes live, and both sides are told why.
+    let live = Call::supported();
+    let video_off = RwSignal::new((!live).then_some(VideoOff::Unsupported));
     let facing = StoredValue::new("environment");
     let phone = Phone { i18n, stream, preview, call, notice, ask, video_off, facing, set_regulator };
     let answer_ask = move |accepted: bool| phone.answer(accepted);
     let on_event = move |event: CallEvent| match event {
+        CallEvent::PeerPresent(true) if !live => phone.reply(Reply::VideoOff(VideoOff::Unsupported)),
+        CallEvent::Request(request) if !live && request.needs_live_media() => {
+            phone.reply(Reply::VideoOff(VideoOff::Unsupported))
+        }
         CallEvent::PeerPresent(true) => {
             status.set(Status::Connecting);
             // Video that cannot connect within seconds will rarely do better:
@@ -106,6 +113,8 @@ pub fn LiveCamera(
         // With the camera off for photos, no black picture under "the doctor sees you".
         <Show when=move || video_off.get().is_none()>
             <p class="status" role="status" data-testid="caller-status">{status_text}</p>
+        </Show>
+        <Show when=move || matches!(video_off.get(), None | Some(VideoOff::Unsupported))>
             <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
         </Show>
         <Show when=move || regulator.with(Option::is_some)>
@@ -122,8 +131,13 @@ pub fn LiveCamera(
                     VideoOff::Photos => t_string!(i18n, caller.photos_only_title),
                     VideoOff::WeakLink => t_string!(i18n, caller.photos_weak_network_title),
                     VideoOff::AudioOnly => t_string!(i18n, caller.audio_only_title),
+                    VideoOff::Unsupported => t_string!(i18n, caller.no_live_video_title),
                 }}</h2>
-                <p>{if why == VideoOff::AudioOnly { t_string!(i18n, caller.audio_only) } else { t_string!(i18n, caller.photos_only) }}</p>
+                <p>{match why {
+                    VideoOff::AudioOnly => t_string!(i18n, caller.audio_only),
+                    VideoOff::Unsupported => t_string!(i18n, caller.no_live_video),
+                    VideoOff::Photos | VideoOff::WeakLink => t_string!(i18n, caller.photos_only),
+                }}</p>
             </section>
         })}
         {move || ask.get().map(|question| view! { <AskPrompt question=question on_answer=answer_ask /> })}

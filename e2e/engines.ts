@@ -1,0 +1,130 @@
+// The patient's pages on the other two browser engines: Debian's Firefox ESR
+// (through geckodriver) and WebKitGTK (through WebKitWebDriver, in its own
+// Xvfb display), driven by W3C WebDriver (selenium-webdriver). Playwright
+// drives only its own builds of Firefox and WebKit, which cannot be downloaded
+// here; the clinician's side stays in Chromium through Playwright.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { homedir } from 'node:os';
+import { Builder, By, until, type WebDriver, type WebElement } from 'selenium-webdriver';
+import firefox from 'selenium-webdriver/firefox.js';
+import { freePort } from './relay';
+
+export type Engine = 'firefox' | 'webkit';
+
+// scripts/test installs it with cargo and names it.
+const GECKODRIVER = process.env.REGARD_E2E_GECKODRIVER ?? `${homedir()}/.cargo/bin/geckodriver`;
+const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+/** A phone's screen, as for the Chromium caller (pages/assist.ts). */
+const PHONE = { width: 390, height: 844 };
+
+/** A browser of `engine` on a phone-sized window, its camera and microphone
+ *  faked and allowed, as a caller who tapped "allow". */
+export async function phone(engine: Engine): Promise<Phone> {
+  return engine === 'firefox' ? firefoxPhone() : webkitPhone();
+}
+
+async function firefoxPhone(): Promise<Phone> {
+  const options = new firefox.Options()
+    .setBinary('/usr/bin/firefox-esr')
+    .addArguments('-headless', `--width=${PHONE.width}`, `--height=${PHONE.height}`)
+    .setPreference('intl.accept_languages', 'fr-FR, fr')
+    .setPreference('media.navigator.streams.fake', true)
+    .setPreference('media.navigator.permission.disabled', true)
+    // Both browsers are on this machine: candidates on loopback, not hidden behind mDNS names.
+    .setPreference('media.peerconnection.ice.loopback', true)
+    .setPreference('media.peerconnection.ice.obfuscate_host_addresses', false);
+  const driver = await new Builder()
+    .forBrowser('firefox')
+    .setFirefoxOptions(options)
+    .setFirefoxService(new firefox.ServiceBuilder(GECKODRIVER))
+    .build();
+  return new Phone(driver, async () => {});
+}
+
+async function webkitPhone(): Promise<Phone> {
+  const display = await startXvfb();
+  const port = await freePort();
+  const env = { ...process.env, DISPLAY: display.name, LANGUAGE: 'fr', LANG: 'fr_FR.UTF-8' };
+  const driverProcess = spawn('WebKitWebDriver', [`--port=${port}`], { env, stdio: 'ignore' });
+  const stop = async () => {
+    driverProcess.kill();
+    display.process.kill();
+  };
+  try {
+    const driver = await connect(`http://127.0.0.1:${port}`, {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': {
+        binary: MINIBROWSER,
+        args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--enable-webrtc=true'],
+      },
+    });
+    await driver.manage().window().setRect(PHONE);
+    return new Phone(driver, stop);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A session on a driver just started: it may take a moment to listen. */
+async function connect(server: string, capabilities: object): Promise<WebDriver> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await new Builder().usingServer(server).withCapabilities(capabilities).build();
+    } catch (error) {
+      if (attempt >= 50 || !String(error).includes('ECONNREFUSED')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** An X server of its own (the display number Xvfb picked, told on fd 3). */
+function startXvfb(): Promise<{ name: string; process: ChildProcess }> {
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    xvfb.stdio[3]!.once('data', (data) => resolve({ name: `:${String(data).trim()}`, process: xvfb }));
+    xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code})`)));
+  });
+}
+
+/** A phone's browser driven by WebDriver, with what the tests ask of a page. */
+export class Phone {
+  constructor(readonly driver: WebDriver, private readonly stopped: () => Promise<void>) {}
+
+  async open(url: string) {
+    await this.driver.get(url);
+  }
+
+  /** The button whose text contains `text`, once it is shown and enabled. */
+  async button(text: string): Promise<WebElement> {
+    const button = await this.driver.wait(until.elementLocated(By.xpath(`//button[contains(., ${xpathString(text)})]`)), 20_000);
+    await this.driver.wait(until.elementIsEnabled(button), 20_000);
+    return button;
+  }
+
+  /** Waits until `text` is shown somewhere on the page. */
+  async sees(text: string, timeout = 20_000) {
+    await this.driver.wait(until.elementLocated(By.xpath(`//*[contains(normalize-space(.), ${xpathString(text)}) and not(*[contains(normalize-space(.), ${xpathString(text)})])]`)), timeout);
+  }
+
+  async text(css: string): Promise<string> {
+    return (await this.driver.findElement(By.css(css))).getText();
+  }
+
+  async script<T>(body: string, ...args: unknown[]): Promise<T> {
+    return this.driver.executeScript(body, ...args) as Promise<T>;
+  }
+
+  async close() {
+    await this.driver.quit().catch(() => {});
+    await this.stopped();
+  }
+}
+
+/** `text` as an XPath string literal (French has apostrophes). */
+function xpathString(text: string): string {
+  if (!text.includes("'")) return `'${text}'`;
+  return `concat(${text.split("'").map((part) => `'${part}'`).join(`, "'", `)})`;
+}

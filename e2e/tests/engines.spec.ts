@@ -1,0 +1,94 @@
+// The caller's side of a video assist on Firefox ESR and WebKitGTK (e2e/engines.ts),
+// the regulator in Chromium.
+import { expect, test, type Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { phone, type Phone } from '../engines';
+import { PHOTO } from '../images';
+import { AssistDesk, regulatorPage } from '../pages/assist';
+import { framesDecoded, watchPeerConnections } from '../relay';
+
+/** The caller films a few seconds with the page's recorder (WebM on Firefox,
+ *  MP4 on WebKit, as on Safari); the clip lands in the case and plays in Chromium. */
+async function clipReachesTheCase(caller: Phone, regulator: Page) {
+  await (await caller.button('Filmer une vidéo courte')).click();
+  await caller.sees('Enregistrement… encore 28 s');
+  await (await caller.button('Arrêter et envoyer')).click();
+  await caller.sees('Vidéo envoyée au médecin.');
+  const clip = regulator.getByRole('listitem').locator('video[aria-label^="Vidéo courte"]');
+  await expect(clip).toHaveCount(1);
+  // Chromium reads the recording's header: a real video with a duration.
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
+  expect(await clip.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(0);
+}
+
+test('a caller on Firefox: consent, camera, the regulator sees the video in Chromium, a photo, then Stop', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
+  const regulator = await regulatorPage(browser);
+  await watchPeerConnections(regulator);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const link = (await assist.link()).replace(/^https?:\/\/[^/]+/, baseURL!);
+  const caller = await phone('firefox');
+  try {
+    await caller.open(link);
+    await (await caller.button('Accepter la vidéo')).click();
+    await caller.sees('Le médecin vous voit.');
+
+    await expect(assist.state).toHaveText('Vidéo en direct');
+    await assist.videoPlays();
+    await expect.poll(() => framesDecoded(regulator)).toBeGreaterThan(10);
+
+    // No ImageCapture in Firefox: the photo is a frame of the live video.
+    await assist.snapshot.click();
+    await expect(assist.gallery).toHaveCount(1);
+    await caller.sees('Le médecin a pris une photo.');
+
+    await clipReachesTheCase(caller, regulator);
+
+    await (await caller.button('Arrêter la vidéo')).click();
+    await (await caller.button('Oui, arrêter')).click();
+    await caller.sees('Vidéo arrêtée');
+    await expect(assist.state).not.toHaveText('Vidéo en direct');
+  } finally {
+    await caller.close();
+  }
+});
+
+test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos by the regulator and the caller, a clip that fails in words', async ({ browser, baseURL }, testInfo) => {
+  test.setTimeout(90_000);
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const link = (await assist.link()).replace(/^https?:\/\/[^/]+/, baseURL!);
+  const caller = await phone('webkit');
+  try {
+    await caller.open(link);
+    await (await caller.button('Accepter la vidéo')).click();
+    expect(await caller.script<string>('return typeof RTCPeerConnection')).toBe('undefined');
+    await caller.sees('Ce navigateur ne peut pas envoyer la vidéo en direct');
+    await caller.sees('ouvrez plutôt le lien dans Safari, Chrome ou Firefox');
+
+    await expect(assist.state).toHaveText('L\'appelant a rejoint, sans vidéo en direct');
+    await expect(regulator.getByText('Le navigateur de l\'appelant ne peut pas envoyer de vidéo en direct')).toBeVisible();
+    await expect(regulator.getByTestId('link-quality')).toHaveText('Pas de vidéo sur ce navigateur : photos seulement');
+
+    // The regulator's photo comes from the camera's preview on the phone, over HTTP.
+    await assist.snapshot.click();
+    await expect(assist.gallery).toHaveCount(1);
+    await caller.sees('Le médecin a pris une photo.');
+
+    const photo = testInfo.outputPath('plaie.png');
+    writeFileSync(photo, PHOTO);
+    await caller.driver.findElement({ css: '#photo-input' }).then((input) => input.sendKeys(photo));
+    await caller.sees('Photo envoyée au médecin.');
+    await expect(assist.gallery).toHaveCount(2);
+
+    // This WebKitGTK (2.50 on Debian's GStreamer 1.22) offers MP4 recording,
+    // as Safari does, but its recorder delivers no bytes: the page says so
+    // rather than sending an empty clip, and points to photos.
+    await (await caller.button('Filmer une vidéo courte')).click();
+    await (await caller.button('Arrêter et envoyer')).click();
+    await caller.sees('La vidéo n\'a pas pu être envoyée. Réessayez ou envoyez une photo.');
+    await expect(regulator.getByRole('listitem').locator('video[aria-label^="Vidéo courte"]')).toHaveCount(0);
+  } finally {
+    await caller.close();
+  }
+});
