@@ -1,11 +1,28 @@
 // The caller's side of a video assist on Firefox ESR and WebKitGTK (e2e/engines.ts),
 // the regulator in Chromium.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
-import { phone, type Phone } from '../engines';
+import { phone, type Engine, type Phone } from '../engines';
 import { PHOTO } from '../images';
 import { AssistDesk, regulatorPage } from '../pages/assist';
 import { framesDecoded, watchPeerConnections } from '../relay';
+
+/** A case opened by the regulator in Chromium, its link opened and accepted on `engine`. */
+async function acceptedOn(engine: Engine, browser: Browser, baseURL: string) {
+  const regulator = await regulatorPage(browser);
+  await watchPeerConnections(regulator);
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  const link = (await assist.link()).replace(/^https?:\/\/[^/]+/, baseURL);
+  const caller = await phone(engine);
+  try {
+    await caller.open(link);
+    await (await caller.button('Accepter la vidéo')).click();
+  } catch (error) {
+    await caller.close();
+    throw error;
+  }
+  return { regulator, assist, caller };
+}
 
 /** The caller films a few seconds with the page's recorder (WebM on Firefox,
  *  MP4 on WebKit, as on Safari); the clip lands in the case and plays in Chromium. */
@@ -23,14 +40,8 @@ async function clipReachesTheCase(caller: Phone, regulator: Page) {
 
 test('a caller on Firefox: consent, camera, the regulator sees the video in Chromium, a photo, then Stop', async ({ browser, baseURL }) => {
   test.setTimeout(90_000);
-  const regulator = await regulatorPage(browser);
-  await watchPeerConnections(regulator);
-  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
-  const link = (await assist.link()).replace(/^https?:\/\/[^/]+/, baseURL!);
-  const caller = await phone('firefox');
+  const { regulator, assist, caller } = await acceptedOn('firefox', browser, baseURL!);
   try {
-    await caller.open(link);
-    await (await caller.button('Accepter la vidéo')).click();
     await caller.sees('Le médecin vous voit.');
 
     await expect(assist.state).toHaveText('Vidéo en direct');
@@ -55,13 +66,8 @@ test('a caller on Firefox: consent, camera, the regulator sees the video in Chro
 
 test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos by the regulator and the caller, a clip that fails in words', async ({ browser, baseURL }, testInfo) => {
   test.setTimeout(90_000);
-  const regulator = await regulatorPage(browser);
-  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
-  const link = (await assist.link()).replace(/^https?:\/\/[^/]+/, baseURL!);
-  const caller = await phone('webkit');
+  const { regulator, assist, caller } = await acceptedOn('webkit', browser, baseURL!);
   try {
-    await caller.open(link);
-    await (await caller.button('Accepter la vidéo')).click();
     expect(await caller.script<string>('return typeof RTCPeerConnection')).toBe('undefined');
     await caller.sees('Ce navigateur ne peut pas envoyer la vidéo en direct');
     await caller.sees('ouvrez plutôt le lien dans Safari, Chrome ou Firefox');
