@@ -109,8 +109,26 @@ export class Phone {
     await this.driver.wait(until.elementLocated(By.xpath(`//*[contains(normalize-space(.), ${xpathString(text)}) and not(*[contains(normalize-space(.), ${xpathString(text)})])]`)), timeout);
   }
 
-  async text(css: string): Promise<string> {
-    return (await this.driver.findElement(By.css(css))).getText();
+  /** Fills the field labelled `label`. Dates and sliders get their value as
+   *  the browser's own picker would set it: each engine types into them differently. */
+  async fill(label: string, value: string) {
+    const labelled = await this.driver.wait(until.elementLocated(By.xpath(`//label[contains(normalize-space(.), ${xpathString(label)})]`)), 20_000);
+    const field = await this.driver.findElement(By.id(await labelled.getAttribute('for')));
+    if (['date', 'range'].includes(await field.getAttribute('type'))) {
+      await this.script(`const [field, value] = arguments; field.value = value;
+        for (const kind of ['input', 'change']) field.dispatchEvent(new Event(kind, { bubbles: true }));`, field, value);
+    } else {
+      await field.clear();
+      await field.sendKeys(value);
+    }
+  }
+
+  /** Picks `option` in the group of choices whose legend contains `legend`. */
+  async choose(legend: string, option: string) {
+    const label = await this.driver.findElement(By.xpath(`//fieldset[legend[contains(., ${xpathString(legend)})]]//label[contains(normalize-space(.), ${xpathString(option)})]`));
+    // In the middle of the screen, clear of the form's button kept at the bottom.
+    await this.script("arguments[0].scrollIntoView({ block: 'center' })", label);
+    await label.click();
   }
 
   async script<T>(body: string, ...args: unknown[]): Promise<T> {

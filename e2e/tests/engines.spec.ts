@@ -4,7 +4,9 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { phone, type Engine, type Phone } from '../engines';
 import { PHOTO } from '../images';
-import { AssistDesk, regulatorPage } from '../pages/assist';
+import { AssistDesk, clinicianPage, regulatorPage } from '../pages/assist';
+import { GP } from '../pages/login-page';
+import { MonitoringDesk } from '../pages/monitoring';
 import { framesDecoded, watchPeerConnections } from '../relay';
 
 /** A case opened by the regulator in Chromium, its link opened and accepted on `engine`. */
@@ -98,3 +100,36 @@ test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos
     await caller.close();
   }
 });
+
+for (const engine of ['firefox', 'webkit'] as const) {
+  test(`a patient on ${engine} joins a follow-up and sends a questionnaire, stored once`, async ({ browser, baseURL }) => {
+    test.setTimeout(60_000);
+    const gp = await clinicianPage(browser, GP);
+    const desk = new MonitoringDesk(gp);
+    await desk.goto();
+    const number = engine === 'firefox' ? '06 55 44 33 01' : '06 55 44 33 02';
+    const id = await desk.enrol({ lastName: 'Moreau', firstName: 'Jeanne', birthDate: '1961-07-02', phone: number, email: `jeanne.${engine}.${Date.now()}@example.org` });
+    await desk.goto();
+    const link = (await desk.smsLink(number)).replace(/^https?:\/\/[^/]+/, baseURL!);
+    const patient = await phone(engine);
+    try {
+      await patient.open(link);
+      await patient.fill('Votre date de naissance', '1961-07-02');
+      await (await patient.button('J\'accepte et je commence')).click();
+      await patient.sees('Suivi Covid-19 à domicile');
+      await patient.fill('Votre température', '38,2');
+      await patient.fill('Votre saturation en oxygène (oxymètre)', '91');
+      await patient.choose('essoufflé', 'À l\'effort');
+      await patient.choose('Toussez-vous', 'Non');
+      await patient.fill('Votre état général', '6');
+      await (await patient.button('Envoyer mes réponses')).click();
+      await patient.sees('Merci, vos réponses sont envoyées.');
+      const detail = await (await gp.request.get(`/api/v1/followups/${id}`)).json();
+      expect(detail.submissions.map((s: { day: number }) => s.day)).toEqual([1]);
+      // Read back as sent: the comma decimal and the slider's value.
+      expect(JSON.stringify(detail.submissions[0])).toContain('38.2');
+    } finally {
+      await patient.close();
+    }
+  });
+}
