@@ -4,7 +4,10 @@
 // drives only its own builds of Firefox and WebKit, which cannot be downloaded
 // here; the clinician's side stays in Chromium through Playwright.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect as tcpConnect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Builder, By, until, type WebDriver, type WebElement } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
 import { freePort } from './relay';
@@ -24,6 +27,10 @@ export async function phone(engine: Engine): Promise<Phone> {
 }
 
 async function firefoxPhone(): Promise<Phone> {
+  // Firefox measures a microphone's level only while its sound runs, and
+  // sound runs only with an output: a PulseAudio server of its own, playing
+  // into nothing, as a phone's loudspeaker would.
+  const sound = await startPulseAudio();
   const options = new firefox.Options()
     .setBinary('/usr/bin/firefox-esr')
     .addArguments('-headless', `--width=${PHONE.width}`, `--height=${PHONE.height}`)
@@ -33,12 +40,39 @@ async function firefoxPhone(): Promise<Phone> {
     // Both browsers are on this machine: candidates on loopback, not hidden behind mDNS names.
     .setPreference('media.peerconnection.ice.loopback', true)
     .setPreference('media.peerconnection.ice.obfuscate_host_addresses', false);
-  const driver = await new Builder()
-    .forBrowser('firefox')
-    .setFirefoxOptions(options)
-    .setFirefoxService(new firefox.ServiceBuilder(GECKODRIVER))
-    .build();
-  return new Phone(driver, async () => {});
+  try {
+    const driver = await new Builder()
+      .forBrowser('firefox')
+      .setFirefoxOptions(options)
+      .setFirefoxService(new firefox.ServiceBuilder(GECKODRIVER).setEnvironment({ ...process.env, PULSE_SERVER: sound.server }))
+      .build();
+    return new Phone(driver, async () => sound.stop());
+  } catch (error) {
+    sound.stop();
+    throw error;
+  }
+}
+
+/** A PulseAudio server with one null sink, on a socket of its own. */
+async function startPulseAudio(): Promise<{ server: string; stop: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'regard-pulse-'));
+  const socket = join(dir, 'native');
+  const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir };
+  const pulse = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--use-pid-file=no',
+    '--load=module-null-sink sink_name=speaker', `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`], { env, stdio: 'ignore' });
+  const stop = () => {
+    pulse.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Listening once its socket exists.
+  for (let attempt = 0; !existsSync(socket); attempt++) {
+    if (attempt >= 100 || pulse.exitCode !== null) {
+      stop();
+      throw new Error('PulseAudio did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { server: `unix:${socket}`, stop };
 }
 
 async function webkitPhone(): Promise<Phone> {
@@ -97,9 +131,10 @@ export class Phone {
     await this.driver.get(url);
   }
 
-  /** The button whose text contains `text`, once it is shown and enabled. */
-  async button(text: string): Promise<WebElement> {
-    const button = await this.driver.wait(until.elementLocated(By.xpath(`//button[contains(., ${xpathString(text)})]`)), 20_000);
+  /** The button whose text contains `text` (or is `text`, if `exact`), once it is shown and enabled. */
+  async button(text: string, { exact = false } = {}): Promise<WebElement> {
+    const test = exact ? `normalize-space(.)=${xpathString(text)}` : `contains(., ${xpathString(text)})`;
+    const button = await this.driver.wait(until.elementLocated(By.xpath(`//button[${test}]`)), 20_000);
     await this.driver.wait(until.elementIsEnabled(button), 20_000);
     return button;
   }
@@ -131,6 +166,12 @@ export class Phone {
     await label.click();
   }
 
+  /** Waits until the video `selector` plays: frames decoded, time moving. */
+  async videoPlays(selector: string) {
+    await this.driver.wait(() => this.script<boolean>(`const v = document.querySelector(arguments[0]);
+      return !!v && v.readyState >= 2 && !v.paused && v.currentTime > 0 && v.videoWidth > 0;`, selector), 20_000);
+  }
+
   async script<T>(body: string, ...args: unknown[]): Promise<T> {
     return this.driver.executeScript(body, ...args) as Promise<T>;
   }
@@ -145,4 +186,47 @@ export class Phone {
 function xpathString(text: string): string {
   if (!text.includes("'")) return `'${text}'`;
   return `concat(${text.split("'").map((part) => `'${part}'`).join(`, "'", `)})`;
+}
+
+/** A path from a phone to the server that the test can cut, as a phone losing
+ *  its network: Firefox's offline mode leaves loopback reachable and WebKit's
+ *  driver has none, so the phone reaches the server through this TCP relay. */
+export class CuttableLink {
+  private readonly open = new Set<Socket>();
+  private up = true;
+
+  private constructor(private readonly relay: ReturnType<typeof createServer>, readonly origin: string) {}
+
+  static async to(server: string): Promise<CuttableLink> {
+    const target = new URL(server);
+    let link: CuttableLink | undefined;
+    const relay = createServer((phone) => {
+      if (!link?.up) return phone.destroy();
+      const upstream = tcpConnect(Number(target.port), target.hostname);
+      for (const socket of [phone, upstream]) {
+        link.open.add(socket);
+        socket.on('close', () => link!.open.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      phone.pipe(upstream).pipe(phone);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    link = new CuttableLink(relay, `http://127.0.0.1:${(relay.address() as AddressInfo).port}`);
+    return link;
+  }
+
+  /** Every connection dropped, new ones refused. */
+  cut() {
+    this.up = false;
+    for (const socket of this.open) socket.destroy();
+  }
+
+  restore() {
+    this.up = true;
+  }
+
+  async close() {
+    this.cut();
+    await new Promise((resolve) => this.relay.close(resolve));
+  }
 }

@@ -22,9 +22,9 @@ const database = process.env.REGARD_E2E_DATABASE_URL ? ` --database-url ${proces
 
 export default defineConfig({
   testDir: './tests',
-  // The other browser engines (engines.spec.ts) test the browsers, not the
+  // The other browser engines (engines*.spec.ts) test the browsers, not the
   // database: scripts/test runs them with one database only.
-  testIgnore: process.env.REGARD_E2E_ENGINES === 'no' ? ['**/engines.spec.ts'] : [],
+  testIgnore: process.env.REGARD_E2E_ENGINES === 'no' ? ['**/engines*.spec.ts'] : [],
   fullyParallel: true,
   // Two cores: one for the server, one for the browser.
   workers: 2,

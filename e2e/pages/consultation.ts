@@ -15,9 +15,9 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
  * Schedules an appointment in an hour through the API, as the signed-in GP of
- * `gpPage`, and returns the link texted to `phone` (other tests text too).
+ * `gpPage`; returns the consultation and the link texted to `phone` (other tests text too).
  */
-export async function invitationLink(gpPage: Page, patient: { lastName: string; firstName: string; birthDate: string; phone: string }): Promise<string> {
+export async function invitation(gpPage: Page, patient: { lastName: string; firstName: string; birthDate: string; phone: string }): Promise<{ id: string; link: string }> {
   const created = await gpPage.request.post('/api/v1/consultations', {
     data: {
       last_name: patient.lastName, first_name: patient.firstName, birth_date: patient.birthDate, phone: patient.phone,
@@ -25,8 +25,14 @@ export async function invitationLink(gpPage: Page, patient: { lastName: string; 
     },
   });
   expect(created.status()).toBe(201);
+  const { summary } = await created.json();
   const outbox: { to: string; body: string }[] = await (await gpPage.request.get('/api/v1/outbox')).json();
-  return outbox.find((sms) => sms.to === patient.phone)!.body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)![0];
+  return { id: summary.id, link: outbox.find((sms) => sms.to === patient.phone)!.body.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]+/)![0] };
+}
+
+/** The link of `invitation`. */
+export async function invitationLink(gpPage: Page, patient: { lastName: string; firstName: string; birthDate: string; phone: string }): Promise<string> {
+  return (await invitation(gpPage, patient)).link;
 }
 
 /** The GP's teleconsultation desk: schedule, today's list, the outbox. */

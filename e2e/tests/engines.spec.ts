@@ -2,7 +2,7 @@
 // the regulator in Chromium.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
-import { phone, type Engine, type Phone } from '../engines';
+import { CuttableLink, phone, type Engine, type Phone } from '../engines';
 import { PHOTO } from '../images';
 import { AssistDesk, clinicianPage, regulatorPage } from '../pages/assist';
 import { GP } from '../pages/login-page';
@@ -10,7 +10,7 @@ import { MonitoringDesk } from '../pages/monitoring';
 import { framesDecoded, watchPeerConnections } from '../relay';
 
 /** A case opened by the regulator in Chromium, its link opened and accepted on `engine`. */
-async function acceptedOn(engine: Engine, browser: Browser, baseURL: string) {
+async function acceptedOn(engine: Engine, browser: Browser, baseURL: string, beforeAccepting = async (_caller: Phone) => {}) {
   const regulator = await regulatorPage(browser);
   await watchPeerConnections(regulator);
   const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
@@ -18,6 +18,7 @@ async function acceptedOn(engine: Engine, browser: Browser, baseURL: string) {
   const caller = await phone(engine);
   try {
     await caller.open(link);
+    await beforeAccepting(caller);
     await (await caller.button('Accepter la vidéo')).click();
   } catch (error) {
     await caller.close();
@@ -68,11 +69,13 @@ test('a caller on Firefox: consent, camera, the regulator sees the video in Chro
 
 test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos by the regulator and the caller, a clip that fails in words', async ({ browser, baseURL }, testInfo) => {
   test.setTimeout(90_000);
-  const { regulator, assist, caller } = await acceptedOn('webkit', browser, baseURL!);
+  // Before the link is bound to this browser: another one can still open it.
+  const { regulator, assist, caller } = await acceptedOn('webkit', browser, baseURL!, (caller) =>
+    caller.sees('Si vous le pouvez, ouvrez ce lien dans Safari, Chrome ou Firefox.'));
   try {
     expect(await caller.script<string>('return typeof RTCPeerConnection')).toBe('undefined');
     await caller.sees('Ce navigateur ne peut pas envoyer la vidéo en direct');
-    await caller.sees('ouvrez plutôt le lien dans Safari, Chrome ou Firefox');
+    await caller.sees('Le médecin peut prendre des photos avec votre caméra');
 
     await expect(assist.state).toHaveText('L\'appelant a rejoint, sans vidéo en direct');
     await expect(regulator.getByText('Le navigateur de l\'appelant ne peut pas envoyer de vidéo en direct')).toBeVisible();
@@ -102,7 +105,7 @@ test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos
 });
 
 for (const engine of ['firefox', 'webkit'] as const) {
-  test(`a patient on ${engine} joins a follow-up and sends a questionnaire, stored once`, async ({ browser, baseURL }) => {
+  test(`a patient on ${engine} joins a follow-up and sends a questionnaire without network, stored once when it returns`, async ({ browser, baseURL }) => {
     test.setTimeout(60_000);
     const gp = await clinicianPage(browser, GP);
     const desk = new MonitoringDesk(gp);
@@ -110,26 +113,44 @@ for (const engine of ['firefox', 'webkit'] as const) {
     const number = engine === 'firefox' ? '06 55 44 33 01' : '06 55 44 33 02';
     const id = await desk.enrol({ lastName: 'Moreau', firstName: 'Jeanne', birthDate: '1961-07-02', phone: number, email: `jeanne.${engine}.${Date.now()}@example.org` });
     await desk.goto();
-    const link = (await desk.smsLink(number)).replace(/^https?:\/\/[^/]+/, baseURL!);
+    const link = await CuttableLink.to(baseURL!);
     const patient = await phone(engine);
+    const stored = async () => {
+      const detail = await (await gp.request.get(`/api/v1/followups/${id}`)).json();
+      return detail.submissions as { day: number }[];
+    };
     try {
-      await patient.open(link);
+      await patient.open((await desk.smsLink(number)).replace(/^https?:\/\/[^/]+/, link.origin));
       await patient.fill('Votre date de naissance', '1961-07-02');
       await (await patient.button('J\'accepte et je commence')).click();
       await patient.sees('Suivi Covid-19 à domicile');
+      // The form is on the page before the network goes.
+      await patient.sees('Votre température');
+
+      link.cut();
       await patient.fill('Votre température', '38,2');
       await patient.fill('Votre saturation en oxygène (oxymètre)', '91');
       await patient.choose('essoufflé', 'À l\'effort');
       await patient.choose('Toussez-vous', 'Non');
       await patient.fill('Votre état général', '6');
       await (await patient.button('Envoyer mes réponses')).click();
+      // Kept in the engine's IndexedDB, not lost.
+      await patient.sees('Pas de réseau : vos réponses sont gardées sur ce téléphone');
+      expect(await stored()).toEqual([]);
+
+      // The network is back and she opens the page again: sent, once.
+      link.restore();
+      await patient.driver.navigate().refresh();
       await patient.sees('Merci, vos réponses sont envoyées.');
-      const detail = await (await gp.request.get(`/api/v1/followups/${id}`)).json();
-      expect(detail.submissions.map((s: { day: number }) => s.day)).toEqual([1]);
+      expect((await stored()).map((s) => s.day)).toEqual([1]);
       // Read back as sent: the comma decimal and the slider's value.
-      expect(JSON.stringify(detail.submissions[0])).toContain('38.2');
+      expect(JSON.stringify((await stored())[0])).toContain('38.2');
+      await patient.driver.navigate().refresh();
+      await patient.sees('Mes réponses');
+      expect((await stored()).map((s) => s.day)).toEqual([1]);
     } finally {
       await patient.close();
+      await link.close();
     }
   });
 }

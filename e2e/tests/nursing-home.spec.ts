@@ -26,11 +26,14 @@ test('a nurse calls the SAMU about a resident from the tablet; the call rings un
   await expect(tablet.getByRole('alert')).toContainText('Un appel au SAMU a besoin du réseau');
   await expect(residents.reason).toHaveValue('Chute dans la chambre, douleur à la hanche droite');
   await tablet.context().setOffline(false);
+  // As on an iPad where the app is installed: asked for the camera at every opening.
+  await tablet.context().addInitScript(() => Object.defineProperty(navigator, 'standalone', { value: true }));
   await residents.call.click();
 
   // The tablet becomes the caller: the same page a phone opens from a text message.
   await expect(tablet).toHaveURL(/\/v\/[A-Za-z0-9_-]+$/);
   const caller = new CallerPage(tablet);
+  await expect(tablet.getByText('L\'application installée redemande l\'accès à la caméra à chaque ouverture')).toBeVisible();
   await caller.accept.click();
   await tablet.locator('#photo-input').setInputFiles({ name: 'hanche.png', mimeType: 'image/png', buffer: PHOTO });
   await expect(tablet.getByText('Photo envoyée au médecin.')).toBeVisible();

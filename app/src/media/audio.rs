@@ -18,7 +18,22 @@ impl LevelMeter {
         analyser.set_fft_size(1024);
         source.connect_with_audio_node(&analyser).ok()?;
         let samples = std::cell::RefCell::new(vec![0.0; analyser.fft_size() as usize]);
-        Some(LevelMeter { context, analyser, samples })
+        let meter = LevelMeter { context, analyser, samples };
+        meter.resume();
+        Some(meter)
+    }
+
+    /// Browsers start sound suspended unless the page was tapped first (Safari
+    /// and Firefox after a reload); resuming from a tap's handler always works.
+    pub fn resume(&self) {
+        if !self.running() {
+            let _ = self.context.resume();
+        }
+    }
+
+    /// Whether sound is measured at all: a suspended context hears silence.
+    pub fn running(&self) -> bool {
+        self.context.state() == web_sys::AudioContextState::Running
     }
 
     /// Loudness now, from 0 to 100, on a decibel scale like a recording meter:

@@ -106,6 +106,19 @@ pub fn stop(stream: &MediaStream) {
     }
 }
 
+/// Whether the page runs as an installed web app (the nursing home's tablet):
+/// iPhones and iPads then ask for the camera again at every launch.
+pub fn installed_app() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let ios = Reflect::get(&window.navigator(), &"standalone".into()).is_ok_and(|v| v.is_truthy());
+    let standalone = || -> Option<bool> {
+        let match_media: js_sys::Function = Reflect::get(&window, &"matchMedia".into()).ok()?.dyn_into().ok()?;
+        let query = match_media.call1(&window, &"(display-mode: standalone)".into()).ok()?;
+        Some(Reflect::get(&query, &"matches".into()).ok()?.is_truthy())
+    };
+    ios || standalone().unwrap_or(false)
+}
+
 /// Asks the browser to keep the screen on while the camera is shown, where the
 /// Wake Lock API exists. Returns the lock to release, if any.
 pub async fn keep_screen_awake() -> Option<JsValue> {

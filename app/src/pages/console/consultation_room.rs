@@ -8,7 +8,7 @@ use regard_shared::consultation::{Author, ChatMessage, ConsultationDetail, Docum
 use regard_shared::live::News;
 use regard_shared::payment::{Mode, Status as PaymentStatus};
 use regard_shared::prescription::PrescriptionSummary;
-use regard_shared::signal::{ConsultationNews, PeerRole};
+use regard_shared::signal::{ConsultationNews, PeerRole, Reply, VideoOff};
 use web_sys::MediaStream;
 
 use super::consultation_day::status_name;
@@ -43,6 +43,8 @@ fn RoomView(id: String) -> impl IntoView {
     let prescriptions = RwSignal::new(Vec::<PrescriptionSummary>::new());
     let error = RwSignal::new(None::<String>);
     let connected = RwSignal::new(false);
+    // The patient's browser has no WebRTC (it says so on joining): chat only.
+    let no_video = RwSignal::new(false);
     let (remote, set_remote) = signal_local(None::<MediaStream>);
     let (local, set_local) = signal_local(None::<MediaStream>);
     let call = StoredValue::new_local(None::<Call>);
@@ -109,7 +111,13 @@ fn RoomView(id: String) -> impl IntoView {
                     // Issued from this room: its form listed it already.
                     Some(ConsultationNews::Prescription(_)) | None => {}
                 },
-                CallEvent::PeerPresent(false) => connected.set(false),
+                CallEvent::Reply(Reply::VideoOff(VideoOff::Unsupported)) => no_video.set(true),
+                CallEvent::PeerPresent(present) => {
+                    no_video.set(false);
+                    if !present {
+                        connected.set(false);
+                    }
+                }
                 _ => {}
             };
             let room = format!("consultation/{}", id.get_value());
@@ -158,8 +166,17 @@ fn RoomView(id: String) -> impl IntoView {
         </Show>
         <Show when=move || status() == Some(Status::InConsultation)>
             <section class="card" aria-labelledby="call-title">
-                <h2 id="call-title">{move || if connected.get() { t_string!(i18n, consultation.in_call) } else { t_string!(i18n, consultation.connecting) }}</h2>
-                <TwoWayVideo remote=remote local=local remote_label=remote_label />
+                <h2 id="call-title">{move || match (no_video.get(), connected.get()) {
+                    (true, _) => t_string!(i18n, consultation.no_video_title),
+                    (false, true) => t_string!(i18n, consultation.in_call),
+                    (false, false) => t_string!(i18n, consultation.connecting),
+                }}</h2>
+                <Show
+                    when=move || !no_video.get()
+                    fallback=move || view! { <p class="alert" role="status">{t!(i18n, consultation.no_video)}</p> }
+                >
+                    <TwoWayVideo remote=remote local=local remote_label=remote_label />
+                </Show>
                 <button type="button" class="stop" on:click=move |_| act("end")>{t!(i18n, consultation.end)}</button>
             </section>
         </Show>

@@ -12,6 +12,7 @@ use crate::api::{self, Failure};
 use crate::components::error_text::error_text;
 use crate::components::notice::Notice;
 use crate::i18n::*;
+use crate::media::call::Call;
 use crate::media::camera::{self, CameraError};
 
 #[derive(Clone, PartialEq)]
@@ -130,9 +131,12 @@ fn Consent(
         // What matters most, then the one thing to do, visible without
         // scrolling on a small phone; the rest of what it accepts follows.
         <p class="lead">{t!(i18n, caller.consent_see)}</p>
+        // Said before the link is bound to this browser: another one can still open it.
+        {(!Call::supported()).then(|| view! { <p class="alert" role="status">{t!(i18n, caller.no_live_video_before)}</p> })}
         <button type="button" class="primary big" on:click=on_accept disabled=starting>
             {move || if starting { t_string!(i18n, caller.accepting) } else { t_string!(i18n, caller.accept) }}
         </button>
+        {camera::installed_app().then(|| view! { <p class="hint">{t!(i18n, caller.allow_again)}</p> })}
         <section aria-labelledby="consent-title">
             <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
             <ul class="consent">

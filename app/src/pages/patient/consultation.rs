@@ -16,6 +16,7 @@ use crate::components::error_text::{birth_date_refusal, error_text, ErrorAlert};
 use crate::components::format::{date_time, today_iso};
 use crate::components::notice::Notice;
 use crate::i18n::*;
+use crate::media::call::Call;
 use crate::media::camera;
 
 #[derive(Clone, PartialEq)]
@@ -60,6 +61,8 @@ pub fn ConsultationPage() -> impl IntoView {
         // Back after a reload in the waiting room or the call: straight there,
         // with the camera and microphone allowed before (a reload loses the
         // stream, not the permission). Asked again only if that fails.
+        // Without WebRTC there is no camera to ask for: straight to the chat.
+        Status::Waiting | Status::InConsultation if !Call::supported() => step.set(Step::Room(consultation)),
         Status::Waiting | Status::InConsultation => spawn_local(async move {
             match camera::camera_and_microphone().await {
                 Ok(camera) => {
@@ -148,6 +151,8 @@ fn Identity(
     view! {
         <h1>{move || t_string!(i18n, patient_consultation.title, name = with.clone()).to_string()}</h1>
         <p class="lead">{practice} " · " {when}</p>
+        // Said before the link is bound to this browser: another one can still open it.
+        {(!Call::supported()).then(|| view! { <p class="alert" role="status">{t!(i18n, patient_consultation.no_call_before)}</p> })}
         <form on:submit=submit novalidate>
             <label for="p-birth">{t!(i18n, patient_consultation.birth_date)}</label>
             <input id="p-birth" type="date" autocomplete="bday" bind:value=birth_date aria-describedby="p-birth-hint" />

@@ -6,7 +6,7 @@ use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::consultation::{Author, PatientConsultation, Status};
-use regard_shared::signal::{ConsultationNews, PeerRole};
+use regard_shared::signal::{ConsultationNews, PeerRole, Reply, VideoOff};
 use web_sys::MediaStream;
 
 use crate::api;
@@ -41,32 +41,41 @@ pub fn DeviceCheck(
     let problem = RwSignal::new(None::<CameraError>);
     let level = RwSignal::new(0u32);
     let heard = RwSignal::new(false);
+    let listening = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
     let meter = StoredValue::new_local(None::<LevelMeter>);
+    // Without WebRTC the camera would serve nothing: the patient is told
+    // before, and waits to write to the doctor instead.
+    let live = Call::supported();
 
-    spawn_local(async move {
-        let camera = match stream.get_untracked() {
-            Some(camera) => Ok(camera),
-            None => camera::camera_and_microphone().await,
-        };
-        match camera {
-            Ok(camera) => {
-                meter.set_value(LevelMeter::new(&camera));
-                set_stream.set(Some(camera));
+    if live {
+        spawn_local(async move {
+            let camera = match stream.get_untracked() {
+                Some(camera) => Ok(camera),
+                None => camera::camera_and_microphone().await,
+            };
+            match camera {
+                Ok(camera) => {
+                    meter.set_value(LevelMeter::new(&camera));
+                    set_stream.set(Some(camera));
+                }
+                Err(e) => problem.set(Some(e)),
             }
-            Err(e) => problem.set(Some(e)),
-        }
-    });
+        });
+    }
     if let Ok(handle) = set_interval_with_handle(
         move || {
-            if let Some(now) = meter.with_value(|m| m.as_ref().map(LevelMeter::level)) {
+            meter.with_value(|m| {
+                let Some(m) = m else { return };
+                let now = m.level();
                 // Rise at once, fall slowly, as a recording meter does: a short
                 // sound stays visible long enough to be seen.
                 level.update(|shown| *shown = now.max(*shown * 85 / 100));
                 if now > HEARD_LEVEL {
                     heard.set(true);
                 }
-            }
+                listening.set(m.running());
+            })
         },
         std::time::Duration::from_millis(100),
     ) {
@@ -88,15 +97,40 @@ pub fn DeviceCheck(
             }
         });
     };
+    let hint = move || {
+        match (heard.get(), listening.get()) {
+        (true, _) => view! { <p class="hint">{t!(i18n, patient_consultation.mic_ok)}</p> }.into_any(),
+        (false, true) => view! { <p class="hint">{t!(i18n, patient_consultation.mic_speak)}</p> }.into_any(),
+        // Sound stays off until the page is tapped (Safari, Firefox after a reload).
+        (false, false) => view! {
+            <button type="button" class="secondary" on:click=move |_| meter.with_value(|m| { if let Some(m) = m { m.resume() } })>
+                {t!(i18n, patient_consultation.mic_tap)}
+            </button>
+        }
+        .into_any(),
+    }
+    };
+    let title = move || {
+        if live {
+            t_string!(i18n, patient_consultation.check_title)
+        } else {
+            t_string!(i18n, patient_consultation.no_call_title)
+        }
+    };
     view! {
-        <h1>{t!(i18n, patient_consultation.check_title)}</h1>
+        <h1>{title}</h1>
         {move || match problem.get() {
             Some(problem) => view! { <DevicesBlocked problem=problem /> }.into_any(),
+            None if !live => view! {
+                <p class="alert" role="status">{t!(i18n, patient_consultation.no_call_wait)}</p>
+                <ErrorAlert message=error.into() />
+                <button type="button" class="primary big" on:click=go>{t!(i18n, patient_consultation.to_waiting_room)}</button>
+            }.into_any(),
             None => view! {
                 <VideoView stream=stream label=self_label node_ref=preview class="preview" />
                 <label for="mic-level">{t!(i18n, patient_consultation.mic_level)}</label>
                 <meter id="mic-level" min="0" max="100" low=HEARD_LEVEL optimum="60" value=move || level.get() data-testid="mic-level"></meter>
-                <p class="hint">{move || if heard.get() { t_string!(i18n, patient_consultation.mic_ok) } else { t_string!(i18n, patient_consultation.mic_speak) }}</p>
+                {hint}
                 <ErrorAlert message=error.into() />
                 <button type="button" class="primary big" on:click=go disabled=move || stream.get().is_none()>
                     {t!(i18n, patient_consultation.to_waiting_room)}
@@ -152,6 +186,8 @@ pub fn ConsultationCall(
     let connected = RwSignal::new(false);
     let left = RwSignal::new(false);
     let (remote, set_remote) = signal_local(None::<MediaStream>);
+    let live = Call::supported();
+    let call = StoredValue::new_local(None::<Call>);
 
     let finish = move || {
         spawn_local(async move {
@@ -161,7 +197,13 @@ pub fn ConsultationCall(
         })
     };
     let on_event = move |event: CallEvent| match event {
-        CallEvent::PeerPresent(present) => doctor_here.set(present),
+        CallEvent::PeerPresent(present) => {
+            doctor_here.set(present);
+            // The GP's page waits for a video that cannot come: tell it why.
+            if present && !live {
+                call.with_value(|c| c.as_ref().map(|c| c.reply(Reply::VideoOff(VideoOff::Unsupported))));
+            }
+        }
         CallEvent::Connection(state) => connected.set(state == "connected"),
         CallEvent::RemoteStream(s) => set_remote.set(Some(s)),
         CallEvent::Consultation(news) => match news.read() {
@@ -174,8 +216,15 @@ pub fn ConsultationCall(
         _ => {}
     };
     let room = format!("consultation/{}", consultation.id);
-    let call = StoredValue::new_local(Call::start(&room, PeerRole::Patient, stream.get_untracked(), on_event));
-    on_cleanup(move || call.with_value(Call::hang_up));
+    call.set_value(Some(Call::start(&room, PeerRole::Patient, stream.get_untracked(), on_event)));
+    let hang_up = move || {
+        call.with_value(|c| {
+            if let Some(c) = c {
+                c.hang_up();
+            }
+        })
+    };
+    on_cleanup(hang_up);
 
     let clinician = consultation.clinician_name.clone();
     let when = consultation.scheduled_at;
@@ -194,9 +243,17 @@ pub fn ConsultationCall(
                 }
             }
         >
-            // A heading that also announces its changes (a role on the h1 itself would hide the heading).
-            <h1><span role="status">{move || if connected.get() { t_string!(i18n, patient_consultation.in_call) } else { t_string!(i18n, patient_consultation.connecting) }}</span></h1>
-            <TwoWayVideo remote=remote local=stream remote_label=doctor_label />
+            <Show
+                when=move || live
+                fallback=move || view! {
+                    <h1>{t!(i18n, patient_consultation.doctor_here)}</h1>
+                    <p class="alert" role="status">{t!(i18n, patient_consultation.no_call)}</p>
+                }
+            >
+                // A heading that also announces its changes (a role on the h1 itself would hide the heading).
+                <h1><span role="status">{move || if connected.get() { t_string!(i18n, patient_consultation.in_call) } else { t_string!(i18n, patient_consultation.connecting) }}</span></h1>
+                <TwoWayVideo remote=remote local=stream remote_label=doctor_label />
+            </Show>
         </Show>
         <ChatPanel messages=messages me=Author::Patient />
         <PrescriptionList prescriptions=prescriptions />
@@ -211,7 +268,7 @@ pub fn ConsultationCall(
             }
         >
             <button type="button" class="secondary" on:click=move |_| {
-                call.with_value(Call::hang_up);
+                hang_up();
                 doctor_here.set(false);
                 left.set(true);
             }>{t!(i18n, patient_consultation.leave)}</button>
