@@ -23,10 +23,11 @@ const ORGANISATIONS: [(&str, OrganisationKind); 5] = [
 ];
 
 /// (organisation index, e-mail, name, role)
-const ACCOUNTS: [(usize, &str, &str, Role); 6] = [
+const ACCOUNTS: [(usize, &str, &str, Role); 7] = [
     (0, "regulateur@demo.regard.fr", "Dr Claire Martin", Role::Regulator),
     (1, "medecin@demo.regard.fr", "Dr Paul Durand", Role::Gp),
     (3, "specialiste@demo.regard.fr", "Dr Inès Leroy", Role::Specialist),
+    (3, "neurologue@demo.regard.fr", "Dr Marc Vidal", Role::Specialist),
     (2, "infirmiere@demo.regard.fr", "Sophie Bernard", Role::Nurse),
     (0, "admin@demo.regard.fr", "Admin SAMU 54", Role::Admin),
     (4, "pharmacien@demo.regard.fr", "Julien Petit", Role::Pharmacist),
@@ -64,6 +65,24 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
     // The demo hospital answers every specialty.
     for specialty in Specialty::ALL {
         expertise::store::offer(db, &ids[3].id, specialty).await?;
+    }
+    // Its stroke rota: Dr Leroy on call, Dr Vidal rung if she has not taken an
+    // urgent request within five minutes. Set once: a demo's own changes stay.
+    let rotas = expertise::on_call::store::rotas(db, &ids[3].id).await?;
+    if !rotas.iter().any(|r| r.specialty == Specialty::Stroke) {
+        let user = |email| store::credentials_by_email(db, email);
+        if let (Some((on_call, _)), Some((fallback, _))) =
+            (user("specialiste@demo.regard.fr").await?, user("neurologue@demo.regard.fr").await?)
+        {
+            let minutes = regard_shared::on_call::DEFAULT_ESCALATE_MINUTES;
+            expertise::on_call::store::set(
+                db,
+                &ids[3].id,
+                Specialty::Stroke,
+                Some((&on_call, Some(&fallback), minutes)),
+            )
+            .await?;
+        }
     }
     if nursing_home::store::list(db, &ids[2].id, "").await?.is_empty() {
         for (last_name, first_name, birth_date, room, gp_name) in RESIDENTS {

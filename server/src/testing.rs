@@ -11,12 +11,13 @@ use serde::Deserialize;
 
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
-use crate::{links, monitoring, AppState};
+use crate::{expertise, links, monitoring, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/testing/links/expire", post(expire_link))
         .route("/api/testing/followups/{id}/fall-due/{index}", post(fall_due))
+        .route("/api/testing/expertise/{id}/escalate-in/{ms}", post(escalate_in))
 }
 
 #[derive(Deserialize)]
@@ -40,4 +41,13 @@ async fn fall_due(State(state): State<AppState>, Path((id, index)): Path<(String
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The fallback of urgent request `id` is rung in `ms` milliseconds; both
+/// sites' consoles are told, as when the request moves.
+async fn escalate_in(State(state): State<AppState>, Path((id, ms)): Path<(String, i64)>) -> AppResult<StatusCode> {
+    let (requester, expert) =
+        expertise::on_call::store::move_escalation(&state.db, &id, now_ms() + ms).await?.ok_or(AppError::NotFound)?;
+    expertise::tell(&state, [&requester, &expert], &id);
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::smtp::SmtpServer;
-use common::{bytes, json, member, png, TestApp, GP};
+use common::{bytes, json, member, png, stroke_answers, TestApp, GP};
 use dicom_core::{DataElement, PrimitiveValue, VR};
 use dicom_dictionary_std::{tags, uids};
 use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
@@ -247,15 +247,7 @@ async fn dicom_files_are_previewed_and_fakes_are_refused() {
 
     // Sent with a stroke request: the specialist views and downloads it.
     let site = hospital_id(&app, &gp).await;
-    let mut answers = serde_json::Map::new();
-    answers.insert("onset".into(), json!({"type": "text", "value": "23/11 08:40"}));
-    answers.insert("onset_known".into(), json!({"type": "boolean", "value": true}));
-    for item in ["1a", "1b", "1c", "2", "3", "4", "5a", "5b", "6a", "6b", "7", "8", "9", "10", "11"] {
-        answers.insert(format!("nihss_{item}"), json!({"type": "integer", "value": 1}));
-    }
-    answers.insert("anticoagulant".into(), json!({"type": "choice", "value": "none"}));
-    answers.insert("systolic".into(), json!({"type": "integer", "value": 165}));
-    answers.insert("question".into(), json!({"type": "text", "value": "Thrombolyse ?"}));
+    let answers = stroke_answers();
     let request = json!({"expert_site_id": site, "specialty": "stroke", "urgency": "urgent",
         "patient": {"last_name": "Henry", "first_name": "Paul", "birth_date": "1950-01-01"},
         "answers": answers, "file_ids": [file["id"]]});

@@ -319,6 +319,8 @@ pub struct RequestDetail {
     pub thread: Vec<Message>,
     /// The teleconsultation scheduled from this request, if any.
     pub consultation_id: Option<String>,
+    /// Whom an urgent request rang, when the site keeps a rota.
+    pub rung: Option<crate::on_call::Rung>,
 }
 
 /// A teleconsultation the specialist schedules with the patient.

@@ -12,6 +12,7 @@ pub mod expertise;
 pub mod live;
 pub mod monitoring;
 pub mod nursing_home;
+pub mod on_call;
 pub mod page;
 pub mod payment;
 pub mod phone;

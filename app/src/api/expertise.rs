@@ -4,9 +4,10 @@ use regard_shared::expertise::{
     Escalation, ExpertForm, ExpertSite, FileView, NewRequest, RequestDetail, RequestSummary, StepRequest, Waiting,
 };
 
+use regard_shared::on_call::{OnCall, Ringing, RotaUpdate};
 use regard_shared::page::Page;
 
-use super::{get, paged, post, upload_with_progress, Failure};
+use super::{get, paged, post, put, upload_with_progress, Failure};
 
 pub async fn forms() -> Result<Vec<ExpertForm>, Failure> {
     get("/api/v1/expertise/forms").await
@@ -30,6 +31,20 @@ pub async fn queue(specialty: String, after: Option<String>) -> Result<Page<Requ
 
 pub async fn waiting() -> Result<Waiting, Failure> {
     get("/api/v1/expertise/waiting").await
+}
+
+/// The site's on-call rotas and its specialists.
+pub async fn on_call() -> Result<OnCall, Failure> {
+    get("/api/v1/expertise/on-call").await
+}
+
+pub async fn set_rota(update: &RotaUpdate) -> Result<OnCall, Failure> {
+    put("/api/v1/expertise/on-call", update).await
+}
+
+/// The urgent requests ringing the signed-in specialist.
+pub async fn ringing() -> Result<Ringing, Failure> {
+    get("/api/v1/expertise/ringing").await
 }
 
 pub async fn request(id: &str) -> Result<RequestDetail, Failure> {

@@ -47,6 +47,12 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
     read(request.send().await).await
 }
 
+/// Replaces what `path` names with `body`.
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Failure> {
+    let request = Request::put(path).json(body).map_err(|_| Failure::Network)?;
+    read(request.send().await).await
+}
+
 pub async fn me() -> Result<Me, Failure> {
     get("/api/v1/auth/me").await
 }

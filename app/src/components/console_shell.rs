@@ -18,6 +18,7 @@ use crate::components::expertise_link::ExpertiseNavLink;
 use crate::components::lock_screen::{LockButton, LockScreen};
 use crate::components::monitoring_alert::MonitoringAlert;
 use crate::components::ringing_calls::RingingCalls;
+use crate::components::ringing_requests::RingingRequests;
 use crate::components::waiting_room_alert::WaitingRoomAlert;
 use crate::i18n::*;
 use crate::live::{provide_live, use_link, Link};
@@ -80,6 +81,7 @@ fn SignedIn(me: Me) -> impl IntoView {
         <div class="console">
             <ChannelLost />
             {role.may(Action::ConductAssist).then(|| view! { <RingingCalls /> })}
+            {role.may(Action::AnswerExpertise).then(|| view! { <RingingRequests /> })}
             {role.may(Action::ConductConsultation).then(|| view! { <WaitingRoomAlert /> })}
             {role.may(Action::MonitorPatients).then(|| view! { <MonitoringAlert /> })}
             <ConsoleNav me=me />

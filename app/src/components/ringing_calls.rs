@@ -13,13 +13,9 @@ use regard_shared::nursing_home::IncomingCall;
 
 use crate::api::nursing_home as api;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::tab_title;
+use crate::components::ringing::{announce, ring_while};
 use crate::i18n::*;
 use crate::live::on_news;
-use crate::media::audio;
-
-/// The chime repeats this often until someone takes the call.
-const CHIME_MS: u64 = 3000;
 
 #[component]
 pub fn RingingCalls() -> impl IntoView {
@@ -32,19 +28,10 @@ pub fn RingingCalls() -> impl IntoView {
     let poll = move || {
         spawn_local(async move {
             let Ok(ringing) = api::ringing().await else { return };
-            let fresh: Vec<_> =
-                ringing.iter().filter(|c| announced.with_value(|seen| !seen.contains(&c.assist_id))).collect();
-            if !fresh.is_empty() {
-                audio::chime();
-            }
-            for call in fresh {
-                let title = t_string!(i18n, nursing_home.ringing_notification, home = call.nursing_home.clone());
-                audio::notify(&title.to_string(), &call.reason);
-            }
-            announced.update_value(|seen| {
-                seen.retain(|id| ringing.iter().any(|c| &c.assist_id == id));
-                seen.extend(ringing.iter().map(|c| c.assist_id.clone()));
-            });
+            let title = |c: &IncomingCall| {
+                t_string!(i18n, nursing_home.ringing_notification, home = c.nursing_home.clone()).to_string()
+            };
+            announce(announced, ringing.iter().map(|c| (c.assist_id.clone(), title(c), c.reason.clone())).collect());
             calls.set(ringing);
         });
     };
@@ -54,18 +41,7 @@ pub fn RingingCalls() -> impl IntoView {
         matches!(news, News::Assist { event: EventKind::Requested | EventKind::Taken | EventKind::Decision, .. })
     };
     on_news(rings_or_stops, poll);
-    let ring = move || {
-        if !calls.read_untracked().is_empty() {
-            audio::chime();
-        }
-    };
-    if let Ok(handle) = set_interval_with_handle(ring, std::time::Duration::from_millis(CHIME_MS)) {
-        on_cleanup(move || handle.clear());
-    }
-    tab_title::count_in_title(
-        move || calls.read().len(),
-        move || t_string!(i18n, nursing_home.ringing_title).to_string(),
-    );
+    ring_while(move || calls.read().len(), move || t_string!(i18n, nursing_home.ringing_title).to_string());
 
     let take = Callback::new(move |assist_id: String| {
         let navigate = navigate.clone();

@@ -6,6 +6,7 @@
 pub mod dicom;
 pub mod file_store;
 pub mod files;
+pub mod on_call;
 pub mod store;
 mod thread;
 
@@ -17,6 +18,7 @@ use regard_shared::expertise::{
     ExpertForm, ExpertSite, NewRequest, RequestDetail, RequestSummary, Side, Specialty, Waiting, FILES_MAX,
 };
 use regard_shared::live::News;
+use regard_shared::on_call::Rung;
 use regard_shared::page::Page;
 use regard_shared::validate::Invalid;
 use regard_shared::{Action, ApiError};
@@ -59,6 +61,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(detail))
         .merge(thread::routes())
         .merge(files::routes())
+        .merge(on_call::routes())
 }
 
 /// Which side of `request` the user is on; anyone else is refused.
@@ -233,8 +236,19 @@ async fn detail(
         taken_by_you: request.expert_id.as_deref() == Some(user.id.as_str()),
         files: file_store::files(&state.db, &id).await?,
         thread: store::thread(&state.db, &id).await?,
-        consultation_id: request.consultation_id,
+        consultation_id: request.consultation_id.clone(),
+        rung: rung(&state, &request).await?,
     }))
+}
+
+/// Whom the urgent request rang, by name.
+async fn rung(state: &AppState, request: &store::RequestRow) -> AppResult<Option<Rung>> {
+    let (Some(on_call_id), Some(escalate_at)) = (&request.on_call_id, request.escalate_at) else { return Ok(None) };
+    let fallback = match &request.fallback_id {
+        Some(id) => Some(store::user_name(&state.db, id).await?),
+        None => None,
+    };
+    Ok(Some(Rung { on_call: store::user_name(&state.db, on_call_id).await?, fallback, escalate_at }))
 }
 
 #[cfg(test)]

@@ -30,6 +30,9 @@ pub struct RequestRow {
     pub submitted_at: i64,
     pub updated_at: i64,
     pub requester_read_at: i64,
+    pub on_call_id: Option<String>,
+    pub fallback_id: Option<String>,
+    pub escalate_at: Option<i64>,
 }
 
 impl RequestRow {
@@ -150,10 +153,38 @@ pub async fn create(db: &Db, new: NewRequest<'_>) -> AppResult<String> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if new.urgency == Urgency::Urgent {
+        ring_on_call(&mut tx, &id, new.expert_org_id, new.specialty, now).await?;
+    }
     let message = insert_message(&mut tx, &id, Step::Submit, Side::Requester, new.requester_id, new.note, now).await?;
     attach(&mut tx, new.requester_id, &id, &message, new.file_ids).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Whom the urgent request rings, from the site's rota as it is now (nobody
+/// if the site keeps none for the specialty: the queue shows it first).
+async fn ring_on_call(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+    site: &str,
+    specialty: Specialty,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE expertise_requests SET
+            on_call_id = (SELECT on_call_id FROM expert_on_call WHERE organisation_id = $2 AND specialty = $3),
+            fallback_id = (SELECT fallback_id FROM expert_on_call WHERE organisation_id = $2 AND specialty = $3),
+            escalate_at = $4 + (SELECT escalate_after_ms FROM expert_on_call WHERE organisation_id = $2 AND specialty = $3)
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(site)
+    .bind(specialty.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 pub async fn find(db: &Db, id: &str) -> AppResult<RequestRow> {
@@ -222,7 +253,7 @@ pub async fn mark_read(db: &Db, request_id: &str) -> AppResult<()> {
 }
 
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+pub(super) struct SummaryRow {
     id: String,
     specialty: Stored<Specialty>,
     urgency: Stored<Urgency>,
@@ -235,14 +266,14 @@ struct SummaryRow {
     requester_read_at: i64,
 }
 
-const SUMMARY_SELECT: &str = "SELECT r.id, r.specialty, r.urgency, r.status,
+pub(super) const SUMMARY_SELECT: &str = "SELECT r.id, r.specialty, r.urgency, r.status,
         r.patient_last_name || ' ' || r.patient_first_name AS patient_name, req.name AS requesting_site,
         exp.name AS expert_site, r.submitted_at, r.updated_at, r.requester_read_at
     FROM expertise_requests r
     JOIN organisations req ON req.id = r.requesting_org_id
     JOIN organisations exp ON exp.id = r.expert_org_id";
 
-fn summary(row: SummaryRow) -> RequestSummary {
+pub(super) fn summary(row: SummaryRow) -> RequestSummary {
     let status = row.status.0;
     RequestSummary {
         id: row.id,

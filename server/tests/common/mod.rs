@@ -412,3 +412,17 @@ pub fn assert_each_once(seen: &[String], expected: &[String]) {
     let missing: Vec<&String> = expected.iter().filter(|id| !unique.contains(id)).collect();
     assert!(missing.is_empty(), "never listed: {missing:?}");
 }
+
+/// The stroke form's answers, every item filled, as an emergency physician sends them.
+pub fn stroke_answers() -> Value {
+    let mut answers = serde_json::Map::new();
+    answers.insert("onset".into(), serde_json::json!({"type": "text", "value": "23/11 08:40"}));
+    answers.insert("onset_known".into(), serde_json::json!({"type": "boolean", "value": true}));
+    for item in ["1a", "1b", "1c", "2", "3", "4", "5a", "5b", "6a", "6b", "7", "8", "9", "10", "11"] {
+        answers.insert(format!("nihss_{item}"), serde_json::json!({"type": "integer", "value": 1}));
+    }
+    answers.insert("anticoagulant".into(), serde_json::json!({"type": "choice", "value": "none"}));
+    answers.insert("systolic".into(), serde_json::json!({"type": "integer", "value": 165}));
+    answers.insert("question".into(), serde_json::json!({"type": "text", "value": "Thrombolyse ?"}));
+    Value::Object(answers)
+}

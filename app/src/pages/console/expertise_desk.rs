@@ -10,6 +10,7 @@ use regard_shared::live::News;
 use regard_shared::page::Page;
 use regard_shared::Action;
 
+use super::expertise_on_call::OnCallRotas;
 use crate::api::{expertise as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
@@ -57,6 +58,7 @@ pub fn ExpertiseDesk() -> impl IntoView {
             <h1>{t!(i18n, expertise.title)}</h1>
             <Show when=move || may(Action::AnswerExpertise)>
                 <ExpertQueue />
+                <OnCallRotas />
             </Show>
             <Show when=move || may(Action::RequestExpertise)>
                 <SentRequests />

@@ -6,15 +6,16 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use regard_shared::expertise::{Message, RequestDetail, Side, Step, Urgency};
+use regard_shared::expertise::{Message, RequestDetail, Side, Status, Step, Urgency};
 use regard_shared::live::News;
+use regard_shared::on_call::Rung;
 
 use super::expertise_desk::{specialty_name, status_name};
 use super::expertise_files::FileGallery;
 use super::expertise_steps::{Draft, Escalate, StepForms};
 use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::{calendar_date, date_time};
+use crate::components::format::{calendar_date, date_time, time_of_day};
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
 use crate::live::on_news;
@@ -63,7 +64,11 @@ fn RequestView(id: String) -> impl IntoView {
                     <strong data-testid="expertise-status" data-status=s.status.as_str()>{status_name(i18n, s.status)}</strong>
                     " · " {t_string!(i18n, expertise.route, from = s.requesting_site.clone(), to = s.expert_site.clone()).to_string()}
                     {d.expert.clone().map(|name| format!(" · {}", t_string!(i18n, expertise.taken_by, name = name)))}
+                    {taken_at(&d).map(|at| format!(" ({})", time_of_day(at, lang)))}
                 </p>
+                {d.rung.clone().filter(|_| s.status == Status::Submitted).map(|rung| view! {
+                    <p class="alert" role="status" data-testid="rung">{rung_text(i18n, &rung, lang)}</p>
+                })}
                 <div class="columns">
                     <section class="card" aria-labelledby="request-title">
                         <h2 id="request-title">{d.form.title.clone()}</h2>
@@ -129,4 +134,20 @@ fn Thread(messages: Vec<Message>, lang: &'static str) -> impl IntoView {
             }).collect_view()}
         </ol>
     }
+}
+
+/// When a specialist took the request: its thread's step.
+fn taken_at(detail: &RequestDetail) -> Option<i64> {
+    detail.thread.iter().find(|m| m.step == Step::Take).map(|m| m.at)
+}
+
+/// Whom an untaken urgent request rings, and when the fallback will be rung.
+fn rung_text(i18n: leptos_i18n::I18nContext<Locale>, rung: &Rung, lang: &str) -> String {
+    let mut text = t_string!(i18n, on_call.rung, on_call = rung.on_call.clone()).to_string();
+    if let Some(fallback) = &rung.fallback {
+        let time = time_of_day(rung.escalate_at, lang);
+        text.push_str(&t_string!(i18n, on_call.rung_fallback, fallback = fallback.clone(), time = time).to_string());
+    }
+    text.push('.');
+    text
 }

@@ -12,6 +12,7 @@ pub mod consultation_room;
 pub mod expertise_desk;
 pub mod expertise_files;
 pub mod expertise_new;
+pub mod expertise_on_call;
 pub mod expertise_request;
 pub mod expertise_steps;
 pub mod followup;
