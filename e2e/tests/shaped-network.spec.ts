@@ -56,9 +56,11 @@ test('on a poor edge network the call goes to photos by itself, both sides say w
   const { shaped, regulator, assist, caller, reported } = await shapedCall(browser, PROFILES.poorEdge);
   try {
     await expect(caller.page.getByRole('heading', { name: 'Réseau trop faible pour la vidéo' })).toBeVisible({ timeout: 60_000 });
-    await expect(regulator.getByText('Réseau de l\'appelant trop faible pour la vidéo : passage aux photos. Nouvel essai de la vidéo dans 30 s.')).toBeVisible();
-    // The first switch: the phone downloaded its page at an edge link's speed.
+    // The first switch comes from the phone's own figure, before any frozen
+    // picture: it downloaded its page at an edge link's speed, and the
+    // regulator is told that figure.
     expect(reported[0]).toBeLessThan(300);
+    await expect(regulator.getByText(`Réseau de l'appelant trop lent pour la vidéo (${reported[0]} kbit/s) : photos d'abord. Nouvel essai de la vidéo dans 30 s.`)).toBeVisible();
     await expect(regulator.getByRole('button', { name: 'Reprendre la vidéo' })).toBeVisible();
     await expect(regulator.getByTestId('link-quality')).toHaveText('Photos seulement');
     await caller.page.locator('#photo-input').setInputFiles({ name: 'plaie.png', mimeType: 'image/png', buffer: PHOTO });

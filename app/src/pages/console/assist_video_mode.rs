@@ -23,6 +23,9 @@ pub struct VideoMode {
     /// The switch the photos are on for, until video is tried again or the
     /// regulator chooses otherwise.
     weak_photos: StoredValue<Option<u32>>,
+    /// The phone's download speed (kbit/s) when that alone sent the call to
+    /// photos, so the regulator is told the figure rather than a weak video.
+    slow_kbps: StoredValue<Option<u32>>,
 }
 
 impl VideoMode {
@@ -33,6 +36,7 @@ impl VideoMode {
             favour: RwSignal::new(Favour::default()),
             weak_switches: StoredValue::new(0),
             weak_photos: StoredValue::new(None),
+            slow_kbps: StoredValue::new(None),
         }
     }
 
@@ -63,6 +67,7 @@ impl VideoMode {
         }
         let switch = self.weak_switches.get_value();
         self.weak_switches.set_value(switch + 1);
+        self.slow_kbps.set_value(None);
         self.weak_photos.set_value(Some(switch));
         call.with_value(|c| c.request(Request::VideoOff(VideoOff::WeakLink)));
         media::after(video_retry_after_secs(switch) as i32 * 1000, move || {
@@ -81,6 +86,7 @@ impl VideoMode {
     pub fn slow_phone(self, call: StoredValue<Call, LocalStorage>, downlink_kbps: u32) {
         if too_slow_for_video(downlink_kbps) && self.weak_switches.get_value() == 0 {
             self.weak_link(call);
+            self.slow_kbps.set_value(Some(downlink_kbps));
         }
     }
 
@@ -92,8 +98,12 @@ impl VideoMode {
                 self.off.set(Some(*why));
                 Some(match why {
                     VideoOff::WeakLink => {
-                        let switch = self.weak_switches.get_value().saturating_sub(1);
-                        t_string!(i18n, assist.photos_weak_link, seconds = video_retry_after_secs(switch)).to_string()
+                        let seconds = video_retry_after_secs(self.weak_switches.get_value().saturating_sub(1));
+                        match self.slow_kbps.get_value() {
+                            Some(kbps) => t_string!(i18n, assist.photos_slow_phone, kbps = kbps, seconds = seconds),
+                            None => t_string!(i18n, assist.photos_weak_link, seconds = seconds),
+                        }
+                        .to_string()
                     }
                     VideoOff::Photos => t_string!(i18n, assist.photos_only_on).to_string(),
                     VideoOff::AudioOnly => t_string!(i18n, assist.audio_only_on).to_string(),
