@@ -42,6 +42,7 @@ pub fn DeviceCheck(
     let level = RwSignal::new(0u32);
     let heard = RwSignal::new(false);
     let listening = RwSignal::new(true);
+    let suspended_ticks = StoredValue::new(0u32);
     let error = RwSignal::new(None::<String>);
     let meter = StoredValue::new_local(None::<LevelMeter>);
     // Without WebRTC the camera would serve nothing: the patient is told
@@ -74,7 +75,10 @@ pub fn DeviceCheck(
                 if now > HEARD_LEVEL {
                     heard.set(true);
                 }
-                listening.set(m.running());
+                // Sound takes a moment to start even where it is allowed: the
+                // tap is asked for only once it has stayed off for a second.
+                suspended_ticks.update_value(|n| *n = if m.running() { 0 } else { *n + 1 });
+                listening.set(suspended_ticks.get_value() < 10);
             })
         },
         std::time::Duration::from_millis(100),
@@ -97,18 +101,15 @@ pub fn DeviceCheck(
             }
         });
     };
-    let hint = move || {
-        match (heard.get(), listening.get()) {
+    let resume = move |_| meter.with_value(|m| m.as_ref().map_or((), LevelMeter::resume));
+    let hint = move || match (heard.get(), listening.get()) {
         (true, _) => view! { <p class="hint">{t!(i18n, patient_consultation.mic_ok)}</p> }.into_any(),
         (false, true) => view! { <p class="hint">{t!(i18n, patient_consultation.mic_speak)}</p> }.into_any(),
         // Sound stays off until the page is tapped (Safari, Firefox after a reload).
         (false, false) => view! {
-            <button type="button" class="secondary" on:click=move |_| meter.with_value(|m| { if let Some(m) = m { m.resume() } })>
-                {t!(i18n, patient_consultation.mic_tap)}
-            </button>
+            <button type="button" class="secondary" on:click=resume>{t!(i18n, patient_consultation.mic_tap)}</button>
         }
         .into_any(),
-    }
     };
     let title = move || {
         if live {
