@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Builder, By, until, type WebDriver, type WebElement } from 'selenium-webdriver';
+import { Builder, By, error, type WebDriver, type WebElement } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
 import { freePort } from './relay';
 
@@ -134,21 +134,25 @@ export class Phone {
   /** The button whose text contains `text` (or is `text`, if `exact`), once it is shown and enabled. */
   async button(text: string, { exact = false } = {}): Promise<WebElement> {
     const test = exact ? `normalize-space(.)=${xpathString(text)}` : `contains(., ${xpathString(text)})`;
-    const button = await this.driver.wait(until.elementLocated(By.xpath(`//button[${test}]`)), 20_000);
-    await this.driver.wait(until.elementIsEnabled(button), 20_000);
-    return button;
+    return this.settled(async () => {
+      const [button] = await this.driver.findElements(By.xpath(`//button[${test}]`));
+      return button && (await button.isEnabled()) ? button : undefined;
+    });
   }
 
   /** Waits until `text` is shown somewhere on the page. */
   async sees(text: string, timeout = 20_000) {
-    await this.driver.wait(until.elementLocated(By.xpath(`//*[contains(normalize-space(.), ${xpathString(text)}) and not(*[contains(normalize-space(.), ${xpathString(text)})])]`)), timeout);
+    const innermost = `//*[contains(normalize-space(.), ${xpathString(text)}) and not(*[contains(normalize-space(.), ${xpathString(text)})])]`;
+    await this.settled(async () => (await this.driver.findElements(By.xpath(innermost)))[0], timeout);
   }
 
   /** Fills the field labelled `label`. Dates and sliders get their value as
    *  the browser's own picker would set it: each engine types into them differently. */
   async fill(label: string, value: string) {
-    const labelled = await this.driver.wait(until.elementLocated(By.xpath(`//label[contains(normalize-space(.), ${xpathString(label)})]`)), 20_000);
-    const field = await this.driver.findElement(By.id(await labelled.getAttribute('for')));
+    const field = await this.settled(async () => {
+      const [labelled] = await this.driver.findElements(By.xpath(`//label[contains(normalize-space(.), ${xpathString(label)})]`));
+      return labelled && this.driver.findElement(By.id(await labelled.getAttribute('for')));
+    });
     if (['date', 'range'].includes(await field.getAttribute('type'))) {
       await this.script(`const [field, value] = arguments; field.value = value;
         for (const kind of ['input', 'change']) field.dispatchEvent(new Event(kind, { bubbles: true }));`, field, value);
@@ -156,6 +160,19 @@ export class Phone {
       await field.clear();
       await field.sendKeys(value);
     }
+  }
+
+  /** What `find` returns once it returns something. A search that crosses the
+   *  page being redrawn (WebKit's driver then calls an element stale) is made again. */
+  private async settled<T>(find: () => Promise<T | undefined>, timeout = 20_000): Promise<T> {
+    return this.driver.wait(async () => {
+      try {
+        return (await find()) ?? null;
+      } catch (failure) {
+        if (failure instanceof error.StaleElementReferenceError) return null;
+        throw failure;
+      }
+    }, timeout) as Promise<T>;
   }
 
   /** Picks `option` in the group of choices whose legend contains `legend`. */
