@@ -58,11 +58,25 @@ pub struct Relay {
     public_ip: IpAddr,
 }
 
+/// A UDP socket and a TCP listener on the same port. With port 0, the port
+/// the system picked for UDP may be taken on TCP (by another program asking
+/// for any port at the same moment): another port is tried then.
+async fn bind_both(listen: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener, SocketAddr)> {
+    let mut tries = 0;
+    loop {
+        let udp = UdpSocket::bind(listen).await.with_context(|| format!("TURN on UDP {listen}"))?;
+        let local = udp.local_addr()?;
+        match TcpListener::bind(local).await {
+            Ok(tcp) => return Ok((udp, tcp, local)),
+            Err(e) if listen.port() == 0 && e.kind() == std::io::ErrorKind::AddrInUse && tries < 10 => tries += 1,
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("TURN on TCP {local}"))),
+        }
+    }
+}
+
 impl Relay {
     pub async fn start(settings: RelaySettings) -> anyhow::Result<Relay> {
-        let udp = UdpSocket::bind(settings.listen).await.with_context(|| format!("TURN on UDP {}", settings.listen))?;
-        let local = udp.local_addr()?;
-        let tcp = TcpListener::bind(local).await.with_context(|| format!("TURN on TCP {local}"))?;
+        let (udp, tcp, local) = bind_both(settings.listen).await?;
         let quotas = Arc::new(Quotas::default());
         let bandwidth = Arc::new(Bandwidth::new(settings.bytes_per_second));
         let listener = |conn: Arc<dyn Conn + Send + Sync>| ConnConfig {
