@@ -16,6 +16,7 @@ use crate::pages::console::consultation_room::ConsultationRoom;
 use crate::pages::console::expertise_desk::ExpertiseDesk;
 use crate::pages::console::expertise_new::NewExpertiseRequest;
 use crate::pages::console::expertise_request::ExpertiseRequestPage;
+use crate::pages::console::expertise_stroke_usage::StrokeUsage;
 use crate::pages::console::followup::FollowUpPanel;
 use crate::pages::console::home::ConsoleHome;
 use crate::pages::console::monitoring_desk::MonitoringDesk;
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("monitoring/:id") view=FollowUpPanel />
                             <Route path=path!("expertise") view=ExpertiseDesk />
                             <Route path=path!("expertise/new") view=NewExpertiseRequest />
+                            <Route path=path!("expertise/stroke-usage") view=StrokeUsage />
                             <Route path=path!("expertise/:id") view=ExpertiseRequestPage />
                             <Route path=path!("residents") view=ResidentsPage />
                             <Route path=path!("residents/:id") view=ResidentPage />

@@ -59,4 +59,37 @@ export class Expertise {
     await this.page.getByRole('button', { name: button }).click();
     await expect(this.status).toHaveText(status);
   }
+
+  /** The stroke timeline's card. */
+  get strokeTimeline(): Locator {
+    return this.page.getByTestId('stroke-timeline').locator('li');
+  }
+
+  /**
+   * Records a time on the stroke timeline, `minutesAgo` before now on the
+   * browser's clock (date and time as a person types them, across midnight
+   * too), with the decision's treatment and reasons when it is one.
+   */
+  async recordStrokeTime(step: string, minutesAgo: number, decision?: { treatment: string; reasons: string }) {
+    const { date, time } = await this.page.evaluate((ago) => {
+      const at = new Date(Date.now() - ago * 60_000);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return {
+        date: `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}`,
+        time: `${two(at.getHours())}:${two(at.getMinutes())}`,
+      };
+    }, minutesAgo);
+    const form = this.page.locator('form.stroke-entry');
+    const entries = await this.page.getByTestId('stroke-history').count()
+      ? Number((await this.page.getByTestId('stroke-history').getAttribute('data-count')) ?? 0) : 0;
+    await form.getByLabel('Étape').selectOption({ label: step });
+    await form.getByLabel('Date').fill(date);
+    await form.getByLabel('Heure').fill(time);
+    if (decision) {
+      await form.getByLabel('Traitement décidé').selectOption({ label: decision.treatment });
+      await form.getByLabel('Motifs de la décision').fill(decision.reasons);
+    }
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(this.page.getByTestId('stroke-history')).toHaveAttribute('data-count', String(entries + 1));
+  }
 }

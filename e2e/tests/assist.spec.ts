@@ -91,7 +91,8 @@ test('a regulator sees the caller\'s camera, takes a photo, decides, and the tim
 
   // The month's activity counts this assist as one that reached video, decided "ambulance".
   await regulator.goto('/console/assist/usage');
-  const month = new Date().toISOString().slice(0, 7);
+  // Named as people say it ("décembre 2026"), the month cut in UTC as the figures are.
+  const month = new Date().toLocaleDateString('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const row = regulator.getByTestId('usage').getByRole('row').filter({ hasText: month });
   await expect(row).toContainText('Ambulance');
   const reached = Number((await row.getByRole('cell').nth(1).textContent())!.split(' ')[0]);

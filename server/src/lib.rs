@@ -223,6 +223,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
         .route("/ws/assist/{id}", get(signalling::join_assist))
         .route("/ws/consultation/{id}", get(consultation::join))
+        .route("/ws/expertise/{id}", get(expertise::live_video::join))
         .route("/ws/console", get(live::join))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .merge(web::routes(state.web.clone()))

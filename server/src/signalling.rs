@@ -1,4 +1,5 @@
-//! WebRTC signalling over WebSocket: one room per assist or consultation,
+//! WebRTC signalling over WebSocket: one room per assist, consultation or
+//! tele-expertise request (live video between the two sites),
 //! holding at most one clinician and one patient socket. The server relays `PeerSignal`s between the
 //! two and never sees media. Each socket is authenticated when it joins (session
 //! cookie or patient device cookie) and can only ever reach its own room.
@@ -87,6 +88,7 @@ pub const MAX_SOCKETS_PER_CLINICIAN: usize = 8;
 pub enum Subject {
     Assist(String),
     Consultation(String),
+    Expertise(String),
 }
 
 impl Subject {
@@ -94,17 +96,24 @@ impl Subject {
         match self {
             Subject::Assist(id) => format!("assist:{id}"),
             Subject::Consultation(id) => format!("consultation:{id}"),
+            Subject::Expertise(id) => format!("expertise:{id}"),
         }
     }
 
-    /// An assist's timeline records when video started and stopped; a
-    /// consultation's milestones are the GP's admit and end instead.
+    /// An assist's timeline records when video started and stopped, a
+    /// tele-expertise request when it first started; a consultation's
+    /// milestones are the GP's admit and end instead.
     async fn media_changed(&self, state: &AppState, connected: bool, actor: Option<&str>) {
-        if let Subject::Assist(id) = self {
-            let kind = if connected { EventKind::CallStarted } else { EventKind::CallEnded };
-            if let Err(e) = assist::record(state, id, kind, "", actor).await {
-                tracing::error!(error = ?e, "recording call state");
+        let recorded = match self {
+            Subject::Assist(id) => {
+                let kind = if connected { EventKind::CallStarted } else { EventKind::CallEnded };
+                assist::record(state, id, kind, "", actor).await
             }
+            Subject::Expertise(id) if connected => crate::expertise::live_video::started(state, id).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = recorded {
+            tracing::error!(error = ?e, "recording call state");
         }
     }
 
@@ -126,6 +135,10 @@ impl Subject {
 /// Who is joining a room, once the domain module has checked they may.
 pub enum Joiner {
     Clinician(CurrentUser),
+    /// A clinician's device at the patient's side (an emergency department's
+    /// cart in a tele-expertise): it takes the patient's seat and, like any
+    /// clinician, counts against its user's sockets.
+    Bedside(CurrentUser),
     Patient,
 }
 
@@ -253,6 +266,9 @@ pub fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: 
     let (role, actor, slot) = match joiner {
         Joiner::Clinician(user) => {
             (PeerRole::Clinician, Some(user.id.clone()), Some(state.rooms.per_clinician.hold(&user.id)?))
+        }
+        Joiner::Bedside(user) => {
+            (PeerRole::Patient, Some(user.id.clone()), Some(state.rooms.per_clinician.hold(&user.id)?))
         }
         Joiner::Patient => (PeerRole::Patient, None, None),
     };

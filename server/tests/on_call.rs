@@ -5,13 +5,12 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{json, member, png, request, stroke_answers, TestApp, GP};
+use common::{json, member, request, stroke_request, TestApp, GP};
 use regard_shared::{OrganisationKind, Role};
 use serde_json::{json, Value};
 
 const ON_CALL: &str = "specialiste@demo.regard.fr";
 const FALLBACK: &str = "neurologue@demo.regard.fr";
-const HOSPITAL: &str = "CHRU de Nancy – Télé-expertise";
 
 async fn put_rota(app: &TestApp, cookie: &str, body: Value) -> axum::http::Response<axum::body::Body> {
     app.send(request(Method::PUT, "/api/v1/expertise/on-call", Some(cookie), Some(body))).await
@@ -27,32 +26,6 @@ async fn specialist_ids(app: &TestApp, cookie: &str) -> (String, String) {
             .to_owned()
     };
     (id("Dr Inès Leroy"), id("Dr Marc Vidal"))
-}
-
-/// A stroke request from the demo practice to the demo hospital.
-async fn stroke_request(app: &TestApp, gp: &str, urgency: &str) -> String {
-    let sites = json(app.get("/api/v1/expertise/sites", Some(gp)).await).await;
-    let site = sites.as_array().unwrap().iter().find(|s| s["name"] == HOSPITAL).unwrap()["id"].clone();
-    let scan = app
-        .send(
-            axum::http::Request::builder()
-                .method(Method::POST)
-                .uri("/api/v1/expertise/files?name=scanner.png")
-                .header("cookie", gp)
-                .header("content-type", "application/octet-stream")
-                .body(axum::body::Body::from(png(32, 32)))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(scan.status(), StatusCode::CREATED);
-    let scan = json(scan).await;
-    let answers = stroke_answers();
-    let body = json!({"expert_site_id": site, "specialty": "stroke", "urgency": urgency,
-        "patient": {"last_name": "Henry", "first_name": "Paul", "birth_date": "1950-01-01"},
-        "answers": answers, "file_ids": [scan["id"]]});
-    let sent = app.post_json("/api/v1/expertise", Some(gp), body).await;
-    assert_eq!(sent.status(), StatusCode::CREATED);
-    json(sent).await["id"].as_str().unwrap().to_owned()
 }
 
 async fn ringing(app: &TestApp, cookie: &str) -> Value {

@@ -321,6 +321,12 @@ pub struct RequestDetail {
     pub consultation_id: Option<String>,
     /// Whom an urgent request rang, when the site keeps a rota.
     pub rung: Option<crate::on_call::Rung>,
+    /// When live video between the two sites first connected.
+    pub video_started_at: Option<i64>,
+    /// A stroke request's timeline (Télé-AVC).
+    pub stroke: Option<crate::stroke::StrokeTimeline>,
+    /// A stroke request's NIHSS, scored live.
+    pub nihss: Option<crate::nihss::Nihss>,
 }
 
 /// A teleconsultation the specialist schedules with the patient.

@@ -4,8 +4,10 @@ use regard_shared::expertise::{
     Escalation, ExpertForm, ExpertSite, FileView, NewRequest, RequestDetail, RequestSummary, StepRequest, Waiting,
 };
 
+use regard_shared::nihss::{ItemScore, Nihss};
 use regard_shared::on_call::{OnCall, Ringing, RotaUpdate};
 use regard_shared::page::Page;
+use regard_shared::stroke::{MilestoneEntry, StrokeMonth, StrokeTimeline};
 
 use super::{get, paged, post, put, upload_with_progress, Failure};
 
@@ -76,4 +78,19 @@ pub fn preview_url(file_id: &str) -> String {
 
 pub fn original_url(file_id: &str) -> String {
     format!("/api/v1/expertise/files/{file_id}/original")
+}
+
+/// Records a time (or the decision) on a stroke request's timeline.
+pub async fn stroke_time(id: &str, entry: &MilestoneEntry) -> Result<StrokeTimeline, Failure> {
+    post(&format!("/api/v1/expertise/{id}/stroke"), entry).await
+}
+
+/// Télé-AVC per month and other site over the last year.
+pub async fn stroke_usage() -> Result<Vec<StrokeMonth>, Failure> {
+    get("/api/v1/expertise/stroke-usage").await
+}
+
+/// Changes one NIHSS item's score on a stroke request.
+pub async fn nihss(id: &str, change: &ItemScore) -> Result<Nihss, Failure> {
+    post(&format!("/api/v1/expertise/{id}/nihss"), change).await
 }

@@ -17,6 +17,21 @@ pub fn today_iso() -> String {
     format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
 }
 
+/// The browser's clock now, `HH:MM`, as a time input holds it.
+pub fn clock_now() -> String {
+    let now = Date::new_0();
+    format!("{:02}:{:02}", now.get_hours(), now.get_minutes())
+}
+
+/// `décembre 2026` for a month `2026-12` (as the usage figures name them).
+pub fn month_name(month: &str, language: &str) -> String {
+    let Some((year, number)) = month.split_once('-') else { return month.to_owned() };
+    let (Ok(year), Ok(number)) = (year.parse::<u32>(), number.parse::<i32>()) else { return month.to_owned() };
+    // Mid-month at noon UTC: the same month in every time zone.
+    let date = Date::new_with_year_month_day_hr_min_sec(year, number - 1, 15, 12, 0, 0);
+    date.to_locale_date_string(language, &options(&[("month", "long"), ("year", "numeric")])).into()
+}
+
 /// `14:05:09` for a timestamp in milliseconds.
 pub fn time(ms: i64, language: &str) -> String {
     let date = Date::new(&JsValue::from_f64(ms as f64));

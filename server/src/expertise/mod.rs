@@ -6,8 +6,10 @@
 pub mod dicom;
 pub mod file_store;
 pub mod files;
+pub mod live_video;
 pub mod on_call;
 pub mod store;
+pub mod stroke;
 mod thread;
 
 use std::sync::LazyLock;
@@ -62,6 +64,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(thread::routes())
         .merge(files::routes())
         .merge(on_call::routes())
+        .merge(stroke::routes())
 }
 
 /// Which side of `request` the user is on; anyone else is refused.
@@ -220,17 +223,26 @@ async fn detail(
         store::mark_read(&state.db, &id).await?;
     }
     let form: ExpertForm = serde_json::from_str(&request.form).map_err(anyhow::Error::from)?;
-    let answers = serde_json::from_str(&request.answers).map_err(anyhow::Error::from)?;
+    let answers: regard_shared::monitoring::questionnaire::Answers =
+        serde_json::from_str(&request.answers).map_err(anyhow::Error::from)?;
     let expert = match &request.expert_id {
         Some(expert_id) => Some(store::user_name(&state.db, expert_id).await?),
         None => None,
+    };
+    let requester = store::user_name(&state.db, &request.requester_id).await?;
+    let stroke_request = request.specialty.0 == Specialty::Stroke;
+    let (timeline, nihss) = if stroke_request {
+        let nihss = stroke::nihss(&state, &request, &answers, requester.clone()).await?;
+        (Some(stroke::store::timeline(&state.db, &id).await?), Some(nihss))
+    } else {
+        (None, None)
     };
     Ok(Json(RequestDetail {
         summary: store::summary_of(&state.db, &id).await?,
         patient: request.patient(),
         form,
         answers,
-        requester: store::user_name(&state.db, &request.requester_id).await?,
+        requester,
         expert,
         side,
         taken_by_you: request.expert_id.as_deref() == Some(user.id.as_str()),
@@ -238,6 +250,9 @@ async fn detail(
         thread: store::thread(&state.db, &id).await?,
         consultation_id: request.consultation_id.clone(),
         rung: rung(&state, &request).await?,
+        video_started_at: request.video_started_at,
+        stroke: timeline,
+        nihss,
     }))
 }
 

@@ -33,6 +33,7 @@ pub struct RequestRow {
     pub on_call_id: Option<String>,
     pub fallback_id: Option<String>,
     pub escalate_at: Option<i64>,
+    pub video_started_at: Option<i64>,
 }
 
 impl RequestRow {
@@ -193,6 +194,19 @@ pub async fn find(db: &Db, id: &str) -> AppResult<RequestRow> {
         .fetch_optional(db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Keeps when live video first connected; the request when this was the first time.
+pub async fn video_started(db: &Db, id: &str, at: i64) -> AppResult<Option<RequestRow>> {
+    let first =
+        sqlx::query("UPDATE expertise_requests SET video_started_at = $1 WHERE id = $2 AND video_started_at IS NULL")
+            .bind(at)
+            .bind(id)
+            .execute(db)
+            .await?
+            .rows_affected()
+            == 1;
+    Ok(if first { Some(find(db, id).await?) } else { None })
 }
 
 /// A step of the thread: the message, its files, the new status, atomically.

@@ -426,3 +426,32 @@ pub fn stroke_answers() -> Value {
     answers.insert("question".into(), serde_json::json!({"type": "text", "value": "Thrombolyse ?"}));
     Value::Object(answers)
 }
+
+/// The demo expert site.
+pub const EXPERT_SITE: &str = "CHRU de Nancy – Télé-expertise";
+
+/// A stroke request from the demo practice to the demo hospital.
+pub async fn stroke_request(app: &TestApp, gp: &str, urgency: &str) -> String {
+    let sites = json(app.get("/api/v1/expertise/sites", Some(gp)).await).await;
+    let site = sites.as_array().unwrap().iter().find(|s| s["name"] == EXPERT_SITE).unwrap()["id"].clone();
+    let scan = app
+        .send(
+            axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/expertise/files?name=scanner.png")
+                .header("cookie", gp)
+                .header("content-type", "application/octet-stream")
+                .body(axum::body::Body::from(png(32, 32)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(scan.status(), StatusCode::CREATED);
+    let scan = json(scan).await;
+    let answers = stroke_answers();
+    let body = serde_json::json!({"expert_site_id": site, "specialty": "stroke", "urgency": urgency,
+        "patient": {"last_name": "Henry", "first_name": "Paul", "birth_date": "1950-01-01"},
+        "answers": answers, "file_ids": [scan["id"]]});
+    let sent = app.post_json("/api/v1/expertise", Some(gp), body).await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    json(sent).await["id"].as_str().unwrap().to_owned()
+}

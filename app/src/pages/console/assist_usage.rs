@@ -6,6 +6,7 @@ use regard_shared::usage::MonthUsage;
 
 use crate::api;
 use crate::components::error_text::error_text;
+use crate::components::format::month_name;
 use crate::i18n::*;
 use crate::pages::console::assist_list::outcome_name;
 
@@ -26,7 +27,7 @@ pub fn AssistUsage() -> impl IntoView {
             .join(" · ");
         view! {
             <tr>
-                <th scope="row">{month.month.clone()}</th>
+                <th scope="row">{month_name(&month.month, i18n.get_locale().as_str())}</th>
                 <td>{month.assists}</td>
                 <td>{format!("{} ({share} %)", month.reached_video)}</td>
                 <td>{outcomes}</td>

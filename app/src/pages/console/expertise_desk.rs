@@ -56,6 +56,7 @@ pub fn ExpertiseDesk() -> impl IntoView {
     let may = move |action| session.0.read().as_ref().is_some_and(|me| me.user.role.may(action));
     view! {
             <h1>{t!(i18n, expertise.title)}</h1>
+            <p><a href="/console/expertise/stroke-usage">{t!(i18n, stroke.usage_link)}</a></p>
             <Show when=move || may(Action::AnswerExpertise)>
                 <ExpertQueue />
                 <OnCallRotas />

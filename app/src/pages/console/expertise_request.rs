@@ -12,7 +12,10 @@ use regard_shared::on_call::Rung;
 
 use super::expertise_desk::{specialty_name, status_name};
 use super::expertise_files::FileGallery;
+use super::expertise_nihss::LiveNihss;
 use super::expertise_steps::{Draft, Escalate, StepForms};
+use super::expertise_stroke::{StrokeDraft, StrokeTimelineCard};
+use super::expertise_video::LiveVideo;
 use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time, time_of_day};
@@ -48,27 +51,18 @@ fn RequestView(id: String) -> impl IntoView {
     on_news(move |news| matches!(news, News::Expertise { id: changed } if id.with_value(|id| id == changed)), load);
     let reload = Callback::new(move |_| load());
     let draft = Draft::default();
+    let stroke_draft = StrokeDraft::default();
     view! {
         <ErrorAlert message=error.into() />
+        {move || detail.get().map(|d| view! { <Heading detail=d /> })}
+        <LiveVideo id=id.get_value() detail=detail />
         {move || detail.get().map(|d| {
             let lang = i18n.get_locale().as_str();
-            let s = d.summary.clone();
             view! {
-                <h1>{s.patient_name.clone()}</h1>
-                <p>
-                    {t_string!(i18n, expertise.born, date = calendar_date(&d.patient.birth_date, lang)).to_string()}
-                    " · " {specialty_name(i18n, s.specialty)}
-                    {(s.urgency == Urgency::Urgent).then(|| view! { " · " <strong class="urgent">{t!(i18n, expertise.urgent)}</strong> })}
-                </p>
-                <p>
-                    <strong data-testid="expertise-status" data-status=s.status.as_str()>{status_name(i18n, s.status)}</strong>
-                    " · " {t_string!(i18n, expertise.route, from = s.requesting_site.clone(), to = s.expert_site.clone()).to_string()}
-                    {d.expert.clone().map(|name| format!(" · {}", t_string!(i18n, expertise.taken_by, name = name)))}
-                    {taken_at(&d).map(|at| format!(" ({})", time_of_day(at, lang)))}
-                </p>
-                {d.rung.clone().filter(|_| s.status == Status::Submitted).map(|rung| view! {
-                    <p class="alert" role="status" data-testid="rung">{rung_text(i18n, &rung, lang)}</p>
-                })}
+                <div class="columns">
+                    <LiveNihss detail=d.clone() on_done=reload />
+                    <StrokeTimelineCard detail=d.clone() draft=stroke_draft on_done=reload />
+                </div>
                 <div class="columns">
                     <section class="card" aria-labelledby="request-title">
                         <h2 id="request-title">{d.form.title.clone()}</h2>
@@ -84,6 +78,31 @@ fn RequestView(id: String) -> impl IntoView {
                     </section>
                 </div>
             }
+        })}
+    }
+}
+
+/// Who, what, where it stands, and whom it rings.
+#[component]
+fn Heading(detail: RequestDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.get_locale().as_str();
+    let (d, s) = (&detail, detail.summary.clone());
+    view! {
+        <h1>{s.patient_name.clone()}</h1>
+        <p>
+            {t_string!(i18n, expertise.born, date = calendar_date(&d.patient.birth_date, lang)).to_string()}
+            " · " {specialty_name(i18n, s.specialty)}
+            {(s.urgency == Urgency::Urgent).then(|| view! { " · " <strong class="urgent">{t!(i18n, expertise.urgent)}</strong> })}
+        </p>
+        <p>
+            <strong data-testid="expertise-status" data-status=s.status.as_str()>{status_name(i18n, s.status)}</strong>
+            " · " {t_string!(i18n, expertise.route, from = s.requesting_site.clone(), to = s.expert_site.clone()).to_string()}
+            {d.expert.clone().map(|name| format!(" · {}", t_string!(i18n, expertise.taken_by, name = name)))}
+            {taken_at(d).map(|at| format!(" ({})", time_of_day(at, lang)))}
+        </p>
+        {d.rung.clone().filter(|_| s.status == Status::Submitted).map(|rung| view! {
+            <p class="alert" role="status" data-testid="rung">{rung_text(i18n, &rung, lang)}</p>
         })}
     }
 }
