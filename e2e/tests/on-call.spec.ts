@@ -148,4 +148,7 @@ test('an urgent stroke request rings the neurologist on call, then the fallback;
   await expect(row.getByRole('cell').nth(2)).toHaveText(`${before.decided + 1} / ${before.thrombolysis + 1} / ${before.thrombectomy}`);
   await expect(row.getByRole('cell').nth(5)).toHaveText(/^\d+ min$/);
   await expect(row.getByRole('cell').nth(6)).toHaveText(`${before.needle_within_60 + 1} / ${before.thrombolysis + 1}`);
+  // The worker's browser outlives the test: a console left open would keep its
+  // camera and call running under the next tests.
+  await Promise.all([onCall, fallback, gp].map((page) => page.context().close()));
 });
