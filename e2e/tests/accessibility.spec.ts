@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { blockingViolations } from '../axe';
 
 for (const [name, path] of [['sign-in page', '/login'], ['patient landing page', '/p']]) {

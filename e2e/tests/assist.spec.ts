@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { expireLink } from '../clock';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
@@ -7,8 +8,6 @@ import { newsWithin } from '../live';
 import { videoDegradation, watchPeerConnections } from '../relay';
 
 test('a regulator sees the caller\'s camera, takes a photo, decides, and the timeline tells it all', async ({ browser }) => {
-  // A whole case, two browsers with live video: beyond the default 30 s on a busy 2-core machine.
-  test.setTimeout(60_000);
   const regulator = await regulatorPage(browser);
   const note = 'Chute dans l\'escalier, douleur à la hanche';
   const assist = await new AssistDesk(regulator).start('06 12 34 56 78', note);
@@ -193,8 +192,6 @@ test('the caller page fits a 320 px phone and has no serious accessibility viola
 });
 
 test('the regulator asks for the location and the sound, then switches to photos only', async ({ browser }) => {
-  // A whole case, two browsers with live video: beyond the default 30 s on a busy 2-core machine.
-  test.setTimeout(60_000);
   const regulator = await regulatorPage(browser);
   const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
   const phone = await browser.newContext({

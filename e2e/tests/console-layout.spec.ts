@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { expectUsableLayout } from '../axe';
 import { clinicianPage } from '../pages/assist';
 import { SPECIALIST } from '../pages/expertise';

@@ -1,6 +1,7 @@
 // The patient's side of a teleconsultation on Firefox ESR and WebKitGTK
 // (e2e/engines.ts), the GP in Chromium.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from '../fixtures';
 import { phone, type Engine, type Phone } from '../engines';
 import { clinicianPage } from '../pages/assist';
 import { ConsultationRoom, invitation } from '../pages/consultation';
@@ -27,7 +28,6 @@ async function theyWrite(patient: Phone, room: ConsultationRoom) {
 }
 
 test('a patient on Firefox: date of birth, microphone heard, waiting room, video both ways with the GP in Chromium, sound after a tap, chat', async ({ browser, baseURL }) => {
-  test.setTimeout(90_000);
   const gpPage = await clinicianPage(browser, GP);
   const { room, link, birthDate } = await appointment('firefox', gpPage, baseURL!);
   const patient = await phone('firefox');
@@ -61,7 +61,6 @@ test('a patient on Firefox: date of birth, microphone heard, waiting room, video
 });
 
 test('a patient on WebKit, whose build has no WebRTC: told before entering, waits, and writes with the GP, who is told why there is no video', async ({ browser, baseURL }) => {
-  test.setTimeout(90_000);
   const gpPage = await clinicianPage(browser, GP);
   const { room, link, birthDate } = await appointment('webkit', gpPage, baseURL!);
   const patient = await phone('webkit');

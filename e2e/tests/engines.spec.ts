@@ -1,6 +1,7 @@
 // The caller's side of a video assist on Firefox ESR and WebKitGTK (e2e/engines.ts),
 // the regulator in Chromium.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { test } from '../fixtures';
 import { writeFileSync } from 'node:fs';
 import { CuttableLink, phone, type Engine, type Phone } from '../engines';
 import { PHOTO } from '../images';
@@ -42,7 +43,6 @@ async function clipReachesTheCase(caller: Phone, regulator: Page) {
 }
 
 test('a caller on Firefox: consent, camera, the regulator sees the video in Chromium, a photo, then Stop', async ({ browser, baseURL }) => {
-  test.setTimeout(90_000);
   const { regulator, assist, caller } = await acceptedOn('firefox', browser, baseURL!);
   try {
     await caller.sees('Le médecin vous voit.');
@@ -68,7 +68,6 @@ test('a caller on Firefox: consent, camera, the regulator sees the video in Chro
 });
 
 test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos by the regulator and the caller, a clip that fails in words', async ({ browser, baseURL }, testInfo) => {
-  test.setTimeout(90_000);
   // Before the link is bound to this browser: another one can still open it.
   const { regulator, assist, caller } = await acceptedOn('webkit', browser, baseURL!, (caller) =>
     caller.sees('Si vous le pouvez, ouvrez ce lien dans Safari, Chrome ou Firefox.'));
@@ -106,7 +105,6 @@ test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos
 
 for (const engine of ['firefox', 'webkit'] as const) {
   test(`a patient on ${engine} joins a follow-up and sends a questionnaire without network, stored once when it returns`, async ({ browser, baseURL }) => {
-    test.setTimeout(60_000);
     const gp = await clinicianPage(browser, GP);
     const desk = new MonitoringDesk(gp);
     await desk.goto();

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { blockingViolations, expectUsableLayout } from '../axe';
 import { messagesTo } from '../mailbox';
 import { clinicianPage } from '../pages/assist';
@@ -6,8 +7,6 @@ import { Expertise, SPECIALIST } from '../pages/expertise';
 import { GP } from '../pages/login-page';
 
 test('a GP asks a dermatologist, answers her question and reads the opinion, also by e-mail', async ({ browser }) => {
-  // Two clinicians, a dozen steps and two e-mails: near 30 s on a loaded machine.
-  test.setTimeout(90_000);
   // A name of this run only: the queue and the mailbox outlive one test run.
   const last = `Roy${Date.now().toString(36).replace(/[0-9]/g, '')}`;
   const gp = new Expertise(await clinicianPage(browser, GP));

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { expectOnFirstScreen } from '../axe';
 import { AssistDesk, clinicianPage, regulatorPage } from '../pages/assist';
 import { invitationLink, PatientConsultation } from '../pages/consultation';
@@ -9,8 +10,8 @@ import { MonitoringDesk, PatientFollowUp } from '../pages/monitoring';
 const SMALL_PHONE = { viewport: { width: 320, height: 568 }, isMobile: true, hasTouch: true, locale: 'fr-FR' };
 
 test('on a 320 × 568 phone every patient page shows its main action without scrolling', async ({ browser }) => {
-  // Every patient page at 320 px, each reached through its real flow: beyond 60 s on a busy 2-core machine.
-  test.setTimeout(120_000);
+  // Every patient page at 320 px, each reached through its real flow: up to two minutes on a busy 2-core machine.
+  test.setTimeout(180_000);
   // The caller: accept the video.
   const assist = await new AssistDesk(await regulatorPage(browser)).start('06 12 34 56 01');
   const caller = await (await browser.newContext(SMALL_PHONE)).newPage();

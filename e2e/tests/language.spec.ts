@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { LoginPage } from '../pages/login-page';
 import { SiteHeader } from '../pages/site-header';
 

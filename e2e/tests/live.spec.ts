@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
-import { LIVE_MS, OwnServer, announcements, countAnnouncements, newsWithin } from '../live';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
+import { NEWS_WAIT_MS, OwnServer, announcements, countAnnouncements, newsWithin } from '../live';
 import { invitationLink, patientPhone, PatientConsultation } from '../pages/consultation';
 import { DEMO_PASSWORD, GP, LoginPage } from '../pages/login-page';
 
@@ -81,7 +82,7 @@ test('a console whose server stops says so, and recovers by itself when it is ba
     const waiting = patient.post('/api/v1/patient/consultation/waiting');
     expect((await waiting).ok()).toBe(true);
     const from = Date.now();
-    await expect(gpPage.getByRole('alert').filter({ hasText: 'Anne Retour vous attend' })).toBeVisible({ timeout: LIVE_MS });
+    await expect(gpPage.getByRole('alert').filter({ hasText: 'Anne Retour vous attend' })).toBeVisible({ timeout: NEWS_WAIT_MS });
     test.info().annotations.push({ type: 'latency', description: `waiting room after a restart: ${Date.now() - from} ms` });
     await context.close();
   } finally {

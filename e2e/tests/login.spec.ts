@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { expectUsableLayout } from '../axe';
 import { ConsoleHome } from '../pages/console-home';
 import { ADMIN, DEMO_PASSWORD, LoginPage, REGULATOR } from '../pages/login-page';

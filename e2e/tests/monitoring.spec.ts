@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { fallDue } from '../clock';
 import { messagesTo } from '../mailbox';
@@ -9,7 +10,6 @@ import { MonitoringDesk, PatientFollowUp, schedulerRounds, textsTo } from '../pa
 import { newsWithin } from '../live';
 
 test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a questionnaire filled offline reaches the server once; after a stop no reminder leaves', async ({ browser }) => {
-  test.setTimeout(90_000);
   const phoneNumber = '06 55 44 33 22';
   const email = `jeanne.moreau.${Date.now()}@example.org`;
   const gpPage = await clinicianPage(browser, GP);

@@ -1,4 +1,5 @@
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, type Browser } from '@playwright/test';
+import { test } from '../fixtures';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 
 /** A regulator and a caller whose video has reached the regulator. */
@@ -30,8 +31,6 @@ test('after a network drop on the phone, video flows again without a new link', 
 });
 
 test('after the caller reloads, the regulator\'s figures start over: never a negative bitrate', async ({ browser }) => {
-  // A reload, a new connection and three seconds of samples: beyond 30 s on a busy 2-core machine.
-  test.setTimeout(60_000);
   const { regulator, assist, phone, caller } = await liveAssist(browser);
   const quality = regulator.getByTestId('quality');
   await expect(quality).toContainText('kbit/s');

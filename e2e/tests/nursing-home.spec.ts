@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { AssistCase, CallerPage, regulatorPage } from '../pages/assist';
 import { videoPlays } from '../pages/video';
@@ -6,9 +7,6 @@ import { Residents, RingingCall, nurseTablet } from '../pages/nursing-home';
 import { PHOTO } from '../images';
 
 test('a nurse calls the SAMU about a resident from the tablet; the call rings until a regulator takes it; video both ways; the decision lands in the resident\'s history', async ({ browser }) => {
-  // Two devices, a recorded clip and a renegotiated call: about 25 s alone, over 30 s
-  // on a loaded two-core machine. More time, not fewer checks.
-  test.setTimeout(90_000);
   const tablet = await nurseTablet(browser);
   const residents = new Residents(tablet);
   await residents.open('12', 'Moreau Jeanne');

@@ -4,7 +4,8 @@
 // requesting physician sees whom it rang and who took it. Then both sides
 // record the stroke's times and the decision; both read the timeline, the
 // delays from the door, and the month's figures.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from '../fixtures';
 import { clinicianPage } from '../pages/assist';
 import { Expertise, SPECIALIST } from '../pages/expertise';
 import { GP } from '../pages/login-page';
@@ -38,7 +39,8 @@ async function urgentStrokeRequest(gp: Page): Promise<string> {
 }
 
 test('an urgent stroke request rings the neurologist on call, then the fallback; taking it stops both; the timeline is timed on both sides', async ({ browser }) => {
-  test.setTimeout(120_000);
+  // Three consoles, a live call between two of them and a dozen recorded steps.
+  test.setTimeout(180_000);
   const [onCall, fallback, gp] = await Promise.all([clinicianPage(browser, SPECIALIST), clinicianPage(browser, FALLBACK), clinicianPage(browser, GP)]);
 
   // Dr Leroy sets the stroke rota on her desk: herself on call, Dr Vidal as fallback.

@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants } from 'node:zlib';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 
 // What a caller's phone downloads to show the video-assist page, compressed as the

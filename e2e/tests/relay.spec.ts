@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../fixtures';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
 import { credential, freePort, gatherRelayed, selectedPair, startCoturn, startRegard, watchPeerConnections, type Running } from '../relay';
 
@@ -30,7 +31,6 @@ async function builtIn(protocol: 'udp' | 'tcp') {
 
 for (const relay of relays) {
   test(`the regulator sees the caller's video through ${relay.name}, relayed on both sides; wrong and expired credentials are refused`, async ({ browser }) => {
-    test.setTimeout(60_000);
     const { regard, url, stop } = await relay.start();
     try {
       const regulator = await regulatorPage(browser, regard.baseURL);

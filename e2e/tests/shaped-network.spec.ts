@@ -1,4 +1,5 @@
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, type Browser } from '@playwright/test';
+import { test } from '../fixtures';
 import { PHOTO } from '../images';
 import { PROFILES, startShapedRegard, type Profile } from '../netns';
 import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
@@ -24,7 +25,6 @@ async function shapedCall(browser: Browser, profile: Profile) {
 }
 
 test('the caller\'s network cut for 10 s during a call: the regulator sees new frames once it returns, without a new link', async ({ browser }) => {
-  test.setTimeout(90_000);
   const { shaped, regulator, assist, caller, opened, reported } = await shapedCall(browser, PROFILES.fourG);
   try {
     // Connecting over the shaped link and the relay is not what this test times.
@@ -52,7 +52,7 @@ test('the caller\'s network cut for 10 s during a call: the regulator sees new f
 });
 
 test('on a poor edge network the call goes to photos by itself, both sides say why, and a photo reaches the case', async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(180_000);
   const { shaped, regulator, assist, caller, reported } = await shapedCall(browser, PROFILES.poorEdge);
   try {
     await expect(caller.page.getByRole('heading', { name: 'Réseau trop faible pour la vidéo' })).toBeVisible({ timeout: 60_000 });
