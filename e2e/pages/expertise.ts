@@ -2,6 +2,32 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { PHOTO } from '../images';
 
 export const SPECIALIST = 'specialiste@demo.regard.fr';
+export const STROKE_SITE = 'CHRU de Nancy – Télé-expertise';
+
+/**
+ * A stroke request from `gp`'s practice to the demo hospital, through the API:
+ * onset at 08:40, no anticoagulant, every NIHSS item scored `nihss`.
+ */
+export async function strokeRequest(gp: Page, request: {
+  urgency: 'urgent' | 'routine'; fileIds: string[]; patient: { last: string; first: string; born: string }; nihss: number;
+}): Promise<string> {
+  const sites: { id: string; name: string }[] = await (await gp.request.get('/api/v1/expertise/sites')).json();
+  const answers: Record<string, unknown> = {
+    onset: { type: 'text', value: '08:40' }, onset_known: { type: 'boolean', value: true },
+    anticoagulant: { type: 'choice', value: 'none' }, systolic: { type: 'integer', value: 165 },
+    question: { type: 'text', value: 'Thrombolyse ?' },
+  };
+  for (const item of ['1a', '1b', '1c', '2', '3', '4', '5a', '5b', '6a', '6b', '7', '8', '9', '10', '11']) {
+    answers[`nihss_${item}`] = { type: 'integer', value: request.nihss };
+  }
+  const { last, first, born } = request.patient;
+  const sent = await gp.request.post('/api/v1/expertise', {
+    data: { expert_site_id: sites.find((s) => s.name === STROKE_SITE)!.id, specialty: 'stroke', urgency: request.urgency,
+      answers, patient: { last_name: last, first_name: first, birth_date: born }, file_ids: request.fileIds },
+  });
+  expect(sent.status()).toBe(201);
+  return (await sent.json()).id;
+}
 
 /** The tele-expertise pages of the console, as either side uses them. */
 export class Expertise {
@@ -33,7 +59,7 @@ export class Expertise {
     await this.page.getByLabel('Nom du patient').fill(patient.last);
     await this.page.getByLabel('Prénom').fill(patient.first);
     await this.page.getByLabel('Date de naissance').fill(patient.born);
-    await this.page.getByLabel('Ajouter des photos ou des fichiers DICOM').setInputFiles(
+    await this.page.getByLabel('Ajouter des photos, des fichiers DICOM ou une série', { exact: false }).setInputFiles(
       photos.map((name) => ({ name, mimeType: 'image/png', buffer: PHOTO })),
     );
     await expect(this.page.getByTestId('chosen-files').locator('li')).toHaveCount(photos.length);
@@ -91,5 +117,39 @@ export class Expertise {
     }
     await form.getByRole('button', { name: 'Enregistrer' }).click();
     await expect(this.page.getByTestId('stroke-history')).toHaveAttribute('data-count', String(entries + 1));
+  }
+}
+
+/** The series viewer, open over a request's page. */
+export class SeriesViewer {
+  readonly dialog: Locator;
+  readonly canvas: Locator;
+  readonly position: Locator;
+  readonly stage: Locator;
+
+  constructor(readonly page: Page) {
+    this.dialog = page.getByRole('dialog');
+    this.canvas = page.getByTestId('series-canvas');
+    this.position = page.getByTestId('series-position');
+    this.stage = this.dialog.locator('.image-viewer-stage');
+  }
+
+  /** Waits until slice `number` (from 0) is drawn on the canvas. */
+  async drawn(number: number) {
+    await expect(this.canvas).toHaveAttribute('data-drawn', String(number), { timeout: 20_000 });
+  }
+
+  /** The grey level at (`x`, `y`) of the canvas, in the slice's own pixels. */
+  async grey(x: number, y: number): Promise<number> {
+    return this.canvas.evaluate((c: HTMLCanvasElement, [px, py]) => c.getContext('2d')!.getImageData(px, py, 1, 1).data[0], [x, y]);
+  }
+
+  /** A digest of every pixel drawn: two different pictures never share one. */
+  async picture(): Promise<string> {
+    return this.canvas.evaluate(async (c: HTMLCanvasElement) => {
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const digest = await crypto.subtle.digest('SHA-256', data);
+      return Array.from(new Uint8Array(digest)).map((b) => b.toString(16).padStart(2, '0')).join('');
+    });
   }
 }

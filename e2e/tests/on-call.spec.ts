@@ -7,35 +7,17 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from '../fixtures';
 import { clinicianPage } from '../pages/assist';
-import { Expertise, SPECIALIST } from '../pages/expertise';
+import { Expertise, SPECIALIST, strokeRequest } from '../pages/expertise';
 import { GP } from '../pages/login-page';
-import { PHOTO } from '../images';
+import { phantomZip, uploadSeries } from '../phantom';
 import { videoPlays } from '../pages/video';
 
 const FALLBACK = 'neurologue@demo.regard.fr';
 
-/** An urgent stroke request from the GP's practice to the demo hospital, through the API. */
+/** An urgent stroke request with a CT series from the GP's practice to the demo hospital, through the API. */
 async function urgentStrokeRequest(gp: Page): Promise<string> {
-  const sites: { id: string; name: string }[] = await (await gp.request.get('/api/v1/expertise/sites')).json();
-  const site = sites.find((s) => s.name === 'CHRU de Nancy – Télé-expertise')!;
-  const scan = await gp.request.post('/api/v1/expertise/files?name=scanner.png', {
-    headers: { 'content-type': 'application/octet-stream' }, data: PHOTO,
-  });
-  expect(scan.status()).toBe(201);
-  const answers: Record<string, unknown> = {
-    onset: { type: 'text', value: '08:40' }, onset_known: { type: 'boolean', value: true },
-    anticoagulant: { type: 'choice', value: 'none' }, systolic: { type: 'integer', value: 165 },
-    question: { type: 'text', value: 'Thrombolyse ?' },
-  };
-  for (const item of ['1a', '1b', '1c', '2', '3', '4', '5a', '5b', '6a', '6b', '7', '8', '9', '10', '11']) {
-    answers[`nihss_${item}`] = { type: 'integer', value: 1 };
-  }
-  const sent = await gp.request.post('/api/v1/expertise', {
-    data: { expert_site_id: site.id, specialty: 'stroke', urgency: 'urgent', answers,
-      patient: { last_name: 'Henry', first_name: 'Paul', birth_date: '1950-01-01' }, file_ids: [(await scan.json()).id] },
-  });
-  expect(sent.status()).toBe(201);
-  return (await sent.json()).id;
+  const scan = await uploadSeries(gp.request, phantomZip(40, 256));
+  return strokeRequest(gp, { urgency: 'urgent', fileIds: [scan.id], patient: { last: 'Henry', first: 'Paul', born: '1950-01-01' }, nihss: 1 });
 }
 
 test('an urgent stroke request rings the neurologist on call, then the fallback; taking it stops both; the timeline is timed on both sides', async ({ browser }) => {
@@ -76,6 +58,7 @@ test('an urgent stroke request rings the neurologist on call, then the fallback;
   await ringing(fallback).getByRole('button', { name: 'Prendre la demande' }).click();
   await expect(fallback).toHaveURL(new RegExp(`/console/expertise/${id}$`));
   await expect(new Expertise(fallback).status).toHaveText('Prise en charge');
+  await expect(new Expertise(fallback).gallery).toContainText('série de 40 coupes');
   await expect(ringing(onCall)).toHaveCount(0);
   await expect(ringing(fallback)).toHaveCount(0);
   await expect(gp.getByText(/pris en charge par Dr Marc Vidal \(\d{2}:\d{2}\)/)).toBeVisible();

@@ -78,6 +78,15 @@ impl BlobStore {
         Ok(deleted)
     }
 
+    /// Writes `bytes` ahead of the transaction that will own them, so that a
+    /// large upload (a series' hundreds of slices) does not hold the database's
+    /// write lock while its files are written: `store_owned` then finds them
+    /// there. Safe against `collect`: should it delete one in between,
+    /// `store_owned` writes it again inside the transaction.
+    pub async fn write_ahead(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.put(bytes).await.map(drop)
+    }
+
     /// Writes `bytes` under their name unless already there; returns the name.
     async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
         let name = name_of(bytes);

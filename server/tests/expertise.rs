@@ -11,8 +11,9 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::smtp::SmtpServer;
 use common::{bytes, json, member, png, stroke_answers, TestApp, GP};
 use dicom_core::{DataElement, PrimitiveValue, VR};
-use dicom_dictionary_std::{tags, uids};
-use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
+use dicom_dictionary_std::tags;
+use dicom_object::InMemDicomObject;
+use regard_server::expertise::phantom;
 use regard_server::mail::Mailer;
 use regard_shared::{OrganisationKind, Role};
 use serde_json::{json, Value};
@@ -24,36 +25,13 @@ const HOSPITAL: &str = "CHRU de Nancy – Télé-expertise";
 /// `pixels: false` leaves the image out (a report).
 fn dicom(columns: u16, rows: u16, pixels: bool) -> Vec<u8> {
     let mut object = InMemDicomObject::new_empty();
-    let uid = "1.2.826.0.1.3680043.2.1125.99";
-    let mut put = |tag, vr, value: PrimitiveValue| object.put(DataElement::new(tag, vr, value));
-    put(tags::SOP_CLASS_UID, VR::UI, uids::CT_IMAGE_STORAGE.into());
-    put(tags::SOP_INSTANCE_UID, VR::UI, uid.into());
-    put(tags::MODALITY, VR::CS, "CT".into());
-    put(tags::SERIES_DESCRIPTION, VR::LO, "Crane sans injection".into());
-    if pixels {
-        let mut data = Vec::new();
-        for y in 0..rows {
-            for x in 0..columns {
-                data.extend_from_slice(&((u32::from(x) * 7 + u32::from(y) * 13) as u16 % 4096).to_le_bytes());
-            }
-        }
-        put(tags::ROWS, VR::US, rows.into());
-        put(tags::COLUMNS, VR::US, columns.into());
-        put(tags::SAMPLES_PER_PIXEL, VR::US, 1u16.into());
-        put(tags::PHOTOMETRIC_INTERPRETATION, VR::CS, "MONOCHROME2".into());
-        put(tags::BITS_ALLOCATED, VR::US, 16u16.into());
-        put(tags::BITS_STORED, VR::US, 12u16.into());
-        put(tags::HIGH_BIT, VR::US, 11u16.into());
-        put(tags::PIXEL_REPRESENTATION, VR::US, 0u16.into());
-        put(tags::PIXEL_DATA, VR::OW, PrimitiveValue::from(data));
-    }
-    let meta = FileMetaTableBuilder::new()
-        .transfer_syntax(uids::EXPLICIT_VR_LITTLE_ENDIAN)
-        .media_storage_sop_class_uid(uids::CT_IMAGE_STORAGE)
-        .media_storage_sop_instance_uid(uid);
-    let mut out = Vec::new();
-    object.with_meta(meta).unwrap().write_all(&mut out).unwrap();
-    out
+    object.put(DataElement::new(tags::SERIES_DESCRIPTION, VR::LO, PrimitiveValue::from("Crane sans injection")));
+    let image = pixels.then(|| {
+        let gradient =
+            (0..rows).flat_map(|y| (0..columns).map(move |x| (u32::from(x) * 7 + u32::from(y) * 13) as u16 % 4096));
+        (columns, rows, gradient.flat_map(u16::to_le_bytes).collect())
+    });
+    phantom::ct_file(object, "1.2.826.0.1.3680043.2.1125.99", image)
 }
 
 async fn upload(app: &TestApp, cookie: &str, name: &str, body: Vec<u8>) -> axum::http::Response<Body> {

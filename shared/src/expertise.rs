@@ -254,6 +254,9 @@ pub enum FileKind {
     Photo,
     /// A DICOM file, shown through the preview the server renders.
     Dicom,
+    /// A CT or MR series (several DICOM files, or a zip of them), in slice
+    /// order, scrolled in the series viewer.
+    Series,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,6 +271,9 @@ pub struct FileView {
     pub height: u32,
     /// For DICOM: modality and description ("CT — Crâne sans injection").
     pub description: Option<String>,
+    /// For a series: how many slices (each `width` × `height`).
+    #[serde(default)]
+    pub slices: u32,
 }
 
 /// A request as a queue or a list shows it.

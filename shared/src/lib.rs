@@ -9,6 +9,7 @@ pub mod assist;
 pub mod consultation;
 pub mod error;
 pub mod expertise;
+pub mod imaging;
 pub mod live;
 pub mod monitoring;
 pub mod nihss;

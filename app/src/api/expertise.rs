@@ -9,7 +9,7 @@ use regard_shared::on_call::{OnCall, Ringing, RotaUpdate};
 use regard_shared::page::Page;
 use regard_shared::stroke::{MilestoneEntry, StrokeMonth, StrokeTimeline};
 
-use super::{get, paged, post, put, upload_with_progress, Failure};
+use super::{get, paged, post, put, upload_typed, upload_with_progress, Failure};
 
 pub async fn forms() -> Result<Vec<ExpertForm>, Failure> {
     get("/api/v1/expertise/forms").await
@@ -69,6 +69,39 @@ pub async fn escalate(id: &str, escalation: &Escalation) -> Result<RequestSummar
 pub async fn upload(file: &web_sys::File, on_progress: impl Fn(f64) + 'static) -> Result<FileView, Failure> {
     let name = String::from(js_sys::encode_uri_component(&file.name()));
     upload_with_progress(&format!("/api/v1/expertise/files?name={name}"), file, on_progress).await
+}
+
+/// Uploads the DICOM files (or zips of them) of one series as one
+/// `multipart/mixed` body, reporting progress from 0 to 1. The body is a Blob
+/// of the files themselves: the browser streams them from disk.
+pub async fn upload_series(
+    name: &str,
+    files: &[web_sys::File],
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<FileView, Failure> {
+    let boundary = format!("regard-series-{}", js_sys::Date::now() as u64);
+    let parts = js_sys::Array::new();
+    for file in files {
+        parts.push(&format!("--{boundary}\r\nContent-Disposition: attachment\r\n\r\n").into());
+        parts.push(file);
+        parts.push(&"\r\n".into());
+    }
+    parts.push(&format!("--{boundary}--\r\n").into());
+    let body = web_sys::Blob::new_with_blob_sequence(&parts).map_err(|_| Failure::Network)?;
+    let name = String::from(js_sys::encode_uri_component(name));
+    let content_type = format!("multipart/mixed; boundary={boundary}");
+    upload_typed(&format!("/api/v1/expertise/series?name={name}"), &body, &content_type, on_progress).await
+}
+
+/// One slice of a series: 16-bit values, row by row (`imaging::decode_slice`).
+pub async fn slice(file_id: &str, number: u32) -> Result<Vec<i16>, Failure> {
+    let url = format!("/api/v1/expertise/files/{file_id}/slices/{number}");
+    let response = gloo_net::http::Request::get(&url).send().await.map_err(|_| Failure::Network)?;
+    if !response.ok() {
+        return Err(Failure::Network);
+    }
+    let bytes = response.binary().await.map_err(|_| Failure::Network)?;
+    Ok(regard_shared::imaging::decode_slice(&bytes))
 }
 
 /// What the browser shows of a file: the photo, or the DICOM's rendered preview.

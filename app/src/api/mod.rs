@@ -248,10 +248,20 @@ pub async fn upload_with_progress<T: DeserializeOwned>(
     file: &web_sys::Blob,
     on_progress: impl Fn(f64) + 'static,
 ) -> Result<T, Failure> {
+    upload_typed(url, file, "application/octet-stream", on_progress).await
+}
+
+/// Like `upload_with_progress`, with the body's content type given.
+pub async fn upload_typed<T: DeserializeOwned>(
+    url: &str,
+    file: &web_sys::Blob,
+    content_type: &str,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<T, Failure> {
     use wasm_bindgen::prelude::*;
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| Failure::Network)?;
     xhr.open_with_async("POST", url, true).map_err(|_| Failure::Network)?;
-    let _ = xhr.set_request_header("content-type", "application/octet-stream");
+    let _ = xhr.set_request_header("content-type", content_type);
     let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
         if e.length_computable() && e.total() > 0.0 {
             on_progress(e.loaded() / e.total());

@@ -8,6 +8,8 @@ pub mod file_store;
 pub mod files;
 pub mod live_video;
 pub mod on_call;
+pub mod phantom;
+pub mod series;
 pub mod store;
 pub mod stroke;
 mod thread;

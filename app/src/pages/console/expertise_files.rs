@@ -5,18 +5,61 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::expertise::{FileKind, FileView, DICOM_MAX_BYTES, IMAGE_MAX_BYTES};
+use regard_shared::imaging::{
+    MIXED_SERIES, NOT_A_SERIES, SAME_SLICE_TWICE, SERIES_MAX_BYTES, TOO_FEW_SLICES, UNEVEN_SLICES, UNORDERED_SLICES,
+};
 use regard_shared::ErrorCode;
 
 use crate::api::{expertise as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::image_viewer::ImageViewer;
+use crate::components::series_viewer::SeriesViewer;
 use crate::i18n::*;
+use leptos_i18n::I18nContext;
 
-/// What the file picker offers: photos, and DICOM by extension or type.
-const ACCEPT: &str = "image/jpeg,image/png,.dcm,application/dicom";
+/// What the file picker offers: photos, DICOM by extension or type, and a
+/// series as a zip.
+const ACCEPT: &str = "image/jpeg,image/png,.dcm,application/dicom,.zip,application/zip";
 
 fn is_dicom_name(name: &str) -> bool {
     name.to_lowercase().ends_with(".dcm")
+}
+
+fn is_zip_name(name: &str) -> bool {
+    name.to_lowercase().ends_with(".zip")
+}
+
+/// The files of a choice that make one series: a zip, or several DICOM files
+/// chosen together. The others are sent one by one.
+fn series_of(chosen: &mut Vec<web_sys::File>) -> Vec<web_sys::File> {
+    let in_series = |f: &web_sys::File| is_zip_name(&f.name()) || is_dicom_name(&f.name());
+    let candidates = chosen.iter().filter(|f| in_series(f)).count();
+    let zipped = chosen.iter().any(|f| is_zip_name(&f.name()));
+    if candidates < 2 && !zipped {
+        return Vec::new();
+    }
+    let (series, rest): (Vec<_>, Vec<_>) = chosen.drain(..).partition(in_series);
+    *chosen = rest;
+    series
+}
+
+/// The refusal of a series, in the user's language.
+fn series_refusal(i18n: I18nContext<Locale>, failure: &Failure) -> String {
+    let Failure::Api(e) = failure else { return error_text(i18n, failure) };
+    if e.code == ErrorCode::PayloadTooLarge {
+        return t_string!(i18n, series.too_large).to_string();
+    }
+    match e.message.as_str() {
+        MIXED_SERIES => t_string!(i18n, series.mixed),
+        UNORDERED_SLICES => t_string!(i18n, series.unordered),
+        SAME_SLICE_TWICE => t_string!(i18n, series.same_slice),
+        UNEVEN_SLICES => t_string!(i18n, series.uneven),
+        TOO_FEW_SLICES => t_string!(i18n, series.too_few),
+        NOT_A_SERIES => t_string!(i18n, series.not_series),
+        _ if e.field.as_deref() == Some("series") => t_string!(i18n, series.unreadable),
+        _ => return error_text(i18n, failure),
+    }
+    .to_string()
 }
 
 #[component]
@@ -27,10 +70,24 @@ pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> i
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(list) = input.files() else { return };
-        let chosen: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        let mut chosen: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        let series = series_of(&mut chosen);
         input.set_value("");
         error.set(None);
         spawn_local(async move {
+            if !series.is_empty() {
+                let name = series.iter().map(|f| f.name()).find(|n| is_zip_name(n)).unwrap_or_else(|| series[0].name());
+                let shown = t_string!(i18n, series.sending, count = series.len()).to_string();
+                if series.iter().map(|f| f.size()).sum::<f64>() > SERIES_MAX_BYTES as f64 {
+                    error.set(Some(t_string!(i18n, series.too_large).to_string()));
+                } else {
+                    progress.set(Some((shown.clone(), 0.0)));
+                    match api::upload_series(&name, &series, move |p| progress.set(Some((shown.clone(), p)))).await {
+                        Ok(view) => files.update(|f| f.push(view)),
+                        Err(failure) => error.set(Some(series_refusal(i18n, &failure))),
+                    }
+                }
+            }
             // One at a time: a phone on 4G sends one image faster than two halves.
             for file in chosen {
                 let name = file.name();
@@ -96,6 +153,8 @@ pub fn FileGallery(files: Vec<FileView>, may_download: bool) -> impl IntoView {
         .into_iter()
         .map(|file| {
             let label = match (&file.kind, &file.description) {
+                (FileKind::Series, d) => t_string!(i18n, series.label, name = file.name.clone(), count = file.slices,
+                    description = d.clone().unwrap_or_else(|| "DICOM".to_owned())).to_string(),
                 (FileKind::Dicom, Some(d)) => format!("{} (DICOM, {d})", file.name),
                 (FileKind::Dicom, None) => format!("{} (DICOM)", file.name),
                 _ => file.name.clone(),
@@ -117,8 +176,16 @@ pub fn FileGallery(files: Vec<FileView>, may_download: bool) -> impl IntoView {
         .collect_view();
     view! {
         <ul class="gallery" data-testid="expertise-gallery">{items}</ul>
-        {move || open.get().map(|file| view! {
-            <ImageViewer src=api::preview_url(&file.id) label=file.name.clone() on_close=Callback::new(move |_| open.set(None)) />
+        {move || open.get().map(|file| {
+            let on_close = Callback::new(move |_| open.set(None));
+            if file.kind == FileKind::Series {
+                view! {
+                    <SeriesViewer file_id=file.id.clone() label=file.name.clone() count=file.slices
+                        width=file.width height=file.height on_close />
+                }.into_any()
+            } else {
+                view! { <ImageViewer src=api::preview_url(&file.id) label=file.name.clone() on_close /> }.into_any()
+            }
         })}
     }
 }
