@@ -36,3 +36,9 @@ export async function uploadSeries(client: APIRequestContext, zip: string): Prom
   if (sent.status() !== 201) throw new Error(`series upload: ${sent.status()} ${await sent.text()}`);
   return sent.json();
 }
+
+/** Stores a zip of DICOM files in the test PACS (Orthanc's REST API), as a scanner would. */
+export async function storeInPacs(client: APIRequestContext, zip: string): Promise<void> {
+  const stored = await client.post(`${process.env.REGARD_E2E_ORTHANC_URL}/instances`, { data: readFileSync(zip), timeout: 120_000 });
+  if (!stored.ok()) throw new Error(`Orthanc: ${stored.status()} ${await stored.text()}`);
+}

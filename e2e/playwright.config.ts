@@ -2,6 +2,8 @@
 // Regard server that it starts on the port, database and build given by
 // scripts/test through the environment, in testing mode (see e2e/clock.ts).
 import { defineConfig } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { chromiumArgs, chromiumPath } from './browser.mjs';
 
 // The tests' own dates (an appointment in ten minutes) are written in the same
@@ -16,6 +18,17 @@ const distDir = process.env.REGARD_E2E_DIST_DIR ?? '../dist';
 const smtpPort = process.env.REGARD_E2E_SMTP_PORT ?? '18025';
 const maildir = process.env.REGARD_E2E_MAILDIR ?? '../target/e2e-mail';
 const python = process.env.REGARD_E2E_PYTHON ?? '../tools/.venv/bin/python';
+// The hospital's PACS: Debian's Orthanc with its DICOMweb plugin, its storage
+// beside the server's data directory; the demo practice is connected to it.
+const orthancPort = process.env.REGARD_E2E_ORTHANC_PORT ?? '18042';
+const orthancDir = path.resolve(`${dataDir}-orthanc`);
+mkdirSync(orthancDir, { recursive: true });
+writeFileSync(path.join(orthancDir, 'orthanc.json'), JSON.stringify({
+  Name: 'regard-e2e', StorageDirectory: orthancDir, IndexDirectory: orthancDir, HttpPort: Number(orthancPort),
+  DicomServerEnabled: false, RemoteAccessAllowed: false, AuthenticationEnabled: false,
+  Plugins: ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so'], DicomWeb: { Enable: true, Root: '/dicom-web/' },
+}));
+process.env.REGARD_E2E_ORTHANC_URL = `http://127.0.0.1:${orthancPort}`;
 // SQLite in the data directory unless scripts/test names a PostgreSQL database.
 const database = process.env.REGARD_E2E_DATABASE_URL ? ` --database-url ${process.env.REGARD_E2E_DATABASE_URL}` : '';
 
@@ -56,7 +69,15 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort} --scheduler-seconds 1 --monitoring-retention-days 1 --testing${database}`,
+      command: `/usr/sbin/Orthanc ${path.join(orthancDir, 'orthanc.json')}`,
+      url: `http://127.0.0.1:${orthancPort}/system`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort} --scheduler-seconds 1 --monitoring-retention-days 1 --demo-pacs-url http://127.0.0.1:${orthancPort}/dicom-web --testing${database}`,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

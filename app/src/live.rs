@@ -95,12 +95,25 @@ pub fn provide_live(on_session: impl Fn(Result<Me, Failure>) + 'static) -> Live 
 /// Calls `reload` when news `concern` the calling component, and whenever the
 /// channel (re)opens. Nothing happens outside a console (no channel there).
 pub fn on_news(concerns: impl Fn(&News) -> bool + 'static, reload: impl Fn() + 'static) {
-    let Some(live) = use_context::<Live>() else { return };
-    let listener: Listener = Rc::new(move |news| {
+    listen(Rc::new(move |news| {
         if news.is_none_or(&concerns) {
             reload();
         }
-    });
+    }));
+}
+
+/// Calls `hear` with each news as it comes (not when the channel reopens):
+/// for what is said once and not fetched again, such as a specialist's ask.
+pub fn on_each_news(hear: impl Fn(&News) + 'static) {
+    listen(Rc::new(move |news| {
+        if let Some(news) = news {
+            hear(news);
+        }
+    }));
+}
+
+fn listen(listener: Listener) {
+    let Some(live) = use_context::<Live>() else { return };
     let id = live.channel.with_value(|channel| channel.listen(listener));
     on_cleanup(move || {
         live.channel.try_with_value(|channel| channel.forget(id));

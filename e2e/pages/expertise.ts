@@ -153,3 +153,37 @@ export class SeriesViewer {
     });
   }
 }
+
+/** The request form's panel that attaches a series from the site's PACS. */
+export class PacsPanel {
+  readonly status: Locator;
+
+  constructor(readonly page: Page) {
+    this.status = page.locator('.pacs').getByRole('status');
+  }
+
+  /** Opens the panel: it lists the studies since yesterday at once. */
+  async open(host: string) {
+    await this.page.getByText(`Importer une série depuis le PACS (${host})`).click();
+  }
+
+  async search(text: string) {
+    await this.page.getByLabel(/^Patient : IPP/).fill(text);
+    await this.page.getByLabel(/^Patient : IPP/).press('Enter');
+  }
+
+  study(name: RegExp): Locator {
+    return this.page.getByRole('button', { name });
+  }
+
+  /** Attaches a series; returns the file the server made of it. */
+  async attach(series: string): Promise<{ id: string; slices: number }> {
+    const imported = this.page.waitForResponse((r) => r.url().endsWith('/api/v1/expertise/pacs/import'), { timeout: 60_000 });
+    const button = this.page.getByRole('button', { name: `Joindre la série ${series}` });
+    await button.click();
+    const response = await imported;
+    expect(response.status()).toBe(201);
+    await expect(button).toHaveText('Jointe');
+    return response.json();
+  }
+}

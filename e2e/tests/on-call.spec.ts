@@ -81,6 +81,16 @@ test('an urgent stroke request rings the neurologist on call, then the fallback;
   await expect(live(gp)).toHaveText('En direct avec CHRU de Nancy – Télé-expertise');
   await expect(live(fallback)).toHaveText('En direct avec Cabinet médical du Parc');
 
+  // The neurologist asks for the arms: the bedside's screen says it, large,
+  // until someone there says it is done.
+  await fallback.getByRole('group', { name: 'Demander à l\'équipe au lit du patient de montrer :' })
+    .getByRole('button', { name: 'Les bras' }).click();
+  const ask = gp.getByTestId('camera-ask');
+  await expect(ask).toContainText('Le spécialiste demande : Montrez les deux bras, tendus devant le patient.');
+  await expect(fallback.getByText('Demande affichée au lit du patient : « Montrez les deux bras, tendus devant le patient. »')).toBeVisible();
+  await ask.getByRole('button', { name: 'C\'est fait' }).click();
+  await expect(ask).toHaveCount(0);
+
   // The NIHSS, scored again during the call: the neurologist's change reaches
   // the emergency department at once, with who made it.
   await expect(gp.getByTestId('nihss-total')).toHaveText('15');

@@ -70,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("regard.db").display()));
     let backend = db::Backend::of(&url).expect("a sqlite:// or postgres:// URL");
     let db = db::connect(&url).await?;
-    seed::demo(&db).await?;
+    seed::demo(&db, None).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let settings = Settings {

@@ -76,6 +76,20 @@ pub enum Command {
         #[arg(long)]
         specialty: String,
     },
+    /// Let an organisation attach series from its PACS to tele-expertise
+    /// requests, through DICOMweb (QIDO-RS, WADO-RS). A password, if the PACS
+    /// asks for one, is read from REGARD_PACS_PASSWORD. Replaces any earlier one.
+    ConnectPacs {
+        /// Organisation id or exact name.
+        #[arg(long)]
+        organisation: String,
+        /// The DICOMweb root, e.g. https://pacs.chu.example/dicom-web
+        #[arg(long, value_parser = parse_http_url)]
+        url: String,
+        /// Account at the PACS (HTTP basic authentication).
+        #[arg(long)]
+        username: Option<String>,
+    },
     /// Replace the prescription signing key; the old public key is kept so that
     /// prescriptions signed with it still verify. Prints the new key's id.
     RotatePrescriptionKey,
@@ -115,6 +129,11 @@ pub struct ServeArgs {
     /// Create the demo organisations and accounts if missing. Never in production.
     #[arg(long, env = "REGARD_SEED_DEMO")]
     pub seed_demo: bool,
+
+    /// With --seed-demo: the demo practice attaches series from this DICOMweb
+    /// PACS (e.g. a local Orthanc's http://127.0.0.1:8042/dicom-web).
+    #[arg(long, env = "REGARD_DEMO_PACS_URL", value_parser = parse_http_url)]
+    pub demo_pacs_url: Option<String>,
 
     /// Lifetime of a clinician's session, in hours (a shift by default).
     #[arg(long, env = "REGARD_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168))]
@@ -246,6 +265,15 @@ fn parse_kind(s: &str) -> Result<OrganisationKind, String> {
         let all: Vec<_> = OrganisationKind::ALL.iter().map(|k| k.as_str()).collect();
         format!("expected one of {}", all.join(", "))
     })
+}
+
+fn parse_http_url(s: &str) -> Result<String, String> {
+    match url::Url::parse(s) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(s.trim_end_matches('/').to_owned())
+        }
+        _ => Err("expected an http:// or https:// URL".to_owned()),
+    }
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {

@@ -55,6 +55,10 @@ pub enum AppError {
     /// The server is saturated (e.g. too many password checks at once).
     #[error("The server is busy. Try again in a few seconds.")]
     Busy,
+    /// Another system Regard depends on (a hospital's PACS) did not answer;
+    /// the message says which, and what to do instead.
+    #[error("{0}")]
+    Pacs(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -100,6 +104,7 @@ impl AppError {
             AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
             AppError::Locked => (StatusCode::LOCKED, ErrorCode::Locked),
             AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
+            AppError::Pacs(_) => (StatusCode::BAD_GATEWAY, ErrorCode::Busy),
             AppError::WrongBirthDate { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation),
             AppError::IdentityLocked => (StatusCode::GONE, ErrorCode::IdentityLocked),
             AppError::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
@@ -127,7 +132,7 @@ const BUSY_RETRY_SECS: u64 = 3;
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() {
+        let message = if code == ErrorCode::Internal {
             // The cause may hold SQL or paths: log it, never send it.
             tracing::error!(error = ?self, "request failed");
             "Something went wrong on our side. Please try again.".to_owned()
@@ -141,6 +146,7 @@ impl IntoResponse for AppError {
                 AppError::Validation(invalid) => Some(invalid.field.to_owned()),
                 AppError::InvalidAnswers(_) => Some("answers".to_owned()),
                 AppError::WrongBirthDate { .. } => Some("birth_date".to_owned()),
+                AppError::Pacs(_) => Some("pacs".to_owned()),
                 _ => None,
             },
             retry_after_secs: self.retry_after_secs(),

@@ -335,6 +335,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{} answers {} requests", site.name, specialty.as_str());
             Ok(())
         }
+        Command::ConnectPacs { organisation, url, username } => {
+            let org = store::find_organisation(&db, &organisation)
+                .await?
+                .with_context(|| format!("no organisation with id or name {organisation:?}"))?;
+            let password = std::env::var("REGARD_PACS_PASSWORD").ok();
+            let connection = expertise::pacs::store::Connection { base_url: url, username, password };
+            expertise::pacs::store::connect(&db, &org.id, &connection).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} fetches series from {}", org.name, connection.base_url);
+            Ok(())
+        }
         Command::RotatePrescriptionKey => {
             println!("{}", Signer::rotate(&cli.data_dir)?);
             Ok(())
@@ -358,7 +368,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow::Result<()> {
     if args.seed_demo {
-        seed::demo(&db).await?;
+        seed::demo(&db, args.demo_pacs_url.as_deref()).await?;
     }
     let mut settings = Settings::from_args(&args);
     let relay = match args.turn_listen {

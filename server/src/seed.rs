@@ -40,7 +40,8 @@ const RESIDENTS: [(&str, &str, &str, &str, &str); 3] = [
     ("Rousseau", "Odette", "1938-02-27", "21", "Dr Anne Girard"),
 ];
 
-pub async fn demo(db: &Db) -> anyhow::Result<()> {
+/// `pacs`: a DICOMweb PACS the demo practice attaches series from.
+pub async fn demo(db: &Db, pacs: Option<&str>) -> anyhow::Result<()> {
     let mut ids = Vec::new();
     for (name, kind) in ORGANISATIONS {
         let org = match store::find_organisation(db, name).await? {
@@ -83,6 +84,11 @@ pub async fn demo(db: &Db) -> anyhow::Result<()> {
             )
             .await?;
         }
+    }
+    if let Some(url) = pacs {
+        let connection =
+            expertise::pacs::store::Connection { base_url: url.to_owned(), username: None, password: None };
+        expertise::pacs::store::connect(db, &ids[1].id, &connection).await?;
     }
     if nursing_home::store::list(db, &ids[2].id, "").await?.is_empty() {
         for (last_name, first_name, birth_date, room, gp_name) in RESIDENTS {

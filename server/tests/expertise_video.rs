@@ -1,13 +1,15 @@
 //! Live video between the two sites of a request, over real sockets: the
 //! requesting site's device takes the patient's seat (it shows the patient and
 //! offers), the specialist who took the request the clinician's; nobody else
-//! gets in, and the first connected video is kept on the request.
+//! gets in, and the first connected video is kept on the request. The
+//! specialist asks the bedside to move the camera over the console's channel.
 
 mod common;
 
 use axum::http::StatusCode;
-use common::ws::{connect, next, refused_with, send, serve};
+use common::ws::{connect, next, next_as, refused_with, send, serve};
 use common::{json, member, stroke_request, TestApp, GP};
+use regard_shared::live::{CameraAsk, LiveMessage, News};
 use regard_shared::signal::{ClientMessage, PeerRole, PeerSignal, ServerMessage};
 use regard_shared::{OrganisationKind, Role};
 use serde_json::{json, Value};
@@ -75,4 +77,41 @@ async fn the_bedside_and_the_specialist_who_took_it_meet_and_the_first_video_is_
     step(&app, &gp, &id, "close").await;
     send(&mut bedside, &ClientMessage::Bye).await;
     assert_eq!(refused_with(connect(addr, &room, Some(&gp)).await), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn the_specialist_who_took_it_asks_the_bedside_to_move_the_camera() {
+    let app = TestApp::new().await;
+    let addr = serve(&app).await;
+    let (gp, neuro, other) = (app.login(GP).await, app.login(NEUROLOGIST).await, app.login(OTHER_NEUROLOGIST).await);
+    let id = stroke_request(&app, &gp, "urgent").await;
+    let ask = |cookie: String| {
+        let (app, id) = (&app, &id);
+        async move { app.post_json(&format!("/api/v1/expertise/{id}/camera"), Some(&cookie), json!({"ask": "arms"})).await }
+    };
+    assert_eq!(ask(neuro.clone()).await.status(), StatusCode::CONFLICT, "not taken yet");
+    step(&app, &neuro, &id, "take").await;
+    let mut bedside = connect(addr, "/ws/console", Some(&gp)).await.unwrap();
+    assert_eq!(next_as::<LiveMessage>(&mut bedside).await, LiveMessage::Welcome);
+
+    assert_eq!(ask(other).await.status(), StatusCode::CONFLICT, "not the taker");
+    assert_eq!(ask(gp.clone()).await.status(), StatusCode::CONFLICT, "the bedside does not ask itself");
+    let stranger = member(&app, "Cabinet des Tilleuls", OrganisationKind::GpPractice, "gp@tilleuls.fr", Role::Gp).await;
+    assert_eq!(ask(stranger).await.status(), StatusCode::FORBIDDEN);
+    let unknown = app.post_json(&format!("/api/v1/expertise/{id}/camera"), Some(&neuro), json!({"ask": "dance"})).await;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+
+    assert_eq!(ask(neuro.clone()).await.status(), StatusCode::NO_CONTENT);
+    // The bedside's console hears the ask (past any heartbeat), and nothing came before it.
+    let heard = loop {
+        match next_as::<LiveMessage>(&mut bedside).await {
+            LiveMessage::Heartbeat => continue,
+            other => break other,
+        }
+    };
+    assert_eq!(heard, LiveMessage::News { news: News::CameraAsk { id: id.clone(), ask: CameraAsk::Arms } });
+
+    step(&app, &neuro, &id, "answer").await;
+    step(&app, &gp, &id, "close").await;
+    assert_eq!(ask(neuro).await.status(), StatusCode::CONFLICT, "closed");
 }

@@ -12,7 +12,7 @@ use dicom_object::OpenFileOptions;
 use regard_server::expertise::phantom;
 use regard_shared::imaging::{decode_slice, MIXED_SERIES, UNORDERED_SLICES};
 use regard_shared::{OrganisationKind, Role};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::io::Write;
 
 const NEUROLOGIST: &str = "specialiste@demo.regard.fr";
@@ -83,24 +83,13 @@ async fn a_series_is_put_in_slice_order_and_shown_to_both_sides_only() {
     // Every slice is the phantom's slice of that number, in Hounsfield units.
     for number in [0, 5, count - 1] {
         let values = decode_slice(&bytes(slice(&app, &gp, &id, number as u32).await).await);
-        let expected: Vec<i16> = (0..SIZE)
-            .flat_map(|y| (0..SIZE).map(move |x| (x, y)))
-            .map(|(x, y)| phantom::value(f64::from(x), f64::from(y), number, count, f64::from(SIZE)))
-            .collect();
-        assert_eq!(values, expected, "slice {number}");
+        assert_eq!(values, phantom_slice(number, count, SIZE), "slice {number}");
     }
     assert_eq!(slice(&app, &gp, &id, count as u32).await.status(), StatusCode::NOT_FOUND);
     // Not sent yet: only its sender sees it.
     assert_eq!(slice(&app, &neuro, &id, 0).await.status(), StatusCode::NOT_FOUND);
 
-    let sites = json(app.get("/api/v1/expertise/sites", Some(&gp)).await).await;
-    let site = sites.as_array().unwrap().iter().find(|s| s["name"] == EXPERT_SITE).unwrap()["id"].clone();
-    let body = json!({"expert_site_id": site, "specialty": "stroke", "urgency": "urgent",
-        "patient": {"last_name": "Henry", "first_name": "Paul", "birth_date": "1950-01-01"},
-        "answers": stroke_answers(), "file_ids": [id]});
-    let request = app.post_json("/api/v1/expertise", Some(&gp), body).await;
-    assert_eq!(request.status(), StatusCode::CREATED);
-    let request_id = json(request).await["id"].as_str().unwrap().to_owned();
+    let request_id = stroke_request_with(&app, &gp, "urgent", &[&id]).await;
     let detail = json(app.get(&format!("/api/v1/expertise/{request_id}"), Some(&neuro)).await).await;
     assert_eq!(detail["files"][0]["slices"], count);
     assert_eq!(slice(&app, &neuro, &id, 3).await.status(), StatusCode::OK);

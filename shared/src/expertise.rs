@@ -100,6 +100,12 @@ pub enum Side {
 }
 
 impl Status {
+    /// Live video between the two sites is open from when a specialist takes
+    /// the request until it is closed.
+    pub fn video_open(self) -> bool {
+        matches!(self, Status::Taken | Status::NeedsInformation | Status::Answered)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Submitted => "submitted",

@@ -15,6 +15,7 @@ pub mod monitoring;
 pub mod nihss;
 pub mod nursing_home;
 pub mod on_call;
+pub mod pacs;
 pub mod page;
 pub mod payment;
 pub mod phone;

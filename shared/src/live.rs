@@ -48,6 +48,34 @@ pub enum News {
     FollowUp { id: String, alert: bool },
     /// A tele-expertise request was sent, answered, or its thread grew.
     Expertise { id: String },
+    /// The specialist in a request's live video asks the bedside to move the camera.
+    CameraAsk { id: String, ask: CameraAsk },
+}
+
+/// What a specialist in a live video asks the team at the bedside to show:
+/// a remote neurological examination needs the face, each arm held up, each leg.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CameraAsk {
+    Face,
+    Arms,
+    Legs,
+    WholeBody,
+    Closer,
+    Steady,
+}
+
+/// The body of the specialist's ask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CameraRequest {
+    pub ask: CameraAsk,
+}
+
+impl CameraAsk {
+    pub const ALL: [CameraAsk; 6] =
+        [CameraAsk::Face, CameraAsk::Arms, CameraAsk::Legs, CameraAsk::WholeBody, CameraAsk::Closer, CameraAsk::Steady];
 }
 
 impl News {
@@ -59,6 +87,7 @@ impl News {
             News::Consultation { .. } => &[Action::ConductConsultation],
             News::FollowUp { .. } => &[Action::MonitorPatients],
             News::Expertise { .. } => &[Action::RequestExpertise, Action::AnswerExpertise],
+            News::CameraAsk { .. } => &[Action::RequestExpertise],
         }
     }
 }

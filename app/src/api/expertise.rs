@@ -4,12 +4,14 @@ use regard_shared::expertise::{
     Escalation, ExpertForm, ExpertSite, FileView, NewRequest, RequestDetail, RequestSummary, StepRequest, Waiting,
 };
 
+use regard_shared::live::{CameraAsk, CameraRequest};
 use regard_shared::nihss::{ItemScore, Nihss};
 use regard_shared::on_call::{OnCall, Ringing, RotaUpdate};
+use regard_shared::pacs::{PacsImport, PacsSeries, PacsStudy, PacsView};
 use regard_shared::page::Page;
 use regard_shared::stroke::{MilestoneEntry, StrokeMonth, StrokeTimeline};
 
-use super::{get, paged, post, put, upload_typed, upload_with_progress, Failure};
+use super::{get, paged, post, post_done, put, upload_typed, upload_with_progress, Failure};
 
 pub async fn forms() -> Result<Vec<ExpertForm>, Failure> {
     get("/api/v1/expertise/forms").await
@@ -93,6 +95,26 @@ pub async fn upload_series(
     upload_typed(&format!("/api/v1/expertise/series?name={name}"), &body, &content_type, on_progress).await
 }
 
+/// The PACS the user's organisation attaches series from (a 404 when none).
+pub async fn pacs() -> Result<PacsView, Failure> {
+    get("/api/v1/expertise/pacs").await
+}
+
+/// Studies in the PACS matching a patient id, an accession number or a name;
+/// with nothing typed, those since yesterday.
+pub async fn pacs_studies(text: &str) -> Result<Vec<PacsStudy>, Failure> {
+    get(&format!("/api/v1/expertise/pacs/studies?q={}", js_sys::encode_uri_component(text))).await
+}
+
+pub async fn pacs_series(study: &str) -> Result<Vec<PacsSeries>, Failure> {
+    get(&format!("/api/v1/expertise/pacs/studies/{study}/series")).await
+}
+
+/// Fetches a series from the PACS into Regard, as if its files had been sent.
+pub async fn pacs_import(wanted: &PacsImport) -> Result<FileView, Failure> {
+    post("/api/v1/expertise/pacs/import", wanted).await
+}
+
 /// One slice of a series: 16-bit values, row by row (`imaging::decode_slice`).
 pub async fn slice(file_id: &str, number: u32) -> Result<Vec<i16>, Failure> {
     let url = format!("/api/v1/expertise/files/{file_id}/slices/{number}");
@@ -126,4 +148,9 @@ pub async fn stroke_usage() -> Result<Vec<StrokeMonth>, Failure> {
 /// Changes one NIHSS item's score on a stroke request.
 pub async fn nihss(id: &str, change: &ItemScore) -> Result<Nihss, Failure> {
     post(&format!("/api/v1/expertise/{id}/nihss"), change).await
+}
+
+/// Asks the bedside, in the request's live video, to move the camera.
+pub async fn ask_camera(id: &str, ask: CameraAsk) -> Result<(), Failure> {
+    post_done(&format!("/api/v1/expertise/{id}/camera"), &CameraRequest { ask }).await
 }

@@ -222,6 +222,17 @@ pub async fn logout() -> Result<(), Failure> {
     post_without_answer("/api/v1/auth/logout").await
 }
 
+/// A POST of `body` whose success has no body (204).
+async fn post_done<B: Serialize>(path: &str, body: &B) -> Result<(), Failure> {
+    let request = Request::post(path).json(body).map_err(|_| Failure::Network)?;
+    let response = request.send().await.map_err(|_| Failure::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(response.json::<ApiError>().await.map(Failure::Api).unwrap_or(Failure::Network))
+    }
+}
+
 /// A POST whose success has no body (204).
 async fn post_without_answer(path: &str) -> Result<(), Failure> {
     let response = Request::post(path).send().await.map_err(|_| Failure::Network)?;

@@ -41,6 +41,15 @@ struct Upload {
     name: String,
 }
 
+/// Files are sent by those who send requests or answer them.
+fn may_send_files(user: &CurrentUser) -> AppResult<()> {
+    if user.role.may(Action::RequestExpertise) || user.role.may(Action::AnswerExpertise) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 fn refused(message: &'static str) -> AppError {
     Invalid { field: "file", message }.into()
 }
@@ -104,9 +113,7 @@ async fn upload(
     Query(upload): Query<Upload>,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<FileView>)> {
-    if !user.role.may(Action::RequestExpertise) && !user.role.may(Action::AnswerExpertise) {
-        return Err(AppError::Forbidden);
-    }
+    may_send_files(&user)?;
     let name = clean_file_name(&upload.name);
     let Examined { kind, content_type, original, preview, width, height } = examine(&name, body).await?;
     let (preview, description) = match preview {
@@ -132,13 +139,7 @@ async fn upload(
 /// cross-site page may send a form without asking (the guard refuses forms);
 /// `multipart/mixed` needs the browser's permission first, like JSON.
 fn mixed_boundary(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let mut params = value.split(';');
-    if !params.next()?.trim().eq_ignore_ascii_case("multipart/mixed") {
-        return None;
-    }
-    let boundary = params.find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"');
-    (!boundary.is_empty()).then(|| boundary.to_owned())
+    series::boundary(headers.get(header::CONTENT_TYPE)?.to_str().ok()?, "multipart/mixed")
 }
 
 /// Uploads a CT or MR series, to be sent with a request or a message: its
@@ -159,9 +160,7 @@ async fn upload_series(
     headers: HeaderMap,
     body: Body,
 ) -> AppResult<(StatusCode, Json<FileView>)> {
-    if !user.role.may(Action::RequestExpertise) && !user.role.may(Action::AnswerExpertise) {
-        return Err(AppError::Forbidden);
-    }
+    may_send_files(&user)?;
     let refused = |message| AppError::from(Invalid { field: "series", message });
     let boundary = mixed_boundary(&headers).ok_or_else(|| refused(NOT_A_SERIES))?;
     let limits = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(SERIES_MAX_BYTES as u64));
@@ -180,7 +179,17 @@ async fn upload_series(
         .await
         .unwrap_or(Err("A DICOM file of this series cannot be read."))
         .map_err(refused)?;
-    let name = clean_file_name(&upload.name);
+    Ok((StatusCode::CREATED, Json(store_series(&state, &user, &upload.name, series).await?)))
+}
+
+/// Stores a series in order as a file `user` sent, not yet part of a request.
+pub(super) async fn store_series(
+    state: &AppState,
+    user: &CurrentUser,
+    name: &str,
+    series: series::Series,
+) -> AppResult<FileView> {
+    let name = clean_file_name(name);
     let new = file_store::NewFile {
         uploaded_by: &user.id,
         name: &name,
@@ -193,7 +202,7 @@ async fn upload_series(
         description: series.description,
         slices: &series.slices,
     };
-    Ok((StatusCode::CREATED, Json(file_store::add_file(&state.db, &state.blobs, new).await?)))
+    file_store::add_file(&state.db, &state.blobs, new).await
 }
 
 /// The file if `user` may see it: either side of its request, or its uploader

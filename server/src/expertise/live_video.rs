@@ -7,15 +7,26 @@
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
-use regard_shared::expertise::{Side, Status};
+use regard_shared::expertise::Side;
+use regard_shared::live::{CameraRequest, News};
+use regard_shared::ApiError;
 
 use super::{side_of, store};
 use crate::auth::CurrentUser;
 use crate::db::now_ms;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Json};
 use crate::signalling::{self, Joiner, Subject};
 use crate::AppState;
+
+fn video_open(request: &store::RequestRow) -> AppResult<()> {
+    if request.status().video_open() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("Live video starts once a specialist took the request, until it is closed."))
+    }
+}
 
 /// Joins the request's video room: the specialist who took it, or a member of
 /// the requesting site, while the request is taken and not closed.
@@ -27,15 +38,39 @@ pub async fn join(
 ) -> AppResult<Response> {
     let request = store::find(&state.db, &id).await?;
     let side = side_of(&user, &request)?;
-    if !matches!(request.status(), Status::Taken | Status::NeedsInformation | Status::Answered) {
-        return Err(AppError::Conflict("Live video starts once a specialist took the request, until it is closed."));
-    }
+    video_open(&request)?;
     let joiner = match side {
         Side::Expert if request.expert_id.as_deref() == Some(user.id.as_str()) => Joiner::Clinician(user),
         Side::Expert => return Err(AppError::Conflict("Another specialist took this request.")),
         Side::Requester => Joiner::Bedside(user),
     };
     signalling::upgrade(ws, state, Subject::Expertise(id), joiner)
+}
+
+/// The specialist in the video asks the bedside to move the camera (show the
+/// arms, come closer…): the requesting site's consoles are told at once, and
+/// the one in the video shows it.
+#[utoipa::path(post, path = "/{id}/camera", tag = "expertise",
+    params(("id" = String, Path, description = "Request id")),
+    request_body = CameraRequest,
+    responses(
+        (status = 204, description = "The bedside was told"),
+        (status = 403, body = ApiError),
+        (status = 409, description = "Not the specialist who took it, or the request is closed", body = ApiError),
+    ))]
+pub async fn ask_camera(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(ask): Json<CameraRequest>,
+) -> AppResult<StatusCode> {
+    let request = store::find(&state.db, &id).await?;
+    if side_of(&user, &request)? != Side::Expert || request.expert_id.as_deref() != Some(user.id.as_str()) {
+        return Err(AppError::Conflict("Only the specialist who took the request asks for the camera."));
+    }
+    video_open(&request)?;
+    state.live.publish(&request.requesting_org_id, News::CameraAsk { id, ask: ask.ask });
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The video connected: the first time is kept, and both sites' pages told.

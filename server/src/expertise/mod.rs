@@ -8,6 +8,7 @@ pub mod file_store;
 pub mod files;
 pub mod live_video;
 pub mod on_call;
+pub mod pacs;
 pub mod phantom;
 pub mod series;
 pub mod store;
@@ -63,9 +64,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(queue))
         .routes(routes!(waiting))
         .routes(routes!(detail))
+        .routes(routes!(live_video::ask_camera))
         .merge(thread::routes())
         .merge(files::routes())
         .merge(on_call::routes())
+        .merge(pacs::routes())
         .merge(stroke::routes())
 }
 

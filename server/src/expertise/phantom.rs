@@ -79,9 +79,14 @@ pub fn ct_file(mut object: InMemDicomObject, instance: &str, image: Option<(u16,
     out
 }
 
-/// `count` slices of `size` × `size`, 1 mm apart, as DICOM files in slice order.
+/// The phantom patient's id in the hospital (IPP), as a PACS finds it.
+pub const PATIENT_ID: &str = "8002417";
+
+/// `count` slices of `size` × `size`, 1 mm apart, as DICOM files in slice
+/// order: a patient scanned this morning (the study is dated today).
 pub fn head_ct(count: usize, size: u16) -> Vec<Vec<u8>> {
     let series = "1.2.826.0.1.3680043.2.1125.1.2";
+    let today = crate::db::in_paris(crate::db::now_ms()).format("%Y%m%d").to_string();
     (0..count)
         .map(|z| {
             let shapes = Shapes::of(z, count, f64::from(size));
@@ -99,6 +104,13 @@ pub fn head_ct(count: usize, size: u16) -> Vec<Vec<u8>> {
             put(tags::STUDY_INSTANCE_UID, VR::UI, "1.2.826.0.1.3680043.2.1125.1".into());
             put(tags::SERIES_INSTANCE_UID, VR::UI, series.into());
             put(tags::PATIENT_NAME, VR::PN, "FANTOME^TETE".into());
+            put(tags::PATIENT_ID, VR::LO, PATIENT_ID.into());
+            put(tags::PATIENT_BIRTH_DATE, VR::DA, "19480302".into());
+            put(tags::ACCESSION_NUMBER, VR::SH, "ACC20261202".into());
+            put(tags::STUDY_DATE, VR::DA, today.as_str().into());
+            put(tags::STUDY_TIME, VR::TM, "061500".into());
+            put(tags::STUDY_DESCRIPTION, VR::LO, "Scanner cerebral (fantome)".into());
+            put(tags::SERIES_NUMBER, VR::IS, "2".into());
             put(tags::SERIES_DESCRIPTION, VR::LO, "Crane sans injection (fantome)".into());
             put(tags::INSTANCE_NUMBER, VR::IS, (z as i32 + 1).to_string().as_str().into());
             put(tags::IMAGE_POSITION_PATIENT, VR::DS, format!("-125\\-125\\{z}").as_str().into());

@@ -33,6 +33,8 @@ pub struct Series {
     /// The middle slice in the brain window: the series' thumbnail.
     pub preview: Vec<u8>,
     pub description: Option<String>,
+    /// The study's description ("Scanner cérébral"), to name a series fetched from a PACS.
+    pub study: Option<String>,
 }
 
 /// Where a slice lies, as its file states it.
@@ -78,6 +80,17 @@ pub fn order(placements: &[Placement]) -> Result<Vec<usize>, &'static str> {
         return Err(SAME_SLICE_TWICE);
     }
     Ok(indices)
+}
+
+/// The boundary of a multipart body whose type is `kind` (`multipart/mixed`,
+/// `multipart/related`), from its `Content-Type`.
+pub fn boundary(content_type: &str, kind: &str) -> Option<String> {
+    let mut params = content_type.split(';');
+    if !params.next()?.trim().eq_ignore_ascii_case(kind) {
+        return None;
+    }
+    let boundary = params.find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"');
+    (!boundary.is_empty()).then(|| boundary.to_owned())
 }
 
 /// The DICOM files of an upload: each part is a DICOM file or a zip of them.
@@ -142,6 +155,7 @@ struct Slice {
     columns: u32,
     values: Vec<i16>,
     description: Option<String>,
+    study: Option<String>,
 }
 
 fn read_slice(bytes: &[u8]) -> Result<Slice, &'static str> {
@@ -178,7 +192,8 @@ fn read_slice(bytes: &[u8]) -> Result<Slice, &'static str> {
         (Some(m), Some(a)) => Some(format!("{m} — {a}")),
         (m, a) => m.or(a),
     };
-    Ok(Slice { placement, rows, columns, values, description })
+    let study = text(&object, tags::STUDY_DESCRIPTION);
+    Ok(Slice { placement, rows, columns, values, description, study })
 }
 
 /// Reads, orders and decodes a series: CPU and memory on untrusted input, to
@@ -193,7 +208,7 @@ pub fn assemble(files: Vec<Vec<u8>>) -> Result<Series, &'static str> {
     }
     let middle = &slices[order[order.len() / 2]];
     let preview = thumbnail(&middle.values, rows, columns)?;
-    let description = middle.description.clone();
+    let (description, study) = (middle.description.clone(), middle.study.clone());
     let original = zipped(&files, &order)?;
     let mut slices: Vec<Option<Slice>> = slices.into_iter().map(Some).collect();
     let slices = order
@@ -201,7 +216,7 @@ pub fn assemble(files: Vec<Vec<u8>>) -> Result<Series, &'static str> {
         .filter_map(|i| slices[*i].take())
         .map(|s| s.values.iter().flat_map(|v| v.to_le_bytes()).collect())
         .collect();
-    Ok(Series { rows, columns, slices, original, preview, description })
+    Ok(Series { rows, columns, slices, original, preview, description, study })
 }
 
 fn thumbnail(values: &[i16], rows: u32, columns: u32) -> Result<Vec<u8>, &'static str> {

@@ -113,7 +113,7 @@ impl TestApp {
         std::fs::write(dist.join("sw.js"), "const BUILD = '__REGARD_BUILD__'; const SHELL = __REGARD_SHELL__;")
             .unwrap();
         let db = db::connect(&database_url).await.unwrap();
-        seed::demo(&db).await.unwrap();
+        seed::demo(&db, None).await.unwrap();
         let settings = Settings {
             secure_cookies,
             session_ttl_ms,
@@ -211,6 +211,16 @@ impl TestApp {
         let me = json(self.get("/api/v1/auth/me", Some(cookie)).await).await;
         me["organisation"]["id"].as_str().unwrap().to_owned()
     }
+}
+
+/// Slice `number` of the `count`-slice phantom head CT, in Hounsfield units.
+pub fn phantom_slice(number: usize, count: usize, size: u16) -> Vec<i16> {
+    (0..size)
+        .flat_map(|y| (0..size).map(move |x| (x, y)))
+        .map(|(x, y)| {
+            regard_server::expertise::phantom::value(f64::from(x), f64::from(y), number, count, f64::from(size))
+        })
+        .collect()
 }
 
 /// A second account in an existing or new organisation; returns its cookie.
@@ -432,8 +442,6 @@ pub const EXPERT_SITE: &str = "CHRU de Nancy – Télé-expertise";
 
 /// A stroke request from the demo practice to the demo hospital.
 pub async fn stroke_request(app: &TestApp, gp: &str, urgency: &str) -> String {
-    let sites = json(app.get("/api/v1/expertise/sites", Some(gp)).await).await;
-    let site = sites.as_array().unwrap().iter().find(|s| s["name"] == EXPERT_SITE).unwrap()["id"].clone();
     let scan = app
         .send(
             axum::http::Request::builder()
@@ -447,10 +455,17 @@ pub async fn stroke_request(app: &TestApp, gp: &str, urgency: &str) -> String {
         .await;
     assert_eq!(scan.status(), StatusCode::CREATED);
     let scan = json(scan).await;
-    let answers = stroke_answers();
+    stroke_request_with(app, gp, urgency, &[scan["id"].as_str().unwrap()]).await
+}
+
+/// A stroke request from the demo practice to the demo hospital, with files
+/// already uploaded.
+pub async fn stroke_request_with(app: &TestApp, gp: &str, urgency: &str, file_ids: &[&str]) -> String {
+    let sites = json(app.get("/api/v1/expertise/sites", Some(gp)).await).await;
+    let site = sites.as_array().unwrap().iter().find(|s| s["name"] == EXPERT_SITE).unwrap()["id"].clone();
     let body = serde_json::json!({"expert_site_id": site, "specialty": "stroke", "urgency": urgency,
         "patient": {"last_name": "Henry", "first_name": "Paul", "birth_date": "1950-01-01"},
-        "answers": answers, "file_ids": [scan["id"]]});
+        "answers": stroke_answers(), "file_ids": file_ids});
     let sent = app.post_json("/api/v1/expertise", Some(gp), body).await;
     assert_eq!(sent.status(), StatusCode::CREATED);
     json(sent).await["id"].as_str().unwrap().to_owned()

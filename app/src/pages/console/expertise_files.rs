@@ -10,6 +10,7 @@ use regard_shared::imaging::{
 };
 use regard_shared::ErrorCode;
 
+use super::expertise_pacs::PacsPanel;
 use crate::api::{expertise as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::image_viewer::ImageViewer;
@@ -44,7 +45,7 @@ fn series_of(chosen: &mut Vec<web_sys::File>) -> Vec<web_sys::File> {
 }
 
 /// The refusal of a series, in the user's language.
-fn series_refusal(i18n: I18nContext<Locale>, failure: &Failure) -> String {
+pub(super) fn series_refusal(i18n: I18nContext<Locale>, failure: &Failure) -> String {
     let Failure::Api(e) = failure else { return error_text(i18n, failure) };
     if e.code == ErrorCode::PayloadTooLarge {
         return t_string!(i18n, series.too_large).to_string();
@@ -127,6 +128,7 @@ pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> i
             </p>
         })}
         <ErrorAlert message=error.into() />
+        <PacsPanel files id=input_id />
         <ul class="file-list" data-testid="chosen-files">
             <For each=move || files.get() key=|f| f.id.clone() let:file>
                 <li>

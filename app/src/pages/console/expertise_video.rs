@@ -7,10 +7,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use regard_shared::expertise::{RequestDetail, Side, Status};
+use regard_shared::expertise::{RequestDetail, Side};
 use regard_shared::signal::PeerRole;
 use web_sys::MediaStream;
 
+use super::expertise_camera::{CameraAskBanner, CameraAsks};
 use crate::components::error_text::ErrorAlert;
 use crate::components::two_way_video::TwoWayVideo;
 use crate::i18n::*;
@@ -19,8 +20,7 @@ use crate::media::camera;
 
 /// Whether the reader may be in the request's video now, and as whom.
 fn seat(detail: &RequestDetail) -> Option<PeerRole> {
-    let status = detail.summary.status;
-    if !matches!(status, Status::Taken | Status::NeedsInformation | Status::Answered) {
+    if !detail.summary.status.video_open() {
         return None;
     }
     match detail.side {
@@ -111,6 +111,10 @@ pub fn LiveVideo(id: String, detail: RwSignal<Option<RequestDetail>>) -> impl In
                         (true, false) => t_string!(i18n, live_video.connecting).to_string(),
                         (true, true) => t_string!(i18n, live_video.live, site = other_site()).to_string(),
                     }}</p>
+                    {move || match seat.get() {
+                        Some(PeerRole::Clinician) => view! { <CameraAsks id /> }.into_any(),
+                        _ => view! { <CameraAskBanner id /> }.into_any(),
+                    }}
                     <TwoWayVideo remote=remote local=local remote_label=remote_label />
                     <button type="button" class="stop" on:click=move |_| hang_up()>{t!(i18n, live_video.stop)}</button>
                 </Show>
