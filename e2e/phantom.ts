@@ -22,6 +22,22 @@ export function phantomZip(slices: number, size: number): string {
   return zip;
 }
 
+/**
+ * Two DICOM images that are not one series: slices 1 and 2 of the phantom,
+ * the second moved to another series (its series and instance UIDs renamed,
+ * same length, so the file stays well formed) — as two unrelated X-rays would be.
+ */
+export function twoSeparateImages(): { name: string; mimeType: string; buffer: Buffer }[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'regard-dcm-'));
+  execFileSync(tool, [dir, '2', '64']);
+  const [first, second] = ['IM0001.dcm', 'IM0002.dcm'].map((name) => readFileSync(path.join(dir, name)));
+  const moved = Buffer.from(second.toString('latin1').replaceAll('1125.1.2', '1125.1.3'), 'latin1');
+  return [
+    { name: 'radio-face.dcm', mimeType: 'application/dicom', buffer: first },
+    { name: 'radio-profil.dcm', mimeType: 'application/dicom', buffer: moved },
+  ];
+}
+
 /** Uploads a series through the API as `client`; returns its file's id. */
 export async function uploadSeries(client: APIRequestContext, zip: string): Promise<{ id: string; slices: number }> {
   const boundary = 'regard-e2e-series';

@@ -8,7 +8,7 @@ import { test } from '../fixtures';
 import { clinicianPage } from '../pages/assist';
 import { SeriesViewer, SPECIALIST, strokeRequest } from '../pages/expertise';
 import { GP } from '../pages/login-page';
-import { phantomZip, uploadSeries } from '../phantom';
+import { phantomZip, twoSeparateImages, uploadSeries } from '../phantom';
 import { readFileSync } from 'node:fs';
 
 test('the neurologist scrolls a 200-slice CT to slice 150 and switches to the stroke window; the pixels follow', async ({ browser }) => {
@@ -66,12 +66,16 @@ test('the neurologist scrolls a 200-slice CT to slice 150 and switches to the st
   await viewer.dialog.getByLabel('Centre (UH)').press('Enter');
   await expect.poll(() => viewer.grey(...grey)).toBe(0);
   await expect(viewer.dialog.getByRole('button', { name: 'AVC' })).toHaveAttribute('aria-pressed', 'false');
+  // The arrow keys in the field change the centre, not the slice.
+  await viewer.dialog.getByLabel('Centre (UH)').press('ArrowUp');
+  await expect(viewer.dialog.getByLabel('Centre (UH)')).toHaveValue('1001');
+  await expect(viewer.position).toHaveText('Coupe 151 sur 200');
 
   await neuro.keyboard.press('Escape');
   await expect(viewer.dialog).toHaveCount(0);
 });
 
-test('a series chosen on the request form is sent as one; files that are not one series are refused in words', async ({ browser }) => {
+test('a series chosen on the request form is sent as one; files that are not one series are refused in words, separate images sent one by one', async ({ browser }) => {
   const gp = await clinicianPage(browser, GP);
   await gp.goto('/console/expertise/new');
   await gp.getByLabel('Spécialité').selectOption('stroke');
@@ -87,4 +91,10 @@ test('a series chosen on the request form is sent as one; files that are not one
   ]);
   await expect(gp.getByRole('alert').filter({ hasText: 'Envoyez les fichiers DICOM d\'une seule série, ou un zip de ces fichiers.' })).toBeVisible();
   await expect(chosen).toHaveCount(1);
+
+  // Two DICOM images of different series, chosen together: not refused, each sent as an image of its own.
+  await chooser.setInputFiles(twoSeparateImages());
+  await expect(chosen).toHaveCount(3);
+  await expect(chosen.nth(1)).toContainText('radio-face.dcm');
+  await expect(chosen.nth(2)).toContainText('radio-profil.dcm');
 });

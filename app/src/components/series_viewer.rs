@@ -142,6 +142,11 @@ pub fn SeriesViewer(
     let last = count.saturating_sub(1);
     let go = move |delta: i64| shown.update(|n| *n = (i64::from(*n) + delta).clamp(0, i64::from(last)) as u32);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        // Keys typed in a field (a centre, a width, the slider) are the field's.
+        let in_field = ev.target().is_some_and(|t| t.has_type::<web_sys::HtmlInputElement>());
+        if in_field && ev.key() != "Escape" {
+            return;
+        }
         match ev.key().as_str() {
             "Escape" => on_close.run(()),
             "ArrowDown" | "ArrowRight" => go(1),

@@ -44,6 +44,12 @@ fn series_of(chosen: &mut Vec<web_sys::File>) -> Vec<web_sys::File> {
     series
 }
 
+/// Whether DICOM files refused as a series are images of their own: loose
+/// files (not a zip) of different series, or with no slice order.
+fn separate_images(series: &[web_sys::File], refusal: &str) -> bool {
+    series.iter().all(|f| is_dicom_name(&f.name())) && [MIXED_SERIES, UNORDERED_SLICES].contains(&refusal)
+}
+
 /// The refusal of a series, in the user's language.
 pub(super) fn series_refusal(i18n: I18nContext<Locale>, failure: &Failure) -> String {
     let Failure::Api(e) = failure else { return error_text(i18n, failure) };
@@ -76,6 +82,7 @@ pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> i
         input.set_value("");
         error.set(None);
         spawn_local(async move {
+            let mut chosen = chosen;
             if !series.is_empty() {
                 let name = series.iter().map(|f| f.name()).find(|n| is_zip_name(n)).unwrap_or_else(|| series[0].name());
                 let shown = t_string!(i18n, series.sending, count = series.len()).to_string();
@@ -85,6 +92,9 @@ pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> i
                     progress.set(Some((shown.clone(), 0.0)));
                     match api::upload_series(&name, &series, move |p| progress.set(Some((shown.clone(), p)))).await {
                         Ok(view) => files.update(|f| f.push(view)),
+                        // Several DICOM images that are not one series (two
+                        // X-rays, say): each is sent as an image of its own.
+                        Err(Failure::Api(e)) if separate_images(&series, &e.message) => chosen.extend(series),
                         Err(failure) => error.set(Some(series_refusal(i18n, &failure))),
                     }
                 }
