@@ -80,7 +80,10 @@ test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos
     await expect(regulator.getByText('Le navigateur de l\'appelant ne peut pas envoyer de vidéo en direct')).toBeVisible();
     await expect(regulator.getByTestId('link-quality')).toHaveText('Pas de vidéo sur ce navigateur : photos seulement');
 
-    // The regulator's photo comes from the camera's preview on the phone, over HTTP.
+    // The regulator's photo comes from the camera's preview on the phone, over
+    // HTTP, once that preview plays (WebKitGTK's first camera start can take
+    // seconds; a request before it is not answered: see the closing note).
+    await caller.videoPlays('video');
     await assist.snapshot.click();
     await expect(assist.gallery).toHaveCount(1);
     await caller.sees('Le médecin a pris une photo.');
