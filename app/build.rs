@@ -1,5 +1,7 @@
-//! Generates the `i18n` module from `locales/*.json`. Every file there is a
-//! language: adding one is adding a file. French is the default.
+//! Generates the `i18n` module from `locales/*.json` (the console's languages:
+//! adding one is adding a file; French is the default), and the keys of the
+//! patient's texts from `texts/fr.json` (see `src/texts.rs`), so that a key
+//! that does not exist does not compile.
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -11,6 +13,9 @@ const DEFAULT_LOCALE: &str = "fr";
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=locales");
+    println!("cargo::rerun-if-changed=texts/fr.json");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR unset")?);
+    std::fs::write(out_dir.join("text_keys.rs"), text_keys(&std::fs::read_to_string("texts/fr.json")?)?)?;
 
     let mut others: Vec<String> = std::fs::read_dir("locales")?
         .filter_map(|entry| entry.ok())
@@ -28,7 +33,23 @@ fn main() -> Result<(), Box<dyn Error>> {
     let translations = TranslationsInfos::parse(config)?;
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR unset")?).join("i18n");
-    translations.generate_i18n_module(out)?;
+    translations.generate_i18n_module(out_dir.join("i18n"))?;
     Ok(())
+}
+
+/// `pub mod section { pub const key: Key = Key("section", "key"); }` for each
+/// string of the French texts, which are sections of strings and no deeper.
+fn text_keys(french: &str) -> Result<String, Box<dyn Error>> {
+    let sections: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> =
+        serde_json::from_str(french).map_err(|e| format!("texts/fr.json: sections of strings expected: {e}"))?;
+    let mut out = String::from("#[allow(non_upper_case_globals, dead_code)]\npub mod keys {\n");
+    for (section, strings) in &sections {
+        out += &format!("    pub mod {section} {{\n        use crate::texts::Key;\n");
+        for key in strings.keys() {
+            out += &format!("        pub const {key}: Key = Key(\"{section}\", \"{key}\");\n");
+        }
+        out += "    }\n";
+    }
+    out += "}\n";
+    Ok(out)
 }

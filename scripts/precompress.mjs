@@ -9,10 +9,10 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const dist = process.argv[2] ?? join(new URL('..', import.meta.url).pathname, 'dist');
 // index.html and sw.js are rewritten by the server at start, so they are compressed on the fly.
-const compressible = (f) => /\.(wasm|js|css|webmanifest|svg)$/.test(f) && f !== 'sw.js';
+const compressible = (f) => /\.(wasm|js|css|webmanifest|svg|json)$/.test(f) && f !== 'sw.js';
 
 let count = 0;
-for (const sub of ['', 'icons', 'caller']) {
+for (const sub of ['', 'icons', 'caller', 'caller/texts']) {
   let names;
   try {
     names = readdirSync(join(dist, sub));

@@ -5,8 +5,8 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::console_shell::ConsoleShell;
+use crate::components::language_switch::LanguageSwitch;
 use crate::components::site_header::SiteHeader;
-use crate::i18n::*;
 use crate::language::LanguageProvider;
 use crate::pages::console::assist_case::AssistCase;
 use crate::pages::console::assist_list::AssistDesk;
@@ -29,6 +29,7 @@ use crate::pages::patient::consultation::ConsultationPage;
 use crate::pages::patient::landing::PatientLanding;
 use crate::pages::patient::monitoring::FollowUpPage;
 use crate::session::provide_session;
+use crate::texts::{tx, use_texts};
 
 /// Every page but the caller's (`/v/{token}`, its own entry: see `caller.rs`).
 #[component]
@@ -38,7 +39,9 @@ pub fn App() -> impl IntoView {
         <LanguageProvider>
             <Router>
                 <SkipLink />
-                <SiteHeader />
+                <SiteHeader>
+                    <LanguageSwitch />
+                </SiteHeader>
                 <main id="main" tabindex="-1">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=|| view! { <Redirect path="/console" /> } />
@@ -79,6 +82,6 @@ pub fn App() -> impl IntoView {
 /// Lets keyboard and screen-reader users jump over the header.
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a> }
+    let texts = use_texts();
+    view! { <a class="skip-link" href="#main">{move || tx!(texts, common.skip_to_content)}</a> }
 }

@@ -1,37 +1,65 @@
-//! The page's language: French unless the person chose otherwise, remembered in a
-//! cookie for the whole site. The browser's language is not consulted, so a
-//! French service greets everyone in French first.
+//! The page's language, remembered in a cookie for the whole site.
+//!
+//! The console is French unless its user chose English: the browser's language
+//! is not consulted, so a French service greets its staff in French first. The
+//! caller's page opens in the language the server chose for it (the one the
+//! regulator picked, else the phone's, see `server/src/web.rs`), and the
+//! caller can pick any other.
 //!
 //! leptos_i18n can keep the cookie itself, but its cookie feature brings a date
 //! parser and a cookie library that weighed more than a tenth of the caller's
 //! page; reading and writing one cookie by hand costs a few lines.
 
+use std::future::{ready, Future};
+use std::pin::Pin;
 use std::str::FromStr;
 
 use leptos::prelude::*;
+use regard_shared::lang::Lang;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::*;
+use crate::texts::{parse, Dict, Texts};
 
 const COOKIE: &str = "regard_lang";
 const COOKIE_MAX_AGE_SECS: u32 = 365 * 24 * 3600;
 
+/// The whole app's languages: the console's words (`i18n`) and the patient's
+/// texts, built in, follow the same choice.
 #[component]
 pub fn LanguageProvider(children: Children) -> impl IntoView {
     let chosen = saved_locale().unwrap_or(Locale::fr);
+    let lang = Lang::from_tag(chosen.as_str()).unwrap_or(Lang::Fr);
+    let texts = Texts::provide(lang, parse(built_in(lang)).unwrap_or_default(), built_in_source);
     view! {
         <I18nSubContextProvider initial_locale=Signal::stored(chosen)>
-            <RememberLanguage />
+            <TextsFollowLocale texts />
+            <RememberLanguage texts />
             {children()}
         </I18nSubContextProvider>
     }
 }
 
-/// Writes the cookie and the page's `lang` whenever the language changes.
 #[component]
-fn RememberLanguage() -> impl IntoView {
+fn TextsFollowLocale(texts: Texts) -> impl IntoView {
     let i18n = use_i18n();
-    Effect::new(move |_| remember(i18n.get_locale()));
+    Effect::new(move |_| texts.choose(Lang::from_tag(i18n.get_locale().as_str()).unwrap_or(Lang::Fr)));
+}
+
+/// The caller's page: `dict` was fetched for `lang` before the page mounted.
+#[component]
+pub fn CallerLanguageProvider(lang: Lang, dict: Dict, children: Children) -> impl IntoView {
+    let texts = Texts::provide(lang, dict, fetched);
+    view! {
+        <RememberLanguage texts />
+        {children()}
+    }
+}
+
+/// Writes the cookie and the page's `lang` and `dir` whenever the language changes.
+#[component]
+fn RememberLanguage(texts: Texts) -> impl IntoView {
+    Effect::new(move |_| remember(texts.lang()));
 }
 
 fn html_document() -> Option<web_sys::HtmlDocument> {
@@ -44,15 +72,52 @@ fn saved_locale() -> Option<Locale> {
     Locale::from_str(value).ok()
 }
 
-/// Keeps the choice for next time, and tells screen readers and the browser's
-/// spell-checker and hyphenation which language the page is in.
-fn remember(locale: Locale) {
+/// The language the server wrote into the page (`<html lang>`).
+pub fn page_lang() -> Lang {
+    html_document()
+        .and_then(|document| document.document_element()?.get_attribute("lang"))
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or(Lang::Fr)
+}
+
+/// Keeps the choice for next time, and tells screen readers, the browser's
+/// spell-checker and hyphenation which language the page is in, and the layout
+/// which way it is written.
+fn remember(lang: Lang) {
     let Some(document) = html_document() else {
         return;
     };
-    let cookie = format!("{COOKIE}={}; path=/; max-age={COOKIE_MAX_AGE_SECS}; samesite=lax", locale.as_str());
+    let cookie = format!("{COOKIE}={}; path=/; max-age={COOKIE_MAX_AGE_SECS}; samesite=lax", lang.code());
     let _ = document.set_cookie(&cookie);
     if let Some(root) = document.document_element() {
-        let _ = root.set_attribute("lang", locale.as_str());
+        let _ = root.set_attribute("lang", lang.code());
+        let _ = root.set_attribute("dir", lang.dir());
     }
+}
+
+fn built_in(lang: Lang) -> &'static str {
+    regard_shared::language_files!("texts")(lang)
+}
+
+fn built_in_source(lang: Lang) -> Pin<Box<dyn Future<Output = Option<Dict>>>> {
+    Box::pin(ready(parse(built_in(lang))))
+}
+
+/// Where the caller's page finds a language's texts: beside its own files,
+/// with the build's id so that a new version is never read from an old cache.
+pub fn texts_url(lang: Lang) -> String {
+    let build = html_document()
+        .and_then(|document| document.document_element()?.get_attribute("data-build"))
+        .unwrap_or_default();
+    format!("/caller/texts/{}.json?v={build}", lang.code())
+}
+
+pub fn fetched(lang: Lang) -> Pin<Box<dyn Future<Output = Option<Dict>>>> {
+    Box::pin(async move {
+        let response = gloo_net::http::Request::get(&texts_url(lang)).send().await.ok()?;
+        if !response.ok() {
+            return None;
+        }
+        response.json().await.ok()
+    })
 }

@@ -70,6 +70,7 @@ async fn new_pair(client: &Client, url: &str, clinician_cookie: String, index: u
         ),
         case_reference: None,
         note: None,
+        language: None,
     };
     let created = with_json(client.post(format!("{url}/api/v1/assists")).header(COOKIE, &clinician_cookie), &request)?;
     let assist: AssistDetail = read(ok(created.send().await?, "new assist").await?).await?;

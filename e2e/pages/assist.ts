@@ -34,9 +34,11 @@ export async function callerContext(browser: Browser, baseURL?: string): Promise
 export class AssistDesk {
   constructor(readonly page: Page) {}
 
-  async start(phone: string, note?: string): Promise<AssistCase> {
+  /** Texts a link to `phone`; `language` (a code such as `ar`) is the caller's, when the regulator picks one. */
+  async start(phone: string, note?: string, language?: string): Promise<AssistCase> {
     await this.page.goto('/console/assist');
     await this.page.getByLabel('Mobile de l\'appelant').fill(phone);
+    if (language) await this.page.getByLabel('Langue de l\'appelant').selectOption(language);
     if (note) await this.page.getByLabel('Note (facultatif)').fill(note);
     await this.page.getByRole('button', { name: 'Envoyer le lien par SMS' }).click();
     await expect(this.page).toHaveURL(/\/console\/assist\/[0-9a-f-]{36}$/);
@@ -82,6 +84,15 @@ export class AssistCase {
     await this.page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await expect(this.page.getByText('Décision enregistrée.')).toBeVisible();
   }
+}
+
+/** Opens a case through the API, its link texted in `language`: the text
+ *  message sent, and the link in it. */
+export async function textedLink(regulator: Page, phone: string, language?: string): Promise<{ sms: string; link: string }> {
+  const created = await regulator.request.post('/api/v1/assists', { data: { phone, language } });
+  expect(created.status()).toBe(201);
+  const sms: string = (await created.json()).sms[0].body;
+  return { sms, link: sms.match(/https?:\/\/\S+\/v\/[A-Za-z0-9_-]+/)![0] };
 }
 
 /** The caller's page behind the texted link. */

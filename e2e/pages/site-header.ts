@@ -10,3 +10,17 @@ export class SiteHeader {
     this.toFrench = page.getByRole('button', { name: 'Passer en français' });
   }
 }
+
+/** The patient pages' list of languages, each named in itself. */
+export class LanguagePicker {
+  readonly toggle: Locator;
+
+  constructor(readonly page: Page) {
+    this.toggle = page.locator('details.language-picker > summary');
+  }
+
+  async choose(ownName: string) {
+    await this.toggle.click();
+    await this.page.getByRole('button', { name: ownName, exact: true }).click();
+  }
+}

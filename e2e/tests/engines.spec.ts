@@ -14,7 +14,8 @@ import { framesDecoded, watchPeerConnections } from '../relay';
 async function acceptedOn(engine: Engine, browser: Browser, baseURL: string, beforeAccepting = async (_caller: Phone) => {}) {
   const regulator = await regulatorPage(browser);
   await watchPeerConnections(regulator);
-  const assist = await new AssistDesk(regulator).start('06 12 34 56 78');
+  // In French: WebKitGTK tells servers its language is American English whatever its environment.
+  const assist = await new AssistDesk(regulator).start('06 12 34 56 78', undefined, 'fr');
   const link = (await assist.link()).replace(/^https?:\/\/[^/]+/, baseURL);
   const caller = await phone(engine);
   try {

@@ -1,7 +1,7 @@
 import { brotliCompressSync, constants } from 'node:zlib';
-import { expect } from '@playwright/test';
+import { expect, type Browser } from '@playwright/test';
 import { test } from '../fixtures';
-import { AssistDesk, CallerPage, callerContext, regulatorPage } from '../pages/assist';
+import { CallerPage, callerContext, regulatorPage, textedLink } from '../pages/assist';
 
 // What a caller's phone downloads to show the video-assist page, compressed as the
 // server sends it (brotli 11: the server sends the build's .br copies as they are,
@@ -12,10 +12,20 @@ const CALLER_PAGE_BUDGET_BYTES = 150_000;
 const brotliSize = (body: Buffer) =>
   brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
-test('the caller\'s page, everything it downloads, stays within its byte budget', async ({ browser }) => {
-  const regulator = await regulatorPage(browser);
-  const link = await (await new AssistDesk(regulator).start('06 12 34 56 78')).link();
+// Every language a caller may read the page in (shared/src/lang.rs), each
+// its own texts: the longest must fit as the shortest does.
+const LANGUAGES = ['fr', 'en', 'ar', 'pt', 'es', 'it', 'tr', 'uk', 'ru', 'ro'];
 
+test('the caller\'s page, everything it downloads, stays within its byte budget in every language', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  for (const [n, language] of LANGUAGES.entries()) {
+    const { link } = await textedLink(regulator, `06 12 34 56 ${String(70 + n)}`, language);
+    await measure(browser, link, language);
+  }
+  await regulator.context().close();
+});
+
+async function measure(browser: Browser, link: string, language: string) {
   const phone = await callerContext(browser);
   const page = await phone.newPage();
   const downloads: Promise<[string, number]>[] = [];
@@ -35,20 +45,23 @@ test('the caller\'s page, everything it downloads, stays within its byte budget'
   page.on('request', (request) => {
     if (new URL(request.url()).pathname.startsWith('/api/v1/patient/assist/')) linkReads.push(request.url());
   });
-  const caller = new CallerPage(page);
   await page.goto(link);
-  // The consent step is drawn (so the wasm ran) and the header's logo has arrived.
-  await expect(caller.accept).toBeVisible();
+  // The consent step is drawn in the link's language (so the wasm ran) and the header's logo has arrived.
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+  await expect(new CallerPage(page).heading).toBeVisible();
   await expect(page.locator('header img')).toHaveJSProperty('complete', true);
 
   // Once per file: the logo is both the tab's icon and the header's image, from the cache the second time.
   const measured = new Map(await Promise.all(downloads));
   const paths = [...measured.keys()];
   const total = [...measured.values()].reduce((sum, bytes) => sum + bytes, 0);
-  console.log(`caller page: ${total} bytes brotli in ${paths.length} files: ${paths.join(', ')}`);
+  console.log(`caller page (${language}): ${total} bytes brotli in ${paths.length} files: ${paths.join(', ')}`);
   expect(paths.some((p) => p.endsWith('.wasm')), 'the page\'s wasm was downloaded').toBe(true);
+  // Its own language's texts, and no other's.
+  expect(paths.filter((p) => p.startsWith('/caller/texts/'))).toEqual([`/caller/texts/${language}.json`]);
   // The console's app is not part of what a caller downloads.
   expect(paths.filter((p) => p.includes('regard-app'))).toEqual([]);
   expect(total).toBeLessThanOrEqual(CALLER_PAGE_BUDGET_BYTES);
   expect(linkReads).toHaveLength(1);
-});
+  await phone.close();
+}

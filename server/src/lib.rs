@@ -33,6 +33,7 @@ pub mod seed;
 pub mod signalling;
 pub mod sms;
 pub mod testing;
+pub mod texts;
 pub mod web;
 
 use std::io::BufRead;
@@ -225,6 +226,7 @@ pub fn app(state: AppState) -> Router {
         .route("/ws/consultation/{id}", get(consultation::join))
         .route("/ws/expertise/{id}", get(expertise::live_video::join))
         .route("/ws/console", get(live::join))
+        .route("/v/{token}", get(assist::patient::caller_page))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .merge(web::routes(state.web.clone()))
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))

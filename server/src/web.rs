@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use base64::Engine;
+use regard_shared::lang::Lang;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
@@ -27,6 +28,9 @@ pub struct WebApp {
     index_html: Option<String>,
     /// `caller/index.html`, the caller's own small entry, served for `/v/{token}`.
     caller_html: Option<String>,
+    /// An id of the caller's build (a hash of its HTML, which names its hashed
+    /// files), appended to the texts' address so no cache serves old texts.
+    caller_build: String,
     /// The service worker with its build id and asset list filled in.
     service_worker: Option<String>,
     /// The Content-Security-Policy, allowing exactly the inline scripts of both entries.
@@ -49,13 +53,22 @@ impl WebApp {
             (Some(index), Ok(template)) => Some(stamp_service_worker(&template, index, &shell_files(dir)?)),
             _ => None,
         };
+        let caller_build = build_id(caller_html.as_deref().unwrap_or_default());
         Ok(WebApp {
             dir: dir.to_owned(),
             csp: HeaderValue::from_str(&content_security_policy(&inline_hashes))?,
             index_html,
             caller_html,
+            caller_build,
             service_worker,
         })
+    }
+
+    /// The page a texted link opens, in `lang`: the page's language, direction
+    /// and build are in its `<html>` tag, and the link's state and the
+    /// language's texts are preloaded while the app downloads.
+    pub fn caller_page(&self, token: &str, lang: Lang) -> Response {
+        html_page(self.caller_html.as_deref().map(|html| caller_html(html, token, lang, &self.caller_build)))
     }
 }
 
@@ -116,11 +129,15 @@ fn shell_files(dir: &Path) -> anyhow::Result<Vec<String>> {
     Ok(files)
 }
 
-/// Fills the worker template. Its build id is a hash of index.html, which names
-/// every hashed asset, so each new build installs a new worker and drops old caches.
+/// A short hash of an entry's HTML, which names every hashed asset.
+fn build_id(html: &str) -> String {
+    Sha256::digest(html.as_bytes())[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Fills the worker template. Its build id is a hash of index.html, so each
+/// new build installs a new worker and drops old caches.
 fn stamp_service_worker(template: &str, index_html: &str, files: &[String]) -> String {
-    let digest = Sha256::digest(index_html.as_bytes());
-    let build: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let build = build_id(index_html);
     let list = serde_json::to_string(files).expect("a list of strings serialises");
     template.replace("__REGARD_BUILD__", &build).replace("__REGARD_SHELL__", &list)
 }
@@ -134,12 +151,7 @@ pub fn routes<S>(web: Arc<WebApp>) -> Router<S> {
         .precompressed_gzip()
         .fallback(get(client_route).with_state(web.clone()));
     let files = SetResponseHeader::if_not_present(files, header::VARY, HeaderValue::from_static("accept-encoding"));
-    Router::new()
-        .route("/sw.js", get(service_worker))
-        .route("/", get(index))
-        .route("/v/{token}", get(caller))
-        .fallback_service(files)
-        .with_state(web)
+    Router::new().route("/sw.js", get(service_worker)).route("/", get(index)).fallback_service(files).with_state(web)
 }
 
 fn no_cache(mut response: Response) -> Response {
@@ -158,27 +170,31 @@ async fn index(State(web): State<Arc<WebApp>>) -> Response {
     html_page(web.index_html.clone())
 }
 
-/// The page a texted link opens. The token is read by the page itself; the
-/// page's first API call (what the link is) is named in the HTML so the browser
-/// fetches it while the app downloads: one round trip less on a slow network.
-async fn caller(State(web): State<Arc<WebApp>>, UrlPath(token): UrlPath<String>) -> Response {
-    html_page(web.caller_html.as_deref().map(|html| with_link_preload(html, &token)))
-}
-
-/// Link tokens are URL-safe base64; anything else is not one of ours and goes
-/// into no HTML.
-fn with_link_preload(html: &str, token: &str) -> String {
+/// The caller's page for one link. The token is read by the page itself; the
+/// page's first API call (what the link is) and its texts are named in the
+/// HTML so the browser fetches them while the app downloads: no round trip
+/// after the app starts on a slow network. Link tokens are URL-safe base64;
+/// anything else is not one of ours and goes into no HTML.
+fn caller_html(html: &str, token: &str, lang: Lang, build: &str) -> String {
     let plausible = !token.is_empty()
         && token.len() <= 64
         && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    match html.find("</head>") {
-        Some(at) if plausible => {
-            let preload = format!(
-                r#"<link rel="preload" as="fetch" crossorigin="anonymous" href="/api/v1/patient/assist/{token}">"#
-            );
-            format!("{}{preload}{}", &html[..at], &html[at..])
-        }
-        _ => html.to_owned(),
+    let texts = format!("/caller/texts/{}.json?v={build}", lang.code());
+    let mut preloads = format!(r#"<link rel="preload" as="fetch" crossorigin="anonymous" href="{texts}">"#);
+    if plausible {
+        preloads += &format!(
+            r#"<link rel="preload" as="fetch" crossorigin="anonymous" href="/api/v1/patient/assist/{token}">"#
+        );
+    }
+    let html = match html.find("</head>") {
+        Some(at) => format!("{}{preloads}{}", &html[..at], &html[at..]),
+        None => html.to_owned(),
+    };
+    // The whole `<html …>` tag is written anew: the build may have minified it.
+    let root = format!(r#"<html lang="{}" dir="{}" data-build="{build}">"#, lang.code(), lang.dir());
+    match html.find("<html").and_then(|start| Some((start, start + html[start..].find('>')?))) {
+        Some((start, end)) => format!("{}{root}{}", &html[..start], &html[end + 1..]),
+        None => html,
     }
 }
 
@@ -219,12 +235,22 @@ mod tests {
 
     #[test]
     fn only_plausible_tokens_are_preloaded() {
-        let html = "<html><head><title>x</title></head><body></body></html>";
-        let with = with_link_preload(html, "aZ09-_b");
+        let html = "<!doctype html><html lang=fr><head><title>x</title></head><body></body></html>";
+        let with = caller_html(html, "aZ09-_b", Lang::Fr, "b1");
         assert!(with.contains(r#"href="/api/v1/patient/assist/aZ09-_b"></head>"#), "{with}");
         for odd in ["", "a\"><script>", "a b", &"a".repeat(65)] {
-            assert_eq!(with_link_preload(html, odd), html, "{odd}");
+            assert!(!caller_html(html, odd, Lang::Fr, "b1").contains("/api/"), "{odd}");
         }
+    }
+
+    #[test]
+    fn the_caller_page_is_written_in_its_language_and_direction() {
+        let html = "<!doctype html><html lang=fr><head></head><body></body></html>";
+        let arabic = caller_html(html, "t", Lang::Ar, "b1");
+        assert!(arabic.starts_with(r#"<!doctype html><html lang="ar" dir="rtl" data-build="b1"><head>"#), "{arabic}");
+        assert!(arabic.contains(r#"href="/caller/texts/ar.json?v=b1""#), "{arabic}");
+        let ukrainian = caller_html(html, "t", Lang::Uk, "b1");
+        assert!(ukrainian.contains(r#"<html lang="uk" dir="ltr""#) && ukrainian.contains("/caller/texts/uk.json"));
     }
 
     #[test]

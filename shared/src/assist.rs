@@ -3,8 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Version of the consent text the caller accepts (the texts live in the app's
-/// locale files under `consent`). Change it whenever the wording's meaning changes.
+use crate::lang::Lang;
+
+/// Version of the consent text the caller accepts (`caller.consent_*` in the
+/// app's `texts/*.json`, every language saying what the French says). Change it
+/// whenever the wording's meaning changes.
 pub const CONSENT_VERSION: &str = "assist-v1";
 
 /// Longest case reference and note accepted, in characters.
@@ -58,6 +61,8 @@ pub enum EventKind {
     Clip,
     Location,
     Decision,
+    /// The caller chose the language of their page (its code in the detail).
+    LanguageChosen,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +90,10 @@ pub struct NewAssist {
     pub case_reference: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The language the caller reads: the text message and the page are in it.
+    /// None: the page follows the phone's language, the message is in French.
+    #[serde(default)]
+    pub language: Option<Lang>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +139,8 @@ pub struct SmsView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssistDetail {
     pub summary: AssistSummary,
+    /// The caller's language, as the regulator chose it or the caller last did.
+    pub language: Option<Lang>,
     pub decision_note: Option<String>,
     /// Set when a nursing home placed the call from its tablet.
     pub call: Option<crate::nursing_home::IncomingCall>,
@@ -170,6 +181,12 @@ pub struct LinkInfo {
     /// The case, only when this device has already accepted the link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assist_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LanguageChoice {
+    pub language: Lang,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod consultation;
 pub mod error;
 pub mod expertise;
 pub mod imaging;
+pub mod lang;
 pub mod live;
 pub mod monitoring;
 pub mod nihss;

@@ -1,18 +1,21 @@
-//! The app's languages (`app/locales/*.json`) are complete: every key of the
-//! French file, the reference, is in every other language, not empty, with
-//! the same placeholders (`{{ name }}`), and no language has a key French has
-//! not. A page never falls back to French in the middle of another language,
-//! and a sentence never loses the name or number it was meant to carry.
+//! The app's languages are complete: the console's (`app/locales/*.json`,
+//! French and English) and the patient's (`app/texts/*.json`, and the messages
+//! of `server/texts/*.json`, every language of `Lang::ALL`). Every key of the French file, the reference, is in every
+//! other language, not empty, with the same placeholders (`{{ name }}`), and
+//! no language has a key French has not. A page never falls back to French in
+//! the middle of another language, and a sentence never loses the name or
+//! number it was meant to carry.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use regard_shared::lang::Lang;
 use serde_json::Value;
 
 const REFERENCE: &str = "fr";
 
-fn locales() -> BTreeMap<String, Value> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/locales");
+fn locales(dir: &str) -> BTreeMap<String, Value> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -55,14 +58,29 @@ fn placeholders(text: &str) -> BTreeSet<String> {
 }
 
 #[test]
-fn every_language_has_every_key_with_the_same_placeholders() {
-    let locales = locales();
+fn the_console_is_in_french_and_english() {
+    let locales = locales("../app/locales");
+    assert_eq!(locales.keys().collect::<Vec<_>>(), ["en", "fr"]);
+    assert_complete(&locales);
+}
+
+#[test]
+fn what_a_patient_reads_is_in_every_patient_language() {
+    // The pages' texts, then the messages the server sends.
+    for dir in ["../app/texts", "../server/texts"] {
+        let locales = locales(dir);
+        let expected: BTreeSet<&str> = Lang::ALL.iter().map(|lang| lang.code()).collect();
+        assert_eq!(locales.keys().map(String::as_str).collect::<BTreeSet<_>>(), expected, "{dir}");
+        assert_complete(&locales);
+    }
+}
+
+fn assert_complete(locales: &BTreeMap<String, Value>) {
     let mut reference = BTreeMap::new();
     strings(&locales[REFERENCE], "", &mut reference);
-    assert!(reference.len() > 100, "the French file was read");
-    assert!(locales.len() >= 2, "French and at least one other language");
+    assert!(!reference.is_empty(), "the French file was read");
     let mut problems = Vec::new();
-    for (language, value) in &locales {
+    for (language, value) in locales {
         let mut found = BTreeMap::new();
         strings(value, "", &mut found);
         for (key, french) in &reference {

@@ -8,13 +8,14 @@ pub mod nursing_home;
 use gloo_net::http::{Request, Response};
 use regard_shared::api::{LoginRequest, Me, MemberView, PinRequest};
 use regard_shared::assist::{
-    AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LinkInfo, LocationReport, NewAssist,
-    Outcome, SmsView, SnapshotView, CONSENT_VERSION,
+    AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LanguageChoice, LinkInfo, LocationReport,
+    NewAssist, Outcome, SmsView, SnapshotView, CONSENT_VERSION,
 };
 use regard_shared::consultation::{
     ChatMessage, ConsultationDetail, ConsultationSummary, EnterRequest, InvitationInfo, NewConsultation, NewMessage,
     PatientConsultation, ReportRequest,
 };
+use regard_shared::lang::Lang;
 use regard_shared::page::Page;
 use regard_shared::prescription::{Line, NewPrescription, PrescriptionSummary, Verification};
 use regard_shared::ApiError;
@@ -118,6 +119,11 @@ pub async fn link_info(token: &str) -> Result<LinkInfo, Failure> {
 pub async fn accept_link(token: &str, language: &str) -> Result<Accepted, Failure> {
     let body = AcceptRequest { consent_version: CONSENT_VERSION.to_owned(), language: language.to_owned() };
     post(&format!("/api/v1/patient/assist/{token}/accept"), &body).await
+}
+
+/// Keeps the language the caller chose with the case.
+pub async fn choose_language(token: &str, language: Lang) -> Result<(), Failure> {
+    done(Request::put(&format!("/api/v1/patient/assist/{token}/language")).json(&LanguageChoice { language })).await
 }
 
 /// Sends the caller's position into the case.
@@ -224,8 +230,12 @@ pub async fn logout() -> Result<(), Failure> {
 
 /// A POST of `body` whose success has no body (204).
 async fn post_done<B: Serialize>(path: &str, body: &B) -> Result<(), Failure> {
-    let request = Request::post(path).json(body).map_err(|_| Failure::Network)?;
-    let response = request.send().await.map_err(|_| Failure::Network)?;
+    done(Request::post(path).json(body)).await
+}
+
+/// A request whose success has no body.
+async fn done(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<(), Failure> {
+    let response = request.map_err(|_| Failure::Network)?.send().await.map_err(|_| Failure::Network)?;
     if response.ok() {
         Ok(())
     } else {

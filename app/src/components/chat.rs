@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::time;
 use crate::i18n::*;
+use crate::texts::{tx, use_texts};
 
 /// Adds a message unless it is already shown: the sender gets it twice, from
 /// its own request and from the room.
@@ -30,6 +31,7 @@ pub fn ChatPanel(
     consultation_id: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -42,7 +44,7 @@ pub fn ChatPanel(
             return;
         }
         if body.chars().count() > MESSAGE_MAX_CHARS {
-            error.set(Some(t_string!(i18n, errors.too_long).to_string()));
+            error.set(Some(tx!(texts, errors.too_long)));
             return;
         }
         pending.set(true);
@@ -54,7 +56,7 @@ pub fn ChatPanel(
                     error.set(None);
                     add_message(messages, message);
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
             pending.set(false);
         });

@@ -23,6 +23,7 @@ use crate::components::waiting_room_alert::WaitingRoomAlert;
 use crate::i18n::*;
 use crate::live::{provide_live, use_link, Link};
 use crate::session::use_session;
+use crate::texts::use_texts;
 
 /// Back to the sign-in page, then to this page (a scanned prescription, a shared case link).
 fn sign_in_again(navigate: impl Fn(&str, leptos_router::NavigateOptions)) {
@@ -34,6 +35,7 @@ fn sign_in_again(navigate: impl Fn(&str, leptos_router::NavigateOptions)) {
 #[component]
 pub fn ConsoleShell() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let session = use_session();
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
@@ -44,7 +46,7 @@ pub fn ConsoleShell() -> impl IntoView {
             match api::me().await {
                 Ok(me) => session.0.set(Some(me)),
                 Err(Failure::Api(e)) if e.code == ErrorCode::Unauthenticated => sign_in_again(navigate),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     }

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::i18n::*;
+use crate::texts::use_texts;
 
 /// Adds a document unless it is already listed (the sender hears of it twice).
 pub fn add_document(documents: RwSignal<Vec<DocumentView>>, document: DocumentView) {
@@ -38,6 +39,7 @@ pub fn DocumentsPanel(
     consultation_id: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let input = NodeRef::<Input>::new();
     let progress = RwSignal::new(None::<f64>);
     let error = RwSignal::new(None::<String>);
@@ -63,7 +65,7 @@ pub fn DocumentsPanel(
                 Err(Failure::Api(e)) if e.field.as_deref() == Some("document") => {
                     error.set(Some(t_string!(i18n, documents.wrong_type).to_string()))
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
             progress.set(None);
             if let Some(input) = input.get_untracked() {

@@ -4,47 +4,45 @@ use leptos::prelude::*;
 use regard_shared::{ApiError, ErrorCode};
 
 use crate::api::Failure;
-use crate::i18n::*;
-use leptos_i18n::I18nContext;
+use crate::texts::{tx, Texts};
 
-pub fn error_text(i18n: I18nContext<Locale>, failure: &Failure) -> String {
-    let Failure::Api(error) = failure else { return t_string!(i18n, errors.network).to_string() };
+pub fn error_text(texts: Texts, failure: &Failure) -> String {
+    let Failure::Api(error) = failure else { return tx!(texts, errors.network) };
     // Every code has its words: a new code does not compile until it has them,
     // and a test of the shared crate checks that every language has the key.
     match error.code {
-        ErrorCode::Unauthenticated => t_string!(i18n, errors.unauthenticated),
-        ErrorCode::Forbidden => t_string!(i18n, errors.forbidden),
-        ErrorCode::NotFound => t_string!(i18n, errors.not_found),
-        ErrorCode::InvalidCredentials => t_string!(i18n, errors.invalid_credentials),
+        ErrorCode::Unauthenticated => tx!(texts, errors.unauthenticated),
+        ErrorCode::Forbidden => tx!(texts, errors.forbidden),
+        ErrorCode::NotFound => tx!(texts, errors.not_found),
+        ErrorCode::InvalidCredentials => tx!(texts, errors.invalid_credentials),
         ErrorCode::TooManyAttempts => {
             let minutes = error.retry_after_secs.unwrap_or(60).div_ceil(60);
-            return t_string!(i18n, errors.too_many_attempts, minutes).to_string();
+            tx!(texts, errors.too_many_attempts, minutes = minutes)
         }
         ErrorCode::Validation if error.field.as_deref() == Some("dimensions") => {
-            t_string!(i18n, errors.image_too_large)
+            tx!(texts, errors.image_too_large)
         }
-        ErrorCode::Validation => t_string!(i18n, errors.validation),
-        ErrorCode::BadRequest => t_string!(i18n, errors.bad_request),
-        ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large),
-        ErrorCode::Conflict => t_string!(i18n, errors.conflict),
-        ErrorCode::TooManyConnections => t_string!(i18n, errors.too_many_connections),
-        ErrorCode::LinkInUse => t_string!(i18n, errors.link_in_use),
-        ErrorCode::LinkExpired => t_string!(i18n, errors.link_expired),
-        ErrorCode::Locked => t_string!(i18n, errors.locked),
-        ErrorCode::Busy => t_string!(i18n, errors.busy),
-        ErrorCode::IdentityLocked => t_string!(i18n, errors.identity_locked),
-        ErrorCode::Internal => t_string!(i18n, errors.internal),
+        ErrorCode::Validation => tx!(texts, errors.validation),
+        ErrorCode::BadRequest => tx!(texts, errors.bad_request),
+        ErrorCode::PayloadTooLarge => tx!(texts, errors.payload_too_large),
+        ErrorCode::Conflict => tx!(texts, errors.conflict),
+        ErrorCode::TooManyConnections => tx!(texts, errors.too_many_connections),
+        ErrorCode::LinkInUse => tx!(texts, errors.link_in_use),
+        ErrorCode::LinkExpired => tx!(texts, errors.link_expired),
+        ErrorCode::Locked => tx!(texts, errors.locked),
+        ErrorCode::Busy => tx!(texts, errors.busy),
+        ErrorCode::IdentityLocked => tx!(texts, errors.identity_locked),
+        ErrorCode::Internal => tx!(texts, errors.internal),
     }
-    .to_string()
 }
 
 /// A date of birth the server refused: `wrong` says it does not match (in the
 /// page's words); before the last try the patient is warned the link will lock;
 /// an impossible date is said to be one.
-pub fn birth_date_refusal(i18n: I18nContext<Locale>, error: &ApiError, wrong: String) -> String {
+pub fn birth_date_refusal(texts: Texts, error: &ApiError, wrong: String) -> String {
     match error.tries_left {
-        None => t_string!(i18n, errors.birth_date).to_string(),
-        Some(1) => format!("{wrong} {}", t_string!(i18n, errors.last_try)),
+        None => tx!(texts, errors.birth_date),
+        Some(1) => format!("{wrong} {}", tx!(texts, errors.last_try)),
         Some(_) => wrong,
     }
 }

@@ -11,11 +11,13 @@ use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::i18n::*;
 use crate::session::use_session;
+use crate::texts::use_texts;
 
 /// Choosing or changing the PIN, on the console's home page.
 #[component]
 pub fn PinSetting() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let session = use_session();
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -38,7 +40,7 @@ pub fn PinSetting() -> impl IntoView {
                         }
                     });
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };
@@ -79,6 +81,7 @@ pub fn LockButton() -> impl IntoView {
 #[component]
 pub fn LockScreen(name: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let session = use_session();
     let navigate = use_navigate();
     let pin = RwSignal::new(String::new());
@@ -108,7 +111,7 @@ pub fn LockScreen(name: String) -> impl IntoView {
                         pin.set(String::new());
                         error.set(Some(t_string!(i18n, lock.wrong_pin).to_string()));
                     }
-                    Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                    Err(failure) => error.set(Some(error_text(texts, &failure))),
                 }
                 pending.set(false);
             });

@@ -2,13 +2,13 @@
 //! invite someone who has no account (a teleconsultation, a home follow-up).
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use regard_shared::{consultation as rules, phone, validate};
 
 use crate::api::Failure;
 use crate::components::error_text::error_text;
 use crate::i18n::*;
 use crate::pages::console::assist_list::phone_error;
+use crate::texts::{tx, Texts};
 
 #[derive(Clone, Copy)]
 pub struct PatientInputs {
@@ -31,48 +31,46 @@ impl PatientInputs {
 
     /// The server's rules, checked here first to answer at once in the page's
     /// language. Gives the phone and e-mail to send, each optional.
-    pub fn check(&self, i18n: I18nContext<Locale>, today: &str) -> Result<(Option<String>, Option<String>), String> {
+    pub fn check(&self, texts: Texts, today: &str) -> Result<(Option<String>, Option<String>), String> {
         for value in [self.last_name, self.first_name] {
-            validate::name("name", &value.get_untracked())
-                .map_err(|_| t_string!(i18n, errors.field_required).to_string())?;
+            validate::name("name", &value.get_untracked()).map_err(|_| tx!(texts, errors.field_required))?;
         }
-        rules::birth_date(&self.birth_date.get_untracked(), today)
-            .map_err(|_| t_string!(i18n, errors.birth_date).to_string())?;
+        rules::birth_date(&self.birth_date.get_untracked(), today).map_err(|_| tx!(texts, errors.birth_date))?;
         let (phone_value, email_value) = (optional(self.phone.get_untracked()), optional(self.email.get_untracked()));
         if phone_value.is_none() && email_value.is_none() {
-            return Err(t_string!(i18n, errors.contact).to_string());
+            return Err(tx!(texts, errors.contact));
         }
         if let Some(number) = &phone_value {
-            phone::normalise(number).map_err(|e| phone_error(i18n, e))?;
+            phone::normalise(number).map_err(|e| phone_error(texts, e))?;
         }
         if let Some(address) = &email_value {
-            validate::email(address).map_err(|_| t_string!(i18n, errors.email).to_string())?;
+            validate::email(address).map_err(|_| tx!(texts, errors.email))?;
         }
         Ok((phone_value, email_value))
     }
 }
 
 /// The message for a field the server refused, if it is one of these fields.
-pub fn field_error(i18n: I18nContext<Locale>, field: &str) -> Option<String> {
+pub fn field_error(texts: Texts, field: &str) -> Option<String> {
     Some(match field {
-        "birth_date" => t_string!(i18n, errors.birth_date).to_string(),
-        "email" => t_string!(i18n, errors.email).to_string(),
-        "phone" => t_string!(i18n, errors.contact).to_string(),
-        "last_name" | "first_name" => t_string!(i18n, errors.field_required).to_string(),
+        "birth_date" => tx!(texts, errors.birth_date),
+        "email" => tx!(texts, errors.email),
+        "phone" => tx!(texts, errors.contact),
+        "last_name" | "first_name" => tx!(texts, errors.field_required),
         _ => return None,
     })
 }
 
 /// What to say when the server refused a form: `own` gives the words for the
 /// form's own fields, then come the patient fields, then the error's code.
-pub fn refusal(i18n: I18nContext<Locale>, failure: &Failure, own: impl Fn(&str) -> Option<String>) -> String {
+pub fn refusal(texts: Texts, failure: &Failure, own: impl Fn(&str) -> Option<String>) -> String {
     match failure {
         Failure::Api(e) => e
             .field
             .as_deref()
-            .and_then(|field| own(field).or_else(|| field_error(i18n, field)))
-            .unwrap_or_else(|| error_text(i18n, failure)),
-        Failure::Network => error_text(i18n, failure),
+            .and_then(|field| own(field).or_else(|| field_error(texts, field)))
+            .unwrap_or_else(|| error_text(texts, failure)),
+        Failure::Network => error_text(texts, failure),
     }
 }
 

@@ -16,10 +16,12 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::ringing::{announce, ring_while};
 use crate::i18n::*;
 use crate::live::on_news;
+use crate::texts::use_texts;
 
 #[component]
 pub fn RingingCalls() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let calls = RwSignal::new(Vec::<IncomingCall>::new());
     let announced = StoredValue::new(HashSet::<String>::new());
@@ -51,7 +53,7 @@ pub fn RingingCalls() -> impl IntoView {
                     calls.update(|list| list.retain(|c| c.assist_id != assist_id));
                     navigate(&format!("/console/assist/{assist_id}"), Default::default());
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     });

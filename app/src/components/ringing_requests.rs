@@ -20,10 +20,12 @@ use crate::components::ringing::{announce, ring_while};
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::pages::console::expertise_desk::specialty_name;
+use crate::texts::use_texts;
 
 #[component]
 pub fn RingingRequests() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let requests = RwSignal::new(Vec::<RingingRequest>::new());
     let announced = StoredValue::new(HashSet::<String>::new());
@@ -71,7 +73,7 @@ pub fn RingingRequests() -> impl IntoView {
                     requests.update(|list| list.retain(|r| r.request.id != id));
                     navigate(&format!("/console/expertise/{id}"), Default::default());
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     });

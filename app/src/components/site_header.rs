@@ -1,20 +1,20 @@
-//! The bar at the top of every page.
+//! The bar at the top of every page; its language control is the entry's own
+//! (the console's French/English switch, the caller's list of languages).
 
 use leptos::prelude::*;
 
-use crate::components::language_switch::LanguageSwitch;
-use crate::i18n::*;
+use crate::texts::{tx, use_texts};
 
 #[component]
-pub fn SiteHeader() -> impl IntoView {
-    let i18n = use_i18n();
+pub fn SiteHeader(children: Children) -> impl IntoView {
+    let texts = use_texts();
     view! {
         <header class="site-header">
-            <a class="brand" href="/" aria-label=move || t_string!(i18n, brand_home).to_string()>
+            <a class="brand" href="/" aria-label=move || tx!(texts, common.brand_home)>
                 <img src="/icons/icon-192.png" alt="" width="32" height="32" />
                 <span>"Regard"</span>
             </a>
-            <LanguageSwitch />
+            {children()}
         </header>
     }
 }

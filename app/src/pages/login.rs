@@ -8,10 +8,12 @@ use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::i18n::*;
 use crate::session::use_session;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let session = use_session();
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
@@ -26,7 +28,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         let (address, secret) = (email.get_untracked(), password.get_untracked());
         if address.trim().is_empty() || secret.is_empty() {
-            error.set(Some(t_string!(i18n, errors.required).to_string()));
+            error.set(Some(tx!(texts, errors.required)));
             return;
         }
         pending.set(true);
@@ -41,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                 Err(failure) => {
                     // Keep the e-mail, clear only the password: nothing typed is lost needlessly.
                     password.set(String::new());
-                    error.set(Some(error_text(i18n, &failure)));
+                    error.set(Some(error_text(texts, &failure)));
                 }
             }
             pending.set(false);

@@ -199,6 +199,7 @@ async fn one_assist(state: AppState, region: Arc<Region>, mut dice: Dice) -> Job
             case_reference: None,
             note: None,
             resident: Some((resident, "Chute dans la chambre, douleur à la hanche")),
+            language: None,
         };
         let opened = assist::store::open(&state.db, case, (EventKind::Requested, "Chute"), 30 * 60_000)
             .await
@@ -215,6 +216,7 @@ async fn one_assist(state: AppState, region: Arc<Region>, mut dice: Dice) -> Job
             case_reference: Some(&reference),
             note: None,
             resident: None,
+            language: None,
         };
         assist::open(&state, regulator, case).await.context("opening an assist")?
     };

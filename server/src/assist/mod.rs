@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use regard_shared::assist::{
     AssistDetail, AssistSummary, DecisionRequest, EventKind, NewAssist, CASE_REFERENCE_MAX_CHARS, NOTE_MAX_CHARS,
 };
+use regard_shared::lang::Lang;
 use regard_shared::live::News;
 use regard_shared::nursing_home::IncomingCall;
 use regard_shared::page::Page;
@@ -26,6 +27,7 @@ use crate::links::{self, Purpose};
 use crate::organisations::store as organisations;
 use crate::paging::PageQuery;
 use crate::sms::{About, OutgoingSms};
+use crate::texts;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -53,16 +55,16 @@ pub async fn tell(state: &AppState, id: &str, event: EventKind) -> AppResult<()>
     Ok(())
 }
 
-/// Texts the case's link to the caller; the message and its timeline event
-/// are recorded together once the gateway has answered.
+/// Texts the case's link to the caller, in their language (French when the
+/// regulator chose none); the message and its timeline event are recorded
+/// together once the gateway has answered.
 async fn text_link(state: &AppState, user: &CurrentUser, assist_id: &str, to: &str, token: &str) -> AppResult<()> {
     let organisation = organisations::organisation(&state.db, &user.organisation_id).await?;
     let url = format!("{}/{}/{}", state.settings.public_url, Purpose::Assist.path(), token);
-    let minutes = state.settings.link_ttl_ms / 60_000;
-    let body = format!(
-        "{} : pour montrer la situation au médecin en vidéo, ouvrez ce lien : {url} (valable {minutes} min). Restez en ligne.",
-        organisation.name
-    );
+    let minutes = (state.settings.link_ttl_ms / 60_000).to_string();
+    let lang = store::language(&state.db, assist_id).await?.unwrap_or(Lang::Fr);
+    let values = [("organisation", organisation.name.as_str()), ("url", url.as_str()), ("minutes", minutes.as_str())];
+    let body = texts::text(lang, "sms", "assist", &values);
     let message = OutgoingSms {
         organisation_id: &user.organisation_id,
         about: About::Assist,
@@ -111,6 +113,7 @@ async fn create(
         case_reference: case_reference.as_deref(),
         note: note.as_deref(),
         resident: None,
+        language: request.language,
     };
     let id = open(&state, &user, case).await?;
     tracing::info!(assist = %id, by = %user.id, "video assist created");

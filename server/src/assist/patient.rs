@@ -3,11 +3,14 @@
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
 use regard_shared::assist::{
-    AcceptRequest, Accepted, EventKind, LinkInfo, LinkState, LocationReport, SnapshotView, CLIP_MAX_BYTES,
-    CONSENT_VERSION, PHOTO_MAX_BYTES,
+    AcceptRequest, Accepted, EventKind, LanguageChoice, LinkInfo, LinkState, LocationReport, SnapshotView,
+    CLIP_MAX_BYTES, CONSENT_VERSION, PHOTO_MAX_BYTES,
 };
+use regard_shared::lang::Lang;
 use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
 use serde::Deserialize;
@@ -27,6 +30,10 @@ const MAX_PHOTOS_PER_CASE: i64 = 200;
 /// Clips one case may hold (with the size limit, 500 MiB at most).
 const MAX_CLIPS_PER_CASE: i64 = 20;
 
+/// The cookie in which the app keeps the language a person last chose
+/// (app/src/language.rs).
+const LANGUAGE_COOKIE: &str = "regard_lang";
+
 /// How long an accepted link keeps the caller's phone connected to the case.
 const DEVICE_TTL_MS: i64 = 4 * 3600 * 1000;
 
@@ -35,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(open_link))
         .routes(routes!(accept))
         .routes(routes!(share_location))
+        .routes(routes!(choose_language))
         .merge(OpenApiRouter::new().routes(routes!(upload_photo)).layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES)))
         .merge(OpenApiRouter::new().routes(routes!(upload_clip)).layer(DefaultBodyLimit::max(CLIP_MAX_BYTES)))
 }
@@ -70,6 +78,63 @@ async fn open_link(
     let organisation = organisations::organisation(&state.db, &organisation_id).await?.name;
     let assist_id = (link_state == LinkState::AcceptedHere).then_some(subject);
     Ok(Json(LinkInfo { state: link_state, organisation, assist_id }))
+}
+
+/// The page a texted link opens, in the language the regulator chose for the
+/// caller, else the one this phone last chose on Regard, else the phone's own.
+pub async fn caller_page(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let chosen = match links::subject(&state.db, Purpose::Assist, &token).await {
+        Ok(Some(assist_id)) => store::language(&state.db, &assist_id).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the caller's language could not be read");
+            None
+        }),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "the caller's link could not be read");
+            None
+        }
+    };
+    let lang = chosen
+        .or_else(|| jar.get(LANGUAGE_COOKIE).and_then(|cookie| Lang::from_tag(cookie.value())))
+        .or_else(|| {
+            let header = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+            Lang::from_accept_language(header)
+        })
+        .unwrap_or(Lang::Fr);
+    state.web.caller_page(&token, lang)
+}
+
+/// The caller chose another language on their page: the case keeps it (the
+/// regulator sees it, a new link is texted in it).
+#[utoipa::path(put, path = "/assist/{token}/language", tag = "patient", request_body = LanguageChoice,
+    params(("token" = String, Path, description = "The link's token")),
+    responses(
+        (status = 204, description = "Kept"),
+        (status = 404, description = "Unknown link", body = ApiError),
+        (status = 409, description = "Accepted on another phone", body = ApiError),
+        (status = 410, description = "Expired or replaced", body = ApiError),
+    ))]
+async fn choose_language(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+    Json(choice): Json<LanguageChoice>,
+) -> AppResult<StatusCode> {
+    let device = links::device_token(&jar, Purpose::Assist);
+    let assist_id = match links::open(&state.db, Purpose::Assist, &token, device.as_deref()).await? {
+        Lookup::Valid { subject_id, .. } | Lookup::AcceptedHere { subject_id } => subject_id,
+        Lookup::InUse => return Err(AppError::LinkInUse),
+        Lookup::Expired => return Err(AppError::LinkExpired),
+    };
+    if store::choose_language(&state.db, &assist_id, choice.language).await? {
+        super::tell(&state, &assist_id, EventKind::LanguageChosen).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Accepts the video: consumes the link, binds it to this phone, records consent.

@@ -112,6 +112,12 @@ pub enum Lookup {
     Expired,
 }
 
+/// The subject a token names, whatever the link's state; opens nothing. For
+/// what may be known before the link is opened, such as the page's language.
+pub async fn subject(db: &Db, purpose: Purpose, token: &str) -> AppResult<Option<String>> {
+    Ok(store::find(db, &hash(token), purpose.as_str()).await?.map(|link| link.subject_id))
+}
+
 /// What opening the link shows. Consumes nothing; notes the first opening.
 pub async fn open(db: &Db, purpose: Purpose, token: &str, device: Option<&str>) -> AppResult<Lookup> {
     let Some(link) = store::find(db, &hash(token), purpose.as_str()).await? else {

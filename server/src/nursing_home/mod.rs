@@ -114,6 +114,7 @@ async fn call(
         case_reference: None,
         note: None,
         resident: Some((&resident.id, &reason)),
+        language: None,
     };
     let assists::Opened { id: assist_id, token } =
         assists::open(&state.db, case, (EventKind::Requested, &reason), state.settings.link_ttl_ms).await?;

@@ -19,11 +19,13 @@ use super::assist_timeline::Timeline;
 use super::assist_video_mode::VideoMode;
 use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
+use crate::components::patient_language::language_name;
 use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::media::call::{Call, CallEvent};
 use crate::media::stats::{self, Quality};
+use crate::texts::use_texts;
 use regard_shared::video::{link_quality, LinkQuality, WeakLinkWatch};
 
 #[component]
@@ -66,6 +68,23 @@ fn CaseNote(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
     }
 }
 
+/// The language the caller reads, so the regulator knows which one the ready
+/// phrases and the texts go out in (a nursing home's call has none).
+#[component]
+fn CallerLanguage(detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let language = move || detail.with(|d| d.as_ref().filter(|d| d.call.is_none()).map(|d| d.language));
+    move || {
+        language().map(|language| {
+            let text = match language {
+                Some(lang) => t_string!(i18n, patient_language.case, language = language_name(i18n, lang)).to_string(),
+                None => t_string!(i18n, patient_language.case_phone).to_string(),
+            };
+            view! { <p class="hint" data-testid="caller-language">{text}</p> }
+        })
+    }
+}
+
 /// Before the phone joins, how far the caller got with the latest link, as the
 /// timeline tells it.
 fn caller_step(detail: Option<&AssistDetail>) -> Option<EventKind> {
@@ -93,6 +112,7 @@ fn link_text(i18n: I18nContext<Locale>, link: Link, step: Option<EventKind>) -> 
 #[component]
 fn CaseView(id: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let detail = RwSignal::new(None::<AssistDetail>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
@@ -110,7 +130,7 @@ fn CaseView(id: String) -> impl IntoView {
             spawn_local(async move {
                 match api::assist(&id).await {
                     Ok(case) => detail.set(Some(case)),
-                    Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                    Err(failure) => error.set(Some(error_text(texts, &failure))),
                 }
             });
         }
@@ -208,6 +228,7 @@ fn CaseView(id: String) -> impl IntoView {
         <p><a href="/console/assist">{t!(i18n, assist.back)}</a></p>
         <h1>{t!(i18n, assist.nav)} " – " {title}</h1>
         <CaseNote detail=detail />
+        <CallerLanguage detail=detail />
         <ErrorAlert message=error.into() />
         <div class="case-layout">
             <section class="card live" aria-labelledby="live-title">
@@ -345,6 +366,7 @@ fn ResendLink(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let asking = RwSignal::new(false);
     let id = StoredValue::new(id);
     let send = move || {
@@ -355,7 +377,7 @@ fn ResendLink(
                     detail.set(Some(case));
                     notice.set(Some(t_string!(i18n, assist.resent).to_string()));
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };

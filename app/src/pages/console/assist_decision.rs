@@ -8,10 +8,12 @@ use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::i18n::*;
 use crate::pages::console::assist_list::outcome_name;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn DecisionForm(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let outcome = RwSignal::new(None::<Outcome>);
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -31,7 +33,7 @@ pub fn DecisionForm(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl 
         ev.prevent_default();
         let Some(chosen) = outcome.get_untracked() else { return };
         if note.get_untracked().chars().count() > NOTE_MAX_CHARS {
-            error.set(Some(t_string!(i18n, errors.too_long).to_string()));
+            error.set(Some(tx!(texts, errors.too_long)));
             return;
         }
         pending.set(true);
@@ -43,7 +45,7 @@ pub fn DecisionForm(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl 
                     detail.set(Some(case));
                     saved.set(true);
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
             pending.set(false);
         });

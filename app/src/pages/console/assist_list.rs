@@ -14,8 +14,10 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::components::outbox::Outbox;
 use crate::components::paged::{fetch_pages, PageFooter, Shown};
+use crate::components::patient_language::PatientLanguageSelect;
 use crate::i18n::*;
 use crate::live::on_news;
+use crate::texts::{tx, use_texts, Texts};
 
 #[component]
 pub fn AssistDesk() -> impl IntoView {
@@ -30,10 +32,10 @@ pub fn AssistDesk() -> impl IntoView {
     }
 }
 
-pub fn phone_error(i18n: I18nContext<Locale>, error: PhoneError) -> String {
+pub fn phone_error(texts: Texts, error: PhoneError) -> String {
     match error {
-        PhoneError::Invalid => t_string!(i18n, errors.phone_invalid),
-        PhoneError::NotMobile => t_string!(i18n, errors.phone_not_mobile),
+        PhoneError::Invalid => tx!(texts, errors.phone_invalid),
+        PhoneError::NotMobile => tx!(texts, errors.phone_not_mobile),
     }
     .to_string()
 }
@@ -41,10 +43,12 @@ pub fn phone_error(i18n: I18nContext<Locale>, error: PhoneError) -> String {
 #[component]
 fn NewAssistForm() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let phone_number = RwSignal::new(String::new());
     let case_reference = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let language = RwSignal::new(None);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
@@ -55,11 +59,11 @@ fn NewAssistForm() -> impl IntoView {
         }
         // The same rules as the server, checked here to answer at once and in the page's language.
         if let Err(e) = phone::normalise(&phone_number.get_untracked()) {
-            error.set(Some(phone_error(i18n, e)));
+            error.set(Some(phone_error(texts, e)));
             return;
         }
         if case_reference.get_untracked().chars().count() > CASE_REFERENCE_MAX_CHARS {
-            error.set(Some(t_string!(i18n, errors.too_long).to_string()));
+            error.set(Some(tx!(texts, errors.too_long)));
             return;
         }
         let optional = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -67,6 +71,7 @@ fn NewAssistForm() -> impl IntoView {
             phone: phone_number.get_untracked(),
             case_reference: optional(case_reference.get_untracked()),
             note: optional(note.get_untracked()),
+            language: language.get_untracked(),
         };
         pending.set(true);
         error.set(None);
@@ -74,7 +79,7 @@ fn NewAssistForm() -> impl IntoView {
         spawn_local(async move {
             match api::create_assist(&request).await {
                 Ok(case) => navigate(&format!("/console/assist/{}", case.summary.id), Default::default()),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
             pending.set(false);
         });
@@ -87,6 +92,7 @@ fn NewAssistForm() -> impl IntoView {
                 <label for="assist-phone">{t!(i18n, assist.phone)}</label>
                 <input id="assist-phone" type="tel" inputmode="tel" autocomplete="off" aria-describedby="assist-phone-hint" bind:value=phone_number />
                 <p id="assist-phone-hint" class="hint">{t!(i18n, assist.phone_hint)}</p>
+                <PatientLanguageSelect id="assist-language" value=language />
                 <label for="assist-case">{t!(i18n, assist.case_reference)}</label>
                 <input id="assist-case" type="text" autocomplete="off" maxlength="64" bind:value=case_reference />
                 <label for="assist-note">{t!(i18n, assist.note)}</label>
@@ -115,6 +121,7 @@ pub fn outcome_name(i18n: I18nContext<Locale>, outcome: Outcome) -> String {
 #[component]
 fn RecentAssists() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let pages = RwSignal::new(1_usize);
     let cases = RwSignal::new(None::<Result<Shown<AssistSummary>, Failure>>);
     let load =
@@ -130,7 +137,7 @@ fn RecentAssists() -> impl IntoView {
             <h2 id="recent-assists">{t!(i18n, assist.recent)}</h2>
             {move || match cases.get() {
                 None => view! { <p class="muted">"…"</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(texts, &failure)}</p> }.into_any(),
                 Some(Ok(shown)) if shown.items.is_empty() => {
                     view! { <p class="muted">{t!(i18n, assist.none)}</p> }.into_any()
                 }

@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use regard_shared::assist::{AssistDetail, EventKind, LocationReport, Outcome, TimelineEvent};
+use regard_shared::lang::Lang;
 use regard_shared::phone;
 
 use super::assist_list::outcome_name;
 use crate::components::format::time;
 use crate::components::outbox::SmsBody;
+use crate::components::patient_language::language_name;
 use crate::i18n::*;
 
 fn event_name(i18n: I18nContext<Locale>, kind: EventKind) -> String {
@@ -28,6 +30,7 @@ fn event_name(i18n: I18nContext<Locale>, kind: EventKind) -> String {
         EventKind::Clip => t_string!(i18n, events.clip),
         EventKind::Location => t_string!(i18n, events.location),
         EventKind::Decision => t_string!(i18n, events.decision),
+        EventKind::LanguageChosen => t_string!(i18n, events.language_chosen),
     }
     .to_string()
 }
@@ -52,13 +55,11 @@ fn event_detail(i18n: I18nContext<Locale>, event: &TimelineEvent) -> Option<Stri
         EventKind::ConsentGiven => {
             let (text, language) = detail.split_once(" (").unwrap_or((detail, ""));
             let version = text.rsplit_once("-v").map_or(text, |(_, v)| v).to_owned();
-            let language = match language.trim_end_matches(')') {
-                "fr" => t_string!(i18n, events.in_french).to_string(),
-                "en" => t_string!(i18n, events.in_english).to_string(),
-                other => other.to_uppercase(),
-            };
+            let code = language.trim_end_matches(')');
+            let language = Lang::from_tag(code).map_or_else(|| code.to_uppercase(), |lang| language_name(i18n, lang));
             Some(t_string!(i18n, events.consent_detail, version = version, language = language).to_string())
         }
+        EventKind::LanguageChosen => Lang::from_tag(detail).map(|lang| language_name(i18n, lang)),
         // The number the text went to, as people write it (a failure's reason is for the logs).
         EventKind::SmsSent | EventKind::SmsFailed => {
             let to = detail.split_once(": ").map_or(detail, |(to, _)| to);

@@ -9,10 +9,12 @@ use crate::components::error_text::error_text;
 use crate::components::format::month_name;
 use crate::i18n::*;
 use crate::pages::console::assist_list::outcome_name;
+use crate::texts::use_texts;
 
 #[component]
 pub fn AssistUsage() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let months = LocalResource::new(api::usage);
     let row = move |month: MonthUsage| {
         let share = (month.reached_video * 100).checked_div(month.assists).unwrap_or(0);
@@ -40,7 +42,7 @@ pub fn AssistUsage() -> impl IntoView {
             <section class="card">
                 {move || match months.get() {
                     None => view! { <p class="muted">"…"</p> }.into_any(),
-                    Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                    Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(texts, &failure)}</p> }.into_any(),
                     Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t!(i18n, assist.usage_none)}</p> }.into_any(),
                     Some(Ok(list)) => view! {
                         <div class="table-scroll">

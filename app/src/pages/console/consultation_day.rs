@@ -19,6 +19,7 @@ use crate::components::waiting_room_alert::local_day;
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::media::audio;
+use crate::texts::{tx, use_texts, Texts};
 
 #[component]
 pub fn ConsultationDesk() -> impl IntoView {
@@ -60,11 +61,11 @@ pub fn local_instant(date: &str, time: &str) -> Option<i64> {
     (!ms.is_nan() && !date.is_empty() && !time.is_empty()).then_some(ms as i64)
 }
 
-fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {
-    patient_fields::refusal(i18n, failure, |field| match field {
-        "scheduled_at" => Some(t_string!(i18n, errors.scheduled_at).to_string()),
+fn field_error(i18n: I18nContext<Locale>, texts: Texts, failure: &Failure) -> String {
+    patient_fields::refusal(texts, failure, |field| match field {
+        "scheduled_at" => Some(tx!(texts, errors.scheduled_at)),
         "payment_mode" => Some(t_string!(i18n, payment.card_unavailable).to_string()),
-        "reason" => Some(t_string!(i18n, errors.field_required).to_string()),
+        "reason" => Some(tx!(texts, errors.field_required)),
         _ => None,
     })
 }
@@ -72,6 +73,7 @@ fn field_error(i18n: I18nContext<Locale>, failure: &Failure) -> String {
 #[component]
 fn ScheduleForm() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let patient = PatientInputs::new();
     let [date, at, reason] = std::array::from_fn(|_| RwSignal::new(String::new()));
@@ -86,11 +88,11 @@ fn ScheduleForm() -> impl IntoView {
             return;
         }
         let check = || -> Result<(i64, Option<String>, Option<String>), String> {
-            let (phone, email) = patient.check(i18n, &today_iso())?;
+            let (phone, email) = patient.check(texts, &today_iso())?;
             validate::required_text("reason", &reason.get_untracked(), REASON_MAX_CHARS)
-                .map_err(|_| t_string!(i18n, errors.field_required).to_string())?;
+                .map_err(|_| tx!(texts, errors.field_required))?;
             let at = local_instant(&date.get_untracked(), &at.get_untracked())
-                .ok_or_else(|| t_string!(i18n, errors.scheduled_at).to_string())?;
+                .ok_or_else(|| tx!(texts, errors.scheduled_at))?;
             Ok((at, phone, email))
         };
         let (scheduled_at, phone, email) = match check() {
@@ -117,7 +119,7 @@ fn ScheduleForm() -> impl IntoView {
         spawn_local(async move {
             match api::schedule(&request).await {
                 Ok(created) => navigate(&format!("/console/consultations/{}", created.summary.id), Default::default()),
-                Err(failure) => error.set(Some(field_error(i18n, &failure))),
+                Err(failure) => error.set(Some(field_error(i18n, texts, &failure))),
             }
             pending.set(false);
         });
@@ -158,6 +160,7 @@ fn ScheduleForm() -> impl IntoView {
 #[component]
 fn DayList() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let list = RwSignal::new(None::<Result<Vec<ConsultationSummary>, Failure>>);
     let load = move || {
         spawn_local(async move {
@@ -184,7 +187,7 @@ fn DayList() -> impl IntoView {
             <h2 id="day-title">{t!(i18n, consultation.today)}</h2>
             {move || match list.get() {
                 None => view! { <p class="muted">"…"</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(texts, &failure)}</p> }.into_any(),
                 Some(Ok(items)) if items.is_empty() => view! { <p class="muted">{t!(i18n, consultation.none_today)}</p> }.into_any(),
                 Some(Ok(items)) => view! {
                     <div class="table-scroll">

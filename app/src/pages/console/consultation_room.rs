@@ -24,6 +24,7 @@ use crate::i18n::*;
 use crate::live::on_news;
 use crate::media::call::{Call, CallEvent};
 use crate::media::camera;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn ConsultationRoom() -> impl IntoView {
@@ -36,6 +37,7 @@ pub fn ConsultationRoom() -> impl IntoView {
 #[component]
 fn RoomView(id: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let id = StoredValue::new(id);
     let detail = RwSignal::new(None::<ConsultationDetail>);
     let messages = RwSignal::new(Vec::<ChatMessage>::new());
@@ -140,7 +142,7 @@ fn RoomView(id: String) -> impl IntoView {
         spawn_local(async move {
             match api::consultation_action(&id.get_value(), action).await {
                 Ok(d) => apply(d),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };
@@ -149,7 +151,7 @@ fn RoomView(id: String) -> impl IntoView {
         spawn_local(async move {
             match api::consultation(&id.get_value()).await {
                 Ok(d) => apply(d),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         })
     };
@@ -242,6 +244,7 @@ fn Header(
 #[component]
 fn ReportEditor(id: String, initial: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let text = RwSignal::new(initial);
     let saved = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -249,7 +252,7 @@ fn ReportEditor(id: String, initial: String) -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if text.get_untracked().chars().count() > REPORT_MAX_CHARS {
-            error.set(Some(t_string!(i18n, errors.too_long).to_string()));
+            error.set(Some(tx!(texts, errors.too_long)));
             return;
         }
         spawn_local(async move {
@@ -258,7 +261,7 @@ fn ReportEditor(id: String, initial: String) -> impl IntoView {
                     error.set(None);
                     saved.set(true);
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };

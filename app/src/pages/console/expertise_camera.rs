@@ -12,6 +12,7 @@ use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::i18n::*;
 use crate::live::on_each_news;
+use crate::texts::use_texts;
 
 /// The button's word for an ask.
 fn short(i18n: I18nContext<Locale>, ask: CameraAsk) -> String {
@@ -43,6 +44,7 @@ fn sentence(i18n: I18nContext<Locale>, ask: CameraAsk) -> String {
 #[component]
 pub fn CameraAsks(id: StoredValue<String>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let sent = RwSignal::new(None::<CameraAsk>);
     let error = RwSignal::new(None::<String>);
     let ask = move |ask: CameraAsk| {
@@ -50,7 +52,7 @@ pub fn CameraAsks(id: StoredValue<String>) -> impl IntoView {
         spawn_local(async move {
             match api::ask_camera(&id.get_value(), ask).await {
                 Ok(()) => sent.set(Some(ask)),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };

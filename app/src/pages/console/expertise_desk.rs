@@ -18,6 +18,7 @@ use crate::components::paged::{fetch_pages, PageFooter, Shown};
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::session::use_session;
+use crate::texts::use_texts;
 
 pub fn specialty_name(i18n: I18nContext<Locale>, specialty: Specialty) -> String {
     match specialty {
@@ -81,7 +82,7 @@ where
     Load: Fn(Option<String>) -> Loading + Copy + Send + Sync + 'static,
     Loading: std::future::Future<Output = Result<Page<RequestSummary>, Failure>> + 'static,
 {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let (list, error, pages) = (RwSignal::new(None), RwSignal::new(None), RwSignal::new(1_usize));
     let poll = move || {
         spawn_local(async move {
@@ -90,7 +91,7 @@ where
                     list.set(Some(found));
                     error.set(None);
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         })
     };

@@ -16,6 +16,7 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::image_viewer::ImageViewer;
 use crate::components::series_viewer::SeriesViewer;
 use crate::i18n::*;
+use crate::texts::{use_texts, Texts};
 use leptos_i18n::I18nContext;
 
 /// What the file picker offers: photos, DICOM by extension or type, and a
@@ -51,8 +52,8 @@ fn separate_images(series: &[web_sys::File], refusal: &str) -> bool {
 }
 
 /// The refusal of a series, in the user's language.
-pub(super) fn series_refusal(i18n: I18nContext<Locale>, failure: &Failure) -> String {
-    let Failure::Api(e) = failure else { return error_text(i18n, failure) };
+pub(super) fn series_refusal(i18n: I18nContext<Locale>, texts: Texts, failure: &Failure) -> String {
+    let Failure::Api(e) = failure else { return error_text(texts, failure) };
     if e.code == ErrorCode::PayloadTooLarge {
         return t_string!(i18n, series.too_large).to_string();
     }
@@ -64,7 +65,7 @@ pub(super) fn series_refusal(i18n: I18nContext<Locale>, failure: &Failure) -> St
         TOO_FEW_SLICES => t_string!(i18n, series.too_few),
         NOT_A_SERIES => t_string!(i18n, series.not_series),
         _ if e.field.as_deref() == Some("series") => t_string!(i18n, series.unreadable),
-        _ => return error_text(i18n, failure),
+        _ => return error_text(texts, failure),
     }
     .to_string()
 }
@@ -72,6 +73,7 @@ pub(super) fn series_refusal(i18n: I18nContext<Locale>, failure: &Failure) -> St
 #[component]
 pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let progress = RwSignal::new(None::<(String, f64)>);
     let error = RwSignal::new(None::<String>);
     let on_change = move |ev: leptos::ev::Event| {
@@ -95,7 +97,7 @@ pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> i
                         // Several DICOM images that are not one series (two
                         // X-rays, say): each is sent as an image of its own.
                         Err(Failure::Api(e)) if separate_images(&series, &e.message) => chosen.extend(series),
-                        Err(failure) => error.set(Some(series_refusal(i18n, &failure))),
+                        Err(failure) => error.set(Some(series_refusal(i18n, texts, &failure))),
                     }
                 }
             }
@@ -121,7 +123,7 @@ pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> i
                             t_string!(i18n, expertise.wrong_file, name = name.clone()).to_string()
                         }))
                     }
-                    Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                    Err(failure) => error.set(Some(error_text(texts, &failure))),
                 }
             }
             progress.set(None);
@@ -156,11 +158,11 @@ pub fn FileUploader(files: RwSignal<Vec<FileView>>, input_id: &'static str) -> i
     }
 }
 
-/// The request's images as thumbnails; one opens in the viewer.
+/// The request's images as thumbnails; choosing one sets `open`, which the
+/// page owns so that the viewer survives the request being loaded again.
 #[component]
-pub fn FileGallery(files: Vec<FileView>, may_download: bool) -> impl IntoView {
+pub fn FileGallery(files: Vec<FileView>, may_download: bool, open: RwSignal<Option<FileView>>) -> impl IntoView {
     let i18n = use_i18n();
-    let open = RwSignal::new(None::<FileView>);
     let items = files
         .into_iter()
         .map(|file| {
@@ -186,8 +188,16 @@ pub fn FileGallery(files: Vec<FileView>, may_download: bool) -> impl IntoView {
             }
         })
         .collect_view();
+    view! { <ul class="gallery" data-testid="expertise-gallery">{items}</ul> }
+}
+
+/// The image or series chosen in the gallery, in its viewer. Rendered outside
+/// the request's details, so news about the request (a message, an NIHSS item
+/// from the other side, the live channel reopening) neither closes it nor
+/// loses the slice and window being read.
+#[component]
+pub fn OpenedFile(open: RwSignal<Option<FileView>>) -> impl IntoView {
     view! {
-        <ul class="gallery" data-testid="expertise-gallery">{items}</ul>
         {move || open.get().map(|file| {
             let on_close = Callback::new(move |_| open.set(None));
             if file.kind == FileKind::Series {

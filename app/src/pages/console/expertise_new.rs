@@ -15,6 +15,7 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::today_iso;
 use crate::components::questionnaire_form::{Filled, QuestionnaireForm};
 use crate::i18n::*;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn NewExpertiseRequest() -> impl IntoView {
@@ -29,6 +30,7 @@ pub fn NewExpertiseRequest() -> impl IntoView {
 #[component]
 fn RequestForm() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let query = use_query_map();
     let sites = RwSignal::new(Vec::<ExpertSite>::new());
@@ -55,7 +57,7 @@ fn RequestForm() -> impl IntoView {
                 sites.set(found);
                 forms.set(all);
             }
-            (Err(failure), _) | (_, Err(failure)) => error.set(Some(error_text(i18n, &failure))),
+            (Err(failure), _) | (_, Err(failure)) => error.set(Some(error_text(texts, &failure))),
         }
     });
     let offered =
@@ -74,8 +76,8 @@ fn RequestForm() -> impl IntoView {
         };
         if let Err(invalid) = patient.checked(&today_iso()) {
             let message = match invalid.field {
-                "birth_date" => t_string!(i18n, errors.birth_date).to_string(),
-                _ => t_string!(i18n, errors.field_required).to_string(),
+                "birth_date" => tx!(texts, errors.birth_date),
+                _ => tx!(texts, errors.field_required),
             };
             return error.set(Some(message));
         }
@@ -104,8 +106,8 @@ fn RequestForm() -> impl IntoView {
                     error.set(Some(match field.as_deref() {
                         Some("files") => t_string!(i18n, expertise.need_images, count = form.images.min).to_string(),
                         Some("expert_site_id" | "specialty") => t_string!(i18n, expertise.choose_site).to_string(),
-                        Some("birth_date") => t_string!(i18n, errors.birth_date).to_string(),
-                        _ => error_text(i18n, &failure),
+                        Some("birth_date") => tx!(texts, errors.birth_date),
+                        _ => error_text(texts, &failure),
                     }));
                     sending.set(false);
                 }

@@ -12,10 +12,12 @@ use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::time_of_day;
 use crate::i18n::*;
+use crate::texts::use_texts;
 
 #[component]
 pub fn LiveNihss(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let Some(nihss) = detail.nihss.clone() else { return ().into_any() };
     let lang = i18n.get_locale().as_str();
     let open = detail.summary.status != Status::Closed;
@@ -25,7 +27,7 @@ pub fn LiveNihss(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView 
         spawn_local(async move {
             match api::nihss(&id.get_value(), &ItemScore { item: item.to_owned(), score }).await {
                 Ok(_) => on_done.run(()),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };

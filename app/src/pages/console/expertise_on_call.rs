@@ -10,16 +10,18 @@ use super::expertise_desk::specialty_name;
 use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::i18n::*;
+use crate::texts::use_texts;
 
 #[component]
 pub fn OnCallRotas() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let on_call = RwSignal::new(None::<OnCall>);
     let error = RwSignal::new(None::<String>);
     spawn_local(async move {
         match api::on_call().await {
             Ok(loaded) => on_call.set(Some(loaded)),
-            Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            Err(failure) => error.set(Some(error_text(texts, &failure))),
         }
     });
     view! {
@@ -48,6 +50,7 @@ pub fn OnCallRotas() -> impl IntoView {
 #[component]
 fn RotaForm(update: RotaUpdate, specialists: Vec<Specialist>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let specialty: Specialty = update.specialty;
     let on_call = RwSignal::new(update.on_call_id.unwrap_or_default());
     let fallback = RwSignal::new(update.fallback_id.unwrap_or_default());
@@ -74,7 +77,7 @@ fn RotaForm(update: RotaUpdate, specialists: Vec<Specialist>) -> impl IntoView {
                     error.set(None);
                     saved.set(true);
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };

@@ -14,20 +14,22 @@ use crate::api::{expertise as api, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::calendar_date;
 use crate::i18n::*;
+use crate::texts::{use_texts, Texts};
 use leptos_i18n::I18nContext;
 
 /// Why the PACS could not help, in the user's language.
-fn pacs_failure(i18n: I18nContext<Locale>, failure: &Failure) -> String {
+fn pacs_failure(i18n: I18nContext<Locale>, texts: Texts, failure: &Failure) -> String {
     match failure {
         Failure::Api(e) if e.field.as_deref() == Some("pacs") => t_string!(i18n, pacs.unavailable).to_string(),
-        Failure::Api(e) if e.field.as_deref() == Some("series") => series_refusal(i18n, failure),
-        _ => error_text(i18n, failure),
+        Failure::Api(e) if e.field.as_deref() == Some("series") => series_refusal(i18n, texts, failure),
+        _ => error_text(texts, failure),
     }
 }
 
 #[component]
 pub fn PacsPanel(files: RwSignal<Vec<FileView>>, id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let pacs = RwSignal::new(None::<PacsView>);
     spawn_local(async move {
         // No PACS connected (404), or none for this role: no panel.
@@ -46,7 +48,7 @@ pub fn PacsPanel(files: RwSignal<Vec<FileView>>, id: &'static str) -> impl IntoV
         spawn_local(async move {
             match api::pacs_studies(wanted.trim()).await {
                 Ok(found) => studies.set(Some(found)),
-                Err(failure) => error.set(Some(pacs_failure(i18n, &failure))),
+                Err(failure) => error.set(Some(pacs_failure(i18n, texts, &failure))),
             }
             searching.set(false);
         });
@@ -102,6 +104,7 @@ pub fn PacsPanel(files: RwSignal<Vec<FileView>>, id: &'static str) -> impl IntoV
 #[component]
 fn Study(study: PacsStudy, files: RwSignal<Vec<FileView>>, error: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let lang = i18n.get_locale_untracked().as_str();
     let series = RwSignal::new(None::<Vec<PacsSeries>>);
     let open = RwSignal::new(false);
@@ -113,7 +116,7 @@ fn Study(study: PacsStudy, files: RwSignal<Vec<FileView>>, error: RwSignal<Optio
             spawn_local(async move {
                 match api::pacs_series(&uid).await {
                     Ok(found) => series.set(Some(found)),
-                    Err(failure) => error.set(Some(pacs_failure(i18n, &failure))),
+                    Err(failure) => error.set(Some(pacs_failure(i18n, texts, &failure))),
                 }
             });
         }
@@ -175,6 +178,7 @@ fn Series(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let importing = RwSignal::new(false);
     let attached = RwSignal::new(false);
     let name =
@@ -194,7 +198,7 @@ fn Series(
                     files.update(|f| f.push(view));
                     attached.set(true);
                 }
-                Err(failure) => error.set(Some(pacs_failure(i18n, &failure))),
+                Err(failure) => error.set(Some(pacs_failure(i18n, texts, &failure))),
             }
             importing.set(false);
         });

@@ -11,7 +11,7 @@ use regard_shared::live::News;
 use regard_shared::on_call::Rung;
 
 use super::expertise_desk::{specialty_name, status_name};
-use super::expertise_files::FileGallery;
+use super::expertise_files::{FileGallery, OpenedFile};
 use super::expertise_nihss::LiveNihss;
 use super::expertise_steps::{Draft, Escalate, StepForms};
 use super::expertise_stroke::{StrokeDraft, StrokeTimelineCard};
@@ -22,6 +22,7 @@ use crate::components::format::{calendar_date, date_time, time_of_day};
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
 use crate::live::on_news;
+use crate::texts::use_texts;
 
 #[component]
 pub fn ExpertiseRequestPage() -> impl IntoView {
@@ -36,6 +37,7 @@ pub fn ExpertiseRequestPage() -> impl IntoView {
 #[component]
 fn RequestView(id: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let detail = RwSignal::new(None::<RequestDetail>);
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
@@ -43,7 +45,7 @@ fn RequestView(id: String) -> impl IntoView {
         spawn_local(async move {
             match api::request(&id.get_value()).await {
                 Ok(found) => detail.set(Some(found)),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         })
     };
@@ -52,6 +54,7 @@ fn RequestView(id: String) -> impl IntoView {
     let reload = Callback::new(move |_| load());
     let draft = Draft::default();
     let stroke_draft = StrokeDraft::default();
+    let open_file = RwSignal::new(None);
     view! {
         <ErrorAlert message=error.into() />
         {move || detail.get().map(|d| view! { <Heading detail=d /> })}
@@ -68,7 +71,7 @@ fn RequestView(id: String) -> impl IntoView {
                         <h2 id="request-title">{d.form.title.clone()}</h2>
                         <Answers detail=d.clone() />
                         <h3>{t!(i18n, expertise.images)}</h3>
-                        <FileGallery files=d.files.clone() may_download=d.side == Side::Expert />
+                        <FileGallery files=d.files.clone() may_download=d.side == Side::Expert open=open_file />
                     </section>
                     <section class="card" aria-labelledby="thread-title">
                         <h2 id="thread-title">{t!(i18n, expertise.thread)}</h2>
@@ -79,6 +82,7 @@ fn RequestView(id: String) -> impl IntoView {
                 </div>
             }
         })}
+        <OpenedFile open=open_file />
     }
 }
 

@@ -15,12 +15,13 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::today_iso;
 use crate::components::patient_fields;
 use crate::i18n::*;
+use crate::texts::{tx, use_texts, Texts};
 
-fn refused(i18n: leptos_i18n::I18nContext<Locale>, failure: &Failure) -> String {
+fn refused(i18n: leptos_i18n::I18nContext<Locale>, texts: Texts, failure: &Failure) -> String {
     match failure {
         Failure::Api(e) if e.code == ErrorCode::Conflict => t_string!(i18n, expertise.step_refused).to_string(),
-        Failure::Api(e) if e.field.as_deref() == Some("body") => t_string!(i18n, errors.field_required).to_string(),
-        _ => error_text(i18n, failure),
+        Failure::Api(e) if e.field.as_deref() == Some("body") => tx!(texts, errors.field_required),
+        _ => error_text(texts, failure),
     }
 }
 
@@ -49,6 +50,7 @@ impl Draft {
 #[component]
 pub fn StepForms(detail: RequestDetail, draft: Draft, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let (side, status, mine) = (detail.side, detail.summary.status, detail.taken_by_you);
     // The rules say whose turn it is; only the specialist who took it goes on.
     let can =
@@ -67,7 +69,7 @@ pub fn StepForms(detail: RequestDetail, draft: Draft, on_done: Callback<()>) -> 
             file_ids: files.read_untracked().iter().map(|f| f.id.clone()).collect(),
         };
         if matches!(step, Step::AskInformation | Step::Reply | Step::Answer) && request.checked_body().is_err() {
-            return error.set(Some(t_string!(i18n, errors.field_required).to_string()));
+            return error.set(Some(tx!(texts, errors.field_required)));
         }
         pending.set(true);
         error.set(None);
@@ -77,7 +79,7 @@ pub fn StepForms(detail: RequestDetail, draft: Draft, on_done: Callback<()>) -> 
                     draft.clear();
                     on_done.run(());
                 }
-                Err(failure) => error.set(Some(refused(i18n, &failure))),
+                Err(failure) => error.set(Some(refused(i18n, texts, &failure))),
             }
             pending.set(false);
         });
@@ -127,6 +129,7 @@ pub fn StepForms(detail: RequestDetail, draft: Draft, on_done: Callback<()>) -> 
 #[component]
 pub fn Escalate(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let status = detail.summary.status;
     if let Some(consultation) = detail.consultation_id.clone().filter(|_| detail.side == Side::Expert) {
         return view! {
@@ -149,20 +152,20 @@ pub fn Escalate(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(scheduled_at) = local_instant(&date.get_untracked(), &at.get_untracked()) else {
-            return error.set(Some(t_string!(i18n, errors.scheduled_at).to_string()));
+            return error.set(Some(tx!(texts, errors.scheduled_at)));
         };
         let filled = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty());
         let escalation = Escalation { scheduled_at, phone: filled(phone), email: filled(email) };
         if escalation.phone.is_none() && escalation.email.is_none() {
-            return error.set(Some(t_string!(i18n, errors.contact).to_string()));
+            return error.set(Some(tx!(texts, errors.contact)));
         }
         pending.set(true);
         error.set(None);
         spawn_local(async move {
             match api::escalate(&id.get_value(), &escalation).await {
                 Ok(_) => on_done.run(()),
-                Err(failure) => error.set(Some(patient_fields::refusal(i18n, &failure, |field| match field {
-                    "scheduled_at" => Some(t_string!(i18n, errors.scheduled_at).to_string()),
+                Err(failure) => error.set(Some(patient_fields::refusal(texts, &failure, |field| match field {
+                    "scheduled_at" => Some(tx!(texts, errors.scheduled_at)),
                     _ => None,
                 }))),
             }

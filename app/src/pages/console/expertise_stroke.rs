@@ -15,6 +15,7 @@ use crate::api::expertise as api;
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{clock_now, date_time, today_iso};
 use crate::i18n::*;
+use crate::texts::use_texts;
 
 pub fn milestone_name(i18n: I18nContext<Locale>, milestone: Milestone) -> String {
     match milestone {
@@ -189,6 +190,7 @@ impl StrokeDraft {
 #[component]
 fn RecordTime(id: String, timeline: StrokeTimeline, draft: StrokeDraft, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let id = StoredValue::new(id);
     let timeline = StoredValue::new(timeline);
     let StrokeDraft { milestone, date, at, treatment, reasons } = draft;
@@ -210,7 +212,7 @@ fn RecordTime(id: String, timeline: StrokeTimeline, draft: StrokeDraft, on_done:
                     draft.clear();
                     on_done.run(());
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
             pending.try_set(false);
         });

@@ -9,6 +9,7 @@ use crate::api::expertise as api;
 use crate::components::error_text::error_text;
 use crate::components::format::month_name;
 use crate::i18n::*;
+use crate::texts::use_texts;
 
 fn minutes(value: Option<i64>) -> String {
     value.map_or("—".to_owned(), |m| format!("{m} min"))
@@ -17,6 +18,7 @@ fn minutes(value: Option<i64>) -> String {
 #[component]
 pub fn StrokeUsage() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let months = LocalResource::new(api::stroke_usage);
     let row = move |m: StrokeMonth| {
         view! {
@@ -38,7 +40,7 @@ pub fn StrokeUsage() -> impl IntoView {
         <section class="card">
             {move || match months.get() {
                 None => view! { <p class="muted">"…"</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(texts, &failure)}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t!(i18n, stroke.usage_none)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="table-scroll">

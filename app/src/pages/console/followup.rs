@@ -19,6 +19,7 @@ use crate::components::line_chart::LineChart;
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
 use crate::live::on_news;
+use crate::texts::use_texts;
 
 #[component]
 pub fn FollowUpPanel() -> impl IntoView {
@@ -28,6 +29,7 @@ pub fn FollowUpPanel() -> impl IntoView {
 #[component]
 fn FollowUpView() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let id = StoredValue::new(use_params_map().read_untracked().get("id").unwrap_or_default());
     let detail = RwSignal::new(None::<Result<FollowUpDetail, Failure>>);
     let load = move || spawn_local(async move { detail.set(Some(api::followup(&id.get_value()).await)) });
@@ -37,7 +39,7 @@ fn FollowUpView() -> impl IntoView {
     move || match detail.get() {
         None => view! { <p class="muted" role="status">"…"</p> }.into_any(),
         Some(Err(failure)) => {
-            view! { <p class="alert alert-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any()
+            view! { <p class="alert alert-error" role="alert">{error_text(texts, &failure)}</p> }.into_any()
         }
         Some(Ok(d)) => view! {
             <Header detail=d.clone() on_change=on_change />

@@ -14,10 +14,12 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::i18n::*;
 use crate::session::use_session;
+use crate::texts::use_texts;
 
 #[component]
 pub fn FollowUpTeleconsultation(detail: FollowUpDetail) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let may_consult = use_session()
         .0
@@ -35,7 +37,7 @@ pub fn FollowUpTeleconsultation(detail: FollowUpDetail) -> impl IntoView {
         spawn_local(async move {
             match api::start_consultation(&id.get_value()).await {
                 Ok(started) => navigate(&format!("/console/consultations/{}", started.id), Default::default()),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
             pending.set(false);
         });

@@ -13,10 +13,12 @@ use crate::components::paged::{fetch_pages, PageFooter, Shown};
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::pages::console::monitoring_desk::status_name;
+use crate::texts::use_texts;
 
 #[component]
 pub fn FollowUpList() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let pages = RwSignal::new(1_usize);
     let list = RwSignal::new(None::<Result<Shown<FollowUpSummary>, Failure>>);
     let load =
@@ -32,7 +34,7 @@ pub fn FollowUpList() -> impl IntoView {
             <h2 id="followups-title">{t!(i18n, monitoring.list_title)}</h2>
             {move || match list.get() {
                 None => view! { <p class="muted">"…"</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(texts, &failure)}</p> }.into_any(),
                 Some(Ok(shown)) if shown.items.is_empty() => {
                     view! { <p class="muted">{t!(i18n, monitoring.none)}</p> }.into_any()
                 }

@@ -19,6 +19,7 @@ use crate::components::patient_fields::{self, PatientFields, PatientInputs};
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::pages::console::followup_list::FollowUpList;
+use crate::texts::use_texts;
 
 #[component]
 pub fn MonitoringDesk() -> impl IntoView {
@@ -104,6 +105,7 @@ pub fn AlertList(alerts: Vec<AlertView>, on_change: Callback<()>, with_patient: 
 #[component]
 fn OpenAlerts() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     // A failed fetch says so: it must never read as "no alert".
     let alerts = RwSignal::new(None::<Result<Shown<AlertView>, Failure>>);
     let pages = RwSignal::new(1_usize);
@@ -123,7 +125,7 @@ fn OpenAlerts() -> impl IntoView {
             {move || match alerts.get() {
                 None => view! { <p class="muted" role="status">"…"</p> }.into_any(),
                 Some(Err(failure)) => {
-                    view! { <p class="alert alert-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any()
+                    view! { <p class="alert alert-error" role="alert">{error_text(texts, &failure)}</p> }.into_any()
                 }
                 Some(Ok(shown)) if shown.items.is_empty() => {
                     view! { <p class="muted">{t!(i18n, monitoring.no_open_alerts)}</p> }.into_any()
@@ -140,6 +142,7 @@ fn OpenAlerts() -> impl IntoView {
 #[component]
 fn EnrolForm() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let patient = PatientInputs::new();
     let protocols = RwSignal::new(Vec::<ProtocolSummary>::new());
@@ -159,7 +162,7 @@ fn EnrolForm() -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        let (phone, email) = match patient.check(i18n, &today_iso()) {
+        let (phone, email) = match patient.check(texts, &today_iso()) {
             Ok(contact) => contact,
             Err(message) => return error.set(Some(message)),
         };
@@ -178,7 +181,7 @@ fn EnrolForm() -> impl IntoView {
         spawn_local(async move {
             match api::enrol(&request).await {
                 Ok(created) => navigate(&format!("/console/monitoring/{}", created.summary.id), Default::default()),
-                Err(failure) => error.set(Some(patient_fields::refusal(i18n, &failure, |field| match field {
+                Err(failure) => error.set(Some(patient_fields::refusal(texts, &failure, |field| match field {
                     "start_date" => Some(t_string!(i18n, monitoring.start_date_error).to_string()),
                     "protocol_id" => Some(t_string!(i18n, monitoring.protocol_error).to_string()),
                     _ => None,
@@ -210,6 +213,7 @@ fn EnrolForm() -> impl IntoView {
 #[component]
 fn ProtocolImport() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let message = RwSignal::new(None::<Result<String, String>>);
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -220,7 +224,7 @@ fn ProtocolImport() -> impl IntoView {
                 Ok(p) => Ok(t_string!(i18n, monitoring.imported, title = p.title, version = p.version).to_string()),
                 // The server says where the mistake is (`questionnaire.item[3].linkId: …`): show it as is.
                 Err(Failure::Api(e)) => Err(e.message),
-                Err(failure) => Err(error_text(i18n, &failure)),
+                Err(failure) => Err(error_text(texts, &failure)),
             };
             message.set(Some(outcome));
         });
@@ -242,6 +246,7 @@ fn ProtocolImport() -> impl IntoView {
 #[component]
 fn Receipts() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let pages = RwSignal::new(1_usize);
     let receipts = RwSignal::new(None::<Result<Shown<DeletionReceipt>, Failure>>);
     let load =
@@ -268,7 +273,7 @@ fn Receipts() -> impl IntoView {
             <h2 id="receipts-title">{t!(i18n, monitoring.receipts_title)}</h2>
             {move || match receipts.get() {
                 None => view! { <p class="muted">"…"</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(i18n, &failure)}</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="alert alert-error">{error_text(texts, &failure)}</p> }.into_any(),
                 Some(Ok(shown)) => view! {
                     <ul>{shown.items.clone().into_iter().map(line).collect_view()}</ul>
                     <PageFooter shown=shown.items.len() total=shown.total more=shown.more on_more=on_more />

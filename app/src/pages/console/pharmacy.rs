@@ -12,6 +12,7 @@ use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
 use crate::i18n::*;
+use crate::texts::use_texts;
 
 #[component]
 pub fn PrescriptionLookup() -> impl IntoView {
@@ -55,6 +56,7 @@ pub fn PrescriptionCheck() -> impl IntoView {
 #[component]
 fn CheckView(id: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let found = RwSignal::new(None::<Verification>);
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
@@ -65,7 +67,7 @@ fn CheckView(id: String) -> impl IntoView {
                 Err(Failure::Api(e)) if e.code == ErrorCode::NotFound => {
                     error.set(Some(t_string!(i18n, pharmacy.not_found).to_string()))
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         })
     };
@@ -79,7 +81,7 @@ fn CheckView(id: String) -> impl IntoView {
                     error.set(Some(t_string!(i18n, pharmacy.refused).to_string()));
                     load();
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         })
     };

@@ -10,6 +10,7 @@ use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::prescriptions::{add_prescription, PrescriptionList};
 use crate::i18n::*;
+use crate::texts::use_texts;
 
 fn blank() -> Line {
     Line {
@@ -24,6 +25,7 @@ fn blank() -> Line {
 #[component]
 pub fn PrescriptionForm(consultation_id: String, prescriptions: RwSignal<Vec<PrescriptionSummary>>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let lines = RwSignal::new(vec![blank()]);
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -51,7 +53,7 @@ pub fn PrescriptionForm(consultation_id: String, prescriptions: RwSignal<Vec<Pre
                 Err(Failure::Api(e)) if e.field.is_some() => {
                     error.set(Some(t_string!(i18n, prescription.incomplete).to_string()))
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
             pending.set(false);
         });

@@ -13,6 +13,7 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
 use crate::i18n::*;
 use crate::pages::console::assist_list::outcome_name;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn ResidentPage() -> impl IntoView {
@@ -26,13 +27,14 @@ pub fn ResidentPage() -> impl IntoView {
 #[component]
 fn ResidentView(id: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let detail = RwSignal::new(None::<ResidentDetail>);
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
     spawn_local(async move {
         match api::resident(&id.get_value()).await {
             Ok(found) => detail.set(Some(found)),
-            Err(failure) => error.set(Some(error_text(i18n, &failure))),
+            Err(failure) => error.set(Some(error_text(texts, &failure))),
         }
     });
     view! {
@@ -72,6 +74,7 @@ fn expertise_link(resident: &Resident) -> String {
 #[component]
 fn CallSamu(resident_id: String) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let reason = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -82,7 +85,7 @@ fn CallSamu(resident_id: String) -> impl IntoView {
             return;
         }
         let Ok(text) = validate::required_text("reason", &reason.get_untracked(), REASON_MAX_CHARS) else {
-            return error.set(Some(t_string!(i18n, errors.field_required).to_string()));
+            return error.set(Some(tx!(texts, errors.field_required)));
         };
         pending.set(true);
         error.set(None);
@@ -100,7 +103,7 @@ fn CallSamu(resident_id: String) -> impl IntoView {
                     // Without network the nurse must know at once to dial 15 instead.
                     error.set(Some(match failure {
                         Failure::Network => t_string!(i18n, nursing_home.needs_network).to_string(),
-                        Failure::Api(_) => error_text(i18n, &failure),
+                        Failure::Api(_) => error_text(texts, &failure),
                     }));
                     pending.set(false);
                 }

@@ -11,6 +11,7 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::today_iso;
 use crate::components::patient_fields;
 use crate::i18n::*;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn ResidentsPage() -> impl IntoView {
@@ -27,6 +28,7 @@ pub fn ResidentsPage() -> impl IntoView {
 #[component]
 fn ResidentList() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let search = RwSignal::new(String::new());
     let residents = RwSignal::new(None::<Vec<Resident>>);
     let error = RwSignal::new(None::<String>);
@@ -43,7 +45,7 @@ fn ResidentList() -> impl IntoView {
                     residents.set(Some(list));
                     error.set(None);
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     });
@@ -74,6 +76,7 @@ fn ResidentList() -> impl IntoView {
 #[component]
 fn AddResident() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let navigate = use_navigate();
     let [last_name, first_name, birth_date, room, gp_name] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let pending = RwSignal::new(false);
@@ -93,8 +96,8 @@ fn AddResident() -> impl IntoView {
         // The server's rules, checked here first to answer at once in the page's language.
         if let Err(invalid) = request.checked(&today_iso()) {
             let message = match invalid.field {
-                "birth_date" => t_string!(i18n, errors.birth_date).to_string(),
-                _ => t_string!(i18n, errors.field_required).to_string(),
+                "birth_date" => tx!(texts, errors.birth_date),
+                _ => tx!(texts, errors.field_required),
             };
             return error.set(Some(message));
         }
@@ -104,8 +107,8 @@ fn AddResident() -> impl IntoView {
         spawn_local(async move {
             match api::add_resident(&request).await {
                 Ok(resident) => navigate(&format!("/console/residents/{}", resident.id), Default::default()),
-                Err(failure) => error.set(Some(patient_fields::refusal(i18n, &failure, |field| {
-                    (field == "room").then(|| t_string!(i18n, errors.field_required).to_string())
+                Err(failure) => error.set(Some(patient_fields::refusal(texts, &failure, |field| {
+                    (field == "room").then(|| tx!(texts, errors.field_required))
                 }))),
             }
             pending.set(false);

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::assist::LinkState;
+use regard_shared::lang::Lang;
 use regard_shared::ErrorCode;
 use web_sys::MediaStream;
 
@@ -11,9 +12,9 @@ use super::assist_live::{LiveCamera, PhotoSender};
 use crate::api::{self, Failure};
 use crate::components::error_text::error_text;
 use crate::components::notice::Notice;
-use crate::i18n::*;
 use crate::media::call::Call;
 use crate::media::camera::{self, CameraError};
+use crate::texts::{tx, use_texts};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -31,7 +32,7 @@ enum Step {
 /// `token` is the link's secret, from the path of the texted address.
 #[component]
 pub fn CallerPage(token: String) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let step = RwSignal::new(Step::Loading);
     let (stream, set_stream) = signal_local(None::<MediaStream>);
 
@@ -39,7 +40,7 @@ pub fn CallerPage(token: String) -> impl IntoView {
         step.set(match &failure {
             Failure::Api(e) if e.code == ErrorCode::LinkInUse => Step::InUse,
             Failure::Api(e) if matches!(e.code, ErrorCode::LinkExpired | ErrorCode::NotFound) => Step::Expired,
-            _ => Step::Failed(error_text(i18n, &failure)),
+            _ => Step::Failed(error_text(texts, &failure)),
         })
     };
     let show_camera = move |assist_id: String, camera: Result<MediaStream, CameraError>| match camera {
@@ -69,9 +70,21 @@ pub fn CallerPage(token: String) -> impl IntoView {
     }
 
     let token = StoredValue::new(token);
+    // A language the caller picks is kept with the case: the regulator sees it,
+    // and a new link is texted in it. The page's first language needs no telling.
+    Effect::new(move |previous: Option<Lang>| {
+        let lang = texts.lang();
+        if previous.is_some_and(|previous| previous != lang) {
+            spawn_local(async move {
+                // Failing costs only that: the page is already in the language.
+                let _ = api::choose_language(&token.get_value(), lang).await;
+            });
+        }
+        lang
+    });
     let accept = move |_| {
         step.set(Step::Starting);
-        let language = i18n.get_locale_untracked().as_str();
+        let language = texts.lang_untracked().code();
         // The tap consents to both: the camera starts (and the phone asks for
         // it) while the server records the consent, not one round trip later.
         let token = token.get_value();
@@ -106,12 +119,12 @@ pub fn CallerPage(token: String) -> impl IntoView {
                 Step::Live { assist_id } => view! { <LiveCamera assist_id=assist_id stream=stream on_stop=stop /> }.into_any(),
                 Step::NoCamera(error) => view! { <NoCamera error=error /> }.into_any(),
                 Step::Stopped { assist_id } => view! {
-                    <Notice title=t_string!(i18n, caller.stopped_title).to_string() body=t_string!(i18n, caller.stopped).to_string() />
+                    <Notice title=tx!(texts, caller.stopped_title) body=tx!(texts, caller.stopped) />
                     // The link stays this phone's: the video can start again without a new text.
-                    <button type="button" class="primary big" on:click=move |_| start_camera(assist_id.clone())>{t!(i18n, caller.restart)}</button>
+                    <button type="button" class="primary big" on:click=move |_| start_camera(assist_id.clone())>{move || tx!(texts, caller.restart)}</button>
                 }.into_any(),
-                Step::Expired => view! { <Notice title=t_string!(i18n, caller.expired_title).to_string() body=t_string!(i18n, caller.expired).to_string() /> }.into_any(),
-                Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, caller.in_use).to_string() /> }.into_any(),
+                Step::Expired => view! { <Notice title=tx!(texts, caller.expired_title) body=tx!(texts, caller.expired) /> }.into_any(),
+                Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=tx!(texts, caller.in_use) /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
             }}
         </article>
@@ -124,59 +137,69 @@ fn Consent(
     on_accept: impl Fn(leptos::ev::MouseEvent) + 'static,
     starting: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let organisation = StoredValue::new(organisation);
     view! {
-        <h1>{move || t_string!(i18n, caller.asking, organisation = organisation.get_value()).to_string()}</h1>
+        <h1>{move || tx!(texts, caller.asking, organisation = isolated(texts.lang(), organisation.get_value()))}</h1>
         // What matters most, then the one thing to do, visible without
         // scrolling on a small phone; the rest of what it accepts follows.
-        <p class="lead">{t!(i18n, caller.consent_see)}</p>
+        <p class="lead">{move || tx!(texts, caller.consent_see)}</p>
         // Said before the link is bound to this browser: another one can still open it.
-        {(!Call::supported()).then(|| view! { <p class="alert" role="status">{t!(i18n, caller.no_live_video_before)}</p> })}
+        {(!Call::supported()).then(|| view! { <p class="alert" role="status">{move || tx!(texts, caller.no_live_video_before)}</p> })}
         <button type="button" class="primary big" on:click=on_accept disabled=starting>
-            {move || if starting { t_string!(i18n, caller.accepting) } else { t_string!(i18n, caller.accept) }}
+            {move || if starting { tx!(texts, caller.accepting) } else { tx!(texts, caller.accept) }}
         </button>
-        {camera::installed_app().then(|| view! { <p class="hint">{t!(i18n, caller.allow_again)}</p> })}
+        {camera::installed_app().then(|| view! { <p class="hint">{move || tx!(texts, caller.allow_again)}</p> })}
         <section aria-labelledby="consent-title">
-            <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
+            <h2 id="consent-title">{move || tx!(texts, caller.consent_title)}</h2>
             <ul class="consent">
-                <li>{t!(i18n, caller.consent_call)}</li>
-                <li>{t!(i18n, caller.consent_record)}</li>
-                <li>{t!(i18n, caller.consent_stop)}</li>
+                <li>{move || tx!(texts, caller.consent_call)}</li>
+                <li>{move || tx!(texts, caller.consent_record)}</li>
+                <li>{move || tx!(texts, caller.consent_stop)}</li>
             </ul>
         </section>
-        <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
+        <p class="alert alert-emergency"><strong>{move || tx!(texts, common.emergency)}</strong></p>
+    }
+}
+
+/// A name in Latin letters inside a right-to-left sentence, set apart (Unicode
+/// isolates) so that its words and numbers keep their order.
+fn isolated(lang: Lang, name: String) -> String {
+    if lang.is_rtl() {
+        format!("\u{2068}{name}\u{2069}")
+    } else {
+        name
     }
 }
 
 /// The camera cannot be used: say why, how to fix it, and offer to send a photo instead.
 #[component]
 fn NoCamera(error: CameraError) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let explanation = move || match error {
         CameraError::Unsupported => view! {
-            <h1>{t!(i18n, caller.no_camera_title)}</h1>
-            <p>{t!(i18n, caller.no_camera)}</p>
+            <h1>{move || tx!(texts, caller.no_camera_title)}</h1>
+            <p>{move || tx!(texts, caller.no_camera)}</p>
         }
         .into_any(),
         CameraError::Denied => view! {
-            <h1>{t!(i18n, caller.denied_title)}</h1>
+            <h1>{move || tx!(texts, caller.denied_title)}</h1>
             <ul class="steps">
-                <li>{t!(i18n, caller.denied_android)}</li>
-                <li>{t!(i18n, caller.denied_ios)}</li>
+                <li>{move || tx!(texts, caller.denied_android)}</li>
+                <li>{move || tx!(texts, caller.denied_ios)}</li>
             </ul>
         }
         .into_any(),
         CameraError::NotFound | CameraError::Failed => view! {
-            <h1>{t!(i18n, caller.no_camera_title)}</h1>
-            <p>{t!(i18n, caller.camera_failed)}</p>
+            <h1>{move || tx!(texts, caller.no_camera_title)}</h1>
+            <p>{move || tx!(texts, caller.camera_failed)}</p>
         }
         .into_any(),
     };
     view! {
         {explanation}
         <button type="button" class="secondary" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
-            {t!(i18n, caller.retry)}
+            {move || tx!(texts, caller.retry)}
         </button>
         <PhotoSender />
     }

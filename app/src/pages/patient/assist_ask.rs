@@ -5,19 +5,18 @@
 use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_i18n::I18nContext;
 use regard_shared::signal::{Reply, Request, VideoOff};
 use web_sys::MediaStream;
 
 use crate::api;
-use crate::i18n::*;
 use crate::media::call::Call;
 use crate::media::{camera, location, snapshot, stats};
+use crate::texts::{tx, use_texts, Texts};
 
 /// The live page's state the requests act on.
 #[derive(Clone, Copy)]
 pub struct Phone {
-    pub i18n: I18nContext<Locale>,
+    pub texts: Texts,
     pub stream: ReadSignal<Option<MediaStream>, LocalStorage>,
     pub preview: NodeRef<Video>,
     pub call: StoredValue<Option<Call>, LocalStorage>,
@@ -58,7 +57,7 @@ impl Phone {
 
     /// A request of the regulator: done at once, or asked of the caller.
     pub fn on_request(self, request: Request) {
-        let Phone { i18n, stream, preview, notice, ask, video_off, facing, set_regulator, .. } = self;
+        let Phone { texts, stream, preview, notice, ask, video_off, facing, set_regulator, .. } = self;
         let Some(camera) = stream.get_untracked() else { return };
         match request {
             Request::Snapshot => spawn_local(async move {
@@ -66,7 +65,7 @@ impl Phone {
                 let answer = match snapshot::take(&camera, &video).await {
                     Some(image) => match api::upload_photo("snapshot", &image).await {
                         Ok(stored) => {
-                            notice.set(Some(t_string!(i18n, caller.snapshot_taken).to_string()));
+                            notice.set(Some(tx!(texts, caller.snapshot_taken)));
                             Reply::SnapshotStored { id: stored.id }
                         }
                         Err(_) => Reply::Failed { request: "snapshot".into(), reason: "upload".into() },
@@ -116,7 +115,7 @@ impl Phone {
 
     /// The caller's answer to what was asked on screen.
     pub fn answer(self, accepted: bool) {
-        let Phone { i18n, stream, notice, ask, facing, .. } = self;
+        let Phone { texts, stream, notice, ask, facing, .. } = self;
         let Some(question) = ask.get_untracked() else { return };
         ask.set(None);
         let Some(camera) = stream.get_untracked() else { return };
@@ -124,11 +123,11 @@ impl Phone {
             match (question, accepted) {
                 (Ask::Location, true) => match location::current_position().await {
                     Some(here) if api::share_location(&here).await.is_ok() => {
-                        notice.set(Some(t_string!(i18n, caller.location_sent).to_string()));
+                        notice.set(Some(tx!(texts, caller.location_sent)));
                         self.reply(Reply::LocationShared);
                     }
                     _ => {
-                        notice.set(Some(t_string!(i18n, caller.location_failed).to_string()));
+                        notice.set(Some(tx!(texts, caller.location_failed)));
                         self.reply(Reply::Failed { request: "location".into(), reason: "unavailable".into() });
                     }
                 },
@@ -136,7 +135,7 @@ impl Phone {
                     let on = camera::set_microphone(&camera, true).await;
                     self.renegotiate();
                     if on {
-                        notice.set(Some(t_string!(i18n, caller.audio_enabled).to_string()));
+                        notice.set(Some(tx!(texts, caller.audio_enabled)));
                     }
                     self.reply(Reply::AudioState { on });
                 }
@@ -183,19 +182,19 @@ impl Ask {
 
 #[component]
 pub fn AskPrompt(question: Ask, on_answer: impl Fn(bool) + Copy + 'static) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let (text, yes) = match question {
-        Ask::SwitchCamera => (t_string!(i18n, caller.ask_switch), t_string!(i18n, caller.switch)),
-        Ask::Torch { on: true } => (t_string!(i18n, caller.ask_torch_on), t_string!(i18n, caller.torch_on)),
-        Ask::Torch { on: false } => (t_string!(i18n, caller.ask_torch_off), t_string!(i18n, caller.torch_off)),
-        Ask::Location => (t_string!(i18n, caller.ask_location), t_string!(i18n, caller.share_location)),
-        Ask::Audio => (t_string!(i18n, caller.ask_audio), t_string!(i18n, caller.enable_audio)),
+        Ask::SwitchCamera => (tx!(texts, caller.ask_switch), tx!(texts, caller.switch)),
+        Ask::Torch { on: true } => (tx!(texts, caller.ask_torch_on), tx!(texts, caller.torch_on)),
+        Ask::Torch { on: false } => (tx!(texts, caller.ask_torch_off), tx!(texts, caller.torch_off)),
+        Ask::Location => (tx!(texts, caller.ask_location), tx!(texts, caller.share_location)),
+        Ask::Audio => (tx!(texts, caller.ask_audio), tx!(texts, caller.enable_audio)),
     };
     view! {
         <section class="ask" role="alertdialog" aria-labelledby="ask-text">
             <p id="ask-text" class="lead">{text.to_string()}</p>
             <button type="button" class="primary big" on:click=move |_| on_answer(true)>{yes.to_string()}</button>
-            <button type="button" class="secondary big" on:click=move |_| on_answer(false)>{t!(i18n, caller.decline)}</button>
+            <button type="button" class="secondary big" on:click=move |_| on_answer(false)>{move || tx!(texts, caller.decline)}</button>
         </section>
     }
 }

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobEvent, BlobPropertyBag, MediaRecorder, MediaStream};
 
 use crate::api;
-use crate::i18n::*;
+use crate::texts::{tx, use_texts};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Clip {
@@ -32,7 +32,7 @@ struct Recording {
 
 #[component]
 pub fn ClipRecorder(stream: ReadSignal<Option<MediaStream>, LocalStorage>) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let state = RwSignal::new(Clip::Idle);
     let recording = StoredValue::new_local(None::<Recording>);
 
@@ -109,28 +109,26 @@ pub fn ClipRecorder(stream: ReadSignal<Option<MediaStream>, LocalStorage>) -> im
 
     let message = move || match state.get() {
         Clip::Idle => None,
-        Clip::Recording { seconds_left } => {
-            Some(t_string!(i18n, caller.clip_recording, seconds = seconds_left).to_string())
-        }
-        Clip::Sending { percent } => Some(t_string!(i18n, caller.clip_sending, percent = percent).to_string()),
-        Clip::Sent => Some(t_string!(i18n, caller.clip_sent).to_string()),
-        Clip::Failed => Some(t_string!(i18n, caller.clip_failed).to_string()),
+        Clip::Recording { seconds_left } => Some(tx!(texts, caller.clip_recording, seconds = seconds_left)),
+        Clip::Sending { percent } => Some(tx!(texts, caller.clip_sending, percent = percent)),
+        Clip::Sent => Some(tx!(texts, caller.clip_sent)),
+        Clip::Failed => Some(tx!(texts, caller.clip_failed)),
     };
     let recording_now = move || matches!(state.get(), Clip::Recording { .. });
     view! {
         <section class="clip-recorder" aria-labelledby="clip-title">
-            <h2 id="clip-title">{t!(i18n, caller.clip_title)}</h2>
-            <p class="hint">{t_string!(i18n, caller.clip_hint, seconds = CLIP_MAX_SECONDS).to_string()}</p>
+            <h2 id="clip-title">{move || tx!(texts, caller.clip_title)}</h2>
+            <p class="hint">{tx!(texts, caller.clip_hint, seconds = CLIP_MAX_SECONDS)}</p>
             <Show
                 when=recording_now
                 fallback=move || view! {
                     <button type="button" class="secondary big" on:click=start
                         disabled=move || matches!(state.get(), Clip::Sending { .. })>
-                        {t!(i18n, caller.clip_start)}
+                        {move || tx!(texts, caller.clip_start)}
                     </button>
                 }
             >
-                <button type="button" class="primary big" on:click=move |_| stop()>{t!(i18n, caller.clip_stop)}</button>
+                <button type="button" class="primary big" on:click=move |_| stop()>{move || tx!(texts, caller.clip_stop)}</button>
             </Show>
             {move || message().map(|text| view! {
                 <p class=if state.get() == Clip::Failed { "alert alert-error" } else { "alert" } role="status">{text}</p>

@@ -11,9 +11,9 @@ use super::assist_ask::{Ask, AskPrompt, Phone};
 use super::assist_clip::ClipRecorder;
 use crate::api::{self, Failure};
 use crate::components::video_view::VideoView;
-use crate::i18n::*;
 use crate::media::call::{Call, CallEvent};
 use crate::media::{self, camera};
+use crate::texts::{tx, use_texts};
 
 /// How long video may take to connect before the caller is pointed to photos.
 const WEAK_NETWORK_MS: i32 = 12_000;
@@ -33,7 +33,7 @@ pub fn LiveCamera(
     stream: ReadSignal<Option<MediaStream>, LocalStorage>,
     on_stop: Callback<()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let status = RwSignal::new(Status::WaitingDoctor);
     let notice = RwSignal::new(None::<String>);
     let weak_network = RwSignal::new(false);
@@ -50,7 +50,7 @@ pub fn LiveCamera(
     let live = Call::supported();
     let video_off = RwSignal::new((!live).then_some(VideoOff::Unsupported));
     let facing = StoredValue::new("environment");
-    let phone = Phone { i18n, stream, preview, call, notice, ask, video_off, facing, set_regulator };
+    let phone = Phone { texts, stream, preview, call, notice, ask, video_off, facing, set_regulator };
     let answer_ask = move |accepted: bool| phone.answer(accepted);
     let on_event = move |event: CallEvent| match event {
         CallEvent::PeerPresent(true) if !live => phone.reply(Reply::VideoOff(VideoOff::Unsupported)),
@@ -100,43 +100,43 @@ pub fn LiveCamera(
     });
     let status_text = move || {
         match status.get() {
-            Status::WaitingDoctor => t_string!(i18n, caller.waiting_doctor),
-            Status::Connecting => t_string!(i18n, caller.connecting),
-            Status::Connected => t_string!(i18n, caller.connected),
-            Status::Reconnecting => t_string!(i18n, caller.reconnecting),
-            Status::Elsewhere => t_string!(i18n, caller.elsewhere),
+            Status::WaitingDoctor => tx!(texts, caller.waiting_doctor),
+            Status::Connecting => tx!(texts, caller.connecting),
+            Status::Connected => tx!(texts, caller.connected),
+            Status::Reconnecting => tx!(texts, caller.reconnecting),
+            Status::Elsewhere => tx!(texts, caller.elsewhere),
         }
         .to_string()
     };
     view! {
-        <h1>{t!(i18n, caller.live_title)}</h1>
+        <h1>{move || tx!(texts, caller.live_title)}</h1>
         // With the camera off for photos, no black picture under "the doctor sees you".
         <Show when=move || video_off.get().is_none()>
             <p class="status" role="status" data-testid="caller-status">{status_text}</p>
         </Show>
         <Show when=move || matches!(video_off.get(), None | Some(VideoOff::Unsupported))>
-            <VideoView stream=stream label=Signal::derive(move || t_string!(i18n, caller.preview_label).to_string()) node_ref=preview class="preview" />
+            <VideoView stream=stream label=Signal::derive(move || tx!(texts, caller.preview_label)) node_ref=preview class="preview" />
         </Show>
         <Show when=move || regulator.with(Option::is_some)>
-            <VideoView stream=regulator label=Signal::derive(move || t_string!(i18n, caller.regulator_label).to_string())
+            <VideoView stream=regulator label=Signal::derive(move || tx!(texts, caller.regulator_label))
                 node_ref=regulator_view class="regulator-video" audible=Signal::derive(|| true) />
         </Show>
-        <p>{t!(i18n, caller.keep_open)}</p>
+        <p>{move || tx!(texts, caller.keep_open)}</p>
         <Show when=move || weak_network.get() && video_off.get().is_none()>
-            <p class="alert" role="status">{t!(i18n, caller.weak_network)}</p>
+            <p class="alert" role="status">{move || tx!(texts, caller.weak_network)}</p>
         </Show>
         {move || video_off.get().map(|why| view! {
             <section class="alert" aria-labelledby="video-off-title">
                 <h2 id="video-off-title">{match why {
-                    VideoOff::Photos => t_string!(i18n, caller.photos_only_title),
-                    VideoOff::WeakLink => t_string!(i18n, caller.photos_weak_network_title),
-                    VideoOff::AudioOnly => t_string!(i18n, caller.audio_only_title),
-                    VideoOff::Unsupported => t_string!(i18n, caller.no_live_video_title),
+                    VideoOff::Photos => tx!(texts, caller.photos_only_title),
+                    VideoOff::WeakLink => tx!(texts, caller.photos_weak_network_title),
+                    VideoOff::AudioOnly => tx!(texts, caller.audio_only_title),
+                    VideoOff::Unsupported => tx!(texts, caller.no_live_video_title),
                 }}</h2>
                 <p>{match why {
-                    VideoOff::AudioOnly => t_string!(i18n, caller.audio_only),
-                    VideoOff::Unsupported => t_string!(i18n, caller.no_live_video),
-                    VideoOff::Photos | VideoOff::WeakLink => t_string!(i18n, caller.photos_only),
+                    VideoOff::AudioOnly => tx!(texts, caller.audio_only),
+                    VideoOff::Unsupported => tx!(texts, caller.no_live_video),
+                    VideoOff::Photos | VideoOff::WeakLink => tx!(texts, caller.photos_only),
                 }}</p>
             </section>
         })}
@@ -154,20 +154,20 @@ pub fn LiveCamera(
 /// the doctor off.
 #[component]
 fn StopButton(on_stop: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let asking = RwSignal::new(false);
     move || {
         if asking.get() {
             view! {
                 <section class="alert" role="alertdialog" aria-labelledby="stop-title">
-                    <h2 id="stop-title">{t!(i18n, caller.stop_confirm)}</h2>
-                    <button type="button" class="primary big" on:click=move |_| asking.set(false)>{t!(i18n, caller.stop_keep)}</button>
-                    <button type="button" class="stop big" on:click=move |_| on_stop.run(())>{t!(i18n, caller.stop_yes)}</button>
+                    <h2 id="stop-title">{move || tx!(texts, caller.stop_confirm)}</h2>
+                    <button type="button" class="primary big" on:click=move |_| asking.set(false)>{move || tx!(texts, caller.stop_keep)}</button>
+                    <button type="button" class="stop big" on:click=move |_| on_stop.run(())>{move || tx!(texts, caller.stop_yes)}</button>
                 </section>
             }
             .into_any()
         } else {
-            view! { <button type="button" class="stop big" on:click=move |_| asking.set(true)>{t!(i18n, caller.stop)}</button> }
+            view! { <button type="button" class="stop big" on:click=move |_| asking.set(true)>{move || tx!(texts, caller.stop)}</button> }
                 .into_any()
         }
     }
@@ -176,22 +176,22 @@ fn StopButton(on_stop: Callback<()>) -> impl IntoView {
 /// Sends a photo taken with the phone's camera app, or chosen from its gallery.
 #[component]
 pub fn PhotoSender() -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let input = NodeRef::<Input>::new();
     let state = RwSignal::new(None::<(bool, String)>);
     let on_change = move |_| {
         let Some(file) = input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
-        state.set(Some((true, t_string!(i18n, caller.photo_sending).to_string())));
+        state.set(Some((true, tx!(texts, caller.photo_sending))));
         spawn_local(async move {
             let blob: web_sys::Blob = file.unchecked_into();
             let result = api::upload_photo("photo", &blob).await;
             state.set(Some(match result {
-                Ok(_) => (true, t_string!(i18n, caller.photo_sent).to_string()),
+                Ok(_) => (true, tx!(texts, caller.photo_sent)),
                 // A photo from a very high-resolution camera mode: say why.
                 Err(Failure::Api(e)) if e.field.as_deref() == Some("dimensions") => {
-                    (false, t_string!(i18n, errors.image_too_large).to_string())
+                    (false, tx!(texts, errors.image_too_large))
                 }
-                Err(_) => (false, t_string!(i18n, caller.photo_failed).to_string()),
+                Err(_) => (false, tx!(texts, caller.photo_failed)),
             }));
             if let Some(input) = input.get_untracked() {
                 input.set_value("");
@@ -200,8 +200,8 @@ pub fn PhotoSender() -> impl IntoView {
     };
     view! {
         <section class="photo-sender" aria-labelledby="photo-title">
-            <h2 id="photo-title">{t!(i18n, caller.photo_title)}</h2>
-            <label for="photo-input" class="button secondary big">{t!(i18n, caller.photo_button)}</label>
+            <h2 id="photo-title">{move || tx!(texts, caller.photo_title)}</h2>
+            <label for="photo-input" class="button secondary big">{move || tx!(texts, caller.photo_button)}</label>
             <input id="photo-input" node_ref=input class="visually-hidden" type="file" accept="image/*" capture="environment" on:change=on_change />
             {move || state.get().map(|(ok, message)| view! {
                 <p class=if ok { "alert" } else { "alert alert-error" } role="status">{message}</p>

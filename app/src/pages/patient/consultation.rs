@@ -18,6 +18,7 @@ use crate::components::notice::Notice;
 use crate::i18n::*;
 use crate::media::call::Call;
 use crate::media::camera;
+use crate::texts::{tx, use_texts};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -36,6 +37,7 @@ enum Step {
 #[component]
 pub fn ConsultationPage() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let token = StoredValue::new(use_params_map().read_untracked().get("token").unwrap_or_default());
     let step = RwSignal::new(Step::Loading);
     let (stream, set_stream) = signal_local(None::<web_sys::MediaStream>);
@@ -52,7 +54,7 @@ pub fn ConsultationPage() -> impl IntoView {
             Failure::Api(e) if e.code == ErrorCode::LinkInUse => Step::InUse,
             Failure::Api(e) if e.code == ErrorCode::IdentityLocked => Step::Locked,
             Failure::Api(e) if matches!(e.code, ErrorCode::LinkExpired | ErrorCode::NotFound) => Step::Expired,
-            _ => Step::Failed(error_text(i18n, &failure)),
+            _ => Step::Failed(error_text(texts, &failure)),
         })
     };
     // Where someone who already entered on this device goes back to.
@@ -106,7 +108,7 @@ pub fn ConsultationPage() -> impl IntoView {
                 Step::After(c) => view! { <AfterConsultation consultation=c /> }.into_any(),
                 Step::Expired => view! { <Notice title=t_string!(i18n, patient_consultation.expired_title).to_string() body=t_string!(i18n, patient_consultation.expired).to_string() /> }.into_any(),
                 Step::Locked => view! { <Notice title=t_string!(i18n, patient_consultation.locked_title).to_string() body=t_string!(i18n, patient_consultation.locked).to_string() /> }.into_any(),
-                Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, patient_consultation.in_use).to_string() /> }.into_any(),
+                Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=t_string!(i18n, patient_consultation.in_use).to_string() /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
             }}
         </article>
@@ -122,6 +124,7 @@ fn Identity(
     on_fail: Callback<Failure>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let birth_date = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -129,7 +132,7 @@ fn Identity(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if rules::birth_date(&birth_date.get_untracked(), &today_iso()).is_err() {
-            error.set(Some(t_string!(i18n, errors.birth_date).to_string()));
+            error.set(Some(tx!(texts, errors.birth_date)));
             return;
         }
         pending.set(true);
@@ -138,7 +141,7 @@ fn Identity(
             match api::enter_consultation(&token.get_value(), birth_date.get_untracked(), language).await {
                 Ok(consultation) => on_entered.run(consultation),
                 Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => error.set(Some(
-                    birth_date_refusal(i18n, &e, t_string!(i18n, patient_consultation.wrong_birth_date).to_string()),
+                    birth_date_refusal(texts, &e, t_string!(i18n, patient_consultation.wrong_birth_date).to_string()),
                 )),
                 Err(failure) => on_fail.run(failure),
             }
@@ -161,7 +164,7 @@ fn Identity(
             <ErrorAlert message=error.into() />
             <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_consultation.enter)}</button>
             <section aria-labelledby="consent-title">
-                <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
+                <h2 id="consent-title">{move || tx!(texts, caller.consent_title)}</h2>
                 <ul class="consent">
                     <li>{t!(i18n, patient_consultation.consent_video)}</li>
                     <li>{t!(i18n, patient_consultation.consent_record)}</li>
@@ -170,6 +173,6 @@ fn Identity(
                 </ul>
             </section>
         </form>
-        <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
+        <p class="alert alert-emergency"><strong>{move || tx!(texts, common.emergency)}</strong></p>
     }
 }

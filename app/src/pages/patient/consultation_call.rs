@@ -22,6 +22,7 @@ use crate::i18n::*;
 use crate::media::audio::LevelMeter;
 use crate::media::call::{Call, CallEvent};
 use crate::media::camera::{self, CameraError};
+use crate::texts::{tx, use_texts};
 use regard_shared::payment::euros;
 
 /// Meter level above which the microphone surely picks up sound (about -48 dBFS).
@@ -38,6 +39,7 @@ pub fn DeviceCheck(
     on_over: Callback<PatientConsultation>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let problem = RwSignal::new(None::<CameraError>);
     let level = RwSignal::new(0u32);
     let heard = RwSignal::new(false);
@@ -97,7 +99,7 @@ pub fn DeviceCheck(
                 Err(_) if matches!(api::my_consultation().await, Ok(ref c) if c.status == Status::Done) => {
                     on_over.run(consultation.get_value())
                 }
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };
@@ -145,6 +147,7 @@ pub fn DeviceCheck(
 #[component]
 fn DevicesBlocked(problem: CameraError) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let explanation = match problem {
         CameraError::Denied => view! {
             <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.blocked)}</p>
@@ -156,7 +159,7 @@ fn DevicesBlocked(problem: CameraError) -> impl IntoView {
         }
         .into_any(),
         CameraError::Unsupported => {
-            view! { <p class="alert alert-error" role="alert">{t!(i18n, caller.no_camera)}</p> }.into_any()
+            view! { <p class="alert alert-error" role="alert">{move || tx!(texts, caller.no_camera)}</p> }.into_any()
         }
         CameraError::NotFound | CameraError::Failed => {
             view! { <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.devices_failed)}</p> }
@@ -166,7 +169,7 @@ fn DevicesBlocked(problem: CameraError) -> impl IntoView {
     view! {
         {explanation}
         <button type="button" class="secondary" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
-            {t!(i18n, caller.retry)}
+            {move || tx!(texts, caller.retry)}
         </button>
     }
 }

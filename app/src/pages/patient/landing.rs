@@ -4,16 +4,18 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn PatientLanding() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     view! {
         <article class="patient">
             <h1>{t!(i18n, patient.title)}</h1>
             <p class="lead">{t!(i18n, patient.intro)}</p>
             <p class="alert alert-emergency">
-                <strong>{t!(i18n, patient.emergency)}</strong>
+                <strong>{move || tx!(texts, common.emergency)}</strong>
             </p>
             <h2>{t!(i18n, patient.how_title)}</h2>
             <ol class="steps">

@@ -17,6 +17,7 @@ use crate::components::error_text::{birth_date_refusal, error_text, ErrorAlert};
 use crate::components::format::{date_time, today_iso};
 use crate::components::notice::Notice;
 use crate::i18n::*;
+use crate::texts::{tx, use_texts};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -34,6 +35,7 @@ enum Step {
 #[component]
 pub fn FollowUpPage() -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let token = use_params_map().read_untracked().get("token").unwrap_or_default();
     let step = RwSignal::new(Step::Loading);
     let said = RwSignal::new(None::<Said>);
@@ -43,7 +45,7 @@ pub fn FollowUpPage() -> impl IntoView {
             Failure::Api(e) if e.code == ErrorCode::LinkInUse => Step::InUse,
             Failure::Api(e) if e.code == ErrorCode::IdentityLocked => Step::Locked,
             Failure::Api(e) if matches!(e.code, ErrorCode::LinkExpired | ErrorCode::NotFound) => Step::Expired,
-            _ => Step::Failed(error_text(i18n, &failure)),
+            _ => Step::Failed(error_text(texts, &failure)),
         })
     };
     let load_mine = move || {
@@ -86,7 +88,7 @@ pub fn FollowUpPage() -> impl IntoView {
                 Step::SignedOut => view! { <Notice title=t_string!(i18n, patient_monitoring.signed_out_title).to_string() body=t_string!(i18n, patient_monitoring.signed_out).to_string() /> }.into_any(),
                 Step::Expired => view! { <Notice title=t_string!(i18n, patient_consultation.expired_title).to_string() body=t_string!(i18n, patient_monitoring.expired).to_string() /> }.into_any(),
                 Step::Locked => view! { <Notice title=t_string!(i18n, patient_consultation.locked_title).to_string() body=t_string!(i18n, patient_consultation.locked).to_string() /> }.into_any(),
-                Step::InUse => view! { <Notice title=t_string!(i18n, caller.in_use_title).to_string() body=t_string!(i18n, patient_monitoring.in_use).to_string() /> }.into_any(),
+                Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=t_string!(i18n, patient_monitoring.in_use).to_string() /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
             }}
         </article>
@@ -102,6 +104,7 @@ fn Join(
     on_fail: Callback<Failure>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let birth_date = RwSignal::new(String::new());
     let sms = RwSignal::new(info.can_sms);
     let email = RwSignal::new(info.can_email && !info.can_sms);
@@ -111,7 +114,7 @@ fn Join(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if rules::birth_date(&birth_date.get_untracked(), &today_iso()).is_err() {
-            error.set(Some(t_string!(i18n, errors.birth_date).to_string()));
+            error.set(Some(tx!(texts, errors.birth_date)));
             return;
         }
         pending.set(true);
@@ -121,7 +124,7 @@ fn Join(
             match api::join(&token.get_value(), birth_date.get_untracked(), language, reminders).await {
                 Ok(view) => on_view.run(view),
                 Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => error.set(Some(
-                    birth_date_refusal(i18n, &e, t_string!(i18n, patient_monitoring.wrong_birth_date).to_string()),
+                    birth_date_refusal(texts, &e, t_string!(i18n, patient_monitoring.wrong_birth_date).to_string()),
                 )),
                 Err(failure) => on_fail.run(failure),
             }
@@ -142,7 +145,7 @@ fn Join(
             <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_monitoring.start)}</button>
             <ReminderChoice sms=sms email=email can_sms=info.can_sms can_email=info.can_email />
             <section aria-labelledby="consent-title">
-                <h2 id="consent-title">{t!(i18n, caller.consent_title)}</h2>
+                <h2 id="consent-title">{move || tx!(texts, caller.consent_title)}</h2>
                 <ul class="consent">
                     <li>{t!(i18n, patient_monitoring.consent_what)}</li>
                     <li>{t!(i18n, patient_monitoring.consent_who)}</li>
@@ -151,7 +154,7 @@ fn Join(
                 </ul>
             </section>
         </form>
-        <p class="alert alert-emergency"><strong>{t!(i18n, patient.emergency)}</strong></p>
+        <p class="alert alert-emergency"><strong>{move || tx!(texts, common.emergency)}</strong></p>
     }
 }
 

@@ -15,6 +15,7 @@ use crate::components::format::due_state_text;
 use crate::components::questionnaire_form::{answer_text, Filled, QuestionnaireForm};
 use crate::i18n::*;
 use crate::offline::{self, Outcome, Pending};
+use crate::texts::{tx, use_texts};
 
 /// What the portal last said about sending; kept by the page, so it outlives
 /// the portal's redraw with fresh data.
@@ -33,6 +34,7 @@ pub fn Portal(
     on_signed_out: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     // Questionnaires filled on this phone and not yet on the server.
     let waiting = RwSignal::new(Vec::<u32>::new());
     // Questionnaires this portal already handed over (sent or queued): their form goes away.
@@ -49,7 +51,7 @@ pub fn Portal(
             let outcomes = offline::flush().await;
             waiting.set(offline::pending().await.iter().map(|p| p.submission.index).collect());
             if let Some(refused) = outcomes.iter().find_map(|(_, o)| match o {
-                Outcome::Refused(e) => Some(error_text(i18n, &Failure::Api(e.clone()))),
+                Outcome::Refused(e) => Some(error_text(texts, &Failure::Api(e.clone()))),
                 _ => None,
             }) {
                 said.set(Some(Said::Refused(refused)));
@@ -72,7 +74,7 @@ pub fn Portal(
         spawn_local(async move {
             // Kept on the phone first: closing the page now loses nothing.
             if offline::save(&pending).await.is_err() {
-                said.set(Some(Said::Refused(t_string!(i18n, errors.unexpected).to_string())));
+                said.set(Some(Said::Refused(tx!(texts, errors.unexpected))));
                 return;
             }
             handed.update(|h| h.push(due.index));
@@ -87,7 +89,7 @@ pub fn Portal(
                 Some(Outcome::Refused(e)) => {
                     waiting.update(|w| w.retain(|i| *i != due.index));
                     handed.update(|h| h.retain(|i| *i != due.index));
-                    said.set(Some(Said::Refused(error_text(i18n, &Failure::Api(e)))));
+                    said.set(Some(Said::Refused(error_text(texts, &Failure::Api(e)))));
                 }
                 _ => said.set(Some(Said::SavedOffline)),
             }
@@ -192,6 +194,7 @@ fn History(followup: PatientFollowUp) -> impl IntoView {
 #[component]
 fn ReminderSettings(followup: PatientFollowUp, on_view: Callback<PatientView>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let sms = RwSignal::new(followup.reminders.sms);
     let email = RwSignal::new(followup.reminders.email);
     let message = RwSignal::new(None::<String>);
@@ -204,7 +207,7 @@ fn ReminderSettings(followup: PatientFollowUp, on_view: Callback<PatientView>) -
                     message.set(Some(t_string!(i18n, patient_monitoring.reminders_saved).to_string()));
                     on_view.run(view);
                 }
-                Err(failure) => message.set(Some(error_text(i18n, &failure))),
+                Err(failure) => message.set(Some(error_text(texts, &failure))),
             }
         });
     };
@@ -220,13 +223,14 @@ fn ReminderSettings(followup: PatientFollowUp, on_view: Callback<PatientView>) -
 #[component]
 fn StopFollowUp(on_view: Callback<PatientView>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let stop = move |_| {
         spawn_local(async move {
             match api::stop().await {
                 Ok(view) => on_view.run(view),
-                Err(failure) => error.set(Some(error_text(i18n, &failure))),
+                Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
         });
     };

@@ -3,6 +3,7 @@
 use regard_shared::assist::{
     order_timeline, AssistDetail, AssistSummary, EventKind, Outcome, SnapshotView, TimelineEvent,
 };
+use regard_shared::lang::Lang;
 use regard_shared::page::Page;
 use regard_shared::phone;
 use regard_shared::usage;
@@ -30,6 +31,8 @@ pub struct NewCase<'a> {
     pub note: Option<&'a str>,
     /// A nursing home's call: the resident it is about, and why.
     pub resident: Option<(&'a str, &'a str)>,
+    /// The language the caller reads, when the regulator chose one.
+    pub language: Option<Lang>,
 }
 
 /// A case just opened, and the token of its patient link.
@@ -46,8 +49,9 @@ pub async fn open(db: &Db, case: NewCase<'_>, first: (EventKind, &str), link_ttl
     let now = now_ms();
     let mut tx = db.begin().await?;
     sqlx::query(
-        "INSERT INTO assists (id, organisation_id, created_by, phone, case_reference, note, created_at, resident_id, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO assists (id, organisation_id, created_by, phone, case_reference, note, created_at, resident_id, reason,
+                              language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&id)
     .bind(case.organisation_id)
@@ -58,6 +62,7 @@ pub async fn open(db: &Db, case: NewCase<'_>, first: (EventKind, &str), link_ttl
     .bind(now)
     .bind(case.resident.map(|(resident, _)| resident))
     .bind(case.resident.map(|(_, reason)| reason))
+    .bind(case.language.map(Lang::code))
     .execute(&mut *tx)
     .await?;
     record_on(&mut tx, &id, first.0, first.1, Some(case.created_by)).await?;
@@ -212,8 +217,11 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
     let row: Option<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.id = $1")).bind(assist_id).fetch_optional(db).await?;
     let summary = summary(row.ok_or(AppError::NotFound)?);
-    let (decision_note,): (Option<String>,) =
-        sqlx::query_as("SELECT decision_note FROM assists WHERE id = $1").bind(assist_id).fetch_one(db).await?;
+    let (decision_note, language): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT decision_note, language FROM assists WHERE id = $1")
+            .bind(assist_id)
+            .fetch_one(db)
+            .await?;
     // Strict: an event of an unknown kind fails the whole read rather than
     // silently vanishing from the audit trail.
     let events: Vec<(i64, i64, Stored<EventKind>, String)> =
@@ -228,12 +236,40 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
     order_timeline(&mut timeline);
     Ok(AssistDetail {
         summary,
+        language: language.as_deref().and_then(Lang::from_tag),
         decision_note,
         timeline: timeline.into_iter().map(|(_, _, event)| event).collect(),
         call: calls::nursing_home_call(db, &format!("{} WHERE a.id = $1", calls::CALL_SELECT), assist_id).await?.pop(),
         snapshots: photos(db, assist_id).await?,
         sms: sms::for_assist(db, assist_id).await?,
     })
+}
+
+/// The language the caller reads, if known.
+pub async fn language(db: &Db, assist_id: &str) -> AppResult<Option<Lang>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT language FROM assists WHERE id = $1").bind(assist_id).fetch_optional(db).await?;
+    Ok(row.and_then(|(language,)| Lang::from_tag(&language?)))
+}
+
+/// The caller chose `lang` on their page: kept with the case, and said in its
+/// timeline when it changes.
+pub async fn choose_language(db: &Db, assist_id: &str, lang: Lang) -> AppResult<bool> {
+    let mut tx = db.begin().await?;
+    let changed =
+        sqlx::query("UPDATE assists SET language = $1 WHERE id = $2 AND (language IS NULL OR language <> $3)")
+            .bind(lang.code())
+            .bind(assist_id)
+            .bind(lang.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+    if changed {
+        record_on(&mut tx, assist_id, EventKind::LanguageChosen, lang.code(), None).await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }
 
 /// Records (or revises) the decision; the month's figures move from the
