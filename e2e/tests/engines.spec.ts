@@ -82,8 +82,9 @@ test('a caller on WebKit, whose build has no WebRTC: both sides told why, photos
     await expect(regulator.getByTestId('link-quality')).toHaveText('Pas de vidéo sur ce navigateur : photos seulement');
 
     // The regulator's photo comes from the camera's preview on the phone, over
-    // HTTP, once that preview plays (WebKitGTK's first camera start can take
-    // seconds; a request before it is not answered: see the closing note).
+    // HTTP. The phone waits for the preview's first frame (up to 8 s) when asked
+    // before it; WebKitGTK's first camera start can take longer under load, so
+    // the photo is asked once the preview plays.
     await caller.videoPlays('video');
     await assist.snapshot.click();
     await expect(assist.gallery).toHaveCount(1);

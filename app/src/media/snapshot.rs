@@ -3,7 +3,9 @@
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
+use web_sys::{
+    AddEventListenerOptions, Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream,
+};
 
 /// A full-resolution photo from the camera through ImageCapture where the
 /// browser has it, otherwise the current frame of `video` as a JPEG.
@@ -25,9 +27,14 @@ async fn image_capture(stream: &MediaStream) -> Option<Blob> {
     (blob.size() > 0.0).then_some(blob)
 }
 
-/// The frame on screen. A video that has not shown its first frame yet has no
-/// size and yields nothing.
+/// How long a photo asked before the camera's first frame waits for it (a
+/// phone's first camera start can take seconds).
+const FIRST_FRAME_WAIT_MS: i32 = 8_000;
+
+/// The frame on screen, once there is one: a video that shows no frame within
+/// the wait has no size and yields nothing.
 pub async fn frame(video: &HtmlVideoElement) -> Option<Blob> {
+    first_frame(video).await;
     let (width, height) = (video.video_width(), video.video_height());
     if width == 0 || height == 0 {
         return None;
@@ -42,4 +49,20 @@ pub async fn frame(video: &HtmlVideoElement) -> Option<Blob> {
         let _ = canvas.to_blob_with_type_and_encoder_options(&resolve, "image/jpeg", &JsValue::from_f64(0.9));
     });
     JsFuture::from(promise).await.ok()?.dyn_into().ok()
+}
+
+/// Resolves when `video` shows its first frame, or when the wait is over.
+async fn first_frame(video: &HtmlVideoElement) {
+    if video.video_width() > 0 {
+        return;
+    }
+    let shown = Promise::new(&mut |resolve, _reject| {
+        let options = AddEventListenerOptions::new();
+        options.set_once(true);
+        let _ = video.add_event_listener_with_callback_and_add_event_listener_options("loadeddata", &resolve, &options);
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FIRST_FRAME_WAIT_MS);
+        }
+    });
+    let _ = JsFuture::from(shown).await;
 }

@@ -58,10 +58,18 @@ impl Phone {
     /// A request of the regulator: done at once, or asked of the caller.
     pub fn on_request(self, request: Request) {
         let Phone { texts, stream, preview, notice, ask, video_off, facing, set_regulator, .. } = self;
-        let Some(camera) = stream.get_untracked() else { return };
+        let Some(camera) = stream.get_untracked() else {
+            // Said, not ignored: the regulator's button waits for an answer.
+            if request == Request::Snapshot {
+                self.reply(Reply::Failed { request: "snapshot".into(), reason: "no camera".into() });
+            }
+            return;
+        };
         match request {
             Request::Snapshot => spawn_local(async move {
-                let Some(video) = preview.get_untracked() else { return };
+                let Some(video) = preview.get_untracked() else {
+                    return self.reply(Reply::Failed { request: "snapshot".into(), reason: "no preview".into() });
+                };
                 let answer = match snapshot::take(&camera, &video).await {
                     Some(image) => match api::upload_photo("snapshot", &image).await {
                         Ok(stored) => {
