@@ -63,6 +63,15 @@ pub enum EventKind {
     Decision,
     /// The caller chose the language of their page (its code in the detail).
     LanguageChosen,
+    /// Silent chat: the regulator sent a ready phrase (its French text in the
+    /// detail; the caller read it in their language).
+    PhraseSent,
+    /// Silent chat: the regulator typed a message (shown as typed, not translated).
+    TextSent,
+    /// Silent chat: the caller answered in one tap (in French in the detail).
+    AnswerReceived,
+    /// Silent chat: the caller typed a message (as typed, not translated).
+    TextReceived,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +154,9 @@ pub struct AssistDetail {
     /// Set when a nursing home placed the call from its tablet.
     pub call: Option<crate::nursing_home::IncomingCall>,
     pub timeline: Vec<TimelineEvent>,
+    /// The silent chat, oldest first, its phrases and answers in French.
+    #[serde(default)]
+    pub messages: Vec<crate::silent::SilentMessage>,
     pub snapshots: Vec<SnapshotView>,
     pub sms: Vec<SmsView>,
 }

@@ -23,6 +23,7 @@ pub mod phone;
 pub mod prescription;
 pub mod search;
 pub mod signal;
+pub mod silent;
 pub mod stroke;
 pub mod usage;
 pub mod validate;

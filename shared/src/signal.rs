@@ -203,6 +203,9 @@ pub enum ServerMessage<News = ConsultationNews> {
     },
     /// News of the consultation, for both peers.
     Consultation(News),
+    /// The assist's silent chat has a new message: each side reads it again,
+    /// in its own language.
+    Messages,
     /// The clinician ended the consultation: no reconnection will follow.
     Ended,
     /// The frame was refused; the socket stays open unless the error says otherwise.

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use regard_shared::lang::Lang;
+use regard_shared::silent;
 use serde_json::Value;
 
 const REFERENCE: &str = "fr";
@@ -72,6 +73,21 @@ fn what_a_patient_reads_is_in_every_patient_language() {
         let expected: BTreeSet<&str> = Lang::ALL.iter().map(|lang| lang.code()).collect();
         assert_eq!(locales.keys().map(String::as_str).collect::<BTreeSet<_>>(), expected, "{dir}");
         assert_complete(&locales);
+    }
+}
+
+/// The silent chat's ready phrases in every language are the ones the console
+/// offers, and so are its answers.
+#[test]
+fn the_silent_chat_has_every_phrase_and_answer_in_every_language() {
+    let server = locales("../server/texts");
+    let offered: BTreeSet<String> = silent::phrase_keys().map(str::to_owned).collect();
+    let answers: BTreeSet<String> = silent::ANSWERS.into_iter().map(str::to_owned).collect();
+    for lang in Lang::ALL {
+        let texts = &server[lang.code()];
+        let keys = |section: &str| texts[section].as_object().unwrap().keys().cloned().collect::<BTreeSet<_>>();
+        assert_eq!(keys("phrases"), offered, "{lang:?}");
+        assert_eq!(keys("answers"), answers, "{lang:?}");
     }
 }
 

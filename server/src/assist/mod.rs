@@ -2,6 +2,7 @@
 //! it, resend, see the photos, record the decision.
 
 pub mod patient;
+mod silent;
 pub mod store;
 
 use axum::extract::{Path, Query, State};
@@ -40,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(usage))
         .routes(routes!(ringing))
         .routes(routes!(take))
+        .merge(silent::routes())
 }
 
 /// Adds to the case's timeline, then tells the centre's consoles.

@@ -43,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accept))
         .routes(routes!(share_location))
         .routes(routes!(choose_language))
+        .merge(super::silent::patient_routes())
         .merge(OpenApiRouter::new().routes(routes!(upload_photo)).layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES)))
         .merge(OpenApiRouter::new().routes(routes!(upload_clip)).layer(DefaultBodyLimit::max(CLIP_MAX_BYTES)))
 }

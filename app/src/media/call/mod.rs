@@ -35,6 +35,8 @@ pub enum CallEvent {
     Replaced,
     /// A chat message, a document or a prescription in the consultation.
     Consultation(News),
+    /// A video assist's silent chat has a new message.
+    Messages,
     /// The clinician ended the consultation; the call is over for good.
     Ended,
 }
@@ -274,6 +276,7 @@ impl Call {
                 self.emit(CallEvent::Replaced);
             }
             ServerMessage::Consultation(news) => self.emit(CallEvent::Consultation(News(news))),
+            ServerMessage::Messages => self.emit(CallEvent::Messages),
             ServerMessage::Ended => {
                 self.0.closed.set(true);
                 self.close_peer_connection();

@@ -175,7 +175,8 @@ fn CaseView(id: String) -> impl IntoView {
                 }
                 refresh();
             }
-            CallEvent::Request(_) | CallEvent::Consultation(_) | CallEvent::Ended => {}
+            // The silent chat's news comes with the case's, on the live channel.
+            CallEvent::Request(_) | CallEvent::Consultation(_) | CallEvent::Messages | CallEvent::Ended => {}
             CallEvent::Reconnecting => link.set(Link::Reconnecting),
             CallEvent::Replaced => {
                 set_remote.set(None);

@@ -31,6 +31,10 @@ fn event_name(i18n: I18nContext<Locale>, kind: EventKind) -> String {
         EventKind::Location => t_string!(i18n, events.location),
         EventKind::Decision => t_string!(i18n, events.decision),
         EventKind::LanguageChosen => t_string!(i18n, events.language_chosen),
+        EventKind::PhraseSent => t_string!(i18n, events.phrase_sent),
+        EventKind::TextSent => t_string!(i18n, events.text_sent),
+        EventKind::AnswerReceived => t_string!(i18n, events.answer_received),
+        EventKind::TextReceived => t_string!(i18n, events.text_received),
     }
     .to_string()
 }

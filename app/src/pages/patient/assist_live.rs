@@ -81,7 +81,7 @@ pub fn LiveCamera(
         CallEvent::Replaced => status.set(Status::Elsewhere),
         CallEvent::Request(request) => phone.on_request(request),
         CallEvent::RemoteStream(remote) => set_regulator.set(Some(remote)),
-        CallEvent::Reply(_) | CallEvent::Consultation(_) | CallEvent::Ended => {}
+        CallEvent::Reply(_) | CallEvent::Consultation(_) | CallEvent::Messages | CallEvent::Ended => {}
     };
     if let Some(camera) = stream.get_untracked() {
         call.set_value(Some(Call::start(&format!("assist/{assist_id}"), PeerRole::Patient, Some(camera), on_event)));
@@ -98,15 +98,12 @@ pub fn LiveCamera(
         call.with_value(|c| c.as_ref().map(Call::hang_up));
         on_stop.run(());
     });
-    let status_text = move || {
-        match status.get() {
-            Status::WaitingDoctor => tx!(texts, caller.waiting_doctor),
-            Status::Connecting => tx!(texts, caller.connecting),
-            Status::Connected => tx!(texts, caller.connected),
-            Status::Reconnecting => tx!(texts, caller.reconnecting),
-            Status::Elsewhere => tx!(texts, caller.elsewhere),
-        }
-        .to_string()
+    let status_text = move || match status.get() {
+        Status::WaitingDoctor => tx!(texts, caller.waiting_doctor),
+        Status::Connecting => tx!(texts, caller.connecting),
+        Status::Connected => tx!(texts, caller.connected),
+        Status::Reconnecting => tx!(texts, caller.reconnecting),
+        Status::Elsewhere => tx!(texts, caller.elsewhere),
     };
     view! {
         <h1>{move || tx!(texts, caller.live_title)}</h1>

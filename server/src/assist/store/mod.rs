@@ -19,6 +19,7 @@ use crate::sms;
 
 mod calls;
 mod counters;
+pub mod messages;
 pub use calls::{ringing, take, Taking};
 pub use counters::usage;
 
@@ -239,6 +240,8 @@ pub async fn detail(db: &Db, assist_id: &str) -> AppResult<AssistDetail> {
         language: language.as_deref().and_then(Lang::from_tag),
         decision_note,
         timeline: timeline.into_iter().map(|(_, _, event)| event).collect(),
+        // The case's record is French.
+        messages: messages::list(db, assist_id, Lang::Fr).await?,
         call: calls::nursing_home_call(db, &format!("{} WHERE a.id = $1", calls::CALL_SELECT), assist_id).await?.pop(),
         snapshots: photos(db, assist_id).await?,
         sms: sms::for_assist(db, assist_id).await?,
