@@ -2,9 +2,9 @@
 // Prints what a browser downloads to show each entry of the built app: the
 // caller's video-assist page (dist/caller/) and the clinician console with the
 // other patient pages (dist/). Each entry counts its HTML, wasm, JavaScript and
-// CSS, and the logo its header shows; raw and as the server sends them (the .gz
-// and .br files that scripts/precompress.mjs wrote; HTML compressed here as the
-// server compresses it on the fly; the PNG logo as it is). The app has no web
+// CSS (the header's logo is drawn by the CSS); raw and as the server
+// sends them (the .gz and .br files that scripts/precompress.mjs wrote; HTML
+// compressed here as the server compresses it on the fly). The app has no web
 // fonts. With --write, also records the figures in BENCHMARKS.md.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ import { provenance, writeSection } from './benchmarks-md.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
-const LOGO = join(dist, 'icons', 'icon-192.png');
 
 const entries = [
   { name: 'caller page', dir: join(dist, 'caller'), goal: 150_000 },
@@ -28,12 +27,10 @@ function measure({ dir }) {
   }
   const size = (f) => statSync(join(dir, f)).size;
   const html = readFileSync(join(dir, 'index.html'));
-  const logo = statSync(LOGO).size;
   const rows = [
     { kind: 'html', raw: html.length, gzip: gzipSync(html, { level: 9 }).length,
       brotli: brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length },
     ...files.map((f) => ({ kind: f.split('.').pop(), raw: size(f), gzip: size(`${f}.gz`), brotli: size(`${f}.br`) })),
-    { kind: 'logo (png)', raw: logo, gzip: logo, brotli: logo },
   ];
   const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
     { raw: 0, gzip: 0, brotli: 0 });

@@ -74,8 +74,8 @@ ensure_build_tools() {
   # No --locked: wasm-bindgen-cli's lockfile pins a crate release the registry no longer serves.
   ensure_cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
   ensure_node
-  if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
-    say "Installing binaryen's wasm-opt from npm (tools/)"
+  if [ ! -x tools/node_modules/.bin/esbuild ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+    say "Installing binaryen's wasm-opt and esbuild from npm (tools/)"
     npm ci --prefix tools --no-audit --no-fund --loglevel=error
   fi
 }
@@ -104,6 +104,7 @@ build_app() {
   # second: the first build replaces dist/ as a whole.
   say "Building the caller's page into dist/caller/"
   trunk build --release --offline=true --dist dist/caller --public-url /caller/ app/caller.html
+  node scripts/minify-js.mjs dist
   node scripts/precompress.mjs dist
 }
 

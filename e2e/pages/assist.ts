@@ -53,6 +53,8 @@ export class AssistCase {
   readonly snapshot: Locator;
   readonly gallery: Locator;
   readonly timeline: Locator;
+  /** The silent chat's messages, oldest first. */
+  readonly chat: Locator;
 
   constructor(readonly page: Page) {
     this.state = page.getByTestId('call-state');
@@ -60,6 +62,19 @@ export class AssistCase {
     this.snapshot = page.getByRole('button', { name: 'Prendre une photo' });
     this.gallery = page.getByTestId('gallery').locator('img');
     this.timeline = page.getByTestId('timeline').locator('li');
+    this.chat = page.getByTestId('silent-log').locator('li');
+  }
+
+  /** Sends the ready phrase that reads `text` in French. */
+  async sendPhrase(text: string) {
+    await this.page.getByLabel('Phrase prête').selectOption({ label: text });
+    await this.page.getByRole('button', { name: 'Envoyer la phrase' }).click();
+  }
+
+  /** Writes to the caller: sent as typed, not translated. */
+  async sendText(text: string) {
+    await this.page.getByLabel('Texte libre (non traduit)').fill(text);
+    await this.page.getByRole('button', { name: 'Envoyer le texte' }).click();
   }
 
   /** The link texted to the caller, as the outbox shows it. */

@@ -1,7 +1,8 @@
 // The caller reads the page in their language: the regulator picks it when
 // texting the link, the message and the page are in it (Arabic: right to left,
 // mirrored, the video itself not), and a language the caller picks on the
-// page reaches the regulator's case.
+// page reaches the regulator's case. A caller who cannot speak reads the
+// regulator's ready phrases in their language and answers in one tap.
 import { expect } from '@playwright/test';
 import { test } from '../fixtures';
 import { blockingViolations, overflowsWidth } from '../axe';
@@ -66,5 +67,51 @@ test('without a language chosen by the regulator, the page follows the phone\'s'
   await page.goto(link);
   await expect(page.getByRole('button', { name: 'Aceitar o vídeo' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'pt');
+  await Promise.all([phone.close(), regulator.context().close()]);
+});
+
+test('silent chat: a ready phrase read in Ukrainian, a one-tap "yes" read as "Oui", typed text marked as not translated, all in the timeline', async ({ browser }) => {
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 44 55 66 03', undefined, 'uk');
+  const link = await assist.link();
+  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+  const page = await phone.newPage();
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Погодитися на відео' }).click();
+  await expect(page.getByTestId('caller-status')).toHaveText('Лікар вас бачить.');
+  const chat = page.getByRole('region', { name: 'Повідомлення з лікарем' });
+  const caller = chat.getByRole('log').locator('li');
+
+  await assist.sendPhrase('La personne respire-t-elle ?');
+  await expect(caller).toHaveCount(1);
+  await expect(caller.first().locator('.chat-meta')).toHaveText('Лікар');
+  await expect(caller.first().locator('p')).toHaveText('Людина дихає?');
+  await expect(assist.chat.first()).toContainText('La personne respire-t-elle ?');
+
+  await chat.getByRole('button', { name: 'Так', exact: true }).click();
+  await expect(assist.chat).toHaveCount(2);
+  await expect(assist.chat.nth(1)).toContainText('Appelant');
+  await expect(assist.chat.nth(1).locator('p')).toHaveText('Oui');
+  await expect(caller.nth(1).locator('.chat-meta')).toHaveText('Ви');
+  await expect(caller.nth(1).locator('p')).toHaveText('Так');
+
+  // Typed text goes as typed, on both sides marked as not translated.
+  await chat.getByLabel('Ваше повідомлення').fill('Я на кухні');
+  await chat.getByRole('button', { name: 'Надіслати' }).click();
+  await expect(assist.chat.nth(2)).toContainText('non traduit');
+  await expect(assist.chat.nth(2).locator('p')).toHaveText('Я на кухні');
+  await expect(caller.nth(2).locator('.chat-meta')).toHaveText('Ви · не перекладено');
+  await expect(caller.nth(2).locator('p')).toHaveText('Я на кухні');
+  await expect(chat.getByLabel('Ваше повідомлення')).toHaveValue('');
+  await assist.sendText('Les secours arrivent');
+  await expect(caller.nth(3).locator('.chat-meta')).toHaveText('Лікар · не перекладено');
+  await expect(caller.nth(3).locator('p')).toHaveText('Les secours arrivent');
+
+  const kinds = await assist.timelineKinds();
+  for (const kind of ['phrase_sent', 'answer_received', 'text_received', 'text_sent']) expect(kinds).toContain(kind);
+  await expect(assist.timeline.filter({ hasText: 'Réponse de l\'appelant' })).toContainText('Oui');
+  await expect(assist.timeline.filter({ hasText: 'Phrase envoyée à l\'appelant' })).toContainText('La personne respire-t-elle ?');
+  expect(await overflowsWidth(page)).toBe(false);
+  expect(await blockingViolations(page)).toEqual([]);
   await Promise.all([phone.close(), regulator.context().close()]);
 });

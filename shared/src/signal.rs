@@ -134,15 +134,17 @@ impl Request {
     }
 }
 
-/// Relayed verbatim from one peer to the other.
+/// Relayed verbatim from one peer to the other. A page may read the reply as
+/// another type (raw JSON until a page that acts on it reads it): the caller's
+/// page, which only sends replies, then carries no code to parse one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum PeerSignal {
+pub enum PeerSignal<R = Reply> {
     Offer { sdp: String },
     Answer { sdp: String },
     Ice { candidate: String, sdp_mid: Option<String>, sdp_m_line_index: Option<u16> },
     Request(Request),
-    Reply(Reply),
+    Reply(R),
 }
 
 /// From a browser to the server.
@@ -180,12 +182,13 @@ pub enum ConsultationNews {
     Prescription(crate::prescription::PrescriptionSummary),
 }
 
-/// From the server to a browser. A page may read the consultation's news as
-/// another type (raw JSON until a page that shows it reads it): the caller's
-/// page, which shows none, then carries no code to parse it.
+/// From the server to a browser. A page may read the consultation's news and
+/// the peer's replies as other types (raw JSON until a page that shows them
+/// reads them): the caller's page, which shows none, then carries no code to
+/// parse them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ServerMessage<News = ConsultationNews> {
+pub enum ServerMessage<News = ConsultationNews, R = Reply> {
     /// First frame after joining: who you are, whether the other peer is there,
     /// and the ICE servers to use.
     Welcome {
@@ -199,7 +202,7 @@ pub enum ServerMessage<News = ConsultationNews> {
     PeerJoined,
     PeerLeft,
     Signal {
-        signal: PeerSignal,
+        signal: PeerSignal<R>,
     },
     /// News of the consultation, for both peers.
     Consultation(News),
@@ -231,7 +234,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&ServerMessage::<ConsultationNews>::PeerJoined).unwrap(), r#""peer_joined""#);
         assert_eq!(serde_json::from_str::<ClientMessage>(r#""bye""#).unwrap(), ClientMessage::Bye);
         assert!(serde_json::from_str::<ClientMessage>(r#"{"nonsense":{}}"#).is_err());
-        let off = PeerSignal::Request(Request::VideoOff(VideoOff::AudioOnly));
+        let off: PeerSignal = PeerSignal::Request(Request::VideoOff(VideoOff::AudioOnly));
         assert_eq!(serde_json::to_string(&off).unwrap(), r#"{"request":{"video_off":"audio_only"}}"#);
         // A page that shows no consultation reads its news without parsing it.
         let news = ServerMessage::Consultation(ConsultationNews::Chat(crate::consultation::ChatMessage {
@@ -245,7 +248,12 @@ mod tests {
         let skipped: ServerMessage<serde::de::IgnoredAny> = serde_json::from_str(&json).unwrap();
         assert!(matches!(skipped, ServerMessage::Consultation(_)));
         assert_eq!(serde_json::from_str::<ServerMessage>(&json).unwrap(), news);
-        let favour = PeerSignal::Request(Request::Favour(Favour::Motion));
+        // The caller's page reads past a reply in the same way (only the console acts on one).
+        let reply = ServerMessage::<ConsultationNews>::Signal { signal: PeerSignal::Reply(Reply::Video) };
+        let json = serde_json::to_string(&reply).unwrap();
+        let skipped: ServerMessage<serde::de::IgnoredAny, serde::de::IgnoredAny> = serde_json::from_str(&json).unwrap();
+        assert!(matches!(skipped, ServerMessage::Signal { signal: PeerSignal::Reply(_) }));
+        let favour: PeerSignal = PeerSignal::Request(Request::Favour(Favour::Motion));
         assert_eq!(serde_json::to_string(&favour).unwrap(), r#"{"request":{"favour":"motion"}}"#);
     }
 }

@@ -77,10 +77,11 @@ fn what_a_patient_reads_is_in_every_patient_language() {
 }
 
 /// The silent chat's ready phrases in every language are the ones the console
-/// offers, and so are its answers.
+/// offers, and so are its answers (the caller's page has the same words on its buttons).
 #[test]
 fn the_silent_chat_has_every_phrase_and_answer_in_every_language() {
     let server = locales("../server/texts");
+    let app = locales("../app/texts");
     let offered: BTreeSet<String> = silent::phrase_keys().map(str::to_owned).collect();
     let answers: BTreeSet<String> = silent::ANSWERS.into_iter().map(str::to_owned).collect();
     for lang in Lang::ALL {
@@ -88,6 +89,12 @@ fn the_silent_chat_has_every_phrase_and_answer_in_every_language() {
         let keys = |section: &str| texts[section].as_object().unwrap().keys().cloned().collect::<BTreeSet<_>>();
         assert_eq!(keys("phrases"), offered, "{lang:?}");
         assert_eq!(keys("answers"), answers, "{lang:?}");
+        // The caller's buttons say what the server records and the regulator reads.
+        assert_eq!(
+            app[lang.code()]["answers"],
+            texts["answers"],
+            "{lang:?}: the app's answers differ from the server's"
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod expertise;
 pub mod monitoring;
 pub mod nursing_home;
+pub mod silent;
 
 use gloo_net::http::{Request, Response};
 use regard_shared::api::{LoginRequest, Me, MemberView, PinRequest};

@@ -1,6 +1,7 @@
 //! The consultation's chat, the same on both sides: the messages (kept with the
-//! consultation) and a box to write one.
+//! consultation) and a box to write one; and what every chat log does.
 
+use leptos::html::Ol;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::consultation::{Author, ChatMessage, MESSAGE_MAX_CHARS};
@@ -36,6 +37,11 @@ pub fn ChatPanel(
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let consultation_id = StoredValue::new(consultation_id);
+    let log = NodeRef::<Ol>::new();
+    Effect::new(move || {
+        messages.track();
+        scroll_to_newest(log);
+    });
 
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -73,14 +79,14 @@ pub fn ChatPanel(
     view! {
         <section class="card chat" aria-labelledby="chat-title">
             <h2 id="chat-title">{t!(i18n, chat.title)}</h2>
-            <ol class="chat-log" role="log" aria-live="polite" data-testid="chat-log">
+            <div role="log"><ol class="chat-log" data-testid="chat-log" node_ref=log>
                 <For each=move || messages.get() key=|m| m.id.clone() let:message>
                     <li class=if message.author == me { "mine" } else { "theirs" }>
                         <span class="chat-meta">{who(message.author)} " · " {time(message.at, i18n.get_locale_untracked().as_str())}</span>
                         <p>{message.body.clone()}</p>
                     </li>
                 </For>
-            </ol>
+            </ol></div>
             <form class="chat-form" on:submit=send>
                 <label for="chat-input" class="visually-hidden">{t!(i18n, chat.label)}</label>
                 <input id="chat-input" type="text" autocomplete="off" maxlength="2000" bind:value=draft
@@ -90,4 +96,14 @@ pub fn ChatPanel(
             <ErrorAlert message=error.into() />
         </section>
     }
+}
+
+/// Brings a chat's newest message into view, once it is drawn (the log
+/// scrolls within its own height).
+pub fn scroll_to_newest(log: NodeRef<Ol>) {
+    request_animation_frame(move || {
+        if let Some(log) = log.get_untracked() {
+            log.set_scroll_top(log.scroll_height());
+        }
+    });
 }

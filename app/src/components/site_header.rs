@@ -11,7 +11,6 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/" aria-label=move || tx!(texts, common.brand_home)>
-                <img src="/icons/icon-192.png" alt="" width="32" height="32" />
                 <span>"Regard"</span>
             </a>
             {children()}

@@ -6,11 +6,13 @@
 //! signalling channel without a new link.
 
 use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
 use std::rc::Rc;
 
 use regard_shared::signal::{
     ClientMessage, ConsultationNews, Favour, IceServer, PeerRole, PeerSignal, Reply, Request, ServerMessage,
 };
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use web_sys::{MediaStream, MessageEvent, RtcPeerConnection, WebSocket};
@@ -28,29 +30,33 @@ pub enum CallEvent {
     PeerPresent(bool),
     RemoteStream(MediaStream),
     Request(Request),
-    Reply(Reply),
+    Reply(Unread<Reply>),
     /// The signalling socket is down and being reopened.
     Reconnecting,
     /// The same person opened this call elsewhere (another tab); this one stopped.
     Replaced,
     /// A chat message, a document or a prescription in the consultation.
-    Consultation(News),
+    Consultation(Unread<ConsultationNews>),
     /// A video assist's silent chat has a new message.
     Messages,
     /// The clinician ended the consultation; the call is over for good.
     Ended,
 }
 
-/// A consultation's news as the server sent it, read by the pages that show
-/// it: a page that never reads it (the caller's) has no code to parse it.
+/// A consultation's news or a peer's reply as the server sent it, read by the
+/// pages that act on it: a page that never reads one (the caller's) has no
+/// code to parse it.
 #[derive(Clone, Debug)]
-pub struct News(Box<RawValue>);
+pub struct Unread<T>(Box<RawValue>, PhantomData<T>);
 
-impl News {
-    pub fn read(&self) -> Option<ConsultationNews> {
+impl<T: DeserializeOwned> Unread<T> {
+    pub fn read(&self) -> Option<T> {
         serde_json::from_str(self.0.get()).ok()
     }
 }
+
+/// A frame from the server, its news and replies still unread.
+type Frame = ServerMessage<Box<RawValue>, Box<RawValue>>;
 
 /// A JavaScript event callback owned by the call.
 type Handler = Closure<dyn FnMut(JsValue)>;
@@ -157,7 +163,7 @@ impl Call {
         let this = self.clone();
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let Some(text) = event.dyn_ref::<MessageEvent>().and_then(|e| e.data().as_string()) else { return };
-            if let Ok(message) = serde_json::from_str::<ServerMessage<Box<RawValue>>>(&text) {
+            if let Ok(message) = serde_json::from_str::<Frame>(&text) {
                 this.on_server_message(message);
             }
         });
@@ -251,7 +257,7 @@ impl Call {
         self.0.pc.borrow().clone()
     }
 
-    fn on_server_message(&self, message: ServerMessage<Box<RawValue>>) {
+    fn on_server_message(&self, message: Frame) {
         match message {
             ServerMessage::Welcome { ice_servers, peer_present, relay_only, .. } => {
                 *self.0.ice_servers.borrow_mut() = ice_servers;
@@ -275,7 +281,7 @@ impl Call {
                 self.close_peer_connection();
                 self.emit(CallEvent::Replaced);
             }
-            ServerMessage::Consultation(news) => self.emit(CallEvent::Consultation(News(news))),
+            ServerMessage::Consultation(news) => self.emit(CallEvent::Consultation(Unread(news, PhantomData))),
             ServerMessage::Messages => self.emit(CallEvent::Messages),
             ServerMessage::Ended => {
                 self.0.closed.set(true);

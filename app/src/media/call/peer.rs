@@ -1,8 +1,11 @@
 //! The peer connection side of a call: a fresh RTCPeerConnection per (re)join,
 //! the patient's offer, the clinician's answer, and ICE.
 
+use std::marker::PhantomData;
+
 use js_sys::{Array, Reflect};
 use regard_shared::signal::{ClientMessage, Favour, PeerRole, PeerSignal};
+use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
@@ -11,11 +14,11 @@ use web_sys::{
     RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
-use super::{Call, CallEvent};
+use super::{Call, CallEvent, Unread};
 use crate::media::after;
 
 impl Call {
-    pub(super) fn on_signal(&self, signal: PeerSignal) {
+    pub(super) fn on_signal(&self, signal: PeerSignal<Box<RawValue>>) {
         match signal {
             PeerSignal::Offer { sdp } if self.0.role == PeerRole::Clinician => self.answer(sdp),
             PeerSignal::Answer { sdp } if self.0.role == PeerRole::Patient => {
@@ -33,7 +36,7 @@ impl Call {
                 let _ = pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
             }
             PeerSignal::Request(request) => self.emit(CallEvent::Request(request)),
-            PeerSignal::Reply(reply) => self.emit(CallEvent::Reply(reply)),
+            PeerSignal::Reply(reply) => self.emit(CallEvent::Reply(Unread(reply, PhantomData))),
             _ => {}
         }
     }

@@ -12,6 +12,7 @@ use regard_shared::signal::{PeerRole, Reply, Request, VideoOff};
 use web_sys::MediaStream;
 
 use super::assist_call::{NursingHomeCallCard, RegulatorCamera};
+use super::assist_chat::SilentChat;
 use super::assist_controls::{CameraControls, Capabilities};
 use super::assist_decision::DecisionForm;
 use super::assist_gallery::Gallery;
@@ -169,6 +170,7 @@ fn CaseView(id: String) -> impl IntoView {
             }
             CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
             CallEvent::Reply(reply) => {
+                let Some(reply) = reply.read() else { return };
                 // Replies that say nothing (capabilities, a stored photo) leave the last message up.
                 if let Some(said) = mode.on_reply(&reply).or_else(|| reply_said(i18n, reply, capabilities, audio_on)) {
                     notice.set(Some(said));
@@ -225,6 +227,7 @@ fn CaseView(id: String) -> impl IntoView {
     };
     let from_tablet = move || detail.with(|d| d.as_ref().is_some_and(|d| d.call.is_some()));
     let resend_id = id.clone();
+    let chat_id = id.clone();
     view! {
         <p><a href="/console/assist">{t!(i18n, assist.back)}</a></p>
         <h1>{t!(i18n, assist.nav)} " – " {title}</h1>
@@ -259,6 +262,10 @@ fn CaseView(id: String) -> impl IntoView {
             </section>
             <div>
                 {move || detail.with(|d| d.as_ref().and_then(|d| d.call.clone())).map(|call| view! { <NursingHomeCallCard call=call /> })}
+                // A nursing home's tablet has no caller's page to write to.
+                <Show when=move || !from_tablet()>
+                    <SilentChat id=chat_id.clone() detail=detail />
+                </Show>
                 <DecisionForm id=id.clone() detail=detail />
                 <Gallery id=id.clone() detail=detail />
             </div>

@@ -113,7 +113,9 @@ fn RoomView(id: String) -> impl IntoView {
                     // Issued from this room: its form listed it already.
                     Some(ConsultationNews::Prescription(_)) | None => {}
                 },
-                CallEvent::Reply(Reply::VideoOff(VideoOff::Unsupported)) => no_video.set(true),
+                CallEvent::Reply(reply) if reply.read() == Some(Reply::VideoOff(VideoOff::Unsupported)) => {
+                    no_video.set(true)
+                }
                 CallEvent::PeerPresent(present) => {
                     no_video.set(false);
                     if !present {

@@ -1,5 +1,6 @@
 pub mod assist_call;
 pub mod assist_case;
+pub mod assist_chat;
 pub mod assist_controls;
 pub mod assist_decision;
 pub mod assist_gallery;

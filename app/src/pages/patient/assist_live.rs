@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 
 use super::assist_ask::{Ask, AskPrompt, Phone};
+use super::assist_chat::CallerChat;
 use super::assist_clip::ClipRecorder;
 use crate::api::{self, Failure};
 use crate::components::video_view::VideoView;
@@ -45,6 +46,7 @@ pub fn LiveCamera(
     let regulator_view = NodeRef::<Video>::new();
 
     let ask = RwSignal::new(None::<Ask>);
+    let (chat_news, set_chat_news) = signal(0u32);
     // Without WebRTC the camera still shows, and takes photos for the
     // regulator over HTTP; nothing goes live, and both sides are told why.
     let live = Call::supported();
@@ -81,7 +83,8 @@ pub fn LiveCamera(
         CallEvent::Replaced => status.set(Status::Elsewhere),
         CallEvent::Request(request) => phone.on_request(request),
         CallEvent::RemoteStream(remote) => set_regulator.set(Some(remote)),
-        CallEvent::Reply(_) | CallEvent::Consultation(_) | CallEvent::Messages | CallEvent::Ended => {}
+        CallEvent::Messages => set_chat_news.update(|n| *n += 1),
+        CallEvent::Reply(_) | CallEvent::Consultation(_) | CallEvent::Ended => {}
     };
     if let Some(camera) = stream.get_untracked() {
         call.set_value(Some(Call::start(&format!("assist/{assist_id}"), PeerRole::Patient, Some(camera), on_event)));
@@ -141,6 +144,7 @@ pub fn LiveCamera(
         <Show when=move || notice.get().is_some()>
             <p class="alert" role="status">{move || notice.get()}</p>
         </Show>
+        <CallerChat news=chat_news />
         <StopButton on_stop=stop />
         <PhotoSender />
         <ClipRecorder stream=stream />

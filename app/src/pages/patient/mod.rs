@@ -1,5 +1,6 @@
 pub mod assist;
 pub mod assist_ask;
+pub mod assist_chat;
 pub mod assist_clip;
 pub mod assist_live;
 pub mod consultation;
