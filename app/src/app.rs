@@ -1,13 +1,14 @@
 //! The root component: language, routes, and the frame shared by every page.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::console_shell::ConsoleShell;
+use crate::components::language_picker::LanguagePicker;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::site_header::SiteHeader;
-use crate::language::LanguageProvider;
+use crate::language::{ConsoleLanguage, LanguageProvider, PatientLanguageProvider};
 use crate::pages::console::assist_case::AssistCase;
 use crate::pages::console::assist_list::AssistDesk;
 use crate::pages::console::assist_usage::AssistUsage;
@@ -38,12 +39,8 @@ pub fn App() -> impl IntoView {
     view! {
         <LanguageProvider>
             <Router>
-                <SkipLink />
-                <SiteHeader>
-                    <LanguageSwitch />
-                </SiteHeader>
-                <main id="main" tabindex="-1">
-                    <Routes fallback=NotFound>
+                <Routes fallback=|| view! { <ConsoleFrame><NotFound /></ConsoleFrame> }>
+                    <ParentRoute path=path!("") view=|| view! { <ConsoleFrame><Outlet /></ConsoleFrame> }>
                         <Route path=path!("/") view=|| view! { <Redirect path="/console" /> } />
                         <Route path=path!("/login") view=LoginPage />
                         // One shell for every console page: see `console_shell.rs`.
@@ -70,12 +67,42 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("/p") view=PatientLanding />
                         <Route path=path!("/c/:token") view=ConsultationPage />
+                    </ParentRoute>
+                    <ParentRoute path=path!("") view=|| view! { <PatientFrame><Outlet /></PatientFrame> }>
                         <Route path=path!("/m") view=FollowUpPage />
                         <Route path=path!("/m/:token") view=FollowUpPage />
-                    </Routes>
-                </main>
+                    </ParentRoute>
+                </Routes>
             </Router>
         </LanguageProvider>
+    }
+}
+
+/// The console's pages (and the patient pages not yet in every patient
+/// language): its French/English switch.
+#[component]
+fn ConsoleFrame(children: Children) -> impl IntoView {
+    view! {
+        <ConsoleLanguage />
+        <SkipLink />
+        <SiteHeader>
+            <LanguageSwitch />
+        </SiteHeader>
+        <main id="main" tabindex="-1">{children()}</main>
+    }
+}
+
+/// A patient's pages: in the patient's language, with the list of every one.
+#[component]
+fn PatientFrame(children: Children) -> impl IntoView {
+    view! {
+        <PatientLanguageProvider>
+            <SkipLink />
+            <SiteHeader>
+                <LanguagePicker />
+            </SiteHeader>
+            <main id="main" tabindex="-1">{children()}</main>
+        </PatientLanguageProvider>
     }
 }
 

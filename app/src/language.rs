@@ -19,7 +19,7 @@ use regard_shared::lang::Lang;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::*;
-use crate::texts::{parse, Dict, Texts};
+use crate::texts::{parse, use_texts, Dict, Texts};
 
 const COOKIE: &str = "regard_lang";
 const COOKIE_MAX_AGE_SECS: u32 = 365 * 24 * 3600;
@@ -30,13 +30,33 @@ const COOKIE_MAX_AGE_SECS: u32 = 365 * 24 * 3600;
 pub fn LanguageProvider(children: Children) -> impl IntoView {
     let chosen = saved_locale().unwrap_or(Locale::fr);
     let lang = Lang::from_tag(chosen.as_str()).unwrap_or(Lang::Fr);
-    let texts = Texts::provide(lang, parse(built_in(lang)).unwrap_or_default(), built_in_source);
+    let texts = Texts::provide(lang, built_in(lang), built_in_source);
     view! {
         <I18nSubContextProvider initial_locale=Signal::stored(chosen)>
             <TextsFollowLocale texts />
-            <RememberLanguage texts />
             {children()}
         </I18nSubContextProvider>
+    }
+}
+
+/// The console's frame shows and keeps the console's language (the patient
+/// pages keep theirs: see `PatientLanguageProvider`).
+#[component]
+pub fn ConsoleLanguage() -> impl IntoView {
+    view! { <RememberLanguage texts=use_texts() /> }
+}
+
+/// The patient pages of the whole app (the follow-up's, under `/m`): their
+/// own language, apart from the console's — the one this phone chose on
+/// Regard before, else the phone's own. A page that learns the language the
+/// clinician chose for the patient switches to it (`Texts::choose`).
+#[component]
+pub fn PatientLanguageProvider(children: Children) -> impl IntoView {
+    let lang = saved_lang().or_else(phone_lang).unwrap_or(Lang::Fr);
+    let texts = Texts::provide(lang, built_in(lang), built_in_source);
+    view! {
+        <RememberLanguage texts />
+        {children()}
     }
 }
 
@@ -66,10 +86,23 @@ fn html_document() -> Option<web_sys::HtmlDocument> {
     web_sys::window()?.document()?.dyn_into().ok()
 }
 
-fn saved_locale() -> Option<Locale> {
+fn saved_cookie() -> Option<String> {
     let cookies = html_document()?.cookie().ok()?;
-    let value = cookies.split(';').find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))?;
-    Locale::from_str(value).ok()
+    cookies.split(';').find_map(|pair| Some(pair.trim().strip_prefix(COOKIE)?.strip_prefix('=')?.to_owned()))
+}
+
+fn saved_locale() -> Option<Locale> {
+    Locale::from_str(&saved_cookie()?).ok()
+}
+
+fn saved_lang() -> Option<Lang> {
+    Lang::from_tag(&saved_cookie()?)
+}
+
+/// The first of the phone's languages that Regard has.
+fn phone_lang() -> Option<Lang> {
+    let languages = web_sys::window()?.navigator().languages();
+    languages.iter().filter_map(|tag| tag.as_string()).find_map(|tag| Lang::from_tag(&tag))
 }
 
 /// The language the server wrote into the page (`<html lang>`).
@@ -95,12 +128,15 @@ fn remember(lang: Lang) {
     }
 }
 
-fn built_in(lang: Lang) -> &'static str {
-    regard_shared::language_files!("texts")(lang)
+/// A language's texts built into the whole app: the caller page's and the
+/// other patient pages' (their sections differ: build.rs checks it).
+fn built_in(lang: Lang) -> Dict {
+    let files = [regard_shared::language_files!("texts")(lang), regard_shared::language_files!("patient-texts")(lang)];
+    files.into_iter().filter_map(parse).flatten().collect()
 }
 
 fn built_in_source(lang: Lang) -> Pin<Box<dyn Future<Output = Option<Dict>>>> {
-    Box::pin(ready(parse(built_in(lang))))
+    Box::pin(ready(Some(built_in(lang))))
 }
 
 /// Where the caller's page finds a language's texts: beside its own files,

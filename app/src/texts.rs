@@ -93,6 +93,16 @@ pub fn use_texts() -> Texts {
     expect_context::<Texts>()
 }
 
+/// A name in Latin letters inside a right-to-left sentence, set apart (Unicode
+/// isolates) so that its words and numbers keep their order.
+pub fn isolated(lang: Lang, name: String) -> String {
+    if lang.is_rtl() {
+        format!("\u{2068}{name}\u{2069}")
+    } else {
+        name
+    }
+}
+
 pub fn parse(json: &str) -> Option<Dict> {
     serde_json::from_str(json).ok()
 }

@@ -17,9 +17,10 @@ export class MonitoringDesk {
     await expect(this.page.getByRole('heading', { level: 1, name: 'Télésurveillance' })).toBeVisible();
   }
 
-  /** Enrols in the first protocol (Covid-19), starting today; resolves on the
-   *  follow-up's page with its id. */
-  async enrol(p: Patient): Promise<string> {
+  /** Enrols in the first protocol (Covid-19), starting today, with the
+   *  patient's language when given (a code: `pt`); resolves on the follow-up's
+   *  page with its id. */
+  async enrol(p: Patient, language?: string): Promise<string> {
     const form = this.page.locator('form', { has: this.page.getByLabel('Protocole de suivi') });
     await form.getByLabel('Nom du patient').fill(p.lastName);
     await form.getByLabel('Prénom').fill(p.firstName);
@@ -27,6 +28,7 @@ export class MonitoringDesk {
     await form.getByLabel('Mobile').fill(p.phone);
     await form.getByLabel('E-mail').fill(p.email);
     await expect(form.getByLabel('Protocole de suivi')).toHaveValue('covid-19');
+    if (language) await form.getByLabel('Langue du patient').selectOption(language);
     await form.getByRole('button', { name: 'Inscrire et envoyer le lien' }).click();
     await expect(this.page).toHaveURL(/\/console\/monitoring\/[0-9a-f-]{36}$/);
     return this.page.url().split('/').pop()!;

@@ -2,11 +2,15 @@
 // texting the link, the message and the page are in it (Arabic: right to left,
 // mirrored, the video itself not), and a language the caller picks on the
 // page reaches the regulator's case. A caller who cannot speak reads the
-// regulator's ready phrases in their language and answers in one tap.
+// regulator's ready phrases in their language and answers in one tap. A
+// followed patient fills their questionnaires in their language; the
+// clinician reads the answers and alerts in French.
 import { expect } from '@playwright/test';
 import { test } from '../fixtures';
 import { blockingViolations, overflowsWidth } from '../axe';
-import { AssistDesk, regulatorPage } from '../pages/assist';
+import { AssistDesk, clinicianPage, regulatorPage } from '../pages/assist';
+import { GP } from '../pages/login-page';
+import { MonitoringDesk } from '../pages/monitoring';
 import { LanguagePicker } from '../pages/site-header';
 
 test('a link texted in Arabic opens a mirrored Arabic page at 320 px; video works; the caller then picks Ukrainian', async ({ browser }) => {
@@ -114,4 +118,62 @@ test('silent chat: a ready phrase read in Ukrainian, a one-tap "yes" read as "Ou
   expect(await overflowsWidth(page)).toBe(false);
   expect(await blockingViolations(page)).toEqual([]);
   await Promise.all([phone.close(), regulator.context().close()]);
+});
+
+test('a follow-up in Portuguese: texted, joined and filled in Portuguese at 320 px; the GP reads the answers and the alert in French', async ({ browser }) => {
+  const gpPage = await clinicianPage(browser, GP);
+  const desk = new MonitoringDesk(gpPage);
+  await desk.goto();
+  const phoneNumber = '06 44 55 66 04';
+  const email = `maria.silva.${Date.now()}@example.org`;
+  const id = await desk.enrol({ lastName: 'Silva', firstName: 'Maria', birthDate: '1958-03-14', phone: phoneNumber, email }, 'pt');
+  await expect(gpPage.getByTestId('patient-language')).toHaveText('portugais');
+  const sms = await gpPage.request.get('/api/v1/outbox').then((r) => r.json())
+    .then((all: { to: string; body: string }[]) => all.find((m) => m.to === phoneNumber)!.body);
+  expect(sms).toContain('Cabinet médical du Parc propõe-lhe um acompanhamento em casa (Acompanhamento da Covid-19 em casa)');
+  const link = sms.match(/https?:\/\/\S+\/m\/[A-Za-z0-9_-]+/)![0];
+
+  // A phone set to French: the GP's choice wins.
+  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+  const page = await phone.newPage();
+  await page.goto(link);
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText('Cabinet médical du Parc propõe-lhe um acompanhamento em casa');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'pt');
+  await expect(page.locator('.lead')).toHaveText('Acompanhamento da Covid-19 em casa');
+  expect(await overflowsWidth(page)).toBe(false);
+  expect(await blockingViolations(page)).toEqual([]);
+  await page.getByLabel('A sua data de nascimento').fill('1958-03-14');
+  await page.getByRole('button', { name: 'Aceito e começo' }).click();
+  await expect(heading).toHaveText('Acompanhamento da Covid-19 em casa');
+
+  const form = page.getByRole('region', { name: 'Questionário do dia 1' });
+  await form.getByLabel('A sua temperatura').fill('38,2');
+  await form.getByLabel('A sua saturação de oxigénio (oxímetro)').fill('91');
+  await form.getByRole('group', { name: 'Sente falta de ar? *' }).getByLabel('Ao fazer esforço').check();
+  await form.getByRole('group', { name: 'Tem tosse? *' }).getByLabel('Não').check();
+  // A mistake is said in Portuguese, naming the question in Portuguese.
+  await form.getByRole('button', { name: 'Enviar as minhas respostas' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Responda à pergunta «O seu estado geral, de 0 (muito mau) a 10 (excelente)».');
+  expect(await blockingViolations(page)).toEqual([]);
+  await form.getByLabel(/O seu estado geral/).fill('6');
+  await form.getByRole('button', { name: 'Enviar as minhas respostas' }).click();
+  await expect(page.getByText('Obrigado, as suas respostas foram enviadas.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'As minhas respostas' })).toBeVisible();
+  expect(await overflowsWidth(page)).toBe(false);
+
+  // The GP reads French: the alert's words, the answers as the protocol's French options.
+  await gpPage.reload();
+  await expect(gpPage.locator('.alert-item.level-red')).toContainText('Saturation en oxygène inférieure à 94 %');
+  const answers = gpPage.locator('table.answers');
+  await expect(answers.locator('tr', { hasText: 'Êtes-vous essoufflé(e) ?' })).toContainText('À l\'effort');
+  await expect(answers.locator('tr', { hasText: 'Toussez-vous ?' })).toContainText('Non');
+
+  // She reads better in Romanian: the portal turns at once, and her GP sees it.
+  await new LanguagePicker(page).choose('Română');
+  await expect(page.getByRole('heading', { name: 'Răspunsurile mele' })).toBeVisible();
+  await expect(heading).toHaveText('Monitorizarea Covid-19 la domiciliu');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ro');
+  await expect.poll(async () => (await (await gpPage.request.get(`/api/v1/followups/${id}`)).json()).language).toBe('ro');
+  await Promise.all([phone.close(), gpPage.context().close()]);
 });

@@ -1,12 +1,21 @@
-//! The caller's language through the API: chosen by the regulator (the text
-//! message and the page are in it), else the phone's, and changed by the
-//! caller on their page (the case keeps it, its timeline says so).
+//! The patient's language through the API. A video-assist caller's: chosen by
+//! the regulator (the text message and the page are in it), else the phone's,
+//! and changed by the caller on their page (the case keeps it, its timeline
+//! says so). A tele-monitoring patient's likewise: the clinician's choice,
+//! the language they joined in, the one they pick on their portal; the
+//! messages and the questions follow it, the clinician reads French.
 
 mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
+use common::monitoring::{enrol, enrolment, fall_due, join, texts_with, BIRTH_DATE};
 use common::*;
+use regard_server::db::now_ms;
+use regard_server::monitoring::scheduler;
+use regard_shared::lang::Lang;
+use regard_shared::monitoring::questionnaire::Questionnaire;
+use regard_shared::monitoring::translation::translated;
 use serde_json::json;
 
 /// The caller's page for `token`, from a phone with these headers.
@@ -80,4 +89,68 @@ async fn the_caller_picks_a_language_and_the_case_keeps_it() {
     // A language Regard does not have, or a link that is not one, is refused.
     assert_eq!(app.send(choose(&token, "de")).await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.send(choose("AAAAAAAAAAAAAAAAAAAAAA", "uk")).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_follow_up_in_portuguese_is_texted_and_asked_in_portuguese_and_read_in_french() {
+    let app = TestApp::new().await;
+    let gp = app.login(GP).await;
+    let mut portuguese = enrolment("covid-19");
+    portuguese["language"] = json!("pt");
+    let created = app.post_json("/api/v1/followups", Some(&gp), portuguese).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let followup = json(created).await;
+    assert_eq!(followup["language"], "pt");
+    // The clinician's questions are French, without the translations.
+    let question = &followup["questionnaire"]["item"][1];
+    assert_eq!(question["text"], "Votre saturation en oxygène (oxymètre)");
+    assert!(question.get("_text").is_none(), "{question}");
+    let outbox = json(app.get("/api/v1/outbox", Some(&gp)).await).await;
+    let sms = outbox[0]["body"].as_str().unwrap();
+    assert!(sms.contains("propõe-lhe um acompanhamento em casa (Acompanhamento da Covid-19 em casa)"), "{sms}");
+
+    // The link opens in Portuguese; the phone reads the questions in it.
+    let token = common::consultation::token_after(sms, &format!("{PUBLIC_URL}/m/"));
+    let shown = json(app.get(&format!("/api/v1/patient/followup-invitations/{token}"), None).await).await;
+    assert_eq!(shown["language"], "pt");
+    let titles = serde_json::from_value(shown["title_translations"].clone()).unwrap();
+    assert_eq!(translated("Suivi Covid-19 à domicile", Some(&titles), Lang::Pt), "Acompanhamento da Covid-19 em casa");
+    let portal = json(join(&app, &token, BIRTH_DATE).await).await;
+    let questionnaire: Questionnaire = serde_json::from_value(portal["questionnaire"].clone()).unwrap();
+    assert_eq!(questionnaire.in_language(Lang::Pt).item[1].text, "A sua saturação de oxigénio (oxímetro)");
+}
+
+#[tokio::test]
+async fn reminders_go_in_the_language_the_patient_joined_in_then_the_one_they_pick() {
+    let app = TestApp::new().await;
+    let (gp, followup, token) = enrol(&app, "covid-19").await;
+    let id = followup["summary"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(followup["language"], serde_json::Value::Null);
+    // No language chosen: the first message is French.
+    assert_eq!(texts_with(&app, "vous propose un suivi à domicile").await, 1);
+    let body = json!({
+        "birth_date": BIRTH_DATE, "consent_version": regard_shared::monitoring::wire::CONSENT_VERSION,
+        "language": "ro", "reminders": {"sms": true, "email": false},
+    });
+    let joined = app.post_json(&format!("/api/v1/patient/followup-invitations/{token}/join"), None, body).await;
+    let phone = common::cookie_named(&joined, "regard_followup").unwrap();
+    let detail = json(app.get(&format!("/api/v1/followups/{id}"), Some(&gp)).await).await;
+    assert_eq!(detail["language"], "ro");
+    fall_due(&app, &id, 1).await;
+    scheduler::round(&app.state, now_ms()).await.unwrap();
+    assert_eq!(texts_with(&app, "Regard: chestionarul dumneavoastră de monitorizare (ziua 2)").await, 1);
+
+    let pick = |language: &str| {
+        request(Method::PUT, "/api/v1/patient/followup/language", Some(&phone), Some(json!({"language": language})))
+    };
+    assert_eq!(app.send(pick("uk")).await.status(), StatusCode::NO_CONTENT);
+    let detail = json(app.get(&format!("/api/v1/followups/{id}"), Some(&gp)).await).await;
+    assert_eq!(detail["language"], "uk");
+    fall_due(&app, &id, 2).await;
+    scheduler::round(&app.state, now_ms()).await.unwrap();
+    assert_eq!(texts_with(&app, "Regard: ваша анкета спостереження (день 3)").await, 1);
+    // A language Regard does not have is refused; without the phone's cookie, nothing changes.
+    assert_eq!(app.send(pick("de")).await.status(), StatusCode::BAD_REQUEST);
+    let stranger = request(Method::PUT, "/api/v1/patient/followup/language", None, Some(json!({"language": "ar"})));
+    assert_eq!(app.send(stranger).await.status(), StatusCode::UNAUTHORIZED);
 }

@@ -282,6 +282,16 @@ async fn a_protocol_file_is_imported_and_its_mistakes_are_located() {
     let broken = import(file.replacen("\"linkId\": \"spo2\"", "\"linkId\": \"temperature\"", 1)).await;
     assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
     assert!(json(broken).await["message"].as_str().unwrap().starts_with("questionnaire.item[1].linkId: "));
+    // A translation into a language patients cannot read Regard in is located too.
+    let german = import(file.replacen(
+        "\"valueCode\": \"en\"}, {\"url\": \"content\", \"valueString\": \"Your temperature\"",
+        "\"valueCode\": \"de\"}, {\"url\": \"content\", \"valueString\": \"Ihre Temperatur\"",
+        1,
+    ))
+    .await;
+    assert_eq!(german.status(), StatusCode::BAD_REQUEST);
+    let message = json(german).await["message"].as_str().unwrap().to_owned();
+    assert!(message.starts_with("questionnaire.item[0]._text.extension[0].lang: "), "{message}");
     assert_eq!(import(file.clone()).await.status(), StatusCode::CREATED);
     assert_eq!(import(file.clone()).await.status(), StatusCode::CONFLICT, "same version twice");
     let shipped = include_str!("../protocols/covid-19.json").to_owned();

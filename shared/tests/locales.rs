@@ -1,6 +1,7 @@
 //! The app's languages are complete: the console's (`app/locales/*.json`,
-//! French and English) and the patient's (`app/texts/*.json`, and the messages
-//! of `server/texts/*.json`, every language of `Lang::ALL`). Every key of the French file, the reference, is in every
+//! French and English) and the patient's (`app/texts/*.json`,
+//! `app/patient-texts/*.json` and the messages of `server/texts/*.json`, every
+//! language of `Lang::ALL`). Every key of the French file, the reference, is in every
 //! other language, not empty, with the same placeholders (`{{ name }}`), and
 //! no language has a key French has not. A page never falls back to French in
 //! the middle of another language, and a sentence never loses the name or
@@ -68,7 +69,7 @@ fn the_console_is_in_french_and_english() {
 #[test]
 fn what_a_patient_reads_is_in_every_patient_language() {
     // The pages' texts, then the messages the server sends.
-    for dir in ["../app/texts", "../server/texts"] {
+    for dir in ["../app/texts", "../app/patient-texts", "../server/texts"] {
         let locales = locales(dir);
         let expected: BTreeSet<&str> = Lang::ALL.iter().map(|lang| lang.code()).collect();
         assert_eq!(locales.keys().map(String::as_str).collect::<BTreeSet<_>>(), expected, "{dir}");

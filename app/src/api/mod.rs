@@ -235,7 +235,7 @@ async fn post_done<B: Serialize>(path: &str, body: &B) -> Result<(), Failure> {
 }
 
 /// A request whose success has no body.
-async fn done(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<(), Failure> {
+pub(crate) async fn done(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<(), Failure> {
     let response = request.map_err(|_| Failure::Network)?.send().await.map_err(|_| Failure::Network)?;
     if response.ok() {
         Ok(())

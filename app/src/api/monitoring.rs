@@ -7,9 +7,11 @@ use regard_shared::monitoring::wire::{
     ProtocolSummary, Reminders, Submission, CONSENT_VERSION,
 };
 
+use regard_shared::assist::LanguageChoice;
+use regard_shared::lang::Lang;
 use regard_shared::page::Page;
 
-use super::{get, paged, post, post_without_answer, read, Failure};
+use super::{done, get, paged, post, post_without_answer, read, Failure};
 
 pub async fn protocols() -> Result<Vec<ProtocolSummary>, Failure> {
     get("/api/v1/protocols").await
@@ -110,6 +112,11 @@ pub async fn upload_photo(bytes: &[u8]) -> Result<PhotoView, Failure> {
 
 pub async fn set_reminders(reminders: Reminders) -> Result<PatientView, Failure> {
     post("/api/v1/patient/followup/reminders", &reminders).await
+}
+
+/// Keeps the language the patient chose with the follow-up: reminders go in it.
+pub async fn choose_language(language: Lang) -> Result<(), Failure> {
+    done(Request::put("/api/v1/patient/followup/language").json(&LanguageChoice { language })).await
 }
 
 pub async fn stop() -> Result<PatientView, Failure> {

@@ -1,7 +1,11 @@
 //! Dates and times as people read them, in the page's language.
 
 use js_sys::{Date, Object, Reflect};
+use regard_shared::lang::Lang;
+use regard_shared::monitoring::wire::{Due, DueState};
 use wasm_bindgen::JsValue;
+
+use crate::texts::{tx, Texts};
 
 fn options(entries: &[(&str, &str)]) -> Object {
     let object = Object::new();
@@ -69,20 +73,33 @@ pub fn calendar_date(iso: &str, language: &str) -> String {
     date.to_locale_date_string(language, &options).into()
 }
 
+/// The tag the browser's date and number formats get for `lang`. Arabic
+/// keeps Western digits: those of the Maghreb, where most Arabic readers in
+/// France come from, and of the phone numbers and doses on the same page.
+pub fn intl_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "ar-u-nu-latn",
+        other => other.code(),
+    }
+}
+
+/// A decimal number as the reader writes it: `37,5` but `37.5` in English.
+pub fn decimal(value: f64, lang: Lang) -> String {
+    let text = value.to_string();
+    if lang == Lang::En {
+        text
+    } else {
+        text.replace('.', ",")
+    }
+}
+
 /// Where a questionnaire of a follow-up stands, in words; the same on the
 /// patient's and the clinician's pages.
-pub fn due_state_text(
-    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
-    due: &regard_shared::monitoring::wire::Due,
-    now: i64,
-) -> String {
-    use crate::i18n::*;
-    use regard_shared::monitoring::wire::DueState;
+pub fn due_state_text(texts: Texts, due: &Due, now: i64) -> String {
     match due.state(now) {
-        DueState::Filled => t_string!(i18n, monitoring.filled),
-        DueState::Missed => t_string!(i18n, monitoring.not_filled),
-        DueState::ToFill => t_string!(i18n, monitoring.to_fill),
-        DueState::Upcoming => t_string!(i18n, monitoring.upcoming),
+        DueState::Filled => tx!(texts, followup.filled),
+        DueState::Missed => tx!(texts, followup.not_filled),
+        DueState::ToFill => tx!(texts, followup.to_fill),
+        DueState::Upcoming => tx!(texts, followup.upcoming),
     }
-    .to_string()
 }

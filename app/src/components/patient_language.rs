@@ -26,9 +26,14 @@ pub fn language_name(i18n: I18nContext<Locale>, lang: Lang) -> String {
 
 /// A list of the patient languages, each in its own script then in the
 /// console's words (the regulator may be reading it aloud to the caller);
-/// first, the phone's own language.
+/// first, the phone's own language. Labelled for a caller, or for a patient
+/// (`patient`) when a clinician enrols one.
 #[component]
-pub fn PatientLanguageSelect(id: &'static str, value: RwSignal<Option<Lang>>) -> impl IntoView {
+pub fn PatientLanguageSelect(
+    id: &'static str,
+    value: RwSignal<Option<Lang>>,
+    #[prop(optional)] patient: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let options = Lang::ALL
         .into_iter()
@@ -41,7 +46,9 @@ pub fn PatientLanguageSelect(id: &'static str, value: RwSignal<Option<Lang>>) ->
         })
         .collect_view();
     view! {
-        <label for=id>{t!(i18n, patient_language.label)}</label>
+        <label for=id>
+            {move || if patient { t_string!(i18n, patient_language.patient_label) } else { t_string!(i18n, patient_language.label) }}
+        </label>
         <select id=id on:change=move |e| value.set(Lang::from_tag(&event_target_value(&e)))>
             <option value="" selected=move || value.get().is_none()>{t!(i18n, patient_language.phone)}</option>
             {options}

@@ -2,18 +2,22 @@
 //! Questionnaire: yes/no and choices as large radio buttons, numbers with their
 //! unit and bounds, free text, a photo. Questions appear and disappear with
 //! `enableWhen` as the patient answers, and the answers are checked with the
-//! same rules the server applies before anything is sent.
+//! same rules the server applies before anything is sent. The words follow
+//! the page's language as it changes (the protocol's translations), and what
+//! was typed stays.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_i18n::I18nContext;
+use regard_shared::lang::Lang;
 use regard_shared::monitoring::questionnaire::{Answer, AnswerError, Answers, Item, ItemType, Problem, Questionnaire};
+use regard_shared::monitoring::translation::translated;
 
 use crate::components::error_text::ErrorAlert;
-use crate::i18n::*;
+use crate::components::format::decimal;
 use crate::offline;
+use crate::texts::{tx, use_texts, Texts};
 
 /// What the form hands over: checked answers, and the photos to send first.
 pub type Filled = (Answers, HashMap<String, Vec<u8>>);
@@ -40,21 +44,27 @@ fn parse(questionnaire: &Questionnaire, raw: &HashMap<String, String>) -> Result
     Ok(answers)
 }
 
-fn bound(value: Option<f64>) -> String {
-    value.map(|v| v.to_string().replace('.', ",")).unwrap_or_else(|| "…".to_owned())
+fn bound(value: Option<f64>, lang: Lang) -> String {
+    value.map(|v| decimal(v, lang)).unwrap_or_else(|| "…".to_owned())
 }
 
-fn problem_text(i18n: I18nContext<Locale>, questionnaire: &Questionnaire, error: &AnswerError) -> String {
-    let question = questionnaire.item(&error.link_id).map(|i| i.text.clone()).unwrap_or_else(|| error.link_id.clone());
+/// A question's words in `lang`.
+fn question_text(item: &Item, lang: Lang) -> String {
+    translated(&item.text, item.text_element.as_ref(), lang).to_owned()
+}
+
+fn problem_text(texts: Texts, questionnaire: &Questionnaire, error: &AnswerError) -> String {
+    let lang = texts.lang_untracked();
+    let question = questionnaire.item(&error.link_id).map(|i| question_text(i, lang)).unwrap_or(error.link_id.clone());
     match error.problem {
         Problem::Required | Problem::UnknownOption | Problem::UnknownQuestion => {
-            t_string!(i18n, patient_monitoring.required, question).to_string()
+            tx!(texts, followup.required, question = question)
         }
         Problem::OutOfRange { min, max } => {
-            t_string!(i18n, patient_monitoring.out_of_range, question, min = bound(min), max = bound(max)).to_string()
+            tx!(texts, followup.out_of_range, question = question, min = bound(min, lang), max = bound(max, lang))
         }
-        Problem::WrongType => t_string!(i18n, patient_monitoring.not_a_number, question).to_string(),
-        Problem::TooLong => t_string!(i18n, patient_monitoring.too_long, question).to_string(),
+        Problem::WrongType => tx!(texts, followup.not_a_number, question = question),
+        Problem::TooLong => tx!(texts, followup.too_long, question = question),
     }
 }
 
@@ -69,7 +79,7 @@ pub fn QuestionnaireForm(
     #[prop(optional, into)]
     busy: Option<Signal<bool>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let raw = RwSignal::new(HashMap::<String, String>::new());
     let (photos, set_photos) = signal_local(HashMap::<String, web_sys::File>::new());
     let error = RwSignal::new(None::<String>);
@@ -86,7 +96,7 @@ pub fn QuestionnaireForm(
         let answers = match checked {
             Ok(answers) => answers,
             Err(e) => {
-                error.set(Some(questionnaire.with_value(|q| problem_text(i18n, q, &e))));
+                error.set(Some(questionnaire.with_value(|q| problem_text(texts, q, &e))));
                 invalid.set(Some(e.link_id));
                 return;
             }
@@ -135,7 +145,7 @@ pub fn QuestionnaireForm(
             <button type="submit" class="primary big" disabled=move || pending.get() || busy.is_some_and(|b| b.get())>
                 {move || match submit_label {
                     Some(label) => label.get(),
-                    None => t_string!(i18n, patient_monitoring.send).to_string(),
+                    None => tx!(texts, followup.send),
                 }}
             </button>
         </form>
@@ -149,13 +159,17 @@ fn Question(
     set_photos: WriteSignal<HashMap<String, web_sys::File>, LocalStorage>,
     invalid: Signal<bool>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let id = format!("q-{}", item.link_id);
+    let text = {
+        let item = item.clone();
+        move || question_text(&item, texts.lang())
+    };
     let key = StoredValue::new(item.link_id.clone());
     let value = move || key.with_value(|k| raw.read().get(k).cloned().unwrap_or_default());
     let set = move |v: String| key.with_value(|k| raw.update(|r| _ = r.insert(k.clone(), v)));
     let required = item.required.then_some(" *");
-    let radios = |options: Vec<(String, String)>| {
+    let radios = |options: Vec<(String, Signal<String>)>| {
         options
             .into_iter()
             .enumerate()
@@ -179,18 +193,24 @@ fn Question(
         ItemType::Boolean | ItemType::Choice => {
             let options = if item.kind == ItemType::Boolean {
                 vec![
-                    ("true".to_owned(), t_string!(i18n, monitoring.yes).to_string()),
-                    ("false".to_owned(), t_string!(i18n, monitoring.no).to_string()),
+                    ("true".to_owned(), Signal::derive(move || tx!(texts, followup.yes))),
+                    ("false".to_owned(), Signal::derive(move || tx!(texts, followup.no))),
                 ]
             } else {
                 item.answer_option
                     .iter()
-                    .map(|o| (o.value_coding.code.clone(), o.value_coding.display.clone()))
+                    .map(|o| {
+                        let coding = o.value_coding.clone();
+                        let label = move || {
+                            translated(&coding.display, coding.display_element.as_ref(), texts.lang()).to_owned()
+                        };
+                        (o.value_coding.code.clone(), Signal::derive(label))
+                    })
                     .collect()
             };
             view! {
                 <fieldset class="question" aria-invalid=move || invalid.get().to_string()>
-                    <legend>{item.text.clone()}{required}</legend>
+                    <legend>{text}{required}</legend>
                     {radios(options)}
                 </fieldset>
             }
@@ -202,22 +222,23 @@ fn Question(
             let mode = if item.kind == ItemType::Integer { "numeric" } else { "decimal" };
             view! {
                 <div class="question">
-                    <label for=id.clone()>{item.text.clone()}{required}</label>
+                    <label for=id.clone()>{text}{required}</label>
                     <div class="with-unit">
                         <input id=id.clone() type="text" inputmode=mode autocomplete="off"
                             aria-invalid=move || invalid.get().to_string()
                             aria-describedby=format!("{id}-range")
                             prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
-                        {unit.map(|u| view! { <span aria-hidden="true">{u}</span> })}
+                        // A unit reads left to right in every page (°C, not C° in Arabic).
+                        {unit.map(|u| view! { <span aria-hidden="true" dir="ltr">{u}</span> })}
                     </div>
-                    <p id=format!("{id}-range") class="hint">{bound(min)} " – " {bound(max)} " " {item.unit().map(str::to_owned)}</p>
+                    <p id=format!("{id}-range") class="hint">{move || bound(min, texts.lang())} " – " {move || bound(max, texts.lang())} " " <span dir="ltr">{item.unit().map(str::to_owned)}</span></p>
                 </div>
             }
             .into_any()
         }
         ItemType::String | ItemType::Text => view! {
             <div class="question">
-                <label for=id.clone()>{item.text.clone()}{required}</label>
+                <label for=id.clone()>{text}{required}</label>
                 <textarea id=id.clone() rows="3" maxlength="1000" aria-invalid=move || invalid.get().to_string()
                     prop:value=value on:input=move |ev| set(event_target_value(&ev))></textarea>
             </div>
@@ -236,8 +257,8 @@ fn Question(
             };
             view! {
                 <div class="question">
-                    <label for=id.clone()>{item.text.clone()}{required}</label>
-                    <p class="hint">{t!(i18n, patient_monitoring.take_photo)}</p>
+                    <label for=id.clone()>{text}{required}</label>
+                    <p class="hint">{move || tx!(texts, followup.take_photo)}</p>
                     <input id=id.clone() type="file" accept="image/jpeg,image/png,image/webp" capture="environment"
                         aria-invalid=move || invalid.get().to_string() on:change=on_change />
                 </div>
@@ -247,19 +268,21 @@ fn Question(
     }
 }
 
-/// An answer as people read it, with the option's words and the unit.
-pub fn answer_text(i18n: I18nContext<Locale>, item: Option<&Item>, answer: &Answer) -> String {
+/// An answer as people read it in the page's language, with the option's
+/// words and the unit (tracked: call it where the page redraws).
+pub fn answer_text(texts: Texts, item: Option<&Item>, answer: &Answer) -> String {
+    let lang = texts.lang();
     let unit = item.and_then(Item::unit).map(|u| format!(" {u}")).unwrap_or_default();
     match answer {
-        Answer::Boolean(true) => t_string!(i18n, monitoring.yes).to_string(),
-        Answer::Boolean(false) => t_string!(i18n, monitoring.no).to_string(),
+        Answer::Boolean(true) => tx!(texts, followup.yes),
+        Answer::Boolean(false) => tx!(texts, followup.no),
         Answer::Choice(code) => item
             .and_then(|i| i.answer_option.iter().find(|o| &o.value_coding.code == code))
-            .map(|o| o.value_coding.display.clone())
+            .map(|o| translated(&o.value_coding.display, o.value_coding.display_element.as_ref(), lang).to_owned())
             .unwrap_or_else(|| code.clone()),
         Answer::Integer(i) => format!("{i}{unit}"),
-        Answer::Decimal(d) => format!("{}{unit}", d.to_string().replace('.', ",")),
+        Answer::Decimal(d) => format!("{}{unit}", decimal(*d, lang)),
         Answer::Text(text) => text.clone(),
-        Answer::Attachment(_) => t_string!(i18n, monitoring.photo).to_string(),
+        Answer::Attachment(_) => tx!(texts, followup.photo),
     }
 }

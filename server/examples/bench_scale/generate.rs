@@ -323,6 +323,7 @@ async fn one_enrolment(state: AppState, region: Arc<Region>, mut dice: Dice, n: 
         email: None,
         protocol_id: "covid-19".to_owned(),
         start_date: db::in_paris(db::now_ms()).format("%Y-%m-%d").to_string(),
+        language: None,
     };
     let followup = monitoring::enrol_patient(&state, gp, &request).await?;
     followups::record_consent(&state.db, &followup.id, CONSENT_VERSION, Reminders { sms: true, email: false }).await?;

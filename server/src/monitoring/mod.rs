@@ -15,6 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use regard_shared::lang::Lang;
 use regard_shared::live::News;
 use regard_shared::monitoring::wire::{
     AcknowledgeRequest, Activity, AlertView, DeletionReceipt, EndReason, FollowUpDetail, FollowUpSummary, NewFollowUp,
@@ -35,7 +36,7 @@ use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, Purpose};
 use crate::paging::PageQuery;
 use crate::patients::{self, Contact, Record};
-use crate::AppState;
+use crate::{texts, AppState};
 use store::FollowUp;
 
 /// Every follow-up runs on the clock of the French patients Regard serves.
@@ -88,23 +89,18 @@ async fn invite(state: &AppState, followup: &FollowUp) -> AppResult<()> {
     let ttl = (last_close(state, &followup.id).await? - now_ms()).max(DAY_MS);
     let token = links::mint(&state.db, Purpose::Monitoring, &followup.id, ttl).await?;
     let url = format!("{}/{}/{}", state.settings.public_url, Purpose::Monitoring.path(), token);
-    let (practice, title) = (&followup.practice, &followup.protocol.title);
+    let lang = followup.message_language();
+    let values = [("practice", followup.practice.as_str()), ("title", followup.protocol.title_in(lang)), ("url", &url)];
+    let text = |key: &str| texts::text(lang, "monitoring", key, &values);
     let letter = patients::Letter {
         organisation_id: &followup.organisation_id,
         record: Record::FollowUp,
         id: &followup.id,
         phone: followup.phone.as_deref(),
         email: followup.email.as_deref(),
-        sms: format!("{practice} vous propose un suivi à domicile ({title}). Pour commencer, ouvrez : {url}"),
-        mail_subject: format!("Votre suivi à domicile : {title}"),
-        mail_body: format!(
-            "Bonjour,\n\n{practice} vous propose un suivi à domicile : {title}.\n\n\
-             Ouvrez ce lien sur votre téléphone pour lire les conditions, donner votre accord et choisir \
-             vos rappels :\n{url}\n\n\
-             Votre date de naissance vous sera demandée. Ce lien est personnel : ne le transférez pas.\n\
-             Vous pourrez arrêter le suivi à tout moment ; vos réponses seront alors effacées.\n\n\
-             (English: your home follow-up link. Open it on your phone to start.)\n"
-        ),
+        sms: text("invite_sms"),
+        mail_subject: text("invite_subject"),
+        mail_body: text("invite_body"),
     };
     patients::send(state, letter).await
 }
@@ -121,7 +117,9 @@ pub(crate) async fn detail_of(state: &AppState, followup: &FollowUp) -> AppResul
         ended_at: followup.ended_at,
         end_reason: followup.end_reason,
         purge_at: followup.purge_at,
-        questionnaire: followup.protocol.questionnaire.clone(),
+        language: followup.language,
+        // The clinician reads French: the translations stay out of their screen.
+        questionnaire: followup.protocol.questionnaire.in_language(Lang::Fr),
         schedule: store::schedule(db, &followup.id).await?,
         submissions: store::submissions(db, &followup.id).await?,
         alerts: store::alerts(db, &followup.id).await?,
@@ -176,6 +174,7 @@ pub async fn enrol_patient(state: &AppState, user: &CurrentUser, request: &NewFo
         time_zone: TIME_ZONE.name(),
         start_date: &request.start_date,
         windows: &windows,
+        language: request.language,
     };
     let id = store::create(&state.db, enrolment).await?;
     let followup = store::get(&state.db, &id).await?;

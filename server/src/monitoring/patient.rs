@@ -5,7 +5,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::{Cookie, CookieJar};
-use regard_shared::assist::LinkState;
+use regard_shared::assist::{LanguageChoice, LinkState};
+use regard_shared::lang::Lang;
 use regard_shared::monitoring::alerts;
 use regard_shared::monitoring::questionnaire::Answer;
 use regard_shared::monitoring::wire::{
@@ -36,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mine))
         .routes(routes!(submit))
         .routes(routes!(reminders))
+        .routes(routes!(choose_language))
         .routes(routes!(stop))
         .routes(routes!(sign_out))
         .merge(photos::patient_routes())
@@ -74,6 +76,7 @@ async fn view(state: &AppState, id: &str) -> AppResult<PatientView> {
         practice: followup.practice,
         protocol_title: followup.protocol.title.clone(),
         questionnaire: followup.protocol.questionnaire.clone(),
+        language: followup.language,
         schedule,
         open,
         submissions: store::submissions(&state.db, id).await?,
@@ -115,6 +118,8 @@ async fn open_invitation(
         state: link_state,
         practice: String::new(),
         protocol_title: String::new(),
+        title_translations: None,
+        language: None,
         can_sms: false,
         can_email: false,
     };
@@ -123,6 +128,8 @@ async fn open_invitation(
         invitation.can_email = followup.email.is_some();
         invitation.practice = followup.practice;
         invitation.protocol_title = followup.protocol.title.clone();
+        invitation.title_translations = followup.protocol.questionnaire.title_element.clone();
+        invitation.language = followup.language;
     }
     Ok(Json(invitation))
 }
@@ -165,6 +172,10 @@ async fn join(
         links::accept(&state.db, Purpose::Monitoring, &token, device.as_deref(), access_ms, secure).await?;
     let language = request.language.chars().filter(char::is_ascii_alphabetic).take(8).collect::<String>();
     store::record_consent(&state.db, &id, &format!("{CONSENT_VERSION} ({language})"), request.reminders).await?;
+    // The language the consent was read in is the one the patient reads: reminders go in it.
+    if let Some(lang) = Lang::from_tag(&language) {
+        store::set_language(&state.db, &id, lang).await?;
+    }
     let jar = match cookie {
         Some(cookie) => jar.add(cookie),
         None => jar,
@@ -279,6 +290,23 @@ async fn reminders(
     check_reminders(&followup, request)?;
     store::set_reminders(&state.db, &followup.id, request).await?;
     Ok(Json(view(&state, &followup.id).await?))
+}
+
+/// The patient chose another language on their portal: reminders go in it,
+/// and the clinician sees it.
+#[utoipa::path(put, path = "/followup/language", tag = "patient", request_body = LanguageChoice,
+    responses((status = 204, description = "Kept"), (status = 409, description = "The follow-up has ended", body = ApiError)))]
+async fn choose_language(
+    State(state): State<AppState>,
+    device: FollowUpDevice,
+    Json(choice): Json<LanguageChoice>,
+) -> AppResult<StatusCode> {
+    let followup = active(&state, &device).await?;
+    if followup.language != Some(choice.language) {
+        store::set_language(&state.db, &followup.id, choice.language).await?;
+        super::tell(&state, &followup.id, false).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The patient stops the follow-up: no reminder leaves after this, and the

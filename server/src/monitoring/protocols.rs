@@ -139,4 +139,11 @@ mod tests {
         let ids: Vec<String> = super::built_in().iter().map(|p| p.id.clone()).collect();
         assert_eq!(ids, ["covid-19", "post-op-wound"]);
     }
+
+    #[test]
+    fn built_in_protocols_speak_every_patient_language() {
+        for protocol in super::built_in() {
+            assert_eq!(protocol.questionnaire.languages(), regard_shared::lang::Lang::ALL, "{}", protocol.id);
+        }
+    }
 }

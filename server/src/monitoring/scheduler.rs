@@ -22,7 +22,7 @@ use super::store::{self, jobs};
 use crate::db::now_ms;
 use crate::error::AppResult;
 use crate::sms::{About, OutgoingSms};
-use crate::AppState;
+use crate::{texts, AppState};
 
 /// What one round did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -71,26 +71,24 @@ async fn remind(state: &AppState, now: i64) -> AppResult<u32> {
         let Some(followup) = store::find(&state.db, &id).await? else { continue };
         // No secret in a reminder: the phone that joined is still signed in.
         let url = format!("{}/m", state.settings.public_url);
-        let title = &followup.protocol.title;
+        let lang = followup.message_language();
+        let day = day.to_string();
+        let values = [("title", followup.protocol.title_in(lang)), ("day", day.as_str()), ("url", url.as_str())];
+        let text = |key: &str| texts::text(lang, "monitoring", key, &values);
         if let (true, Some(to)) = (followup.reminders.sms, followup.phone.as_deref()) {
-            let body = format!("Regard : votre questionnaire de suivi (jour {day}) vous attend : {url}");
             let sms = OutgoingSms {
                 organisation_id: &followup.organisation_id,
                 about: About::Monitoring,
                 assist_id: None,
                 followup_id: Some(&id),
                 to,
-                body,
+                body: text("reminder_sms"),
             };
             let key = format!("reminder-{id}-{index}");
             state.sms.send_once(&state.db, sms, &key).await?;
         }
         if let (true, Some(to)) = (followup.reminders.email, followup.email.as_deref()) {
-            let body = format!(
-                "Bonjour,\n\nVotre questionnaire de suivi « {title} » du jour {day} vous attend :\n{url}\n\n\
-                 Ouvrez-le sur le téléphone avec lequel vous avez commencé le suivi.\n"
-            );
-            if let Err(error) = state.mailer.send(to, "Votre questionnaire de suivi vous attend", body).await {
+            if let Err(error) = state.mailer.send(to, &text("reminder_subject"), text("reminder_body")).await {
                 tracing::warn!(%error, followup = %id, "reminder not sent by e-mail");
             }
         }

@@ -6,12 +6,14 @@
 pub mod alerts;
 pub mod questionnaire;
 pub mod schedule;
+pub mod translation;
 pub mod wire;
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
 use alerts::Rule;
 use questionnaire::{ItemType, Questionnaire};
 use schedule::{Schedule, ScheduleError};
@@ -43,6 +45,12 @@ fn error(path: impl Into<String>, message: impl Into<String>) -> ProtocolError {
 const OPERATORS: [&str; 7] = ["exists", "=", "!=", ">", "<", ">=", "<="];
 
 impl Protocol {
+    /// The protocol's title as a patient reading `lang` sees it: the
+    /// questionnaire's title carries the translations.
+    pub fn title_in(&self, lang: Lang) -> &str {
+        translation::translated(&self.title, self.questionnaire.title_element.as_ref(), lang)
+    }
+
     /// Reads and checks a protocol file.
     pub fn parse(json: &str) -> Result<Protocol, ProtocolError> {
         let protocol: Protocol = serde_json::from_str(json)
@@ -88,6 +96,7 @@ impl Protocol {
                 }
             }
         }
+        q.check_translations()?;
         self.schedule.validate().map_err(|e| {
             let message = match e {
                 ScheduleError::NoDays => "list at least one day",

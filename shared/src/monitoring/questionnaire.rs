@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::translation::Element;
+
 pub const MIN_VALUE_URL: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
 pub const MAX_VALUE_URL: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
 pub const UNIT_URL: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit";
@@ -25,6 +27,9 @@ pub struct Questionnaire {
     #[serde(default)]
     pub version: String,
     pub title: String,
+    /// The title's translations (see `translation.rs`).
+    #[serde(rename = "_title", default, skip_serializing_if = "Option::is_none")]
+    pub title_element: Option<Element>,
     #[serde(default = "active")]
     pub status: String,
     pub item: Vec<Item>,
@@ -53,6 +58,9 @@ pub struct Coding {
     pub code: String,
     #[serde(default)]
     pub display: String,
+    /// The display's translations, for an option a patient reads.
+    #[serde(rename = "_display", default, skip_serializing_if = "Option::is_none")]
+    pub display_element: Option<Element>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,6 +107,9 @@ pub struct Item {
     pub link_id: String,
     /// The question as the patient reads it ("Votre température").
     pub text: String,
+    /// The question's translations (see `translation.rs`).
+    #[serde(rename = "_text", default, skip_serializing_if = "Option::is_none")]
+    pub text_element: Option<Element>,
     /// FHIR's `item.code`: what is measured, as a clinician names it
     /// (LOINC "Température corporelle"); titles the clinician's charts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

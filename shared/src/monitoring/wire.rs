@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::alerts::Level;
 use super::questionnaire::{Answers, Questionnaire};
+use super::translation::Element;
 use crate::assist::LinkState;
 use crate::consultation::Invitation;
+use crate::lang::Lang;
 
 /// Version of the consent text (locale files, `monitoring_consent`). Change it
 /// whenever the meaning changes.
@@ -41,6 +43,10 @@ pub struct NewFollowUp {
     pub protocol_id: String,
     /// Day 1 of the follow-up, `YYYY-MM-DD`, in Paris time.
     pub start_date: String,
+    /// The language the patient reads: the messages and the portal are in it.
+    /// None: the portal follows the phone's language, the messages are in French.
+    #[serde(default)]
+    pub language: Option<Lang>,
 }
 
 /// Where a follow-up stands, as the dashboard shows it.
@@ -199,6 +205,8 @@ pub struct FollowUpDetail {
     pub end_reason: Option<EndReason>,
     /// When the data will be deleted, once the follow-up has ended.
     pub purge_at: Option<i64>,
+    /// The patient's language, as the clinician chose it or the patient last did.
+    pub language: Option<Lang>,
     pub questionnaire: Questionnaire,
     pub schedule: Vec<Due>,
     pub submissions: Vec<Submission>,
@@ -279,6 +287,12 @@ pub struct FollowUpInvitation {
     pub state: LinkState,
     pub practice: String,
     pub protocol_title: String,
+    /// The title's translations, for the language the page is read in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_translations: Option<Element>,
+    /// The language the clinician chose for the patient: the page opens in it.
+    #[serde(default)]
+    pub language: Option<Lang>,
     /// Which reminder channels the clinician gave.
     pub can_sms: bool,
     pub can_email: bool,
@@ -300,7 +314,11 @@ pub struct JoinRequest {
 pub struct PatientFollowUp {
     pub practice: String,
     pub protocol_title: String,
+    /// With its translations: the portal shows it in the language it is read in.
     pub questionnaire: Questionnaire,
+    /// The patient's language, as the clinician chose it or the patient last did.
+    #[serde(default)]
+    pub language: Option<Lang>,
     pub schedule: Vec<Due>,
     /// The questionnaire to fill now, if one is open and not filled.
     pub open: Option<u32>,

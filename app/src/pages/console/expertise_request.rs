@@ -113,7 +113,7 @@ fn Heading(detail: RequestDetail) -> impl IntoView {
 
 #[component]
 fn Answers(detail: RequestDetail) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let items = detail
         .form
         .questionnaire
@@ -121,7 +121,7 @@ fn Answers(detail: RequestDetail) -> impl IntoView {
         .iter()
         .filter_map(|item| {
             let answer = detail.answers.get(&item.link_id)?;
-            Some(view! { <dt>{item.text.clone()}</dt> <dd>{answer_text(i18n, Some(item), answer)}</dd> })
+            Some(view! { <dt>{item.text.clone()}</dt> <dd>{answer_text(texts, Some(item), answer)}</dd> })
         })
         .collect_view();
     view! { <dl class="answers" data-testid="expertise-answers">{items}</dl> }

@@ -16,6 +16,7 @@ use crate::components::error_text::error_text;
 use crate::components::format::due_state_text;
 use crate::components::format::{calendar_date, date_time};
 use crate::components::line_chart::LineChart;
+use crate::components::patient_language::language_name;
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
 use crate::live::on_news;
@@ -80,6 +81,7 @@ fn Header(detail: FollowUpDetail, on_change: Callback<()>) -> impl IntoView {
         .map(|(_, name)| *name)
         .collect::<Vec<_>>()
         .join(", ");
+    let patient_language = detail.language;
     let ended = detail.ended_at.map(|at| (at, detail.purge_at.unwrap_or(at)));
     view! {
         <h1>{s.patient_name.clone()}</h1>
@@ -93,6 +95,11 @@ fn Header(detail: FollowUpDetail, on_change: Callback<()>) -> impl IntoView {
             <dt>{t!(i18n, monitoring.started)}</dt><dd>{calendar_date(&s.start_date, language())}</dd>
             <dt>{t!(i18n, monitoring.consent)}</dt><dd>{consent}</dd>
             <dt>{t!(i18n, monitoring.reminders)}</dt><dd>{channels}</dd>
+            <dt>{t!(i18n, patient_language.patient_label)}</dt>
+            <dd data-testid="patient-language">{move || match patient_language {
+                Some(lang) => language_name(i18n, lang),
+                None => t_string!(i18n, patient_language.phone).to_string(),
+            }}</dd>
         </dl>
         {ended.map(|(at, purge)| view! {
             <p class="alert">{move || t_string!(i18n, monitoring.ended, date = date_time(at, language()), purge = date_time(purge, language())).to_string()}</p>
@@ -149,6 +156,7 @@ fn Charts(detail: FollowUpDetail) -> impl IntoView {
 #[component]
 fn Answers(detail: FollowUpDetail) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let followup_id = detail.summary.id.clone();
     let submissions = detail.submissions.clone();
     let rows = detail
@@ -164,7 +172,7 @@ fn Answers(detail: FollowUpDetail) -> impl IntoView {
             Some(regard_shared::monitoring::questionnaire::Answer::Attachment(photo)) => view! {
                 <td><a href=api::photo_url(&followup_id, photo) target="_blank">{t!(i18n, monitoring.photo)}</a></td>
             }.into_any(),
-            Some(answer) => view! { <td>{answer_text(i18n, Some(&item), answer)}</td> }.into_any(),
+            Some(answer) => view! { <td>{answer_text(texts, Some(&item), answer)}</td> }.into_any(),
             None => view! { <td>"–"</td> }.into_any(),
         }
                 })
@@ -191,13 +199,14 @@ fn Answers(detail: FollowUpDetail) -> impl IntoView {
 #[component]
 fn Schedule(detail: FollowUpDetail) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let now = js_sys::Date::now() as i64;
     view! {
         <section class="card" aria-labelledby="schedule-title">
             <h2 id="schedule-title">{t!(i18n, monitoring.schedule_title)}</h2>
             <ul class="schedule">
                 {detail.schedule.into_iter().map(|d| {
-                    let state = due_state_text(i18n, &d, now);
+                    let state = due_state_text(texts, &d, now);
                     let reminded = d.reminded_at.map(|_| view! { " · " {t!(i18n, monitoring.reminded)} });
                     view! { <li>{move || t_string!(i18n, monitoring.day, day = d.day).to_string()} " – " {move || date_time(d.due_at, i18n.get_locale().as_str())} " – " {state} {reminded}</li> }
                 }).collect_view()}

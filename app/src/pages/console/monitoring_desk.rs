@@ -16,6 +16,7 @@ use crate::components::format::{date_time, today_iso};
 use crate::components::outbox::Outbox;
 use crate::components::paged::{fetch_pages, PageFooter, Shown};
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
+use crate::components::patient_language::PatientLanguageSelect;
 use crate::i18n::*;
 use crate::live::on_news;
 use crate::pages::console::followup_list::FollowUpList;
@@ -148,6 +149,7 @@ fn EnrolForm() -> impl IntoView {
     let protocols = RwSignal::new(Vec::<ProtocolSummary>::new());
     let protocol = RwSignal::new(String::new());
     let start = RwSignal::new(today_iso());
+    let language = RwSignal::new(None);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     spawn_local(async move {
@@ -174,6 +176,7 @@ fn EnrolForm() -> impl IntoView {
             email,
             protocol_id: protocol.get_untracked(),
             start_date: start.get_untracked(),
+            language: language.get_untracked(),
         };
         pending.set(true);
         error.set(None);
@@ -203,6 +206,7 @@ fn EnrolForm() -> impl IntoView {
                 </select>
                 <label for="m-start">{t!(i18n, monitoring.start_date)}</label>
                 <input id="m-start" type="date" bind:value=start />
+                <PatientLanguageSelect id="m-language" value=language patient=true />
                 <ErrorAlert message=error.into() />
                 <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, monitoring.enrol)}</button>
             </form>

@@ -14,7 +14,7 @@ use crate::components::error_text::error_text;
 use crate::components::notice::Notice;
 use crate::media::call::Call;
 use crate::media::camera::{self, CameraError};
-use crate::texts::{tx, use_texts};
+use crate::texts::{isolated, tx, use_texts};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -159,16 +159,6 @@ fn Consent(
             </ul>
         </section>
         <p class="alert alert-emergency"><strong>{move || tx!(texts, common.emergency)}</strong></p>
-    }
-}
-
-/// A name in Latin letters inside a right-to-left sentence, set apart (Unicode
-/// isolates) so that its words and numbers keep their order.
-fn isolated(lang: Lang, name: String) -> String {
-    if lang.is_rtl() {
-        format!("\u{2068}{name}\u{2069}")
-    } else {
-        name
     }
 }
 

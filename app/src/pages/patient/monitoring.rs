@@ -8,16 +8,17 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use regard_shared::assist::LinkState;
 use regard_shared::consultation as rules;
+use regard_shared::lang::Lang;
+use regard_shared::monitoring::translation::translated;
 use regard_shared::monitoring::wire::{DeletionReceipt, FollowUpInvitation, PatientView, Reminders};
 use regard_shared::ErrorCode;
 
 use super::monitoring_portal::{Portal, Said};
 use crate::api::{monitoring as api, Failure};
 use crate::components::error_text::{birth_date_refusal, error_text, ErrorAlert};
-use crate::components::format::{date_time, today_iso};
+use crate::components::format::{date_time, intl_tag, today_iso};
 use crate::components::notice::Notice;
-use crate::i18n::*;
-use crate::texts::{tx, use_texts};
+use crate::texts::{isolated, tx, use_texts};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -34,7 +35,6 @@ enum Step {
 
 #[component]
 pub fn FollowUpPage() -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let token = use_params_map().read_untracked().get("token").unwrap_or_default();
     let step = RwSignal::new(Step::Loading);
@@ -48,10 +48,19 @@ pub fn FollowUpPage() -> impl IntoView {
             _ => Step::Failed(error_text(texts, &failure)),
         })
     };
+    // The language the clinician chose, or the patient last did, wins over
+    // this phone's; read on arrival only, so a later refresh never undoes a
+    // choice the patient is making.
+    let follow = move |language: Option<Lang>| language.into_iter().for_each(|lang| texts.choose(lang));
     let load_mine = move || {
         spawn_local(async move {
             match api::mine().await {
-                Ok(view) => step.set(Step::Portal(view)),
+                Ok(view) => {
+                    if let PatientView::Active(followup) = &view {
+                        follow(followup.language);
+                    }
+                    step.set(Step::Portal(view))
+                }
                 Err(failure) => fail(failure),
             }
         })
@@ -63,7 +72,10 @@ pub fn FollowUpPage() -> impl IntoView {
         spawn_local(async move {
             match api::invitation(&token).await {
                 Ok(info) => match info.state {
-                    LinkState::Valid => step.set(Step::Join(info)),
+                    LinkState::Valid => {
+                        follow(info.language);
+                        step.set(Step::Join(info))
+                    }
                     LinkState::AcceptedHere => load_mine(),
                     LinkState::InUse => step.set(Step::InUse),
                     LinkState::Expired => step.set(Step::Expired),
@@ -85,10 +97,10 @@ pub fn FollowUpPage() -> impl IntoView {
                     view! { <Portal followup=*followup said=said on_view=on_view on_signed_out=on_signed_out /> }.into_any()
                 }
                 Step::Portal(PatientView::Deleted(receipt)) => view! { <Receipt receipt=receipt /> }.into_any(),
-                Step::SignedOut => view! { <Notice title=t_string!(i18n, patient_monitoring.signed_out_title).to_string() body=t_string!(i18n, patient_monitoring.signed_out).to_string() /> }.into_any(),
-                Step::Expired => view! { <Notice title=t_string!(i18n, patient_consultation.expired_title).to_string() body=t_string!(i18n, patient_monitoring.expired).to_string() /> }.into_any(),
-                Step::Locked => view! { <Notice title=t_string!(i18n, patient_consultation.locked_title).to_string() body=t_string!(i18n, patient_consultation.locked).to_string() /> }.into_any(),
-                Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=t_string!(i18n, patient_monitoring.in_use).to_string() /> }.into_any(),
+                Step::SignedOut => view! { <Notice title=tx!(texts, followup.signed_out_title) body=tx!(texts, followup.signed_out) /> }.into_any(),
+                Step::Expired => view! { <Notice title=tx!(texts, followup.expired_title) body=tx!(texts, followup.expired) /> }.into_any(),
+                Step::Locked => view! { <Notice title=tx!(texts, followup.locked_title) body=tx!(texts, followup.locked) /> }.into_any(),
+                Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=tx!(texts, followup.in_use) /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
             }}
         </article>
@@ -103,7 +115,6 @@ fn Join(
     on_view: Callback<PatientView>,
     on_fail: Callback<Failure>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let birth_date = RwSignal::new(String::new());
     let sms = RwSignal::new(info.can_sms);
@@ -119,38 +130,39 @@ fn Join(
         }
         pending.set(true);
         spawn_local(async move {
-            let language = i18n.get_locale_untracked().as_str();
+            let language = texts.lang_untracked().code();
             let reminders = Reminders { sms: sms.get_untracked(), email: email.get_untracked() };
             match api::join(&token.get_value(), birth_date.get_untracked(), language, reminders).await {
                 Ok(view) => on_view.run(view),
-                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => error.set(Some(
-                    birth_date_refusal(texts, &e, t_string!(i18n, patient_monitoring.wrong_birth_date).to_string()),
-                )),
+                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => {
+                    error.set(Some(birth_date_refusal(texts, &e, tx!(texts, followup.wrong_birth_date))))
+                }
                 Err(failure) => on_fail.run(failure),
             }
             pending.set(false);
         });
     };
     let practice = info.practice.clone();
+    let title = move || translated(&info.protocol_title, info.title_translations.as_ref(), texts.lang()).to_owned();
     view! {
-        <h1>{move || t_string!(i18n, patient_monitoring.title, practice = practice.clone()).to_string()}</h1>
-        <p class="lead">{info.protocol_title.clone()}</p>
+        <h1>{move || tx!(texts, followup.title, practice = isolated(texts.lang(), practice.clone()))}</h1>
+        <p class="lead">{title}</p>
         <form on:submit=submit novalidate>
-            <label for="m-birth">{t!(i18n, patient_consultation.birth_date)}</label>
+            <label for="m-birth">{move || tx!(texts, followup.birth_date)}</label>
             <input id="m-birth" type="date" autocomplete="bday" bind:value=birth_date aria-describedby="m-birth-hint" />
-            <p id="m-birth-hint" class="hint">{t!(i18n, patient_monitoring.birth_date_hint)}</p>
+            <p id="m-birth-hint" class="hint">{move || tx!(texts, followup.birth_date_hint)}</p>
             // The one thing to do first, visible without scrolling on a small phone; the
             // reminders (changeable later) and what it accepts follow.
             <ErrorAlert message=error.into() />
-            <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_monitoring.start)}</button>
+            <button type="submit" class="primary big" disabled=move || pending.get()>{move || tx!(texts, followup.start)}</button>
             <ReminderChoice sms=sms email=email can_sms=info.can_sms can_email=info.can_email />
             <section aria-labelledby="consent-title">
                 <h2 id="consent-title">{move || tx!(texts, caller.consent_title)}</h2>
                 <ul class="consent">
-                    <li>{t!(i18n, patient_monitoring.consent_what)}</li>
-                    <li>{t!(i18n, patient_monitoring.consent_who)}</li>
-                    <li>{t!(i18n, patient_monitoring.consent_delete)}</li>
-                    <li>{t!(i18n, patient_monitoring.consent_stop)}</li>
+                    <li>{move || tx!(texts, followup.consent_what)}</li>
+                    <li>{move || tx!(texts, followup.consent_who)}</li>
+                    <li>{move || tx!(texts, followup.consent_delete)}</li>
+                    <li>{move || tx!(texts, followup.consent_stop)}</li>
                 </ul>
             </section>
         </form>
@@ -161,20 +173,20 @@ fn Join(
 /// The reminder channels the clinician gave, as checkboxes.
 #[component]
 pub fn ReminderChoice(sms: RwSignal<bool>, email: RwSignal<bool>, can_sms: bool, can_email: bool) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     view! {
         <fieldset class="reminders">
-            <legend>{t!(i18n, patient_monitoring.reminders_title)}</legend>
+            <legend>{move || tx!(texts, followup.reminders_title)}</legend>
             <Show when=move || can_sms>
                 <div class="choice">
                     <input type="checkbox" id="remind-sms" bind:checked=sms />
-                    <label for="remind-sms">{t!(i18n, patient_monitoring.by_sms)}</label>
+                    <label for="remind-sms">{move || tx!(texts, followup.by_sms)}</label>
                 </div>
             </Show>
             <Show when=move || can_email>
                 <div class="choice">
                     <input type="checkbox" id="remind-email" bind:checked=email />
-                    <label for="remind-email">{t!(i18n, patient_monitoring.by_email)}</label>
+                    <label for="remind-email">{move || tx!(texts, followup.by_email)}</label>
                 </div>
             </Show>
         </fieldset>
@@ -183,25 +195,23 @@ pub fn ReminderChoice(sms: RwSignal<bool>, email: RwSignal<bool>, can_sms: bool,
 
 #[component]
 fn Receipt(receipt: DeletionReceipt) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let text = move || {
-        let date = date_time(receipt.deleted_at, i18n.get_locale().as_str());
-        t_string!(
-            i18n,
-            patient_monitoring.receipt,
-            date,
-            title = receipt.protocol_title.clone(),
+        tx!(
+            texts,
+            followup.receipt,
+            date = date_time(receipt.deleted_at, intl_tag(texts.lang())),
+            title = isolated(texts.lang(), receipt.protocol_title.clone()),
             questionnaires = receipt.questionnaires,
             photos = receipt.photos,
             alerts = receipt.alerts
         )
-        .to_string()
     };
     view! {
         <section class="card receipt" aria-labelledby="receipt-title">
-            <h1 id="receipt-title">{t!(i18n, patient_monitoring.receipt_title)}</h1>
+            <h1 id="receipt-title">{move || tx!(texts, followup.receipt_title)}</h1>
             <p>{text}</p>
-            <p class="muted">{t!(i18n, patient_monitoring.receipt_kept)}</p>
+            <p class="muted">{move || tx!(texts, followup.receipt_kept)}</p>
         </section>
     }
 }

@@ -4,16 +4,16 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use regard_shared::lang::Lang;
+use regard_shared::monitoring::translation::translated;
 use regard_shared::monitoring::wire::{EndReason, NewSubmission, PatientFollowUp, PatientView, Reminders};
 
 use super::monitoring::ReminderChoice;
 use crate::api::monitoring as api;
 use crate::api::Failure;
 use crate::components::error_text::error_text;
-use crate::components::format::date_time;
-use crate::components::format::due_state_text;
+use crate::components::format::{date_time, due_state_text, intl_tag};
 use crate::components::questionnaire_form::{answer_text, Filled, QuestionnaireForm};
-use crate::i18n::*;
 use crate::offline::{self, Outcome, Pending};
 use crate::texts::{tx, use_texts};
 
@@ -33,8 +33,8 @@ pub fn Portal(
     on_view: Callback<PatientView>,
     on_signed_out: Callback<()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
+    keep_language(followup.language);
     // Questionnaires filled on this phone and not yet on the server.
     let waiting = RwSignal::new(Vec::<u32>::new());
     // Questionnaires this portal already handed over (sent or queued): their form goes away.
@@ -96,7 +96,7 @@ pub fn Portal(
         });
     });
 
-    let language = move || i18n.get_locale().as_str();
+    let language = move || intl_tag(texts.lang());
     let questionnaire = StoredValue::new(followup.questionnaire.clone());
     let next_due = followup
         .schedule
@@ -104,17 +104,21 @@ pub fn Portal(
         .find(|d| d.filled_at.is_none() && d.due_at > js_sys::Date::now() as i64)
         .map(|d| d.due_at);
     let ended = followup.ended_at.map(|_| (followup.end_reason, followup.purge_at.unwrap_or_default()));
+    let title = {
+        let (french, translations) = (followup.protocol_title.clone(), followup.questionnaire.title_element.clone());
+        move || translated(&french, translations.as_ref(), texts.lang()).to_owned()
+    };
     view! {
-        <h1>{followup.protocol_title.clone()}</h1>
+        <h1>{title}</h1>
         <p class="lead">{followup.practice.clone()}</p>
         <div role="status">
             {move || said.get().map(|s| match s {
-                Said::Sent => view! { <p class="alert alert-ok">{t!(i18n, patient_monitoring.sent)}</p> }.into_any(),
-                Said::SavedOffline => view! { <p class="alert">{t!(i18n, patient_monitoring.saved_offline)}</p> }.into_any(),
-                Said::Refused(message) => view! { <p class="alert alert-error">{t_string!(i18n, patient_monitoring.refused, message).to_string()}</p> }.into_any(),
+                Said::Sent => view! { <p class="alert alert-ok">{tx!(texts, followup.sent)}</p> }.into_any(),
+                Said::SavedOffline => view! { <p class="alert">{tx!(texts, followup.saved_offline)}</p> }.into_any(),
+                Said::Refused(message) => view! { <p class="alert alert-error">{tx!(texts, followup.refused, message = message)}</p> }.into_any(),
             })}
             <Show when=move || !waiting.read().is_empty()>
-                <p class="muted">{move || t_string!(i18n, patient_monitoring.waiting_count, count = waiting.read().len()).to_string()}</p>
+                <p class="muted">{move || tx!(texts, followup.waiting_count, count = waiting.read().len())}</p>
             </Show>
         </div>
         {match ended {
@@ -122,9 +126,9 @@ pub fn Portal(
                 let text = move || {
                     let date = date_time(purge_at, language());
                     if reason == Some(EndReason::Finished) {
-                        t_string!(i18n, patient_monitoring.finished, date).to_string()
+                        tx!(texts, followup.finished, date = date)
                     } else {
-                        t_string!(i18n, patient_monitoring.stopped, date).to_string()
+                        tx!(texts, followup.stopped, date = date)
                     }
                 };
                 view! { <p class="alert">{text}</p> }.into_any()
@@ -133,15 +137,15 @@ pub fn Portal(
                 Some(due) => view! {
                     <Show when=move || !handed.read().contains(&due.index) && !waiting.read().contains(&due.index)>
                         <section class="card" aria-labelledby="today-title">
-                            <h2 id="today-title">{move || t_string!(i18n, patient_monitoring.today_title, day = due.day).to_string()}</h2>
+                            <h2 id="today-title">{move || tx!(texts, followup.today_title, day = due.day)}</h2>
                             <QuestionnaireForm questionnaire=questionnaire.get_value() on_filled=on_filled />
                         </section>
                     </Show>
                 }
                 .into_any(),
                 None => view! {
-                    <p>{t!(i18n, patient_monitoring.nothing_now)}</p>
-                    {next_due.map(|at| view! { <p>{move || t_string!(i18n, patient_monitoring.next, date = date_time(at, language())).to_string()}</p> })}
+                    <p>{move || tx!(texts, followup.nothing_now)}</p>
+                    {next_due.map(|at| view! { <p>{move || tx!(texts, followup.next, date = date_time(at, language()))}</p> })}
                 }
                 .into_any(),
             },
@@ -158,33 +162,37 @@ pub fn Portal(
 /// Past answers, newest first, and the schedule.
 #[component]
 fn History(followup: PatientFollowUp) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let questionnaire = StoredValue::new(followup.questionnaire.clone());
     let mut submissions = followup.submissions.clone();
     submissions.reverse();
     view! {
         <section aria-labelledby="history-title">
-            <h2 id="history-title">{t!(i18n, patient_monitoring.history_title)}</h2>
+            <h2 id="history-title">{move || tx!(texts, followup.history_title)}</h2>
             {submissions.into_iter().map(|s| {
-                let when = move || date_time(s.submitted_at, i18n.get_locale().as_str());
-                let lines = questionnaire.with_value(|q| {
-                    q.item.iter().filter_map(|item| s.answers.get(&item.link_id).map(|a| (item.text.clone(), answer_text(i18n, Some(item), a)))).collect::<Vec<_>>()
+                let when = move || date_time(s.submitted_at, intl_tag(texts.lang()));
+                let lines = move || questionnaire.with_value(|q| {
+                    let lang = texts.lang();
+                    q.item.iter().filter_map(|item| s.answers.get(&item.link_id).map(|a| {
+                        let question = translated(&item.text, item.text_element.as_ref(), lang).to_owned();
+                        view! { <dt>{question}</dt><dd>{answer_text(texts, Some(item), a)}</dd> }
+                    })).collect_view()
                 });
                 view! {
                     <details class="submission">
-                        <summary>{move || t_string!(i18n, monitoring.day, day = s.day).to_string()} " · " {when}</summary>
-                        <dl>{lines.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}</dl>
+                        <summary>{move || tx!(texts, followup.day, day = s.day)} " · " {when}</summary>
+                        <dl>{lines}</dl>
                     </details>
                 }
             }).collect_view()}
         </section>
         <section aria-labelledby="schedule-title">
-            <h2 id="schedule-title">{t!(i18n, patient_monitoring.schedule_title)}</h2>
+            <h2 id="schedule-title">{move || tx!(texts, followup.schedule_title)}</h2>
             <ul class="schedule">
                 {followup.schedule.into_iter().map(|d| {
                     let now = js_sys::Date::now() as i64;
-                    let state = due_state_text(i18n, &d, now);
-                    view! { <li>{move || t_string!(i18n, monitoring.day, day = d.day).to_string()} " – " {move || date_time(d.due_at, i18n.get_locale().as_str())} " – " {state}</li> }
+                    let state = { let d = d.clone(); move || due_state_text(texts, &d, now) };
+                    view! { <li>{move || tx!(texts, followup.day, day = d.day)} " – " {move || date_time(d.due_at, intl_tag(texts.lang()))} " – " {state}</li> }
                 }).collect_view()}
             </ul>
         </section>
@@ -193,7 +201,6 @@ fn History(followup: PatientFollowUp) -> impl IntoView {
 
 #[component]
 fn ReminderSettings(followup: PatientFollowUp, on_view: Callback<PatientView>) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let sms = RwSignal::new(followup.reminders.sms);
     let email = RwSignal::new(followup.reminders.email);
@@ -204,7 +211,7 @@ fn ReminderSettings(followup: PatientFollowUp, on_view: Callback<PatientView>) -
             let reminders = Reminders { sms: sms.get_untracked(), email: email.get_untracked() };
             match api::set_reminders(reminders).await {
                 Ok(view) => {
-                    message.set(Some(t_string!(i18n, patient_monitoring.reminders_saved).to_string()));
+                    message.set(Some(tx!(texts, followup.reminders_saved)));
                     on_view.run(view);
                 }
                 Err(failure) => message.set(Some(error_text(texts, &failure))),
@@ -215,14 +222,13 @@ fn ReminderSettings(followup: PatientFollowUp, on_view: Callback<PatientView>) -
         <form class="card" on:submit=save>
             <ReminderChoice sms=sms email=email can_sms=followup.can_sms can_email=followup.can_email />
             <p role="status">{move || message.get()}</p>
-            <button type="submit" class="secondary">{t!(i18n, patient_monitoring.save_reminders)}</button>
+            <button type="submit" class="secondary">{move || tx!(texts, followup.save_reminders)}</button>
         </form>
     }
 }
 
 #[component]
 fn StopFollowUp(on_view: Callback<PatientView>) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -236,14 +242,14 @@ fn StopFollowUp(on_view: Callback<PatientView>) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="stop-title">
-            <h2 id="stop-title">{t!(i18n, patient_monitoring.stop_title)}</h2>
-            <p>{t!(i18n, patient_monitoring.stop_hint)}</p>
+            <h2 id="stop-title">{move || tx!(texts, followup.stop_title)}</h2>
+            <p>{move || tx!(texts, followup.stop_hint)}</p>
             <Show when=move || confirming.get() fallback=move || view! {
-                <button type="button" class="stop" on:click=move |_| confirming.set(true)>{t!(i18n, patient_monitoring.stop)}</button>
+                <button type="button" class="stop" on:click=move |_| confirming.set(true)>{move || tx!(texts, followup.stop)}</button>
             }>
-                <p role="alert"><strong>{t!(i18n, patient_monitoring.stop_confirm)}</strong></p>
-                <button type="button" class="stop" on:click=stop>{t!(i18n, patient_monitoring.stop_yes)}</button>
-                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{t!(i18n, patient_monitoring.stop_no)}</button>
+                <p role="alert"><strong>{move || tx!(texts, followup.stop_confirm)}</strong></p>
+                <button type="button" class="stop" on:click=stop>{move || tx!(texts, followup.stop_yes)}</button>
+                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{move || tx!(texts, followup.stop_no)}</button>
             </Show>
             <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>{move || error.get()}</p>
         </section>
@@ -252,7 +258,7 @@ fn StopFollowUp(on_view: Callback<PatientView>) -> impl IntoView {
 
 #[component]
 fn SignOut(on_signed_out: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let sign_out = move |_| {
         spawn_local(async move {
             if api::sign_out().await.is_ok() {
@@ -260,5 +266,28 @@ fn SignOut(on_signed_out: Callback<()>) -> impl IntoView {
             }
         });
     };
-    view! { <p><button type="button" class="link" on:click=sign_out>{t!(i18n, patient_monitoring.sign_out)}</button></p> }
+    view! { <p><button type="button" class="link" on:click=sign_out>{move || tx!(texts, followup.sign_out)}</button></p> }
+}
+
+/// Tells the server each language the patient picks on their portal, so the
+/// reminders go in it; `known` is the one it has.
+fn keep_language(known: Option<Lang>) {
+    let texts = use_texts();
+    let known = StoredValue::new(known);
+    Effect::watch(
+        move || texts.lang(),
+        move |lang, _, _| {
+            let lang = *lang;
+            if known.get_value() != Some(lang) {
+                known.set_value(Some(lang));
+                spawn_local(async move {
+                    // Not kept (offline): the portal still reads in it; the next pick tries again.
+                    if api::choose_language(lang).await.is_err() {
+                        known.set_value(None);
+                    }
+                });
+            }
+        },
+        false,
+    );
 }

@@ -11,6 +11,7 @@ pub use submissions::{submission, submissions};
 
 use std::sync::Arc;
 
+use regard_shared::lang::Lang;
 use regard_shared::monitoring::alerts::{Level, Raised};
 use regard_shared::monitoring::schedule::Window;
 use regard_shared::monitoring::wire::{AlertView, Due, EndReason, Facts, FollowUpSummary, Reminders};
@@ -32,6 +33,7 @@ pub struct Enrolment<'a> {
     pub time_zone: &'a str,
     pub start_date: &'a str,
     pub windows: &'a [Window],
+    pub language: Option<Lang>,
 }
 
 pub async fn create(db: &Db, new: Enrolment<'_>) -> AppResult<String> {
@@ -40,8 +42,8 @@ pub async fn create(db: &Db, new: Enrolment<'_>) -> AppResult<String> {
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO followups (id, organisation_id, clinician_id, last_name, first_name, birth_date, phone, email,
-                                protocol, protocol_title, time_zone, start_date, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                protocol, protocol_title, time_zone, start_date, created_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(new.organisation_id)
@@ -56,6 +58,7 @@ pub async fn create(db: &Db, new: Enrolment<'_>) -> AppResult<String> {
     .bind(new.time_zone)
     .bind(new.start_date)
     .bind(now_ms())
+    .bind(new.language.map(Lang::code))
     .execute(&mut *tx)
     .await?;
     for (index, window) in new.windows.iter().enumerate() {
@@ -95,6 +98,15 @@ pub struct FollowUp {
     pub ended_at: Option<i64>,
     pub end_reason: Option<EndReason>,
     pub purge_at: Option<i64>,
+    /// The patient's language, as the clinician chose it or the patient last did.
+    pub language: Option<Lang>,
+}
+
+impl FollowUp {
+    /// The language the patient's messages are written in.
+    pub fn message_language(&self) -> Lang {
+        self.language.unwrap_or(Lang::Fr)
+    }
 }
 
 #[derive(FromRow)]
@@ -115,6 +127,7 @@ struct Row {
     ended_at: Option<i64>,
     end_reason: Option<Stored<EndReason>>,
     purge_at: Option<i64>,
+    language: Option<String>,
 }
 
 /// `Ok(None)` once the follow-up has been deleted.
@@ -122,7 +135,7 @@ pub async fn find(db: &Db, id: &str) -> AppResult<Option<FollowUp>> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT f.organisation_id, u.display_name AS clinician_name, o.name AS practice, f.first_name, f.last_name,
                 f.birth_date, f.protocol, f.phone, f.email, f.start_date, f.consented_at, f.remind_sms,
-                f.remind_email, f.ended_at, f.end_reason, f.purge_at
+                f.remind_email, f.ended_at, f.end_reason, f.purge_at, f.language
          FROM followups f JOIN users u ON u.id = f.clinician_id JOIN organisations o ON o.id = f.organisation_id
          WHERE f.id = $1",
     )
@@ -149,6 +162,7 @@ pub async fn find(db: &Db, id: &str) -> AppResult<Option<FollowUp>> {
         ended_at: row.ended_at,
         end_reason: row.end_reason.map(|r| r.0),
         purge_at: row.purge_at,
+        language: row.language.as_deref().and_then(Lang::from_tag),
     }))
 }
 
@@ -341,6 +355,12 @@ pub async fn record_consent(db: &Db, id: &str, version: &str, reminders: Reminde
     .bind(id)
     .execute(db)
     .await?;
+    Ok(())
+}
+
+/// The patient chose `lang` (joining, or later on their portal).
+pub async fn set_language(db: &Db, id: &str, lang: Lang) -> AppResult<()> {
+    sqlx::query("UPDATE followups SET language = $1 WHERE id = $2").bind(lang.code()).bind(id).execute(db).await?;
     Ok(())
 }
 
