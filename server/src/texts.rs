@@ -1,4 +1,4 @@
-//! What the server writes to patients (text messages; e-mails to come), in
+//! What the server writes to patients (text messages and e-mails), in
 //! every patient language (`server/texts/*.json`, checked complete by a test
 //! of the shared crate). Built into the binary: a message never waits for a file.
 
@@ -27,6 +27,15 @@ fn source(lang: Lang) -> &'static str {
 pub fn text(lang: Lang, section: &str, key: &str, values: &[(&str, &str)]) -> String {
     let found = TEXTS.get(&lang).and_then(|dict| dict.get(section)?.get(key));
     fill(found.map(String::as_str).unwrap_or_default(), values)
+}
+
+/// A moment as a patient reading `lang` writes it, in Paris time: the date
+/// (day, month, year, with dots in Turkish, Ukrainian, Russian and Romanian)
+/// and the time (24 hours).
+pub fn date_and_time(lang: Lang, ms: i64) -> (String, String) {
+    let dotted = matches!(lang, Lang::Tr | Lang::Uk | Lang::Ru | Lang::Ro);
+    let at = crate::db::in_paris(ms);
+    (at.format(if dotted { "%d.%m.%Y" } else { "%d/%m/%Y" }).to_string(), at.format("%H:%M").to_string())
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ async fn a_follow_up_in_portuguese_is_texted_and_asked_in_portuguese_and_read_in
 }
 
 #[tokio::test]
-async fn reminders_go_in_the_language_the_patient_joined_in_then_the_one_they_pick() {
+async fn reminders_and_the_deletion_receipt_go_in_the_language_the_patient_joined_in_then_picked() {
     let app = TestApp::new().await;
     let (gp, followup, token) = enrol(&app, "covid-19").await;
     let id = followup["summary"]["id"].as_str().unwrap().to_owned();
@@ -153,4 +153,10 @@ async fn reminders_go_in_the_language_the_patient_joined_in_then_the_one_they_pi
     assert_eq!(app.send(pick("de")).await.status(), StatusCode::BAD_REQUEST);
     let stranger = request(Method::PUT, "/api/v1/patient/followup/language", None, Some(json!({"language": "ar"})));
     assert_eq!(app.send(stranger).await.status(), StatusCode::UNAUTHORIZED);
+
+    // She stops; the receipt of the deletion is written in her language too.
+    let stopped = app.post_json("/api/v1/patient/followup/stop", Some(&phone), json!({})).await;
+    assert_eq!(stopped.status(), StatusCode::OK);
+    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().purged, 1);
+    assert_eq!(texts_with(&app, "Regard: дані вашого спостереження вдома видалено").await, 1);
 }

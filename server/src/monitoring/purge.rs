@@ -7,10 +7,10 @@
 use regard_shared::monitoring::wire::{DeletionReceipt, EndReason};
 
 use super::store::{self, jobs};
-use crate::db::{in_paris, now_ms};
+use crate::db::now_ms;
 use crate::error::AppResult;
 use crate::sms::{About, OutgoingSms};
-use crate::AppState;
+use crate::{texts, AppState};
 
 /// Deletes the follow-up's data and returns the receipt. Safe to run again
 /// after a crash: rows go in one transaction, files after, idempotently. Two
@@ -47,35 +47,36 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
     Ok(Some(receipt))
 }
 
-/// Sends the receipt by the channels the patient chose; a failure is logged,
-/// the receipt stays readable on their phone.
+/// Sends the receipt by the channels the patient chose, in their language; a
+/// failure is logged, the receipt stays readable on their phone.
 async fn tell_patient(state: &AppState, followup: &store::FollowUp, receipt: &DeletionReceipt) {
-    let when = in_paris(receipt.deleted_at).format("%d/%m/%Y à %H:%M");
-    let what = format!(
-        "{} questionnaire(s), {} photo(s), {} alerte(s), vos coordonnées",
-        receipt.questionnaires, receipt.photos, receipt.alerts
-    );
+    let lang = followup.message_language();
+    let (date, time) = texts::date_and_time(lang, receipt.deleted_at);
+    let counts = [receipt.questionnaires, receipt.photos, receipt.alerts].map(|n| n.to_string());
+    let values = [
+        ("title", followup.protocol.title_in(lang)),
+        ("date", &date),
+        ("time", &time),
+        ("questionnaires", &counts[0]),
+        ("photos", &counts[1]),
+        ("alerts", &counts[2]),
+    ];
+    let text = |key: &str| texts::text(lang, "monitoring", key, &values);
     if let (true, Some(to)) = (followup.reminders.sms, followup.phone.as_deref()) {
-        let body = format!("Regard : les données de votre suivi à domicile ont été effacées le {when} ({what}).");
         let sms = OutgoingSms {
             organisation_id: &followup.organisation_id,
             about: About::Monitoring,
             assist_id: None,
             followup_id: None,
             to,
-            body,
+            body: text("receipt_sms"),
         };
         if let Err(error) = state.sms.send(&state.db, sms).await {
             tracing::warn!(?error, "deletion receipt not sent by text message");
         }
     }
     if let (true, Some(to)) = (followup.reminders.email, followup.email.as_deref()) {
-        let body = format!(
-            "Bonjour,\n\nLes données de votre suivi à domicile « {} » ont été effacées le {when}.\n\n\
-             Effacé : {what}.\nConservé : ce reçu (sans aucune de vos réponses).\n",
-            receipt.protocol_title
-        );
-        if let Err(error) = state.mailer.send(to, "Reçu d'effacement de votre suivi à domicile", body).await {
+        if let Err(error) = state.mailer.send(to, &text("receipt_subject"), text("receipt_body")).await {
             tracing::warn!(%error, "deletion receipt not sent by e-mail");
         }
     }
