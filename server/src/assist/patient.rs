@@ -202,9 +202,7 @@ async fn upload_photo(
     Query(query): Query<PhotoQuery>,
     body: Bytes,
 ) -> AppResult<(axum::http::StatusCode, Json<SnapshotView>)> {
-    if device.purpose != "assist" {
-        return Err(AppError::Forbidden);
-    }
+    device.subject(Purpose::Assist)?;
     let (source, kind) = match query.source.as_str() {
         "snapshot" => ("snapshot", EventKind::Snapshot),
         "photo" => ("photo", EventKind::Photo),
@@ -238,9 +236,7 @@ async fn upload_clip(
     device: PatientDevice,
     body: Bytes,
 ) -> AppResult<(axum::http::StatusCode, Json<SnapshotView>)> {
-    if device.purpose != "assist" {
-        return Err(AppError::Forbidden);
-    }
+    device.subject(Purpose::Assist)?;
     let content_type = sniff_video(&body)
         .ok_or(AppError::Validation(Invalid { field: "clip", message: "Send a WebM or MP4 video." }))?;
     let kind = EventKind::Clip;
@@ -263,9 +259,7 @@ async fn share_location(
     device: PatientDevice,
     Json(report): Json<LocationReport>,
 ) -> AppResult<axum::http::StatusCode> {
-    if device.purpose != "assist" {
-        return Err(AppError::Forbidden);
-    }
+    device.subject(Purpose::Assist)?;
     if !report.is_valid() {
         return Err(Invalid { field: "location", message: "This is not a position on Earth." }.into());
     }

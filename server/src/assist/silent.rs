@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use super::store::messages::{self, Author};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json};
-use crate::links::PatientDevice;
+use crate::links::{PatientDevice, Purpose};
 use crate::signalling::Subject;
 use crate::{texts, AppState};
 
@@ -99,7 +99,7 @@ async fn read_as_caller(
     device: PatientDevice,
     Query(query): Query<ReadIn>,
 ) -> AppResult<Json<Vec<SilentMessage>>> {
-    let assist_id = caller_case(device)?;
+    let assist_id = device.subject(Purpose::Assist)?.to_owned();
     Ok(Json(messages::list(&state.db, &assist_id, query.lang.unwrap_or(Lang::Fr)).await?))
 }
 
@@ -116,7 +116,7 @@ async fn send_to_regulator(
     device: PatientDevice,
     Json(message): Json<NewSilentMessage>,
 ) -> AppResult<StatusCode> {
-    let assist_id = caller_case(device)?;
+    let assist_id = device.subject(Purpose::Assist)?.to_owned();
     let (message, event) = match message.kind {
         SilentKind::Answer if ANSWERS.contains(&message.content.as_str()) => (message, EventKind::AnswerReceived),
         SilentKind::Answer => return Err(invalid("This is not one of the answers.")),
@@ -142,13 +142,6 @@ async fn deliver(
     }
     state.rooms.broadcast(&Subject::Assist(assist_id.to_owned()), ServerMessage::Messages);
     super::tell(state, assist_id, event).await
-}
-
-fn caller_case(device: PatientDevice) -> AppResult<String> {
-    if device.purpose != "assist" {
-        return Err(AppError::Forbidden);
-    }
-    Ok(device.subject_id)
 }
 
 /// Free text, trimmed and bounded.

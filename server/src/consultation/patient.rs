@@ -115,10 +115,7 @@ async fn enter(
 
 /// The consultation of the device that entered through its invitation.
 pub(crate) fn consultation_of(device: &PatientDevice) -> AppResult<&str> {
-    if device.purpose != Purpose::Consultation.as_str() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(&device.subject_id)
+    device.subject(Purpose::Consultation)
 }
 
 /// The patient's consultation: status, chat, report.

@@ -187,6 +187,17 @@ pub struct PatientDevice {
     pub subject_id: String,
 }
 
+impl PatientDevice {
+    /// The subject this device may act on for `purpose`: a device that joined
+    /// through another kind of link is refused.
+    pub fn subject(&self, purpose: Purpose) -> AppResult<&str> {
+        if self.purpose != purpose.as_str() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(&self.subject_id)
+    }
+}
+
 /// The device named by the cookie `name`, if it still has access.
 async fn device_of(parts: &Parts, state: &AppState, name: &str) -> AppResult<Option<PatientDevice>> {
     let jar = CookieJar::from_headers(&parts.headers);

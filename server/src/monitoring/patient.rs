@@ -45,10 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The follow-up of the device that joined through its link.
 pub(crate) fn followup_of(device: &PatientDevice) -> AppResult<&str> {
-    if device.purpose != Purpose::Monitoring.as_str() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(&device.subject_id)
+    device.subject(Purpose::Monitoring)
 }
 
 const ENDED: AppError = AppError::Conflict("This follow-up has ended.");
