@@ -130,7 +130,7 @@ async fn reminders_and_the_deletion_receipt_go_in_the_language_the_patient_joine
     assert_eq!(texts_with(&app, "vous propose un suivi à domicile").await, 1);
     let body = json!({
         "birth_date": BIRTH_DATE, "consent_version": regard_shared::monitoring::wire::CONSENT_VERSION,
-        "language": "ro", "reminders": {"sms": true, "email": false},
+        "language": "ro-RO", "reminders": {"sms": true, "email": false},
     });
     let joined = app.post_json(&format!("/api/v1/patient/followup-invitations/{token}/join"), None, body).await;
     let phone = common::cookie_named(&joined, "regard_followup").unwrap();

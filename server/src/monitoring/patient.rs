@@ -170,7 +170,7 @@ async fn join(
     let language = request.language.chars().filter(char::is_ascii_alphabetic).take(8).collect::<String>();
     store::record_consent(&state.db, &id, &format!("{CONSENT_VERSION} ({language})"), request.reminders).await?;
     // The language the consent was read in is the one the patient reads: reminders go in it.
-    if let Some(lang) = Lang::from_tag(&language) {
+    if let Some(lang) = Lang::from_tag(&request.language) {
         store::set_language(&state.db, &id, lang).await?;
     }
     let jar = match cookie {
