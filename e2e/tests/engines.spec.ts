@@ -114,7 +114,9 @@ for (const engine of ['firefox', 'webkit'] as const) {
     const desk = new MonitoringDesk(gp);
     await desk.goto();
     const number = engine === 'firefox' ? '06 55 44 33 01' : '06 55 44 33 02';
-    const id = await desk.enrol({ lastName: 'Moreau', firstName: 'Jeanne', birthDate: '1961-07-02', phone: number, email: `jeanne.${engine}.${Date.now()}@example.org` });
+    // French chosen by the GP: the page opens in it whatever the phone's own
+    // language (WebKit's MiniBrowser says en-US whatever its environment).
+    const id = await desk.enrol({ lastName: 'Moreau', firstName: 'Jeanne', birthDate: '1961-07-02', phone: number, email: `jeanne.${engine}.${Date.now()}@example.org` }, 'fr');
     await desk.goto();
     const link = await CuttableLink.to(baseURL!);
     const patient = await phone(engine);
