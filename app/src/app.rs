@@ -65,10 +65,10 @@ pub fn App() -> impl IntoView {
                         <ParentRoute path=path!("/rx") view=ConsoleShell>
                             <Route path=path!(":id") view=PrescriptionCheck />
                         </ParentRoute>
-                        <Route path=path!("/p") view=PatientLanding />
-                        <Route path=path!("/c/:token") view=ConsultationPage />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <PatientFrame><Outlet /></PatientFrame> }>
+                        <Route path=path!("/p") view=PatientLanding />
+                        <Route path=path!("/c/:token") view=ConsultationPage />
                         <Route path=path!("/m") view=FollowUpPage />
                         <Route path=path!("/m/:token") view=FollowUpPage />
                     </ParentRoute>

@@ -9,6 +9,8 @@ export interface Appointment {
   email: string;
   at: Date;
   reason: string;
+  /** The patient's language, as its code (`ar`); the phone's when absent. */
+  language?: string;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -16,12 +18,13 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /**
  * Schedules an appointment in an hour through the API, as the signed-in GP of
  * `gpPage`; returns the consultation and the link texted to `phone` (other tests text too).
+ * Without a `language` (`fr`, `ar`…) the page follows the phone's.
  */
-export async function invitation(gpPage: Page, patient: { lastName: string; firstName: string; birthDate: string; phone: string }): Promise<{ id: string; link: string }> {
+export async function invitation(gpPage: Page, patient: { lastName: string; firstName: string; birthDate: string; phone: string; language?: string }): Promise<{ id: string; link: string }> {
   const created = await gpPage.request.post('/api/v1/consultations', {
     data: {
       last_name: patient.lastName, first_name: patient.firstName, birth_date: patient.birthDate, phone: patient.phone,
-      scheduled_at: Date.now() + 3_600_000, reason: 'Contrôle',
+      scheduled_at: Date.now() + 3_600_000, reason: 'Contrôle', language: patient.language,
     },
   });
   expect(created.status()).toBe(201);
@@ -56,6 +59,7 @@ export class ConsultationDesk {
     await form.getByLabel('Date', { exact: true }).fill(`${a.at.getFullYear()}-${pad(a.at.getMonth() + 1)}-${pad(a.at.getDate())}`);
     await form.getByLabel('Heure').fill(`${pad(a.at.getHours())}:${pad(a.at.getMinutes())}`);
     await form.getByLabel('Motif').fill(a.reason);
+    if (a.language) await form.getByLabel('Langue du patient').selectOption(a.language);
     await form.getByRole('button', { name: 'Programmer et envoyer l\'invitation' }).click();
     await expect(this.page).toHaveURL(/\/console\/consultations\/[0-9a-f-]{36}$/);
     return new ConsultationRoom(this.page);

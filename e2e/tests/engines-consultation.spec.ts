@@ -13,6 +13,9 @@ async function appointment(engine: Engine, gpPage: Page, baseURL: string) {
   const { id, link } = await invitation(gpPage, {
     lastName: 'Petit', firstName: engine === 'firefox' ? 'Louise' : 'Hugo', birthDate,
     phone: engine === 'firefox' ? '06 77 88 99 01' : '06 77 88 99 02',
+    // Booked in French: the page follows the phone's language otherwise, and
+    // WebKit's MiniBrowser reports en-US whatever its environment.
+    language: 'fr',
   });
   await gpPage.goto(`/console/consultations/${id}`);
   return { room: new ConsultationRoom(gpPage), link: link.replace(/^https?:\/\/[^/]+/, baseURL), birthDate };

@@ -5,28 +5,37 @@
 // regulator's ready phrases in their language and answers in one tap. A
 // followed patient fills their questionnaires in their language; the
 // clinician reads the answers and alerts in French.
-import { expect } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { test } from '../fixtures';
 import { blockingViolations, overflowsWidth } from '../axe';
 import { AssistDesk, clinicianPage, regulatorPage } from '../pages/assist';
+import { ConsultationDesk } from '../pages/consultation';
 import { GP } from '../pages/login-page';
+import { pdfText } from '../pdf';
 import { MonitoringDesk } from '../pages/monitoring';
-import { LanguagePicker } from '../pages/site-header';
+import { everyLanguageFits, LanguagePicker } from '../pages/site-header';
+
+/** The latest text message sent to `phoneNumber`, and its link (to `/v/`,
+ *  `/c/`, `/m/`) opened on a 320 px phone set to French: a language the
+ *  clinician chose must win over the phone's. */
+async function openTexted(browser: Browser, clinician: Page, phoneNumber: string, path: string) {
+  const outbox: { to: string; body: string }[] = await (await clinician.request.get('/api/v1/outbox')).json();
+  const sms = outbox.find((m) => m.to === phoneNumber)!.body;
+  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+  const page = await phone.newPage();
+  await page.goto(sms.match(new RegExp(`https?://\\S+/${path}/[A-Za-z0-9_-]+`))![0]);
+  return { sms, phone, page };
+}
 
 test('a link texted in Arabic opens a mirrored Arabic page at 320 px; video works; the caller then picks Ukrainian', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
   const assist = await new AssistDesk(regulator).start('06 44 55 66 01', undefined, 'ar');
   await expect(regulator.getByTestId('caller-language')).toHaveText('Langue de l\'appelant : arabe');
-  // The text message is in Arabic, the link on a line of its own.
-  const sms = await regulator.request.get('/api/v1/outbox').then((r) => r.json())
-    .then((all: { to: string; body: string }[]) => all.find((m) => m.to === '06 44 55 66 01')!.body);
+  // The text message is in Arabic, the link on a line of its own; a phone set
+  // to French opens it: the regulator's choice wins.
+  const { sms, phone, page } = await openTexted(browser, regulator, '06 44 55 66 01', 'v');
   expect(sms).toContain('لتُظهر الوضع للطبيب بالفيديو، افتح هذا الرابط:\n');
-  const link = await assist.link();
-
-  // A phone set to French: the regulator's choice wins.
-  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
-  const page = await phone.newPage();
-  await page.goto(link);
+  expect(page.url()).toBe(await assist.link());
   const accept = page.getByRole('button', { name: 'أوافق على الفيديو' });
   await expect(accept).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
@@ -61,6 +70,23 @@ test('a link texted in Arabic opens a mirrored Arabic page at 320 px; video work
   await Promise.all([phone.close(), regulator.context().close()]);
 });
 
+test('every caller page fits 320 px in every language: the consent, the live video with its chat, the stop', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const regulator = await regulatorPage(browser);
+  const assist = await new AssistDesk(regulator).start('06 44 55 66 06');
+  const { phone, page } = await openTexted(browser, regulator, '06 44 55 66 06', 'v');
+  await everyLanguageFits(page, 'consent');
+  await page.getByRole('button', { name: 'Accepter la vidéo' }).click();
+  await expect(page.getByTestId('caller-status')).toHaveText('Le médecin vous voit.');
+  await assist.videoPlays();
+  await everyLanguageFits(page, 'live video');
+  await page.getByRole('button', { name: 'Arrêter la vidéo' }).click();
+  await page.getByRole('button', { name: 'Oui, arrêter' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vidéo arrêtée');
+  await everyLanguageFits(page, 'stopped');
+  await Promise.all([phone.close(), regulator.context().close()]);
+});
+
 test('without a language chosen by the regulator, the page follows the phone\'s', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
   const assist = await new AssistDesk(regulator).start('06 44 55 66 02');
@@ -77,10 +103,7 @@ test('without a language chosen by the regulator, the page follows the phone\'s'
 test('silent chat: a ready phrase read in Ukrainian, a one-tap "yes" read as "Oui", typed text marked as not translated, all in the timeline', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
   const assist = await new AssistDesk(regulator).start('06 44 55 66 03', undefined, 'uk');
-  const link = await assist.link();
-  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
-  const page = await phone.newPage();
-  await page.goto(link);
+  const { phone, page } = await openTexted(browser, regulator, '06 44 55 66 03', 'v');
   await page.getByRole('button', { name: 'Погодитися на відео' }).click();
   await expect(page.getByTestId('caller-status')).toHaveText('Лікар вас бачить.');
   const chat = page.getByRole('region', { name: 'Повідомлення з лікарем' });
@@ -128,15 +151,9 @@ test('a follow-up in Portuguese: texted, joined and filled in Portuguese at 320 
   const email = `maria.silva.${Date.now()}@example.org`;
   const id = await desk.enrol({ lastName: 'Silva', firstName: 'Maria', birthDate: '1958-03-14', phone: phoneNumber, email }, 'pt');
   await expect(gpPage.getByTestId('patient-language')).toHaveText('portugais');
-  const sms = await gpPage.request.get('/api/v1/outbox').then((r) => r.json())
-    .then((all: { to: string; body: string }[]) => all.find((m) => m.to === phoneNumber)!.body);
+  // A phone set to French opens the link: the GP's choice wins.
+  const { sms, phone, page } = await openTexted(browser, gpPage, phoneNumber, 'm');
   expect(sms).toContain('Cabinet médical du Parc propõe-lhe um acompanhamento em casa (Acompanhamento da Covid-19 em casa)');
-  const link = sms.match(/https?:\/\/\S+\/m\/[A-Za-z0-9_-]+/)![0];
-
-  // A phone set to French: the GP's choice wins.
-  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
-  const page = await phone.newPage();
-  await page.goto(link);
   const heading = page.getByRole('heading', { level: 1 });
   await expect(heading).toHaveText('Cabinet médical du Parc propõe-lhe um acompanhamento em casa');
   await expect(page.locator('html')).toHaveAttribute('lang', 'pt');
@@ -175,5 +192,51 @@ test('a follow-up in Portuguese: texted, joined and filled in Portuguese at 320 
   await expect(heading).toHaveText('Monitorizarea Covid-19 la domiciliu');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ro');
   await expect.poll(async () => (await (await gpPage.request.get(`/api/v1/followups/${id}`)).json()).language).toBe('ro');
+  await Promise.all([phone.close(), gpPage.context().close()]);
+});
+
+test('a teleconsultation booked in Arabic: texted and opened in Arabic; every step fits 320 px in every language; the consent read in Turkish is the patient\'s language; the receipt is in the page\'s', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const gpPage = await clinicianPage(browser, GP);
+  const desk = new ConsultationDesk(gpPage);
+  await desk.goto();
+  const phoneNumber = '06 44 55 66 05';
+  const room = await desk.schedule({
+    lastName: 'Haddad', firstName: 'Samira', birthDate: '1971-06-02', phone: phoneNumber,
+    email: `samira.haddad.${Date.now()}@example.org`, at: new Date(Date.now() + 10 * 60_000), reason: 'Contrôle', language: 'ar',
+  });
+  await expect(gpPage.getByTestId('patient-language')).toHaveText('arabe');
+  // A phone set to French opens the link: the GP's choice wins, mirrored.
+  const { sms, phone, page } = await openTexted(browser, gpPage, phoneNumber, 'c');
+  expect(sms).toContain('استشارة طبية بالفيديو مع Dr Paul Durand (Cabinet médical du Parc)');
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toContainText('استشارة بالفيديو مع');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await everyLanguageFits(page, 'identity');
+  const picker = new LanguagePicker(page);
+  await picker.choose('Türkçe');
+  await page.getByLabel('Doğum tarihiniz').fill('1971-06-02');
+  await page.getByRole('button', { name: 'Kabul ediyorum, devam et' }).click();
+  await expect(heading).toHaveText('Kameranızı ve mikrofonunuzu kontrol edelim');
+  // She read the consent in Turkish: her GP sees it at once.
+  await expect(gpPage.getByTestId('patient-language')).toHaveText('turc');
+  await page.getByRole('button', { name: 'Bekleme odasına gir' }).click();
+  await expect(heading).toHaveText('Bekleme odası');
+  await everyLanguageFits(page, 'waiting room');
+
+  // The GP ends it: the patient's page turns to what remains, in her language.
+  await picker.choose('العربية');
+  expect((await gpPage.request.post(`${room.page.url().replace('/console/consultations/', '/api/v1/consultations/')}/end`, { data: {} })).status()).toBe(200);
+  await expect(heading).toHaveText('انتهت الاستشارة');
+  await everyLanguageFits(page, 'after');
+  await picker.choose('العربية');
+  const receipt = page.getByRole('link', { name: 'إيصال (PDF)' });
+  await expect(receipt).toHaveAttribute('href', /lang=ar$/);
+  const pdf = await page.request.get((await receipt.getAttribute('href'))!);
+  expect(pdf.status()).toBe(200);
+  // Drawn in joined Arabic letters (Presentation Forms-B), the name as written.
+  const text = pdfText(await pdf.body());
+  expect(text).toMatch(/[\uFE70-\uFEFC]/);
+  expect(text).toContain('Samira HADDAD');
   await Promise.all([phone.close(), gpPage.context().close()]);
 });

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { test } from '../fixtures';
 import { blockingViolations, expectUsableLayout, overflowsWidth } from '../axe';
 import { fallDue } from '../clock';
@@ -8,7 +8,7 @@ import { PatientConsultation, patientPhone } from '../pages/consultation';
 import { GP } from '../pages/login-page';
 import { MonitoringDesk, PatientFollowUp, schedulerRounds, textsTo } from '../pages/monitoring';
 import { newsWithin } from '../live';
-import { LanguagePicker } from '../pages/site-header';
+import { everyLanguageFits } from '../pages/site-header';
 
 test('a GP enrols a patient; a low SpO2 raises a red alert and a chart point; a questionnaire filled offline reaches the server once; after a stop no reminder leaves', async ({ browser }) => {
   const phoneNumber = '06 55 44 33 22';
@@ -131,20 +131,6 @@ test('the follow-up pages fit a 320 px phone and have no serious accessibility v
   await everyLanguageFits(patient.page, 'portal');
   await Promise.all([phone.close(), gpPage.context().close()]);
 });
-
-/** The page, switched to each patient language in turn (the longest words
- *  are not the same in each), still fits 320 px with no blocking violation;
- *  ends back in French. */
-async function everyLanguageFits(page: Page, what: string) {
-  const picker = new LanguagePicker(page);
-  for (const [code, name] of [['en', 'English'], ['ar', 'العربية'], ['pt', 'Português'], ['es', 'Español'], ['it', 'Italiano'],
-    ['tr', 'Türkçe'], ['uk', 'Українська'], ['ru', 'Русский'], ['ro', 'Română'], ['fr', 'Français']]) {
-    await picker.choose(name);
-    await expect(page.locator('html')).toHaveAttribute('lang', code);
-    expect(await overflowsWidth(page), `${what} in ${code}`).toBe(false);
-    expect(await blockingViolations(page), `${what} in ${code}`).toEqual([]);
-  }
-}
 
 test('the patients followed come 50 at a time, the rest on request', async ({ browser }) => {
   const gpPage = await clinicianPage(browser, GP);

@@ -33,9 +33,28 @@ pub fn text(lang: Lang, section: &str, key: &str, values: &[(&str, &str)]) -> St
 /// (day, month, year, with dots in Turkish, Ukrainian, Russian and Romanian)
 /// and the time (24 hours).
 pub fn date_and_time(lang: Lang, ms: i64) -> (String, String) {
-    let dotted = matches!(lang, Lang::Tr | Lang::Uk | Lang::Ru | Lang::Ro);
     let at = crate::db::in_paris(ms);
-    (at.format(if dotted { "%d.%m.%Y" } else { "%d/%m/%Y" }).to_string(), at.format("%H:%M").to_string())
+    (at.format(&format!("%d{0}%m{0}%Y", separator(lang))).to_string(), at.format("%H:%M").to_string())
+}
+
+/// A calendar date (`1958-03-14`) as a reader of `lang` writes it
+/// (`14/03/1958`, `14.03.1958`); anything else as it is.
+pub fn calendar_date(lang: Lang, iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>()[..] {
+        [year, month, day] if year.len() == 4 && month.len() == 2 && day.len() == 2 => {
+            [day, month, year].join(separator(lang))
+        }
+        _ => iso.to_owned(),
+    }
+}
+
+/// Dots in Turkish, Ukrainian, Russian and Romanian; slashes elsewhere.
+fn separator(lang: Lang) -> &'static str {
+    if matches!(lang, Lang::Tr | Lang::Uk | Lang::Ru | Lang::Ro) {
+        "."
+    } else {
+        "/"
+    }
 }
 
 #[cfg(test)]

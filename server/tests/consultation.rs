@@ -330,6 +330,7 @@ async fn a_period_too_full_is_refused_not_cut() {
             reason: "Renouvellement",
             payment_mode: Default::default(),
             fee_cents: 0,
+            language: None,
         };
         store::create(&app.state.db, appointment).await.unwrap();
     }

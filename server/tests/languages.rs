@@ -160,3 +160,54 @@ async fn reminders_and_the_deletion_receipt_go_in_the_language_the_patient_joine
     assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().purged, 1);
     assert_eq!(texts_with(&app, "Regard: дані вашого спостереження вдома видалено").await, 1);
 }
+
+/// A teleconsultation booked for a Turkish-speaking patient: the invitation
+/// is texted in Turkish and the page opens in it; the patient reads the
+/// consent in Arabic, which becomes their language; their receipt is written
+/// in it (or in the language their page asks), the GP's stays French.
+#[tokio::test]
+async fn a_teleconsultation_booked_in_turkish_follows_the_patient_to_an_arabic_receipt() {
+    use common::consultation::{appointment, token_after, BIRTH_DATE};
+    use regard_shared::consultation::CONSENT_VERSION;
+    let app = TestApp::new().await;
+    let gp = app.login(GP).await;
+    let mut booking = appointment();
+    booking["language"] = json!("tr");
+    let created = json(app.post_json("/api/v1/consultations", Some(&gp), booking).await).await;
+    assert_eq!(created["language"], "tr");
+    let id = created["summary"]["id"].as_str().unwrap().to_owned();
+    let outbox = json(app.get("/api/v1/outbox", Some(&gp)).await).await;
+    let sms = outbox[0]["body"].as_str().unwrap();
+    assert!(sms.contains("ile görüntülü muayene") && sms.contains("Zamanı gelince açın"), "{sms}");
+    let token = token_after(sms, &format!("{PUBLIC_URL}/c/"));
+    let info = json(app.get(&format!("/api/v1/patient/invitations/{token}"), None).await).await;
+    assert_eq!(info["language"], "tr");
+
+    let consent = json!({"birth_date": BIRTH_DATE, "consent_version": CONSENT_VERSION, "language": "ar"});
+    let entered = app.post_json(&format!("/api/v1/patient/invitations/{token}/enter"), None, consent).await;
+    assert_eq!(entered.status(), StatusCode::OK);
+    let device = cookie_named(&entered, "regard_patient").unwrap();
+    assert_eq!(json(app.get(&format!("/api/v1/consultations/{id}"), Some(&gp)).await).await["language"], "ar");
+    let ended = app.post_json(&format!("/api/v1/consultations/{id}/end"), Some(&gp), json!({})).await;
+    assert_eq!(ended.status(), StatusCode::OK);
+
+    let receipt = |path: String, cookie: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&path, Some(&cookie)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            pdf_text(&http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes())
+        }
+    };
+    let arabic = receipt("/api/v1/patient/consultation/receipt".into(), device.clone()).await;
+    // Its letters are drawn joined (Arabic Presentation Forms-B); the name and date stay readable.
+    assert!(arabic.chars().any(|c| ('\u{FE70}'..='\u{FEFC}').contains(&c)), "{arabic}");
+    assert!(arabic.contains("Marie DUPONT") && arabic.contains("14/03/1958") && !arabic.contains("Reçu"), "{arabic}");
+    let russian = receipt("/api/v1/patient/consultation/receipt?lang=ru".into(), device).await;
+    assert!(
+        russian.contains("Квитанция за консультацию") && russian.contains("Дата рождения: 14.03.1958"),
+        "{russian}"
+    );
+    let french = receipt(format!("/api/v1/consultations/{id}/receipt"), gp).await;
+    assert!(french.contains("Reçu de consultation") && french.contains("Né(e) le 14/03/1958"), "{french}");
+}

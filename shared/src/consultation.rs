@@ -107,6 +107,10 @@ pub struct NewConsultation {
     /// The fee in cents; the teleconsultation tariff when absent.
     #[serde(default)]
     pub fee_cents: Option<i64>,
+    /// The language the patient reads: the invitation is written in it and
+    /// the page opens in it. None: French, and the page follows the phone.
+    #[serde(default)]
+    pub language: Option<crate::lang::Lang>,
 }
 
 /// How one invitation went out.
@@ -211,6 +215,8 @@ pub struct ConsultationDetail {
     pub consent: Option<(String, i64)>,
     /// The follow-up it was started from, while that follow-up's data is kept.
     pub followup_id: Option<String>,
+    /// The patient's language: as the GP chose it, then as the patient read the consent.
+    pub language: Option<crate::lang::Lang>,
 }
 
 /// What opening an invitation link shows, before anyone proves who they are.
@@ -222,6 +228,9 @@ pub struct InvitationInfo {
     pub practice: String,
     pub clinician_name: String,
     pub scheduled_at: i64,
+    /// The language the page opens in on a phone that never entered: the
+    /// patient's, as the GP chose it or the patient read the consent.
+    pub language: Option<crate::lang::Lang>,
 }
 
 /// The patient's answer to the identity and consent screen.

@@ -8,8 +8,7 @@ use regard_shared::consultation::{Author, ChatMessage, MESSAGE_MAX_CHARS};
 
 use crate::api;
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::time;
-use crate::i18n::*;
+use crate::components::format::{intl_tag, time};
 use crate::texts::{tx, use_texts};
 
 /// Adds a message unless it is already shown: the sender gets it twice, from
@@ -31,7 +30,6 @@ pub fn ChatPanel(
     #[prop(optional)]
     consultation_id: Option<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -70,28 +68,28 @@ pub fn ChatPanel(
 
     let who = move |author: Author| {
         match (author == me, author) {
-            (true, _) => t_string!(i18n, chat.you),
-            (false, Author::Clinician) => t_string!(i18n, chat.doctor),
-            (false, Author::Patient) => t_string!(i18n, chat.patient),
+            (true, _) => tx!(texts, chat.you),
+            (false, Author::Clinician) => tx!(texts, chat.doctor),
+            (false, Author::Patient) => tx!(texts, chat.patient),
         }
         .to_string()
     };
     view! {
         <section class="card chat" aria-labelledby="chat-title">
-            <h2 id="chat-title">{t!(i18n, chat.title)}</h2>
+            <h2 id="chat-title">{move || tx!(texts, chat.title)}</h2>
             <div role="log"><ol class="chat-log" data-testid="chat-log" node_ref=log>
                 <For each=move || messages.get() key=|m| m.id.clone() let:message>
                     <li class=if message.author == me { "mine" } else { "theirs" }>
-                        <span class="chat-meta">{who(message.author)} " · " {time(message.at, i18n.get_locale_untracked().as_str())}</span>
+                        <span class="chat-meta">{who(message.author)} " · " {time(message.at, intl_tag(texts.lang_untracked()))}</span>
                         <p>{message.body.clone()}</p>
                     </li>
                 </For>
             </ol></div>
             <form class="chat-form" on:submit=send>
-                <label for="chat-input" class="visually-hidden">{t!(i18n, chat.label)}</label>
+                <label for="chat-input" class="visually-hidden">{move || tx!(texts, chat.label)}</label>
                 <input id="chat-input" type="text" autocomplete="off" maxlength="2000" bind:value=draft
-                    placeholder=move || t_string!(i18n, chat.placeholder).to_string() />
-                <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, chat.send)}</button>
+                    placeholder=move || tx!(texts, chat.placeholder) />
+                <button type="submit" class="primary" disabled=move || pending.get()>{move || tx!(texts, chat.send)}</button>
             </form>
             <ErrorAlert message=error.into() />
         </section>

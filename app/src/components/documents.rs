@@ -10,8 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::i18n::*;
-use crate::texts::use_texts;
+use crate::texts::{tx, use_texts};
 
 /// Adds a document unless it is already listed (the sender hears of it twice).
 pub fn add_document(documents: RwSignal<Vec<DocumentView>>, document: DocumentView) {
@@ -38,7 +37,6 @@ pub fn DocumentsPanel(
     #[prop(optional)]
     consultation_id: Option<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let input = NodeRef::<Input>::new();
     let progress = RwSignal::new(None::<f64>);
@@ -48,7 +46,7 @@ pub fn DocumentsPanel(
     let on_change = move |_| {
         let Some(file) = input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
         if file.size() > DOCUMENT_MAX_BYTES as f64 {
-            error.set(Some(t_string!(i18n, documents.too_large).to_string()));
+            error.set(Some(tx!(texts, documents.too_large)));
             return;
         }
         let name = String::from(js_sys::encode_uri_component(&file.name()));
@@ -60,10 +58,10 @@ pub fn DocumentsPanel(
             match api::upload_with_progress::<DocumentView>(&url, blob, move |p| progress.set(Some(p))).await {
                 Ok(document) => add_document(documents, document),
                 Err(Failure::Api(e)) if e.code == ErrorCode::PayloadTooLarge => {
-                    error.set(Some(t_string!(i18n, documents.too_large).to_string()))
+                    error.set(Some(tx!(texts, documents.too_large)))
                 }
                 Err(Failure::Api(e)) if e.field.as_deref() == Some("document") => {
-                    error.set(Some(t_string!(i18n, documents.wrong_type).to_string()))
+                    error.set(Some(tx!(texts, documents.wrong_type)))
                 }
                 Err(failure) => error.set(Some(error_text(texts, &failure))),
             }
@@ -75,11 +73,11 @@ pub fn DocumentsPanel(
     };
     let item = move |d: DocumentView| {
         let from = if d.author == me {
-            t_string!(i18n, chat.you)
+            tx!(texts, chat.you)
         } else if d.author == Author::Clinician {
-            t_string!(i18n, chat.doctor)
+            tx!(texts, chat.doctor)
         } else {
-            t_string!(i18n, chat.patient)
+            tx!(texts, chat.patient)
         };
         view! {
             <li>
@@ -90,18 +88,18 @@ pub fn DocumentsPanel(
     };
     view! {
         <section class="card" aria-labelledby="documents-title">
-            <h2 id="documents-title">{t!(i18n, documents.title)}</h2>
+            <h2 id="documents-title">{move || tx!(texts, documents.title)}</h2>
             <ul class="documents" data-testid="documents">
                 <For each=move || documents.get() key=|d| d.id.clone() let:document>
                     {item(document)}
                 </For>
             </ul>
-            <label for="document-input">{t!(i18n, documents.add)}</label>
+            <label for="document-input">{move || tx!(texts, documents.add)}</label>
             <input id="document-input" node_ref=input type="file" aria-describedby="document-hint"
                 accept="application/pdf,image/jpeg,image/png" on:change=on_change />
-            <p id="document-hint" class="hint">{t!(i18n, documents.hint)}</p>
+            <p id="document-hint" class="hint">{move || tx!(texts, documents.hint)}</p>
             {move || progress.get().map(|p| view! {
-                <label for="document-progress">{t!(i18n, documents.sending)}</label>
+                <label for="document-progress">{move || tx!(texts, documents.sending)}</label>
                 <progress id="document-progress" max="100" value=(p * 100.0).round()></progress>
             })}
             <ErrorAlert message=error.into() />

@@ -55,3 +55,17 @@ pub fn PatientLanguageSelect(
         </select>
     }
 }
+
+/// "Patient's language: Portuguese", as a term of a record's description
+/// list; "the phone's" when nobody chose it.
+#[component]
+pub fn PatientLanguageTerm(language: Option<Lang>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <dt>{t!(i18n, patient_language.patient_label)}</dt>
+        <dd data-testid="patient-language">{move || match language {
+            Some(lang) => language_name(i18n, lang),
+            None => t_string!(i18n, patient_language.phone).to_string(),
+        }}</dd>
+    }
+}

@@ -2,20 +2,20 @@
 
 use regard_shared::payment::{euros, Mode, PaymentView, Status};
 
-use crate::i18n::*;
+use crate::texts::{tx, Texts};
 
 /// "Tiers payant · 30,00 € · claim recorded", in the page's language.
-pub fn payment_text(i18n: leptos_i18n::I18nContext<Locale>, payment: &PaymentView) -> String {
+pub fn payment_text(texts: Texts, payment: &PaymentView) -> String {
     let mode = match payment.mode {
-        Mode::TiersPayant => t_string!(i18n, payment.tiers_payant),
-        Mode::Card => t_string!(i18n, payment.card),
+        Mode::TiersPayant => tx!(texts, payment.tiers_payant),
+        Mode::Card => tx!(texts, payment.card),
     };
     let status = match (payment.mode, payment.status) {
-        (Mode::TiersPayant, Status::Paid) => t_string!(i18n, payment.claim_recorded),
-        (_, Status::Pending) => t_string!(i18n, payment.pending),
-        (_, Status::Paid) => t_string!(i18n, payment.paid),
-        (_, Status::Failed) => t_string!(i18n, payment.failed),
-        (_, Status::Refunded) => t_string!(i18n, payment.refunded),
+        (Mode::TiersPayant, Status::Paid) => tx!(texts, payment.claim_recorded),
+        (_, Status::Pending) => tx!(texts, payment.pending),
+        (_, Status::Paid) => tx!(texts, payment.paid),
+        (_, Status::Failed) => tx!(texts, payment.failed),
+        (_, Status::Refunded) => tx!(texts, payment.refunded),
     };
     format!("{mode} · {} · {status}", euros(payment.amount_cents))
 }

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use regard_shared::prescription::PrescriptionSummary;
 
 use crate::api;
-use crate::components::format::date_time;
-use crate::i18n::*;
+use crate::components::format::{date_time, intl_tag};
+use crate::texts::{tx, use_texts};
 
 /// Adds a prescription unless it is already listed.
 pub fn add_prescription(list: RwSignal<Vec<PrescriptionSummary>>, prescription: PrescriptionSummary) {
@@ -24,7 +24,7 @@ pub fn PrescriptionList(
     #[prop(optional)]
     consultation_id: Option<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let consultation_id = StoredValue::new(consultation_id);
     view! {
         <Show when=move || !prescriptions.read().is_empty()>
@@ -32,10 +32,10 @@ pub fn PrescriptionList(
                 <For each=move || prescriptions.get() key=|p| p.id.clone() let:p>
                     <li>
                         <a href=api::prescription_pdf_url(consultation_id.get_value().as_deref(), &p.id) download=format!("ordonnance-{}.pdf", p.id)>
-                            {t_string!(i18n, prescription.download, id = p.id.clone()).to_string()}
+                            {let id = p.id.clone(); move || tx!(texts, prescriptions.download, id = id.clone())}
                         </a>
-                        <span class="muted">" · " {date_time(p.issued_at, i18n.get_locale_untracked().as_str())}
-                            {p.dispensed_at.map(|_| format!(" · {}", t_string!(i18n, prescription.dispensed)))}
+                        <span class="muted">" · " {move || date_time(p.issued_at, intl_tag(texts.lang()))}
+                            {move || p.dispensed_at.map(|_| format!(" · {}", tx!(texts, prescriptions.dispensed)))}
                         </span>
                     </li>
                 </For>

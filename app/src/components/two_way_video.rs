@@ -9,8 +9,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::MediaStream;
 
 use crate::components::video_view::VideoView;
-use crate::i18n::*;
 use crate::media::camera;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn TwoWayVideo(
@@ -20,7 +20,7 @@ pub fn TwoWayVideo(
     #[prop(into)]
     remote_label: Signal<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let microphone = RwSignal::new(true);
     let camera_on = RwSignal::new(true);
     let toggle = move |kind: &'static str, state: RwSignal<bool>| {
@@ -35,7 +35,7 @@ pub fn TwoWayVideo(
     let audible = Signal::derive(|| true);
     let sound_blocked = RwSignal::new(false);
     let (remote_video, self_video) = (NodeRef::<Video>::new(), NodeRef::<Video>::new());
-    let self_label = Signal::derive(move || t_string!(i18n, call.self_view).to_string());
+    let self_label = Signal::derive(move || tx!(texts, call.self_view));
     let shown = view! {
         <div class="two-way">
             <VideoView stream=remote label=remote_label node_ref=remote_video class="remote-video" audible=audible />
@@ -49,14 +49,14 @@ pub fn TwoWayVideo(
                     let _ = video.play();
                 }
                 sound_blocked.set(false);
-            }>{t!(i18n, call.tap_to_hear)}</button>
+            }>{move || tx!(texts, call.tap_to_hear)}</button>
         </Show>
         <div class="call-controls">
             <button type="button" class="secondary" on:click=toggle("audio", microphone)>
-                {move || if microphone.get() { t_string!(i18n, call.mute) } else { t_string!(i18n, call.unmute) }}
+                {move || if microphone.get() { tx!(texts, call.mute) } else { tx!(texts, call.unmute) }}
             </button>
             <button type="button" class="secondary" on:click=toggle("video", camera_on)>
-                {move || if camera_on.get() { t_string!(i18n, call.camera_off) } else { t_string!(i18n, call.camera_on) }}
+                {move || if camera_on.get() { tx!(texts, call.camera_off) } else { tx!(texts, call.camera_on) }}
             </button>
         </div>
     };

@@ -247,6 +247,7 @@ async fn one_consultation(state: AppState, region: Arc<Region>, mut dice: Dice) 
         reason: "Renouvellement d'ordonnance".to_owned(),
         payment_mode: Default::default(),
         fee_cents: None,
+        language: None,
     };
     let id = consultation::schedule(&state, gp, &request).await?;
     for milestone in [Milestone::Waiting, Milestone::Admitted, Milestone::Ended] {

@@ -13,6 +13,7 @@ use regard_shared::consultation::{
     Author, ChatMessage, ConsultationDetail, ConsultationSummary, NewConsultation, NewMessage, ReportRequest, Status,
     MESSAGE_MAX_CHARS, REASON_MAX_CHARS, REPORT_MAX_CHARS,
 };
+use regard_shared::lang::Lang;
 use regard_shared::live::News;
 use regard_shared::payment::{Mode, DEFAULT_FEE_CENTS, MAX_FEE_CENTS};
 use regard_shared::signal::{ConsultationNews, ServerMessage};
@@ -24,11 +25,12 @@ use utoipa_axum::routes;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{in_paris, now_ms};
+use crate::db::now_ms;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::{self, PatientDevice, Purpose};
 use crate::patients::{self, Contact, Record};
 use crate::signalling::{self, Joiner, Subject};
+use crate::texts;
 use crate::AppState;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -50,12 +52,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::payment::clinician_routes())
 }
 
-/// Appointment times, in the words of a French text message.
-fn paris_time(ms: i64) -> (String, String) {
-    let at = in_paris(ms);
-    (at.format("%d/%m/%Y").to_string(), at.format("%H:%M").to_string())
-}
-
 /// Mints a fresh link (the previous one stops working) and sends it through
 /// every channel the patient gave.
 async fn invite(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<()> {
@@ -63,22 +59,20 @@ async fn invite(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<()>
     let ttl = owner.scheduled_at + LINK_GRACE_MS - now_ms();
     let token = links::mint(&state.db, Purpose::Consultation, id, ttl.max(60_000)).await?;
     let url = format!("{}/{}/{}", state.settings.public_url, Purpose::Consultation.path(), token);
-    let (date, time) = paris_time(owner.scheduled_at);
+    let lang = owner.language.unwrap_or(Lang::Fr);
+    let (date, time) = texts::date_and_time(lang, owner.scheduled_at);
     let who = format!("{} ({})", owner.clinician_name, owner.practice);
+    let values = [("who", who.as_str()), ("date", &date), ("time", &time), ("url", &url)];
+    let text = |key: &str| texts::text(lang, "consultation", key, &values);
     let letter = patients::Letter {
         organisation_id: &owner.organisation_id,
         record: Record::Consultation,
         id,
         phone: owner.phone.as_deref(),
         email: owner.email.as_deref(),
-        sms: format!("Téléconsultation avec {who} le {date} à {time}. Le moment venu, ouvrez : {url}"),
-        mail_subject: format!("Votre téléconsultation du {date} à {time}"),
-        mail_body: format!(
-            "Bonjour,\n\nVous avez rendez-vous en téléconsultation avec {who} le {date} à {time}.\n\n\
-             Quelques minutes avant, ouvrez ce lien sur un téléphone ou un ordinateur équipé d'une caméra :\n{url}\n\n\
-             Votre date de naissance vous sera demandée. Ce lien est personnel : ne le transférez pas.\n\n\
-             (English: your video consultation link. Open it a few minutes before the time above.)\n"
-        ),
+        sms: text("invite_sms"),
+        mail_subject: text("invite_subject"),
+        mail_body: text("invite_body"),
     };
     patients::send(state, letter).await?;
     tracing::info!(consultation = %id, by = %user.id, "invitation sent");
@@ -143,6 +137,7 @@ pub async fn schedule(state: &AppState, user: &CurrentUser, request: &NewConsult
         reason: &reason,
         payment_mode: request.payment_mode,
         fee_cents,
+        language: request.language,
     };
     let id = store::create(&state.db, appointment).await?;
     invite(state, user, &id).await?;

@@ -9,6 +9,7 @@ use regard_shared::assist::LinkState;
 use regard_shared::consultation::{
     Author, ChatMessage, EnterRequest, InvitationInfo, NewMessage, PatientConsultation, Status, CONSENT_VERSION,
 };
+use regard_shared::lang::Lang;
 use regard_shared::validate::Invalid;
 use regard_shared::ApiError;
 use utoipa_axum::router::OpenApiRouter;
@@ -49,8 +50,13 @@ async fn open_invitation(
         // Say nothing about the appointment to a device that does not hold it.
         lookup @ (Lookup::InUse | Lookup::Expired) => {
             let state = if lookup == Lookup::InUse { LinkState::InUse } else { LinkState::Expired };
-            let info =
-                InvitationInfo { state, practice: String::new(), clinician_name: String::new(), scheduled_at: 0 };
+            let info = InvitationInfo {
+                state,
+                practice: String::new(),
+                clinician_name: String::new(),
+                scheduled_at: 0,
+                language: None,
+            };
             return Ok(Json(info));
         }
     };
@@ -60,6 +66,7 @@ async fn open_invitation(
         practice: owner.practice,
         clinician_name: owner.clinician_name,
         scheduled_at: owner.scheduled_at,
+        language: owner.language,
     }))
 }
 
@@ -105,7 +112,12 @@ async fn enter(
     )
     .await?;
     let language = request.language.chars().filter(char::is_ascii_alphabetic).take(8).collect::<String>();
-    store::record_consent(&state.db, &id, &format!("{CONSENT_VERSION} ({language})")).await?;
+    // The language the consent was read in is the one the patient reads: a
+    // new invitation and the receipt go in it.
+    let lang = Lang::from_tag(&request.language);
+    store::record_consent(&state.db, &id, &format!("{CONSENT_VERSION} ({language})"), lang).await?;
+    // The GP's console shows the consent and the language at once.
+    super::tell(&state, &store::owner(&state.db, &id).await?.organisation_id, &id);
     let jar = match cookie {
         Some(cookie) => jar.add(cookie),
         None => jar,

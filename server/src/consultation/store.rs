@@ -5,6 +5,7 @@ use regard_shared::consultation::{
     Author, ChatMessage, ConsultationDetail, ConsultationSummary, DocumentView, Milestones, PatientConsultation,
     MAX_DOCUMENTS,
 };
+use regard_shared::lang::Lang;
 use regard_shared::phone;
 use regard_shared::validate::Invalid;
 
@@ -28,14 +29,15 @@ pub struct NewAppointment<'a> {
     pub reason: &'a str,
     pub payment_mode: regard_shared::payment::Mode,
     pub fee_cents: i64,
+    pub language: Option<Lang>,
 }
 
 pub async fn create(db: &Db, new: NewAppointment<'_>) -> AppResult<String> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO consultations (id, organisation_id, clinician_id, last_name, first_name, birth_date, phone,
-                                    email, scheduled_at, reason, created_at, payment_mode, fee_cents)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                    email, scheduled_at, reason, created_at, payment_mode, fee_cents, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(new.organisation_id)
@@ -50,6 +52,7 @@ pub async fn create(db: &Db, new: NewAppointment<'_>) -> AppResult<String> {
     .bind(now_ms())
     .bind(enum_name(&new.payment_mode))
     .bind(new.fee_cents)
+    .bind(new.language.map(Lang::code))
     .execute(db)
     .await?;
     Ok(id)
@@ -65,6 +68,8 @@ pub struct Owner {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub milestones: Milestones,
+    /// The patient's language, if the GP chose it or the patient consented.
+    pub language: Option<Lang>,
 }
 
 #[derive(FromRow)]
@@ -79,12 +84,13 @@ struct OwnerRow {
     waiting_since: Option<i64>,
     admitted_at: Option<i64>,
     ended_at: Option<i64>,
+    language: Option<String>,
 }
 
 pub async fn owner(db: &Db, id: &str) -> AppResult<Owner> {
     let row: Option<OwnerRow> = sqlx::query_as(
         "SELECT c.organisation_id, c.clinician_id, u.display_name AS clinician_name, o.name AS practice,
-                c.scheduled_at, c.phone, c.email, c.waiting_since, c.admitted_at, c.ended_at
+                c.scheduled_at, c.phone, c.email, c.waiting_since, c.admitted_at, c.ended_at, c.language
          FROM consultations c JOIN users u ON u.id = c.clinician_id JOIN organisations o ON o.id = c.organisation_id
          WHERE c.id = $1",
     )
@@ -106,6 +112,7 @@ pub async fn owner(db: &Db, id: &str) -> AppResult<Owner> {
             admitted_at: row.admitted_at,
             ended_at: row.ended_at,
         },
+        language: row.language.as_deref().and_then(Lang::from_tag),
     })
 }
 
@@ -223,6 +230,7 @@ struct DetailRow {
     consent_version: Option<String>,
     consented_at: Option<i64>,
     followup_id: Option<String>,
+    language: Option<String>,
 }
 
 pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
@@ -234,7 +242,7 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
     .await?;
     let summary = summary(row.ok_or(AppError::NotFound)?, now_ms());
     let row: DetailRow = sqlx::query_as(
-        "SELECT birth_date, phone, email, report, consent_version, consented_at, followup_id
+        "SELECT birth_date, phone, email, report, consent_version, consented_at, followup_id, language
          FROM consultations WHERE id = $1",
     )
     .bind(id)
@@ -253,6 +261,7 @@ pub async fn detail(db: &Db, id: &str) -> AppResult<ConsultationDetail> {
         report: row.report,
         consent: row.consent_version.zip(row.consented_at),
         followup_id: row.followup_id,
+        language: row.language.as_deref().and_then(Lang::from_tag),
     })
 }
 
@@ -302,13 +311,19 @@ pub async fn for_patient(db: &Db, id: &str) -> AppResult<PatientConsultation> {
     })
 }
 
-pub async fn record_consent(db: &Db, id: &str, version: &str) -> AppResult<()> {
-    sqlx::query("UPDATE consultations SET consent_version = $1, consented_at = $2 WHERE id = $3")
-        .bind(version)
-        .bind(now_ms())
-        .bind(id)
-        .execute(db)
-        .await?;
+/// The consent given, and the language it was read in (kept as the
+/// patient's language; unknown, the GP's choice stays).
+pub async fn record_consent(db: &Db, id: &str, version: &str, language: Option<Lang>) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE consultations SET consent_version = $1, consented_at = $2, language = COALESCE($3, language)
+         WHERE id = $4",
+    )
+    .bind(version)
+    .bind(now_ms())
+    .bind(language.map(Lang::code))
+    .bind(id)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

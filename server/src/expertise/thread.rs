@@ -157,6 +157,7 @@ async fn escalate(
         ),
         payment_mode: Default::default(),
         fee_cents: None,
+        language: None,
     };
     if consultation.phone.is_none() && consultation.email.is_none() {
         return Err(

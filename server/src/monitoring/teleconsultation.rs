@@ -77,6 +77,7 @@ async fn start(
         reason: reason(&state.db, &followup).await?,
         payment_mode: Default::default(),
         fee_cents: None,
+        language: followup.language,
     };
     let consultation_id = consultation::schedule(&state, &user, &appointment).await?;
     consultation::store::set_followup(&state.db, &consultation_id, &id).await?;

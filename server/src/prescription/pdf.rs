@@ -4,9 +4,11 @@
 //! the patient in its footer.
 
 use qrcode::{Color, EcLevel, QrCode};
+use regard_shared::lang::Lang;
 use regard_shared::prescription::Prescription;
 
-use crate::pdf::{french_date, Writer, MARGIN, WIDTH};
+use crate::pdf::{Writer, MARGIN, WIDTH};
+use crate::texts;
 
 /// Room the QR code and the signature note take at the foot of the last page.
 const SIGNATURE_BLOCK: f32 = 230.0;
@@ -25,7 +27,7 @@ pub fn render(prescription: &Prescription, issued: &str, verify_url: &str) -> Ve
     w.line(11.0, false, &format!("Identifiant : {}", prescription.id));
     w.gap(12.0);
     w.line(12.0, true, &format!("Patient : {patient}"));
-    w.line(11.0, false, &format!("Né(e) le {}", french_date(&prescription.patient_birth_date)));
+    w.line(11.0, false, &format!("Né(e) le {}", texts::calendar_date(Lang::Fr, &prescription.patient_birth_date)));
     w.gap(18.0);
     let indent = MARGIN + 16.0;
     let text_width = WIDTH - indent - MARGIN;

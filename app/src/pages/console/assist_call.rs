@@ -14,6 +14,7 @@ use crate::components::video_view::VideoView;
 use crate::i18n::*;
 use crate::media::call::Call;
 use crate::media::camera;
+use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn NursingHomeCallCard(call: IncomingCall) -> impl IntoView {
@@ -42,6 +43,7 @@ pub fn NursingHomeCallCard(call: IncomingCall) -> impl IntoView {
 #[component]
 pub fn RegulatorCamera(call: StoredValue<Call, LocalStorage>, connected: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let (mine, set_mine) = signal_local(None::<MediaStream>);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -90,7 +92,7 @@ pub fn RegulatorCamera(call: StoredValue<Call, LocalStorage>, connected: Signal<
                 }}
             </button>
             <Show when=move || mine.with(Option::is_some)>
-                <VideoView stream=mine label=Signal::derive(move || t_string!(i18n, call.self_view).to_string())
+                <VideoView stream=mine label=Signal::derive(move || tx!(texts, call.self_view))
                     node_ref=self_view class="self-view" />
             </Show>
             <ErrorAlert message=error.into() />

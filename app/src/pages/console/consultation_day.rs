@@ -15,6 +15,7 @@ use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{time_of_day, today_iso};
 use crate::components::outbox::Outbox;
 use crate::components::patient_fields::{self, PatientFields, PatientInputs};
+use crate::components::patient_language::PatientLanguageSelect;
 use crate::components::waiting_room_alert::local_day;
 use crate::i18n::*;
 use crate::live::on_news;
@@ -79,6 +80,7 @@ fn ScheduleForm() -> impl IntoView {
     let [date, at, reason] = std::array::from_fn(|_| RwSignal::new(String::new()));
     date.set(today_iso());
     let card = RwSignal::new(false);
+    let language = RwSignal::new(None);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
@@ -112,6 +114,7 @@ fn ScheduleForm() -> impl IntoView {
             reason: reason.get_untracked(),
             payment_mode: if card.get_untracked() { Mode::Card } else { Mode::TiersPayant },
             fee_cents: None,
+            language: language.get_untracked(),
         };
         pending.set(true);
         error.set(None);
@@ -130,6 +133,7 @@ fn ScheduleForm() -> impl IntoView {
             <h2 id="schedule-title">{t!(i18n, consultation.schedule_title)}</h2>
             <form on:submit=submit novalidate>
                 <PatientFields inputs=patient prefix="c" />
+                <PatientLanguageSelect id="c-language" value=language patient=true />
                 <label for="c-date">{t!(i18n, consultation.date)}</label>
                 <input id="c-date" type="date" bind:value=date />
                 <label for="c-time">{t!(i18n, consultation.time)}</label>
@@ -140,11 +144,11 @@ fn ScheduleForm() -> impl IntoView {
                     <legend>{t!(i18n, payment.title)} " (" {euros(DEFAULT_FEE_CENTS)} ")"</legend>
                     <div class="choice">
                         <input type="radio" id="pay-tp" name="pay" prop:checked=move || !card.get() on:change=move |_| card.set(false) />
-                        <label for="pay-tp">{t!(i18n, payment.tiers_payant)}</label>
+                        <label for="pay-tp">{move || tx!(texts, payment.tiers_payant)}</label>
                     </div>
                     <div class="choice">
                         <input type="radio" id="pay-card" name="pay" prop:checked=move || card.get() on:change=move |_| card.set(true) />
-                        <label for="pay-card">{t!(i18n, payment.card)}</label>
+                        <label for="pay-card">{move || tx!(texts, payment.card)}</label>
                     </div>
                 </fieldset>
                 <ErrorAlert message=error.into() />

@@ -18,6 +18,7 @@ use crate::components::chat::{add_message, ChatPanel};
 use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::{calendar_date, date_time};
+use crate::components::patient_language::PatientLanguageTerm;
 use crate::components::payment::{payment_text, settled};
 use crate::components::two_way_video::TwoWayVideo;
 use crate::i18n::*;
@@ -200,9 +201,11 @@ fn Header(
     on_refund: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts();
     let lang = move || i18n.get_locale().as_str();
     let summary = detail.summary.clone();
     let invitations = detail.invitations.clone();
+    let payment = detail.payment.clone();
     view! {
         <h1>{summary.patient_name.clone()}</h1>
         <dl class="identity">
@@ -213,10 +216,11 @@ fn Header(
                     " · " <a href=format!("/console/monitoring/{followup}")>{t!(i18n, consultation.from_followup)}</a>
                 })}
             </dd>
+            <PatientLanguageTerm language=detail.language />
             <dt>{t!(i18n, consultation.status)}</dt><dd data-testid="consultation-status">{move || status_name(i18n, summary.status)}</dd>
-            <dt>{t!(i18n, payment.title)}</dt><dd data-testid="payment">{payment_text(i18n, &detail.payment)}
+            <dt>{t!(i18n, payment.title)}</dt><dd data-testid="payment">{move || payment_text(texts, &payment)}
                 {settled(&detail.payment).then(|| view! {
-                    " · " <a href=format!("/api/v1/consultations/{}/receipt", summary.id) download="recu.pdf">{t!(i18n, payment.receipt)}</a>
+                    " · " <a href=format!("/api/v1/consultations/{}/receipt", summary.id) download="recu.pdf">{move || tx!(texts, payment.receipt)}</a>
                 })}
                 {(detail.payment.mode == Mode::Card && detail.payment.status == PaymentStatus::Paid).then(|| view! {
                     " " <button type="button" class="secondary" on:click=move |_| on_refund()>{t!(i18n, payment.refund)}</button>

@@ -16,7 +16,7 @@ use crate::components::error_text::error_text;
 use crate::components::format::due_state_text;
 use crate::components::format::{calendar_date, date_time};
 use crate::components::line_chart::LineChart;
-use crate::components::patient_language::language_name;
+use crate::components::patient_language::PatientLanguageTerm;
 use crate::components::questionnaire_form::answer_text;
 use crate::i18n::*;
 use crate::live::on_news;
@@ -81,7 +81,6 @@ fn Header(detail: FollowUpDetail, on_change: Callback<()>) -> impl IntoView {
         .map(|(_, name)| *name)
         .collect::<Vec<_>>()
         .join(", ");
-    let patient_language = detail.language;
     let ended = detail.ended_at.map(|at| (at, detail.purge_at.unwrap_or(at)));
     view! {
         <h1>{s.patient_name.clone()}</h1>
@@ -95,11 +94,7 @@ fn Header(detail: FollowUpDetail, on_change: Callback<()>) -> impl IntoView {
             <dt>{t!(i18n, monitoring.started)}</dt><dd>{calendar_date(&s.start_date, language())}</dd>
             <dt>{t!(i18n, monitoring.consent)}</dt><dd>{consent}</dd>
             <dt>{t!(i18n, monitoring.reminders)}</dt><dd>{channels}</dd>
-            <dt>{t!(i18n, patient_language.patient_label)}</dt>
-            <dd data-testid="patient-language">{move || match patient_language {
-                Some(lang) => language_name(i18n, lang),
-                None => t_string!(i18n, patient_language.phone).to_string(),
-            }}</dd>
+            <PatientLanguageTerm language=detail.language />
         </dl>
         {ended.map(|(at, purge)| view! {
             <p class="alert">{move || t_string!(i18n, monitoring.ended, date = date_time(at, language()), purge = date_time(purge, language())).to_string()}</p>

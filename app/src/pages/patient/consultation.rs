@@ -13,12 +13,11 @@ use regard_shared::ErrorCode;
 use super::consultation_call::{AfterConsultation, ConsultationCall, DeviceCheck};
 use crate::api::{self, Failure};
 use crate::components::error_text::{birth_date_refusal, error_text, ErrorAlert};
-use crate::components::format::{date_time, today_iso};
+use crate::components::format::{date_time, intl_tag, today_iso};
 use crate::components::notice::Notice;
-use crate::i18n::*;
 use crate::media::call::Call;
 use crate::media::camera;
-use crate::texts::{tx, use_texts};
+use crate::texts::{isolated, tx, use_texts};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -36,7 +35,6 @@ enum Step {
 
 #[component]
 pub fn ConsultationPage() -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let token = StoredValue::new(use_params_map().read_untracked().get("token").unwrap_or_default());
     let step = RwSignal::new(Step::Loading);
@@ -79,7 +77,12 @@ pub fn ConsultationPage() -> impl IntoView {
     spawn_local(async move {
         match api::invitation(&token.get_value()).await {
             Ok(info) => match info.state {
-                LinkState::Valid => step.set(Step::Identity(info)),
+                // The language the GP chose wins over this phone's on a first
+                // visit; a phone that entered keeps the one its patient reads.
+                LinkState::Valid => {
+                    info.language.into_iter().for_each(|lang| texts.choose(lang));
+                    step.set(Step::Identity(info))
+                }
                 LinkState::AcceptedHere => match api::my_consultation().await {
                     Ok(consultation) => resume(consultation),
                     Err(failure) => fail(failure),
@@ -106,9 +109,9 @@ pub fn ConsultationPage() -> impl IntoView {
                 Step::DeviceCheck(c) => view! { <DeviceCheck consultation=c stream=stream set_stream=set_stream on_ready=on_ready on_over=on_over /> }.into_any(),
                 Step::Room(c) => view! { <ConsultationCall consultation=c stream=stream on_over=on_over /> }.into_any(),
                 Step::After(c) => view! { <AfterConsultation consultation=c /> }.into_any(),
-                Step::Expired => view! { <Notice title=t_string!(i18n, patient_consultation.expired_title).to_string() body=t_string!(i18n, patient_consultation.expired).to_string() /> }.into_any(),
-                Step::Locked => view! { <Notice title=t_string!(i18n, patient_consultation.locked_title).to_string() body=t_string!(i18n, patient_consultation.locked).to_string() /> }.into_any(),
-                Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=t_string!(i18n, patient_consultation.in_use).to_string() /> }.into_any(),
+                Step::Expired => view! { <Notice title=tx!(texts, visit.expired_title) body=tx!(texts, visit.expired) /> }.into_any(),
+                Step::Locked => view! { <Notice title=tx!(texts, visit.locked_title) body=tx!(texts, visit.locked) /> }.into_any(),
+                Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=tx!(texts, visit.in_use) /> }.into_any(),
                 Step::Failed(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
             }}
         </article>
@@ -123,7 +126,6 @@ fn Identity(
     on_entered: Callback<PatientConsultation>,
     on_fail: Callback<Failure>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let birth_date = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
@@ -137,39 +139,39 @@ fn Identity(
         }
         pending.set(true);
         spawn_local(async move {
-            let language = i18n.get_locale_untracked().as_str();
+            let language = texts.lang_untracked().code();
             match api::enter_consultation(&token.get_value(), birth_date.get_untracked(), language).await {
                 Ok(consultation) => on_entered.run(consultation),
-                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => error.set(Some(
-                    birth_date_refusal(texts, &e, t_string!(i18n, patient_consultation.wrong_birth_date).to_string()),
-                )),
+                Err(Failure::Api(e)) if e.field.as_deref() == Some("birth_date") => {
+                    error.set(Some(birth_date_refusal(texts, &e, tx!(texts, visit.wrong_birth_date))))
+                }
                 Err(failure) => on_fail.run(failure),
             }
             pending.set(false);
         });
     };
-    let when = move || date_time(info.scheduled_at, i18n.get_locale().as_str());
+    let when = move || date_time(info.scheduled_at, intl_tag(texts.lang()));
     let with = info.clinician_name.clone();
     let practice = info.practice.clone();
     view! {
-        <h1>{move || t_string!(i18n, patient_consultation.title, name = with.clone()).to_string()}</h1>
+        <h1>{move || tx!(texts, visit.title, name = isolated(texts.lang(), with.clone()))}</h1>
         <p class="lead">{practice} " · " {when}</p>
         // Said before the link is bound to this browser: another one can still open it.
-        {(!Call::supported()).then(|| view! { <p class="alert" role="status">{t!(i18n, patient_consultation.no_call_before)}</p> })}
+        {(!Call::supported()).then(|| view! { <p class="alert" role="status">{move || tx!(texts, visit.no_call_before)}</p> })}
         <form on:submit=submit novalidate>
-            <label for="p-birth">{t!(i18n, patient_consultation.birth_date)}</label>
+            <label for="p-birth">{move || tx!(texts, visit.birth_date)}</label>
             <input id="p-birth" type="date" autocomplete="bday" bind:value=birth_date aria-describedby="p-birth-hint" />
-            <p id="p-birth-hint" class="hint">{t!(i18n, patient_consultation.birth_date_hint)}</p>
+            <p id="p-birth-hint" class="hint">{move || tx!(texts, visit.birth_date_hint)}</p>
             // The one thing to do first, visible without scrolling on a small phone; what it accepts follows.
             <ErrorAlert message=error.into() />
-            <button type="submit" class="primary big" disabled=move || pending.get()>{t!(i18n, patient_consultation.enter)}</button>
+            <button type="submit" class="primary big" disabled=move || pending.get()>{move || tx!(texts, visit.enter)}</button>
             <section aria-labelledby="consent-title">
                 <h2 id="consent-title">{move || tx!(texts, caller.consent_title)}</h2>
                 <ul class="consent">
-                    <li>{t!(i18n, patient_consultation.consent_video)}</li>
-                    <li>{t!(i18n, patient_consultation.consent_record)}</li>
-                    <li>{t!(i18n, patient_consultation.consent_data)}</li>
-                    <li>{t!(i18n, patient_consultation.consent_stop)}</li>
+                    <li>{move || tx!(texts, visit.consent_video)}</li>
+                    <li>{move || tx!(texts, visit.consent_record)}</li>
+                    <li>{move || tx!(texts, visit.consent_data)}</li>
+                    <li>{move || tx!(texts, visit.consent_stop)}</li>
                 </ul>
             </section>
         </form>

@@ -13,16 +13,15 @@ use crate::api;
 use crate::components::chat::{add_message, ChatPanel};
 use crate::components::documents::{add_document, DocumentsPanel};
 use crate::components::error_text::{error_text, ErrorAlert};
-use crate::components::format::date_time;
+use crate::components::format::{date_time, intl_tag};
 use crate::components::payment::{payment_text, settled};
 use crate::components::prescriptions::{add_prescription, PrescriptionList};
 use crate::components::two_way_video::TwoWayVideo;
 use crate::components::video_view::VideoView;
-use crate::i18n::*;
 use crate::media::audio::LevelMeter;
 use crate::media::call::{Call, CallEvent};
 use crate::media::camera::{self, CameraError};
-use crate::texts::{tx, use_texts};
+use crate::texts::{isolated, tx, use_texts};
 use regard_shared::payment::euros;
 
 /// Meter level above which the microphone surely picks up sound (about -48 dBFS).
@@ -38,7 +37,6 @@ pub fn DeviceCheck(
     on_ready: Callback<PatientConsultation>,
     on_over: Callback<PatientConsultation>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let problem = RwSignal::new(None::<CameraError>);
     let level = RwSignal::new(0u32);
@@ -90,7 +88,7 @@ pub fn DeviceCheck(
 
     let consultation = StoredValue::new(consultation);
     let preview = NodeRef::<Video>::new();
-    let self_label = Signal::derive(move || t_string!(i18n, call.self_view).to_string());
+    let self_label = Signal::derive(move || tx!(texts, call.self_view));
     let go = move |_| {
         spawn_local(async move {
             match api::enter_waiting_room().await {
@@ -105,19 +103,19 @@ pub fn DeviceCheck(
     };
     let resume = move |_| meter.with_value(|m| m.as_ref().map_or((), LevelMeter::resume));
     let hint = move || match (heard.get(), listening.get()) {
-        (true, _) => view! { <p class="hint">{t!(i18n, patient_consultation.mic_ok)}</p> }.into_any(),
-        (false, true) => view! { <p class="hint">{t!(i18n, patient_consultation.mic_speak)}</p> }.into_any(),
+        (true, _) => view! { <p class="hint">{move || tx!(texts, visit.mic_ok)}</p> }.into_any(),
+        (false, true) => view! { <p class="hint">{move || tx!(texts, visit.mic_speak)}</p> }.into_any(),
         // Sound stays off until the page is tapped (Safari, Firefox after a reload).
         (false, false) => view! {
-            <button type="button" class="secondary" on:click=resume>{t!(i18n, patient_consultation.mic_tap)}</button>
+            <button type="button" class="secondary" on:click=resume>{move || tx!(texts, visit.mic_tap)}</button>
         }
         .into_any(),
     };
     let title = move || {
         if live {
-            t_string!(i18n, patient_consultation.check_title)
+            tx!(texts, visit.check_title)
         } else {
-            t_string!(i18n, patient_consultation.no_call_title)
+            tx!(texts, visit.no_call_title)
         }
     };
     view! {
@@ -125,18 +123,18 @@ pub fn DeviceCheck(
         {move || match problem.get() {
             Some(problem) => view! { <DevicesBlocked problem=problem /> }.into_any(),
             None if !live => view! {
-                <p class="alert" role="status">{t!(i18n, patient_consultation.no_call_wait)}</p>
+                <p class="alert" role="status">{move || tx!(texts, visit.no_call_wait)}</p>
                 <ErrorAlert message=error.into() />
-                <button type="button" class="primary big" on:click=go>{t!(i18n, patient_consultation.to_waiting_room)}</button>
+                <button type="button" class="primary big" on:click=go>{move || tx!(texts, visit.to_waiting_room)}</button>
             }.into_any(),
             None => view! {
                 <VideoView stream=stream label=self_label node_ref=preview class="preview" />
-                <label for="mic-level">{t!(i18n, patient_consultation.mic_level)}</label>
+                <label for="mic-level">{move || tx!(texts, visit.mic_level)}</label>
                 <meter id="mic-level" min="0" max="100" low=HEARD_LEVEL optimum="60" value=move || level.get() data-testid="mic-level"></meter>
                 {hint}
                 <ErrorAlert message=error.into() />
                 <button type="button" class="primary big" on:click=go disabled=move || stream.get().is_none()>
-                    {t!(i18n, patient_consultation.to_waiting_room)}
+                    {move || tx!(texts, visit.to_waiting_room)}
                 </button>
             }.into_any(),
         }}
@@ -146,15 +144,14 @@ pub fn DeviceCheck(
 /// Camera or microphone unavailable: why, and how to unblock them.
 #[component]
 fn DevicesBlocked(problem: CameraError) -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     let explanation = match problem {
         CameraError::Denied => view! {
-            <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.blocked)}</p>
+            <p class="alert alert-error" role="alert">{move || tx!(texts, visit.blocked)}</p>
             <ul class="steps">
-                <li>{t!(i18n, patient_consultation.blocked_android)}</li>
-                <li>{t!(i18n, patient_consultation.blocked_ios)}</li>
-                <li>{t!(i18n, patient_consultation.blocked_desktop)}</li>
+                <li>{move || tx!(texts, visit.blocked_android)}</li>
+                <li>{move || tx!(texts, visit.blocked_ios)}</li>
+                <li>{move || tx!(texts, visit.blocked_desktop)}</li>
             </ul>
         }
         .into_any(),
@@ -162,7 +159,7 @@ fn DevicesBlocked(problem: CameraError) -> impl IntoView {
             view! { <p class="alert alert-error" role="alert">{move || tx!(texts, caller.no_camera)}</p> }.into_any()
         }
         CameraError::NotFound | CameraError::Failed => {
-            view! { <p class="alert alert-error" role="alert">{t!(i18n, patient_consultation.devices_failed)}</p> }
+            view! { <p class="alert alert-error" role="alert">{move || tx!(texts, visit.devices_failed)}</p> }
                 .into_any()
         }
     };
@@ -182,7 +179,7 @@ pub fn ConsultationCall(
     stream: ReadSignal<Option<MediaStream>, LocalStorage>,
     on_over: Callback<PatientConsultation>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let messages = RwSignal::new(consultation.messages.clone());
     let documents = RwSignal::new(consultation.documents.clone());
     let prescriptions = RwSignal::new(consultation.prescriptions.clone());
@@ -232,30 +229,30 @@ pub fn ConsultationCall(
 
     let clinician = consultation.clinician_name.clone();
     let when = consultation.scheduled_at;
-    let doctor_label = Signal::derive(move || t_string!(i18n, patient_consultation.doctor_video).to_string());
+    let doctor_label = Signal::derive(move || tx!(texts, visit.doctor_video));
     view! {
         <Show
             when=move || doctor_here.get()
             fallback=move || {
                 let clinician = clinician.clone();
                 view! {
-                    <h1>{t!(i18n, patient_consultation.waiting_title)}</h1>
+                    <h1>{move || tx!(texts, visit.waiting_title)}</h1>
                     <p class="lead" role="status">
-                        {move || t_string!(i18n, patient_consultation.waiting, name = clinician.clone(), when = date_time(when, i18n.get_locale().as_str())).to_string()}
+                        {move || tx!(texts, visit.waiting, name = isolated(texts.lang(), clinician.clone()), when = date_time(when, intl_tag(texts.lang())))}
                     </p>
-                    <p>{t!(i18n, patient_consultation.keep_open)}</p>
+                    <p>{move || tx!(texts, visit.keep_open)}</p>
                 }
             }
         >
             <Show
                 when=move || live
                 fallback=move || view! {
-                    <h1>{t!(i18n, patient_consultation.doctor_here)}</h1>
-                    <p class="alert" role="status">{t!(i18n, patient_consultation.no_call)}</p>
+                    <h1>{move || tx!(texts, visit.doctor_here)}</h1>
+                    <p class="alert" role="status">{move || tx!(texts, visit.no_call)}</p>
                 }
             >
                 // A heading that also announces its changes (a role on the h1 itself would hide the heading).
-                <h1><span role="status">{move || if connected.get() { t_string!(i18n, patient_consultation.in_call) } else { t_string!(i18n, patient_consultation.connecting) }}</span></h1>
+                <h1><span role="status">{move || if connected.get() { tx!(texts, visit.in_call) } else { tx!(texts, visit.connecting) }}</span></h1>
                 <TwoWayVideo remote=remote local=stream remote_label=doctor_label />
             </Show>
         </Show>
@@ -265,9 +262,9 @@ pub fn ConsultationCall(
         <Show
             when=move || !left.get()
             fallback=move || view! {
-                <p class="alert" role="status">{t!(i18n, patient_consultation.left)}</p>
+                <p class="alert" role="status">{move || tx!(texts, visit.left)}</p>
                 <button type="button" class="primary" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
-                    {t!(i18n, patient_consultation.come_back)}
+                    {move || tx!(texts, visit.come_back)}
                 </button>
             }
         >
@@ -275,7 +272,7 @@ pub fn ConsultationCall(
                 hang_up();
                 doctor_here.set(false);
                 left.set(true);
-            }>{t!(i18n, patient_consultation.leave)}</button>
+            }>{move || tx!(texts, visit.leave)}</button>
         </Show>
     }
 }
@@ -283,35 +280,37 @@ pub fn ConsultationCall(
 /// After the consultation: the report, kept available through the same link.
 #[component]
 pub fn AfterConsultation(consultation: PatientConsultation) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let report = consultation.report.clone();
     let payment = consultation.payment.clone();
+    let (shown, amount) = (payment.clone(), payment.amount_cents);
+    let clinician = consultation.clinician_name.clone();
     let prescriptions = RwSignal::new(consultation.prescriptions.clone());
     let documents = RwSignal::new(consultation.documents.clone());
     view! {
-        <h1>{t!(i18n, patient_consultation.after_title)}</h1>
-        <p class="lead">{t_string!(i18n, patient_consultation.after, name = consultation.clinician_name.clone()).to_string()}</p>
+        <h1>{move || tx!(texts, visit.after_title)}</h1>
+        <p class="lead">{move || tx!(texts, visit.after, name = isolated(texts.lang(), clinician.clone()))}</p>
         <section class="card" aria-labelledby="report-title">
-            <h2 id="report-title">{t!(i18n, patient_consultation.report)}</h2>
+            <h2 id="report-title">{move || tx!(texts, visit.report)}</h2>
             {if report.is_empty() {
-                view! { <p class="muted">{t!(i18n, patient_consultation.no_report)}</p> }.into_any()
+                view! { <p class="muted">{move || tx!(texts, visit.no_report)}</p> }.into_any()
             } else {
                 view! { <p class="report" data-testid="report">{report}</p> }.into_any()
             }}
         </section>
-        <p data-testid="payment">{payment_text(i18n, &payment)}
+        <p data-testid="payment">{move || payment_text(texts, &shown)}
             {settled(&payment).then(|| view! {
-                " · " <a href="/api/v1/patient/consultation/receipt" download="recu.pdf">{t!(i18n, payment.receipt)}</a>
+                " · " <a href=move || format!("/api/v1/patient/consultation/receipt?lang={}", texts.lang().code()) download="recu.pdf">{move || tx!(texts, payment.receipt)}</a>
             })}
         </p>
         {payment.checkout_url.clone().map(|url| view! {
-            <a class="button primary big" href=url rel="noopener">{t_string!(i18n, payment.pay, amount = euros(payment.amount_cents)).to_string()}</a>
+            <a class="button primary big" href=url rel="noopener">{move || tx!(texts, payment.pay, amount = euros(amount))}</a>
         })}
         <section class="card" aria-labelledby="after-prescriptions">
-            <h2 id="after-prescriptions">{t!(i18n, prescription.yours)}</h2>
+            <h2 id="after-prescriptions">{move || tx!(texts, prescriptions.yours)}</h2>
             <PrescriptionList prescriptions=prescriptions />
             <Show when=move || prescriptions.read().is_empty()>
-                <p class="muted">{t!(i18n, prescription.none)}</p>
+                <p class="muted">{move || tx!(texts, prescriptions.none)}</p>
             </Show>
         </section>
         <DocumentsPanel documents=documents me=Author::Patient />

@@ -3,29 +3,27 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::*;
 use crate::texts::{tx, use_texts};
 
 #[component]
 pub fn PatientLanding() -> impl IntoView {
-    let i18n = use_i18n();
     let texts = use_texts();
     view! {
         <article class="patient">
-            <h1>{t!(i18n, patient.title)}</h1>
-            <p class="lead">{t!(i18n, patient.intro)}</p>
+            <h1>{move || tx!(texts, landing.title)}</h1>
+            <p class="lead">{move || tx!(texts, landing.intro)}</p>
             <p class="alert alert-emergency">
                 <strong>{move || tx!(texts, common.emergency)}</strong>
             </p>
-            <h2>{t!(i18n, patient.how_title)}</h2>
+            <h2>{move || tx!(texts, landing.how_title)}</h2>
             <ol class="steps">
-                <li>{t!(i18n, patient.step_link)}</li>
-                <li>{t!(i18n, patient.step_consent)}</li>
-                <li>{t!(i18n, patient.step_camera)}</li>
+                <li>{move || tx!(texts, landing.step_link)}</li>
+                <li>{move || tx!(texts, landing.step_consent)}</li>
+                <li>{move || tx!(texts, landing.step_camera)}</li>
             </ol>
-            <p class="muted">{t!(i18n, patient.no_link)}</p>
-            <h2>{t!(i18n, patient.privacy_title)}</h2>
-            <p>{t!(i18n, patient.privacy)}</p>
+            <p class="muted">{move || tx!(texts, landing.no_link)}</p>
+            <h2>{move || tx!(texts, landing.privacy_title)}</h2>
+            <p>{move || tx!(texts, landing.privacy)}</p>
         </article>
     }
 }

@@ -1,9 +1,12 @@
 //! A4 PDF documents (prescriptions, receipts), written directly with
 //! pdf-writer in DejaVu Sans, embedded as a subset of the glyphs used: it
-//! covers the names of real patients (Latin with every accent, Vietnamese,
-//! Greek, Cyrillic; Arabic letters are drawn one by one, unjoined), and a
-//! ToUnicode map keeps the text searchable and copyable. Text that reaches a
-//! page's foot goes on over a new page; every page carries its footer and number.
+//! covers the names of real patients and the patient languages (Latin with
+//! every accent, Vietnamese, Greek, Cyrillic, and Arabic, joined and laid
+//! out right to left by `bidi`), and a ToUnicode map keeps the text
+//! searchable and copyable. Text that reaches a page's foot goes on over a
+//! new page; every page carries its footer and number.
+
+mod bidi;
 
 use std::collections::BTreeMap;
 
@@ -19,19 +22,10 @@ pub const MARGIN: f32 = 56.0;
 pub const FOOT: f32 = MARGIN + 12.0;
 
 /// DejaVu Sans (Bitstream Vera licence, see fonts/DejaVuSans.LICENSE).
-static FONT: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+static FONT: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
 /// The font's name in the document: a subset is tagged by six capitals.
 const FONT_NAME: Name = Name(b"REGARD+DejaVuSans");
 const SYSTEM: SystemInfo = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
-
-/// A calendar date (`1958-03-14`) as a French reader writes it: `14/03/1958`.
-/// Anything else is shown as it is.
-pub fn french_date(iso: &str) -> String {
-    match iso.split('-').collect::<Vec<_>>()[..] {
-        [year, month, day] if year.len() == 4 && month.len() == 2 && day.len() == 2 => format!("{day}/{month}/{year}"),
-        _ => iso.to_owned(),
-    }
-}
 
 pub struct Writer {
     face: Face<'static>,
@@ -43,6 +37,8 @@ pub struct Writer {
     /// Each glyph of the subset: the character it shows and its width (1/1000 em).
     used: BTreeMap<u16, (char, f32)>,
     footer: String,
+    /// Lines start at the right margin (an Arabic document).
+    rtl: bool,
 }
 
 impl Writer {
@@ -55,7 +51,14 @@ impl Writer {
             glyphs: GlyphRemapper::new(),
             used: BTreeMap::new(),
             footer: String::new(),
+            rtl: false,
         }
+    }
+
+    /// A document written right to left: its lines start at the right margin.
+    pub fn right_to_left(mut self, rtl: bool) -> Writer {
+        self.rtl = rtl;
+        self
     }
 
     /// Said at the foot of every page, before its number.
@@ -84,7 +87,7 @@ impl Writer {
 
     /// How wide `text` is at `size`, in points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars().map(|c| self.advance(c)).sum::<f32>() * size / 1000.0
+        bidi::shape(text).chars().map(|c| self.advance(c)).sum::<f32>() * size / 1000.0
     }
 
     /// Cuts `text` into lines no wider than `max` points at `size`, at spaces
@@ -117,7 +120,7 @@ impl Writer {
     /// Writes `text` with its baseline at the current height. Bold is drawn
     /// by also stroking the glyphs' outlines (one font embedded, not two).
     pub fn text(&mut self, x: f32, size: f32, bold: bool, text: &str) {
-        let encoded = self.encode(text);
+        let encoded = self.encode(&bidi::visual(text, self.rtl));
         let y = self.y;
         let content = &mut self.content;
         content.begin_text();
@@ -134,10 +137,12 @@ impl Writer {
         content.end_text();
     }
 
-    /// A line at the left margin, then down; on a new page if this one is full.
+    /// A line at the margin it starts from, then down; on a new page if
+    /// this one is full.
     pub fn line(&mut self, size: f32, bold: bool, text: &str) {
         self.room(size * 1.4);
-        self.text(MARGIN, size, bold, text);
+        let x = if self.rtl { WIDTH - MARGIN - self.width(text, size) } else { MARGIN };
+        self.text(x, size, bold, text);
         self.y -= size * 1.4;
     }
 
@@ -267,6 +272,20 @@ mod tests {
         for c in "Đặng Thị Ngọc Hân Šťastný Ωμέγα Жанна هدى".chars().filter(|c| !c.is_whitespace())
         {
             assert!(w.face.glyph_index(c).is_some(), "no glyph for {c}");
+        }
+    }
+
+    #[test]
+    fn every_arabic_letter_has_a_glyph_in_every_form() {
+        let w = Writer::new();
+        // Each letter alone, last, first and in the middle of a word (the
+        // tatweel joins on both sides), and the lam-alef ligatures.
+        let letters = ('\u{0621}'..='\u{064A}').filter(|c| !('\u{063B}'..='\u{0640}').contains(c));
+        let words = letters.map(|c| format!("{c} ـ{c} {c}ـ ـ{c}ـ")).chain(["لا ـلا لأ لإ لآ".to_owned()]);
+        for word in words {
+            for c in bidi::visual(&word, true).chars().filter(|c| !c.is_whitespace()) {
+                assert!(w.face.glyph_index(c).is_some(), "no glyph for U+{:04X} in {word}", c as u32);
+            }
         }
     }
 }
