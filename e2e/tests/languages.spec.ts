@@ -100,7 +100,7 @@ test('without a language chosen by the regulator, the page follows the phone\'s'
   await Promise.all([phone.close(), regulator.context().close()]);
 });
 
-test('silent chat: a ready phrase read in Ukrainian, a one-tap "yes" read as "Oui", typed text marked as not translated, all in the timeline', async ({ browser }) => {
+test('silent chat: a ready phrase read in Ukrainian, a one-tap "yes" read as "Oui", typed text marked as not translated, all in the timeline; it goes on with the video stopped', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
   const assist = await new AssistDesk(regulator).start('06 44 55 66 03', undefined, 'uk');
   const { phone, page } = await openTexted(browser, regulator, '06 44 55 66 03', 'v');
@@ -140,6 +140,18 @@ test('silent chat: a ready phrase read in Ukrainian, a one-tap "yes" read as "Ou
   await expect(assist.timeline.filter({ hasText: 'Phrase envoyée à l\'appelant' })).toContainText('La personne respire-t-elle ?');
   expect(await overflowsWidth(page)).toBe(false);
   expect(await blockingViolations(page)).toEqual([]);
+
+  // Without video the chat goes on: the caller stops it (hiding, the screen's
+  // light); the regulator's next phrase reaches the stopped page (which asks
+  // every 3 s, having left the room), and her "no" reaches the regulator.
+  await page.getByRole('button', { name: 'Зупинити відео' }).click();
+  await page.getByRole('button', { name: 'Так, зупинити' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Відео зупинено');
+  await assist.sendPhrase('Ouvrez la porte d\'entrée.');
+  await expect(caller).toHaveCount(5, { timeout: 10_000 });
+  await expect(caller.nth(4).locator('p')).toHaveText('Відчиніть вхідні двері.');
+  await chat.getByRole('button', { name: 'Ні', exact: true }).click();
+  await expect(assist.chat.nth(5).locator('p')).toHaveText('Non');
   await Promise.all([phone.close(), regulator.context().close()]);
 });
 
@@ -220,6 +232,8 @@ test('a teleconsultation booked in Arabic: texted and opened in Arabic; every st
   await expect(heading).toHaveText('Kameranızı ve mikrofonunuzu kontrol edelim');
   // She read the consent in Turkish: her GP sees it at once.
   await expect(gpPage.getByTestId('patient-language')).toHaveText('turc');
+  await everyLanguageFits(page, 'device check');
+  await picker.choose('Türkçe');
   await page.getByRole('button', { name: 'Bekleme odasına gir' }).click();
   await expect(heading).toHaveText('Bekleme odası');
   await everyLanguageFits(page, 'waiting room');

@@ -8,6 +8,7 @@ use regard_shared::lang::Lang;
 use regard_shared::ErrorCode;
 use web_sys::MediaStream;
 
+use super::assist_chat::CallerChat;
 use super::assist_live::{LiveCamera, PhotoSender};
 use crate::api::{self, Failure};
 use crate::components::error_text::error_text;
@@ -122,6 +123,8 @@ pub fn CallerPage(token: String) -> impl IntoView {
                     <Notice title=tx!(texts, caller.stopped_title) body=tx!(texts, caller.stopped) />
                     // The link stays this phone's: the video can start again without a new text.
                     <button type="button" class="primary big" on:click=move |_| start_camera(assist_id.clone())>{move || tx!(texts, caller.restart)}</button>
+                    // A caller who cannot speak still writes, without video.
+                    <CallerChat />
                 }.into_any(),
                 Step::Expired => view! { <Notice title=tx!(texts, caller.expired_title) body=tx!(texts, caller.expired) /> }.into_any(),
                 Step::InUse => view! { <Notice title=tx!(texts, caller.in_use_title) body=tx!(texts, caller.in_use) /> }.into_any(),
@@ -191,6 +194,7 @@ fn NoCamera(error: CameraError) -> impl IntoView {
         <button type="button" class="secondary" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
             {move || tx!(texts, caller.retry)}
         </button>
+        <CallerChat />
         <PhotoSender />
     }
 }

@@ -11,10 +11,21 @@ use web_sys::HtmlElement;
 use crate::api::silent as api;
 use crate::texts::{tx, use_texts, Key, Texts};
 
-/// `news` changes when the room says the chat has news.
+/// How often a page without the room (no camera, video stopped) asks for
+/// the regulator's messages.
+const POLL: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `news` changes when the room says the chat has news; without it (the
+/// video off or impossible: no room joined) the page asks every `POLL`.
 #[component]
-pub fn CallerChat(news: ReadSignal<u32>) -> impl IntoView {
+pub fn CallerChat(#[prop(optional)] news: Option<ReadSignal<u32>>) -> impl IntoView {
     let texts = use_texts();
+    let polled = RwSignal::new(0u32);
+    if news.is_none() {
+        if let Ok(handle) = set_interval_with_handle(move || polled.update(|n| *n += 1), POLL) {
+            on_cleanup(move || handle.clear());
+        }
+    }
     let failed = RwSignal::new(false);
     // Bumped when this page's own message is stored: it shows even if the
     // room's news is late (the socket reconnecting).
@@ -23,7 +34,8 @@ pub fn CallerChat(news: ReadSignal<u32>) -> impl IntoView {
     let log = NodeRef::<Ol>::new();
     // Read again on news, and in the new language when the caller picks one.
     Effect::new(move || {
-        news.track();
+        news.map(|news| news.track());
+        polled.track();
         sent.track();
         let lang = texts.lang();
         spawn_local(async move {
