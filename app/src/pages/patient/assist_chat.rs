@@ -34,7 +34,9 @@ pub fn CallerChat(#[prop(optional)] news: Option<ReadSignal<u32>>) -> impl IntoV
     let log = NodeRef::<Ol>::new();
     // Read again on news, and in the new language when the caller picks one.
     Effect::new(move || {
-        news.map(|news| news.track());
+        if let Some(news) = news {
+            news.track();
+        }
         polled.track();
         sent.track();
         let lang = texts.lang();
