@@ -159,6 +159,13 @@ async fn reminders_and_the_deletion_receipt_go_in_the_language_the_patient_joine
     assert_eq!(stopped.status(), StatusCode::OK);
     assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().purged, 1);
     assert_eq!(texts_with(&app, "Regard: дані вашого спостереження вдома видалено").await, 1);
+    // Her phone shows the receipt with the protocol's title in the language it is read in.
+    let receipt = json(app.get("/api/v1/patient/followup", Some(&phone)).await).await;
+    assert_eq!(receipt["state"], "deleted");
+    let translations = serde_json::from_value(receipt["title_translations"].clone()).unwrap();
+    let title = receipt["protocol_title"].as_str().unwrap();
+    assert_eq!(translated(title, Some(&translations), Lang::Uk), "Спостереження за Covid-19 вдома");
+    assert_eq!(translated(title, Some(&translations), Lang::Fr), "Suivi Covid-19 à domicile");
 }
 
 /// A teleconsultation booked for a Turkish-speaking patient: the invitation

@@ -28,6 +28,7 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
         followup_id: id.to_owned(),
         patient_name: followup.patient_name.clone(),
         protocol_title: followup.protocol.title.clone(),
+        title_translations: followup.protocol.questionnaire.title_element.clone(),
         start_date: followup.start_date.clone(),
         ended_at: followup.ended_at.unwrap_or_else(now_ms),
         end_reason: followup.end_reason.unwrap_or(EndReason::Finished),

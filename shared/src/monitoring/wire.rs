@@ -263,6 +263,10 @@ pub struct DeletionReceipt {
     pub followup_id: String,
     pub patient_name: String,
     pub protocol_title: String,
+    /// The title's translations: the phone shows the receipt in the language
+    /// it is read in, the clinician reads French.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_translations: Option<Element>,
     pub start_date: String,
     pub ended_at: i64,
     pub end_reason: EndReason,

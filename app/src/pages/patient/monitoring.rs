@@ -201,7 +201,10 @@ fn Receipt(receipt: DeletionReceipt) -> impl IntoView {
             texts,
             followup.receipt,
             date = date_time(receipt.deleted_at, intl_tag(texts.lang())),
-            title = isolated(texts.lang(), receipt.protocol_title.clone()),
+            title = isolated(
+                texts.lang(),
+                translated(&receipt.protocol_title, receipt.title_translations.as_ref(), texts.lang()).to_owned()
+            ),
             questionnaires = receipt.questionnaires,
             photos = receipt.photos,
             alerts = receipt.alerts

@@ -171,8 +171,9 @@ pub async fn delete_with_receipt(
     let id = receipt.followup_id.as_str();
     sqlx::query(
         "INSERT INTO followup_receipts (followup_id, organisation_id, patient_name, protocol_title, start_date, ended_at,
-                                        end_reason, deleted_at, questionnaires, photos, alerts, reminders)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                                        end_reason, deleted_at, questionnaires, photos, alerts, reminders,
+                                        title_translations)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(id)
     .bind(organisation_id)
@@ -186,6 +187,7 @@ pub async fn delete_with_receipt(
     .bind(i64::from(receipt.photos))
     .bind(i64::from(receipt.alerts))
     .bind(i64::from(receipt.reminders))
+    .bind(receipt.title_translations.as_ref().and_then(|element| serde_json::to_string(element).ok()))
     .execute(&mut *tx)
     .await?;
     for table in TABLES {
@@ -201,6 +203,7 @@ struct ReceiptRow {
     followup_id: String,
     patient_name: String,
     protocol_title: String,
+    title_translations: Option<String>,
     start_date: String,
     ended_at: i64,
     end_reason: Stored<EndReason>,
@@ -211,14 +214,16 @@ struct ReceiptRow {
     reminders: i64,
 }
 
-const RECEIPT_COLUMNS: &str = "followup_id, patient_name, protocol_title, start_date, ended_at, end_reason, deleted_at,
-     questionnaires, photos, alerts, reminders";
+const RECEIPT_COLUMNS: &str = "followup_id, patient_name, protocol_title, title_translations, start_date, ended_at,
+     end_reason, deleted_at, questionnaires, photos, alerts, reminders";
 
 fn receipt_of(row: ReceiptRow) -> DeletionReceipt {
     DeletionReceipt {
         followup_id: row.followup_id,
         patient_name: row.patient_name,
         protocol_title: row.protocol_title,
+        // Written by `delete_with_receipt`: unreadable, the receipt reads French.
+        title_translations: row.title_translations.and_then(|json| serde_json::from_str(&json).ok()),
         start_date: row.start_date,
         ended_at: row.ended_at,
         end_reason: row.end_reason.0,
