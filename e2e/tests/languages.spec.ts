@@ -87,6 +87,22 @@ test('every caller page fits 320 px in every language: the consent, the live vid
   await Promise.all([phone.close(), regulator.context().close()]);
 });
 
+test('the landing page and a link that no longer works (a call, a consultation, a follow-up) fit 320 px in every language', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+  const page = await phone.newPage();
+  await page.goto('/p');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Regard : voir pour mieux vous soigner');
+  await everyLanguageFits(page, 'landing');
+  // An unknown token reads as an expired link: nothing is said about any case.
+  for (const path of ['/v/', '/c/', '/m/']) {
+    await page.goto(`${path}AAAAAAAAAAAAAAAAAAAAAA`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ce lien n\'est plus valable');
+    await everyLanguageFits(page, `${path} expired`);
+  }
+  await phone.close();
+});
+
 test('without a language chosen by the regulator, the page follows the phone\'s', async ({ browser }) => {
   const regulator = await regulatorPage(browser);
   const assist = await new AssistDesk(regulator).start('06 44 55 66 02');
