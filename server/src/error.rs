@@ -129,6 +129,15 @@ impl AppError {
 /// A saturated server is usually free again within a few seconds.
 const BUSY_RETRY_SECS: u64 = 3;
 
+/// The shared body, and the request's id for a support desk to find it in the logs.
+#[derive(serde::Serialize)]
+struct ErrorBody {
+    #[serde(flatten)]
+    error: ApiError,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
@@ -156,6 +165,7 @@ impl IntoResponse for AppError {
             },
         };
         let retry_after = body.retry_after_secs;
+        let body = ErrorBody { error: body, request_id: crate::request_id::current() };
         let mut response = (status, axum::Json(body)).into_response();
         if let Some(secs) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -29,6 +29,7 @@ pub mod payment;
 pub mod pdf;
 pub mod prescription;
 pub mod relay;
+pub mod request_id;
 pub mod seed;
 pub mod signalling;
 pub mod sms;
@@ -217,10 +218,7 @@ pub fn app(state: AppState) -> Router {
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)
-        .route(
-            "/api/openapi.json",
-            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
-        )
+        .route("/api/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
         .route("/ws/assist/{id}", get(signalling::join_assist))
         .route("/ws/consultation/{id}", get(consultation::join))
@@ -235,10 +233,17 @@ pub fn app(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
-                    tracing::info_span!("request", method = %request.method(), path = %redact(request.uri().path()))
+                    tracing::info_span!(
+                        "request",
+                        id = %request_id::of(request),
+                        method = %request.method(),
+                        path = %redact(request.uri().path())
+                    )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        // Outermost: the span above and every error answer know the request's id.
+        .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 

@@ -166,3 +166,31 @@ async fn unreadable_bodies_get_json_errors() {
         }
     }
 }
+
+/// Every answer names its request (`x-request-id`): the proxy's id when it is
+/// a sane one, else a new one; an error answer says it in its body too, for a
+/// support desk to find the request in the logs.
+#[tokio::test]
+async fn every_answer_names_its_request_and_an_error_says_it_in_its_body() {
+    let app = TestApp::new().await;
+    let first = app.get("/healthz", None).await;
+    let id = first.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(uuid::Uuid::parse_str(&id).map(|u| u.get_version_num()), Ok(4), "{id}");
+    assert_ne!(app.get("/healthz", None).await.headers()["x-request-id"], id.as_str());
+
+    let given = |id: &str| {
+        Request::builder().uri("/api/v1/no-such-thing").header("x-request-id", id).body(Body::empty()).unwrap()
+    };
+    let kept = app.send(given("haproxy-7f3a")).await;
+    assert_eq!(kept.status(), StatusCode::NOT_FOUND);
+    assert_eq!(kept.headers()["x-request-id"], "haproxy-7f3a");
+    let body = json(kept).await;
+    assert_eq!((body["code"].as_str(), body["request_id"].as_str()), (Some("not_found"), Some("haproxy-7f3a")));
+    // Too long, or with spaces: replaced, not logged as given.
+    for odd in ["x".repeat(200), "two words".to_owned()] {
+        let replaced = app.send(given(&odd)).await;
+        let new = replaced.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert!(uuid::Uuid::parse_str(&new).is_ok(), "{new}");
+        assert_eq!(json(replaced).await["request_id"], new.as_str());
+    }
+}

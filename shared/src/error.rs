@@ -59,6 +59,8 @@ impl ErrorCode {
     ];
 }
 
+/// An error answer. The server adds `request_id`, the id of the request (as in
+/// its `x-request-id` header and every log line of it), for a support desk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
