@@ -106,7 +106,25 @@ build_app() {
   trunk build --release --offline=true --dist dist/caller --public-url /caller/ app/caller.html
   node scripts/minify-js.mjs dist
   node scripts/precompress.mjs dist
+  pack_source dist/source.tar.gz
 }
+
+# pack_source FILE: the source this build is made from, which every page's
+# "source code" link offers (AGPL-3.0 section 13; `--source-url` may point
+# elsewhere). In a git checkout: the tracked files as they are now, changes not
+# yet committed included; elsewhere, the source folders as they are.
+pack_source() {
+  local out="$1" tree
+  if tree="$(git -C "$ROOT" stash create 2>/dev/null)" && tree="${tree:-$(git -C "$ROOT" rev-parse HEAD 2>/dev/null)}" && [ -n "$tree" ]; then
+    git -C "$ROOT" archive --format=tar.gz --prefix=regard/ -o "$out" "$tree"
+  else
+    tar -C "$ROOT" --exclude=target --exclude=dist --exclude=node_modules --exclude=.venv --transform 's,^,regard/,' \
+      -czf "$out" Cargo.toml Cargo.lock LICENSE README.md app bench e2e packaging public scripts server shared style
+  fi
+}
+
+# The workspace's version (Cargo.toml), the packages' version.
+regard_version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1; }
 
 # PostgreSQL from Debian's package (any installed major version, the newest).
 postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }

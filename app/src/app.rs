@@ -7,6 +7,7 @@ use leptos_router::path;
 use crate::components::console_shell::ConsoleShell;
 use crate::components::language_picker::LanguagePicker;
 use crate::components::language_switch::LanguageSwitch;
+use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::language::{ConsoleLanguage, LanguageProvider, PatientLanguageProvider};
 use crate::pages::console::assist_case::AssistCase;
@@ -89,6 +90,7 @@ fn ConsoleFrame(children: Children) -> impl IntoView {
             <LanguageSwitch />
         </SiteHeader>
         <main id="main" tabindex="-1">{children()}</main>
+        <SiteFooter />
     }
 }
 
@@ -102,6 +104,7 @@ fn PatientFrame(children: Children) -> impl IntoView {
                 <LanguagePicker />
             </SiteHeader>
             <main id="main" tabindex="-1">{children()}</main>
+            <SiteFooter />
         </PatientLanguageProvider>
     }
 }

@@ -23,15 +23,11 @@ pub struct BlobStore {
 
 impl BlobStore {
     pub fn new(data_dir: &Path) -> BlobStore {
-        BlobStore { root: data_dir.join("blobs") }
+        BlobStore { root: data_dir.join(STORE_DIR) }
     }
 
     fn path(&self, name: &str) -> Option<PathBuf> {
-        // Names come from our database, but check anyway: only hex reaches the disk.
-        if name.len() != 64 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        Some(self.root.join(&name[..2]).join(&name[2..]))
+        Some(self.root.join(in_store(name)?))
     }
 
     /// Stores `bytes` for `owner` (`owner_of(table, id)`), inside the
@@ -59,7 +55,9 @@ impl BlobStore {
     /// Run after the transaction that removed owners has committed. Each file is
     /// removed while a transaction holds its `blobs` row, so an upload of the same
     /// bytes either comes first (and keeps the file) or after (and writes it again).
+    /// Waits while a backup copies the files (`BackupHold`).
     pub async fn collect(&self, db: &Db, names: impl IntoIterator<Item = String>) -> AppResult<u32> {
+        let _hold = BackupHold::take(self.root.clone(), false).await?;
         let mut deleted = 0;
         for name in names {
             let mut tx = db.begin().await?;
@@ -126,6 +124,57 @@ impl BlobStore {
     pub async fn get(&self, name: &str) -> anyhow::Result<Vec<u8>> {
         let path = self.path(name).context("invalid blob name")?;
         tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+/// Where the file named `name` is, relative to the store's directory. Names
+/// come from our database, but check anyway: only hex reaches the disk.
+fn in_store(name: &str) -> Option<PathBuf> {
+    if name.len() != 64 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(Path::new(&name[..2]).join(&name[2..]))
+}
+
+/// Where the file named `name` is, relative to the data directory.
+pub fn relative_path(name: &str) -> Option<PathBuf> {
+    Some(Path::new(STORE_DIR).join(in_store(name)?))
+}
+
+const STORE_DIR: &str = "blobs";
+
+/// A lock on the store's files, across processes: a backup holds it alone
+/// while it copies, `collect` shares it while it deletes. Uploads never take
+/// it: a backup copies the files its database snapshot names, and only a
+/// deletion could take one of those away before it is copied.
+pub struct BackupHold {
+    _file: std::fs::File,
+}
+
+impl BackupHold {
+    /// Waits until no deletion runs, then holds off new ones until dropped.
+    pub async fn exclusive(data_dir: &Path) -> anyhow::Result<BackupHold> {
+        BackupHold::take(data_dir.join(STORE_DIR), true).await
+    }
+
+    async fn take(root: PathBuf, exclusive: bool) -> anyhow::Result<BackupHold> {
+        tokio::task::spawn_blocking(move || {
+            // Beside the store, not in it: the store holds only files named by their hash.
+            let path = root.with_extension("lock");
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            }
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            if exclusive { file.lock() } else { file.lock_shared() }
+                .with_context(|| format!("locking {}", path.display()))?;
+            Ok(BackupHold { _file: file })
+        })
+        .await?
     }
 }
 

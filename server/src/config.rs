@@ -96,6 +96,13 @@ pub enum Command {
     /// Recompute the access log's hash chain; fails (exit status 1) naming the
     /// first row that was altered or follows a deleted one.
     VerifyAccessLog,
+    /// Copy the database, the stored files and the signing keys into DIR (new
+    /// or empty) while Regard runs, with a manifest of their checksums. A
+    /// PostgreSQL database is copied by pg_dump (from REGARD_PG_BIN, else PATH).
+    Backup { dir: PathBuf },
+    /// Bring a backup back into an empty data directory and database, after
+    /// checking every file against the backup's manifest.
+    Restore { dir: PathBuf },
     /// Import a tele-monitoring protocol (JSON file) for an organisation. A
     /// mistake is reported with where it is in the file. Prints the protocol's id.
     ImportProtocol {
@@ -112,6 +119,11 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
+    /// Serves Prometheus metrics at /metrics on this address (e.g.
+    /// 127.0.0.1:9464), apart from the public one; none when unset.
+    #[arg(long, env = "REGARD_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Connections open at once (WebSockets included); beyond, new ones are
     /// closed at once. Lowered to fit the open-file limit.
     #[arg(long, env = "REGARD_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(16..))]
@@ -125,6 +137,12 @@ pub struct ServeArgs {
     /// Directory of the built web app (trunk's output).
     #[arg(long, env = "REGARD_DIST_DIR", default_value = "dist")]
     pub dist_dir: PathBuf,
+
+    /// Where the pages' "source code" link leads, e.g. the public repository of
+    /// the Regard this service runs (AGPL-3.0 section 13: a modified Regard must
+    /// offer its users its source). Default: the source archive built with the app.
+    #[arg(long, env = "REGARD_SOURCE_URL", value_parser = parse_http_url)]
+    pub source_url: Option<String>,
 
     /// Create the demo organisations and accounts if missing. Never in production.
     #[arg(long, env = "REGARD_SEED_DEMO")]
@@ -246,6 +264,37 @@ pub struct ServeArgs {
     /// behind a reverse proxy that sets that header, or rate limits can be dodged.
     #[arg(long, env = "REGARD_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+}
+
+/// The variables that may hold a secret. Each may instead name a file with
+/// `<NAME>_FILE` (as systemd's `LoadCredential=` or a container's secrets
+/// provide), so that the secret stays out of the environment of the unit file
+/// and of `systemctl show`.
+const SECRET_VARIABLES: [&str; 8] = [
+    "REGARD_DATABASE_URL",
+    "REGARD_TURN_SECRET",
+    "REGARD_SMS_GATEWAY_HEADER",
+    "REGARD_SMTP_URL",
+    "REGARD_STRIPE_SECRET_KEY",
+    "REGARD_STRIPE_WEBHOOK_SECRET",
+    "REGARD_USER_PASSWORD",
+    "REGARD_PACS_PASSWORD",
+];
+
+/// Reads every `<NAME>_FILE` of a secret variable into `<NAME>` (unless that
+/// is set too, which wins), the file's content without its final line break.
+/// Call it before any thread starts: it sets environment variables.
+pub fn secrets_from_files() -> anyhow::Result<()> {
+    for name in SECRET_VARIABLES {
+        let Some(path) = std::env::var_os(format!("{name}_FILE")) else { continue };
+        if std::env::var_os(name).is_some() {
+            continue;
+        }
+        let secret = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("{name}_FILE: reading {}: {e}", PathBuf::from(&path).display()))?;
+        std::env::set_var(name, secret.trim_end_matches(['\r', '\n']));
+    }
+    Ok(())
 }
 
 impl Cli {

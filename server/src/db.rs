@@ -4,7 +4,7 @@
 //! differently on the two backends. Each backend has its own migrations, in its
 //! own idioms, and the dialect-specific parts live here: connecting and migrating.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -52,10 +52,16 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     }
 }
 
-async fn connect_sqlite(url: &str) -> anyhow::Result<Db> {
-    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or_default();
+/// The file an SQLite URL names (`sqlite://data/regard.db?mode=rwc`: `data/regard.db`).
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = path.split('?').next().unwrap_or(path);
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    (!path.is_empty()).then(|| PathBuf::from(path))
+}
+
+async fn connect_sqlite(url: &str) -> anyhow::Result<Db> {
+    let path = sqlite_path(url).context("the SQLite URL names no file")?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating the database directory {}", parent.display()))?;
     }
@@ -67,7 +73,7 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<Db> {
         .test_before_acquire(false)
         .connect(&url)
         .await
-        .with_context(|| format!("opening the database {path}"))?;
+        .with_context(|| format!("opening the database {}", path.display()))?;
     // WAL lets readers proceed while a request writes; the setting is stored in
     // the file, so running it at each start is cheap and idempotent.
     sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
@@ -92,6 +98,45 @@ async fn connect_postgres(url: &str) -> anyhow::Result<Db> {
         .with_context(|| format!("connecting to the database {}", redacted(url)))?;
     POSTGRES_MIGRATIONS.run(&pool).await.context("running database migrations")?;
     Ok(pool)
+}
+
+/// Copies the live SQLite database at `url` into the new file `copy` in one
+/// read transaction (`VACUUM INTO`: consistent while others write, compacted),
+/// and returns the names of the stored files that copy records.
+pub async fn snapshot_sqlite(url: &str, copy: &Path) -> anyhow::Result<Vec<String>> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let target = copy.to_str().context("the backup path is not UTF-8")?.replace('\'', "''");
+    let mut live = sqlx::AnyConnection::connect(url).await.context("opening the database")?;
+    sqlx::query(&format!("VACUUM INTO '{target}'")).execute(&mut live).await.context("copying the database")?;
+    live.close().await?;
+    let mut snapshot = sqlx::AnyConnection::connect(&format!("sqlite://{}?mode=ro", copy.display())).await?;
+    let names = sqlx::query_scalar("SELECT name FROM blobs ORDER BY name").fetch_all(&mut snapshot).await?;
+    snapshot.close().await?;
+    Ok(names)
+}
+
+/// The names of the stored files the database at `url` records.
+pub async fn blob_names(url: &str) -> anyhow::Result<Vec<String>> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut connection = sqlx::AnyConnection::connect(url).await.context("opening the database")?;
+    let names = sqlx::query_scalar("SELECT name FROM blobs ORDER BY name").fetch_all(&mut connection).await?;
+    connection.close().await?;
+    Ok(names)
+}
+
+/// Whether the PostgreSQL database at `url` has no table yet (a restore's target).
+pub async fn is_empty_postgres(url: &str) -> anyhow::Result<bool> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut connection = sqlx::AnyConnection::connect(url).await.context("opening the database")?;
+    let (tables,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
+            .fetch_one(&mut connection)
+            .await?;
+    connection.close().await?;
+    Ok(tables == 0)
 }
 
 /// A database URL fit for a log or an error message: without its password.

@@ -2,9 +2,12 @@
 //! document and the built web app. `app` builds the router so tests can drive it
 //! without a socket; `run` is what the binary does.
 
+pub mod admin;
+pub mod api_docs;
 pub mod assist;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod config;
 pub mod connections;
@@ -20,6 +23,7 @@ pub mod images;
 pub mod links;
 pub mod live;
 pub mod mail;
+pub mod metrics;
 pub mod monitoring;
 pub mod nursing_home;
 pub mod organisations;
@@ -37,16 +41,12 @@ pub mod testing;
 pub mod texts;
 pub mod web;
 
-use std::io::BufRead;
 use std::sync::Arc;
 
 use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};
 use axum::{middleware, Router};
-use regard_shared::api::NewMember;
-use regard_shared::expertise::Specialty;
-use regard_shared::OrganisationKind;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
@@ -58,7 +58,6 @@ use crate::config::{Cli, Command, ServeArgs};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::mail::Mailer;
-use crate::organisations::store;
 use crate::prescription::keys::Signer;
 use crate::signalling::Rooms;
 use crate::sms::SmsProvider;
@@ -175,6 +174,7 @@ impl Settings {
         (name = "nursing_home", description = "Nursing homes: residents and calls to the SAMU"),
         (name = "expertise", description = "Tele-expertise: requests to expert sites and their threads"),
         (name = "patient", description = "Pages reached by patients' links"),
+        (name = "realtime", description = "WebSockets: call signalling and the console's news"),
         (name = "health", description = "Liveness"),
     )
 )]
@@ -197,6 +197,11 @@ pub fn return_large_allocations() {
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
+        .routes(routes!(signalling::join_assist))
+        .routes(routes!(consultation::join))
+        .routes(routes!(expertise::live_video::join))
+        .routes(routes!(live::join))
+        .routes(routes!(assist::patient::caller_page))
         .nest("/api/v1/auth", auth::routes())
         .nest("/api/v1/organisations", organisations::routes())
         .nest("/api/v1/assists", assist::routes())
@@ -215,18 +220,18 @@ pub fn app(state: AppState) -> Router {
         )
         .split_for_parts();
     // The document is generated from the handlers' annotations: it cannot drift.
-    let openapi = Arc::new(openapi);
+    let document = serde_json::to_value(&openapi).unwrap_or_default();
+    let docs = axum::response::Html(api_docs::page(&document));
+    let css = ([(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")], api_docs::STYLESHEET);
     Router::new()
         .merge(api)
-        .route("/api/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
+        .route("/api/openapi.json", get(move || async move { axum::Json(document) }))
+        .route("/api/docs", get(move || async move { docs }))
+        .route("/api/docs.css", get(move || async move { css }))
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
-        .route("/ws/assist/{id}", get(signalling::join_assist))
-        .route("/ws/consultation/{id}", get(consultation::join))
-        .route("/ws/expertise/{id}", get(expertise::live_video::join))
-        .route("/ws/console", get(live::join))
-        .route("/v/{token}", get(assist::patient::caller_page))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .merge(web::routes(state.web.clone()))
+        .route_layer(middleware::from_fn(metrics::tag_route))
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
         .layer(middleware::from_fn_with_state(state.clone(), guard::headers))
         .layer(CompressionLayer::new())
@@ -242,6 +247,7 @@ pub fn app(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(middleware::from_fn(metrics::measure))
         // Outermost: the span above and every error answer know the request's id.
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
@@ -281,95 +287,23 @@ fn init_tracing(cli: &Cli) {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&cli);
-    let db = db::connect(&cli.database_url()).await?;
+    let database_url = cli.database_url();
     match cli.command {
-        Command::Serve(args) => serve(db, args, cli.data_dir).await,
-        Command::CreateOrganisation { name, kind } => {
-            let org = store::create_organisation(&db, &name, kind).await?;
-            println!("{}", org.id);
+        // Both open the database their own way: the usual opening would
+        // migrate it, or create an SQLite file where a restore is to go.
+        Command::Backup { dir } => {
+            let manifest = backup::backup(&database_url, &cli.data_dir, &dir).await?;
+            let (files, at) = (manifest.files.len(), manifest.taken_at);
+            println!("Backup of the {} database taken at {at}: {files} files in {}", manifest.database, dir.display());
             Ok(())
         }
-        Command::CreateUser { organisation, email, name, role } => {
-            let org = store::find_organisation(&db, &organisation)
-                .await?
-                .with_context(|| format!("no organisation with id or name {organisation:?}"))?;
-            let password = match std::env::var("REGARD_USER_PASSWORD") {
-                Ok(password) => password,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
-            let member = NewMember { email, display_name: name, role, password };
-            let user = store::create_user(&db, &org, member).await?;
-            println!("{}", user.id);
+        Command::Restore { dir } => {
+            let manifest = backup::restore(&dir, &database_url, &cli.data_dir).await?;
+            println!("Restored the backup taken at {}: {} files checked", manifest.taken_at, manifest.files.len());
             Ok(())
         }
-        Command::ImportProtocol { organisation, file } => {
-            let org = store::find_organisation(&db, &organisation)
-                .await?
-                .with_context(|| format!("no organisation with id or name {organisation:?}"))?;
-            let json = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let protocol = monitoring::protocols::store(&db, &org.id, None, &json)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            println!("{} v{}", protocol.id, protocol.version);
-            Ok(())
-        }
-        Command::LinkNursingHome { nursing_home, samu_centre } => {
-            let find = |name: String| {
-                let db = db.clone();
-                async move {
-                    store::find_organisation(&db, &name)
-                        .await?
-                        .with_context(|| format!("no organisation with id or name {name:?}"))
-                }
-            };
-            let (home, centre) = (find(nursing_home).await?, find(samu_centre).await?);
-            store::link_samu_centre(&db, &home, &centre).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{} calls {}", home.name, centre.name);
-            Ok(())
-        }
-        Command::OfferExpertise { expert_site, specialty } => {
-            let site = store::find_organisation(&db, &expert_site)
-                .await?
-                .with_context(|| format!("no organisation with id or name {expert_site:?}"))?;
-            anyhow::ensure!(site.kind == OrganisationKind::ExpertSite, "{} is not an expert site", site.name);
-            let specialty = Specialty::parse(&specialty)
-                .with_context(|| format!("unknown specialty {specialty:?}: dermatology, stroke or general"))?;
-            expertise::store::offer(&db, &site.id, specialty).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{} answers {} requests", site.name, specialty.as_str());
-            Ok(())
-        }
-        Command::ConnectPacs { organisation, url, username } => {
-            let org = store::find_organisation(&db, &organisation)
-                .await?
-                .with_context(|| format!("no organisation with id or name {organisation:?}"))?;
-            let password = std::env::var("REGARD_PACS_PASSWORD").ok();
-            let connection = expertise::pacs::store::Connection { base_url: url, username, password };
-            expertise::pacs::store::connect(&db, &org.id, &connection).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{} fetches series from {}", org.name, connection.base_url);
-            Ok(())
-        }
-        Command::RotatePrescriptionKey => {
-            println!("{}", Signer::rotate(&cli.data_dir)?);
-            Ok(())
-        }
-        Command::VerifyAccessLog => {
-            let verdict = audit::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{} rows checked, {} from before the chain", verdict.checked, verdict.unchained);
-            match verdict.broken_at {
-                None => {
-                    println!("The chain is intact. Head: {}", verdict.head);
-                    Ok(())
-                }
-                Some(0) => anyhow::bail!("the last rows were removed: the head no longer matches the last row"),
-                Some(seq) => {
-                    anyhow::bail!("the chain breaks at row {seq}: it, or the row before it, was altered or deleted")
-                }
-            }
-        }
+        Command::Serve(args) => serve(db::connect(&database_url).await?, args, cli.data_dir).await,
+        command => admin::run(db::connect(&database_url).await?, command, &cli.data_dir).await,
     }
 }
 
@@ -382,7 +316,8 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         Some(listen) => Some(start_relay(&args, listen, &mut settings.ice).await?),
         None => None,
     };
-    let mut state = AppState::new(db, settings, WebApp::load(&args.dist_dir)?, &data_dir)?;
+    let web = WebApp::load(&args.dist_dir)?.with_source_url(args.source_url.clone());
+    let mut state = AppState::new(db, settings, web, &data_dir)?;
     if let Some(url) = &args.sms_gateway_url {
         let gateway = sms::HttpGateway::new(url, args.sms_gateway_header.as_deref(), &args.sms_gateway_body)?;
         state.sms = SmsProvider::Http(gateway);
@@ -401,6 +336,17 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!(max_connections = limits.max_connections, "Regard listening on http://{}", listener.local_addr()?);
+    if let Some(address) = args.metrics_listen {
+        let listener =
+            tokio::net::TcpListener::bind(address).await.with_context(|| format!("listening on {address}"))?;
+        tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+        let routes = metrics::routes(state.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, routes).await {
+                tracing::error!(?error, "the metrics address stopped");
+            }
+        });
+    }
     let mut router = app(state.clone());
     if args.testing {
         tracing::warn!("testing mode: /api/testing/* lets anyone expire links and move schedules; never in production");

@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use regard_shared::live::{LiveMessage, News, HEARTBEAT_SECS};
+use regard_shared::ApiError;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::auth::{self, Session};
@@ -66,6 +67,12 @@ impl Bus {
 }
 
 /// Opens the console's live channel for a signed-in, unlocked member.
+#[utoipa::path(get, path = "/ws/console", tag = "realtime",
+    responses(
+        (status = 101, description = "Upgraded: news for the console (regard_shared::live::News), server to console"),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 423, description = "The session is locked", body = ApiError),
+    ))]
 pub async fn join(ws: WebSocketUpgrade, State(state): State<AppState>, session: Session) -> AppResult<Response> {
     if session.locked {
         return Err(AppError::Locked);
@@ -73,7 +80,10 @@ pub async fn join(ws: WebSocketUpgrade, State(state): State<AppState>, session: 
     let held = state.live.consoles.hold(&session.user.id)?;
     // Nothing but pings is expected from the console.
     let ws = ws.max_message_size(1024).max_frame_size(1024).read_buffer_size(1024);
-    Ok(ws.on_upgrade(move |socket| run(socket, state, session, held)))
+    Ok(ws.on_upgrade(move |socket| async move {
+        let _open = crate::metrics::OpenSocket::new("console");
+        run(socket, state, session, held).await;
+    }))
 }
 
 /// Whether `envelope` is for this member: their organisation, and a role that

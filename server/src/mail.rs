@@ -46,7 +46,9 @@ impl Mailer {
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| format!("message not built: {e}"))?;
-        transport.send(message).await.map(|_| ()).map_err(|e| {
+        let sent = transport.send(message).await;
+        crate::metrics::email_handed_over(sent.is_ok());
+        sent.map(|_| ()).map_err(|e| {
             tracing::warn!(error = %e, "e-mail not sent");
             format!("mail server: {e}")
         })

@@ -19,6 +19,7 @@ use regard_shared::signal::{
     ClientMessage, IceServer, PeerRole, PeerSignal, ServerMessage, MAX_FRAMES_PER_SECOND, MAX_FRAME_BYTES,
 };
 use regard_shared::Action;
+use regard_shared::ApiError;
 use tokio::sync::{mpsc, Notify};
 
 use crate::assist::{self, store};
@@ -104,6 +105,13 @@ impl Subject {
     /// tele-expertise request when it first started; a consultation's
     /// milestones are the GP's admit and end instead.
     async fn media_changed(&self, state: &AppState, connected: bool, actor: Option<&str>) {
+        if connected {
+            crate::metrics::call_reached_video(match self {
+                Subject::Assist(_) => "assist",
+                Subject::Consultation(_) => "consultation",
+                Subject::Expertise(_) => "expertise",
+            });
+        }
         let recorded = match self {
             Subject::Assist(id) => {
                 let kind = if connected { EventKind::CallStarted } else { EventKind::CallEnded };
@@ -239,6 +247,14 @@ pub fn ice_servers(config: &IceConfig, now_secs: u64, tag: &str) -> Vec<IceServe
 
 /// Joins the signalling room of an assist, as its regulator or as the phone that
 /// accepted its link.
+#[utoipa::path(get, path = "/ws/assist/{id}", tag = "realtime",
+    params(("id" = String, Path, description = "The assist")),
+    responses(
+        (status = 101, description = "Upgraded: signalling messages (regard_shared::signal) both ways"),
+        (status = 401, description = "Neither a session nor this case's phone", body = ApiError),
+        (status = 403, description = "Not allowed to join this room", body = ApiError),
+        (status = 404, description = "Unknown", body = ApiError),
+    ))]
 pub async fn join_assist(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
@@ -274,6 +290,7 @@ pub fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: 
     };
     let ws = ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES);
     Ok(ws.on_upgrade(move |socket| async move {
+        let _open = crate::metrics::OpenSocket::new("signalling");
         run(socket, state, subject, role, actor).await;
         drop(slot);
     }))

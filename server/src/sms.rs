@@ -184,6 +184,7 @@ impl SmsProvider {
             SmsProvider::Http(gateway) => {
                 let sent = gateway.post(sms.to, &sms.body, key).await;
                 let body = links::redact_tokens(&sms.body);
+                crate::metrics::sms_handed_over(sent.is_ok());
                 match sent {
                     Ok(()) => ("sent", None, body),
                     Err(error) => {

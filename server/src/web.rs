@@ -31,11 +31,20 @@ pub struct WebApp {
     /// An id of the caller's build (a hash of its HTML, which names its hashed
     /// files), appended to the texts' address so no cache serves old texts.
     caller_build: String,
+    /// The caller page's "source code" link, in each language: its footer is
+    /// written into the page here, which costs a phone no code.
+    source_labels: std::collections::BTreeMap<Lang, String>,
     /// The service worker with its build id and asset list filled in.
     service_worker: Option<String>,
     /// The Content-Security-Policy, allowing exactly the inline scripts of both entries.
     pub csp: HeaderValue,
+    /// Where the pages' "source code" link (`/source`) leads; `None`: to the
+    /// archive of the source the app was built from (`SOURCE_ARCHIVE`).
+    pub source_url: Option<String>,
 }
+
+/// The source the app was built from, packed by the build (scripts/lib.sh).
+const SOURCE_ARCHIVE: &str = "source.tar.gz";
 
 impl WebApp {
     pub fn load(dir: &Path) -> anyhow::Result<WebApp> {
@@ -61,15 +70,48 @@ impl WebApp {
             caller_html,
             caller_build,
             service_worker,
+            source_url: None,
+            source_labels: source_labels(dir),
         })
+    }
+
+    /// Sends the "source code" link to `url` (a public repository) rather than
+    /// to the built source archive; warns when neither is there.
+    pub fn with_source_url(mut self, url: Option<String>) -> WebApp {
+        if url.is_none() && self.index_html.is_some() && !self.dir.join(SOURCE_ARCHIVE).exists() {
+            tracing::warn!("no source archive in the app and no --source-url: the pages' source link leads nowhere");
+        }
+        self.source_url = url;
+        self
     }
 
     /// The page a texted link opens, in `lang`: the page's language, direction
     /// and build are in its `<html>` tag, and the link's state and the
     /// language's texts are preloaded while the app downloads.
     pub fn caller_page(&self, token: &str, lang: Lang) -> Response {
-        html_page(self.caller_html.as_deref().map(|html| caller_html(html, token, lang, &self.caller_build)))
+        let footer = format!(
+            r#"<footer class="site-footer"><a href="/source">{}</a></footer>"#,
+            escape_html(self.source_labels.get(&lang).map_or("Code source", String::as_str))
+        );
+        let html = self.caller_html.as_deref().map(|html| caller_html(html, token, lang, &self.caller_build));
+        html_page(html.map(|html| html.replacen("</body>", &format!("{footer}</body>"), 1)))
     }
+}
+
+/// Each language's "source code" label, from the caller's texts (the whole
+/// app's footer reads the same key, `common.source_code`).
+fn source_labels(dir: &Path) -> std::collections::BTreeMap<Lang, String> {
+    let label = |lang: Lang| {
+        let json = std::fs::read(dir.join(format!("caller/texts/{}.json", lang.code()))).ok()?;
+        let texts: serde_json::Value = serde_json::from_slice(&json).ok()?;
+        texts["common"]["source_code"].as_str().map(str::to_owned)
+    };
+    Lang::ALL.into_iter().filter_map(|lang| Some((lang, label(lang)?))).collect()
+}
+
+/// `text` made safe inside HTML, in an element or a quoted attribute.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Content-Security-Policy: scripts from our origin, plus the inline bootstrap
@@ -151,7 +193,12 @@ pub fn routes<S>(web: Arc<WebApp>) -> Router<S> {
         .precompressed_gzip()
         .fallback(get(client_route).with_state(web.clone()));
     let files = SetResponseHeader::if_not_present(files, header::VARY, HeaderValue::from_static("accept-encoding"));
-    Router::new().route("/sw.js", get(service_worker)).route("/", get(index)).fallback_service(files).with_state(web)
+    Router::new()
+        .route("/sw.js", get(service_worker))
+        .route("/", get(index))
+        .route("/source", get(source))
+        .fallback_service(files)
+        .with_state(web)
 }
 
 fn no_cache(mut response: Response) -> Response {
@@ -163,6 +210,22 @@ fn html_page(html: Option<String>) -> Response {
     match html {
         Some(html) => no_cache(axum::response::Html(html).into_response()),
         None => AppError::NotFound.into_response(),
+    }
+}
+
+/// The "source code" link of every page: AGPL-3.0 section 13 has a service
+/// that runs a modified Regard offer its users that source.
+async fn source(State(web): State<Arc<WebApp>>) -> Response {
+    if let Some(url) = &web.source_url {
+        return axum::response::Redirect::to(url).into_response();
+    }
+    match tokio::fs::read(web.dir.join(SOURCE_ARCHIVE)).await {
+        Ok(archive) => {
+            let disposition = "attachment; filename=\"regard-source.tar.gz\"";
+            ([(header::CONTENT_TYPE, "application/gzip"), (header::CONTENT_DISPOSITION, disposition)], archive)
+                .into_response()
+        }
+        Err(_) => AppError::NotFound.into_response(),
     }
 }
 

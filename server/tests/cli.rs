@@ -103,3 +103,43 @@ async fn links_sites_imports_protocols_and_rotates_the_signing_key() {
     let second = regard.ok(&["rotate-prescription-key"], None);
     assert_ne!(first, second, "each rotation makes a new key");
 }
+
+#[tokio::test]
+async fn secrets_are_read_from_the_files_their_variables_name() {
+    let regard = Regard::new().await;
+    let secrets = tempfile::tempdir().unwrap();
+    // As systemd's LoadCredential= or a container's secrets leave them: one file each, a final line break.
+    std::fs::write(secrets.path().join("database-url"), format!("{}\n", regard.database_url)).unwrap();
+    std::fs::write(secrets.path().join("password"), "a password from a file\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_regard"))
+            .arg("--data-dir")
+            .arg(regard.dir.path())
+            .args(args)
+            .env("REGARD_LOG", "warn")
+            .env_remove("REGARD_DATABASE_URL")
+            .env_remove("REGARD_USER_PASSWORD")
+            .env("REGARD_DATABASE_URL_FILE", secrets.path().join("database-url"))
+            .env("REGARD_USER_PASSWORD_FILE", secrets.path().join("password"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["create-organisation", "--name", "SAMU 68", "--kind", "samu_centre"]);
+    let user = ["create-user", "--organisation", "SAMU 68", "--email", "dr@samu68.fr", "--name", "Dr Weber"];
+    run(&[&user[..], &["--role", "regulator"]].concat());
+
+    let app = common::TestApp::open(regard.dir, regard.database_url).await;
+    let signed_in = app.login_response("dr@samu68.fr", "a password from a file").await;
+    assert_eq!(signed_in.status(), axum::http::StatusCode::OK);
+
+    let missing = Command::new(env!("CARGO_BIN_EXE_regard"))
+        .args(["verify-access-log"])
+        .env("REGARD_SMTP_URL_FILE", secrets.path().join("no-such-file"))
+        .env_remove("REGARD_SMTP_URL")
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("REGARD_SMTP_URL_FILE: reading"));
+}

@@ -4,25 +4,13 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::StatusCode;
 use common::consultation;
 use common::monitoring::joined;
 use common::*;
 use regard_server::db::now_ms;
 use regard_server::monitoring::scheduler;
 use serde_json::json;
-
-async fn post_bytes(app: &TestApp, path: &str, cookie: &str, bytes: Vec<u8>) -> axum::http::Response<Body> {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/octet-stream")
-        .body(Body::from(bytes))
-        .unwrap();
-    app.send(request).await
-}
 
 /// Files in the data directory's blob store, counted on disk.
 fn files_on_disk(app: &TestApp) -> usize {

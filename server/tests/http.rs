@@ -194,3 +194,34 @@ async fn every_answer_names_its_request_and_an_error_says_it_in_its_body() {
         assert_eq!(json(replaced).await["request_id"], new.as_str());
     }
 }
+
+#[tokio::test]
+async fn the_source_link_offers_the_built_source_or_leads_to_the_configured_address() {
+    use regard_server::web::{routes, WebApp};
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let dist = app.data_dir().join("dist");
+    assert_eq!(app.get("/source", None).await.status(), StatusCode::NOT_FOUND, "no archive built");
+    std::fs::write(dist.join("source.tar.gz"), b"\x1f\x8b an archive").unwrap();
+    let archive = app.get("/source", None).await;
+    assert_eq!(archive.status(), StatusCode::OK);
+    assert_eq!(archive.headers()[header::CONTENT_TYPE], "application/gzip");
+    assert!(archive.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains("regard-source.tar.gz"));
+    assert_eq!(bytes(archive).await, b"\x1f\x8b an archive");
+
+    // The caller's page has the link in its HTML, in the page's language (from the caller's texts).
+    std::fs::create_dir_all(dist.join("caller/texts")).unwrap();
+    std::fs::write(dist.join("caller/texts/ar.json"), r#"{"common": {"source_code": "الشيفرة المصدرية"}}"#).unwrap();
+    let page = WebApp::load(&dist).unwrap().caller_page("a-token", regard_shared::lang::Lang::Ar);
+    let page = text(page).await;
+    assert!(
+        page.contains(r#"<footer class="site-footer"><a href="/source">الشيفرة المصدرية</a></footer></body>"#),
+        "{page}"
+    );
+
+    let elsewhere = WebApp::load(&dist).unwrap().with_source_url(Some("https://git.example.org/chu/regard".into()));
+    let request = Request::get("/source").body(Body::empty()).unwrap();
+    let answer = routes::<()>(std::sync::Arc::new(elsewhere)).oneshot(request).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers()[header::LOCATION], "https://git.example.org/chu/regard");
+}

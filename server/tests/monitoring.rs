@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use common::monitoring::{covid_answers, enrol, fall_due, join, joined, submission, texts_with, BIRTH_DATE};
 use common::{json, request, TestApp, ADMIN, GP, REGULATOR};
 use regard_server::db::now_ms;
@@ -190,14 +190,8 @@ async fn a_reminder_claimed_by_a_round_that_died_is_sent_by_a_later_one_once() {
 async fn stopping_ends_reminders_and_the_purge_deletes_every_row_and_file() {
     let app = TestApp::new().await;
     let (gp, id, phone) = joined(&app, "post-op-wound").await;
-    let upload = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/patient/followup/photos")
-        .header(header::COOKIE, &phone)
-        .header(header::CONTENT_TYPE, "application/octet-stream")
-        .body(Body::from(common::png(3, 2)))
-        .unwrap();
-    let photo = json(app.send(upload).await).await["id"].as_str().unwrap().to_owned();
+    let upload = common::post_bytes(&app, "/api/v1/patient/followup/photos", &phone, common::png(3, 2)).await;
+    let photo = json(upload).await["id"].as_str().unwrap().to_owned();
     let answers = json!({
         "pain": {"type": "integer", "value": 8},
         "temperature": {"type": "decimal", "value": 37.2},

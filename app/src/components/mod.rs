@@ -22,6 +22,7 @@ pub mod ringing;
 pub mod ringing_calls;
 pub mod ringing_requests;
 pub mod series_viewer;
+pub mod site_footer;
 pub mod site_header;
 pub mod tab_title;
 pub mod two_way_video;

@@ -83,6 +83,9 @@ async fn open_link(
 
 /// The page a texted link opens, in the language the regulator chose for the
 /// caller, else the one this phone last chose on Regard, else the phone's own.
+#[utoipa::path(get, path = "/v/{token}", tag = "patient",
+    params(("token" = String, Path, description = "The link's token")),
+    responses((status = 200, description = "The caller's page (HTML)", content_type = "text/html")))]
 pub async fn caller_page(
     State(state): State<AppState>,
     jar: CookieJar,

@@ -287,6 +287,14 @@ async fn save_report(
 
 /// Joins the consultation's video room: the GP once they admitted the patient,
 /// the patient's device once it entered the waiting room.
+#[utoipa::path(get, path = "/ws/consultation/{id}", tag = "realtime",
+    params(("id" = String, Path, description = "The consultation")),
+    responses(
+        (status = 101, description = "Upgraded: signalling messages (regard_shared::signal) both ways"),
+        (status = 401, description = "Neither a session nor this case's phone", body = ApiError),
+        (status = 403, description = "Not allowed to join this room", body = ApiError),
+        (status = 404, description = "Unknown", body = ApiError),
+    ))]
 pub async fn join(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,

@@ -30,6 +30,14 @@ fn video_open(request: &store::RequestRow) -> AppResult<()> {
 
 /// Joins the request's video room: the specialist who took it, or a member of
 /// the requesting site, while the request is taken and not closed.
+#[utoipa::path(get, path = "/ws/expertise/{id}", tag = "realtime",
+    params(("id" = String, Path, description = "The tele-expertise request")),
+    responses(
+        (status = 101, description = "Upgraded: signalling messages (regard_shared::signal) both ways"),
+        (status = 401, description = "Neither a session nor this case's phone", body = ApiError),
+        (status = 403, description = "Not allowed to join this room", body = ApiError),
+        (status = 404, description = "Unknown", body = ApiError),
+    ))]
 pub async fn join(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,

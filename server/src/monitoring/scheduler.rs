@@ -40,7 +40,9 @@ pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             interval.tick().await;
-            match round(&state, now_ms()).await {
+            let done = round(&state, now_ms()).await;
+            crate::metrics::scheduler_round(done.is_ok());
+            match done {
                 Ok(done) if done != Round::default() => tracing::info!(?done, "follow-up round"),
                 Ok(_) => {}
                 Err(error) => tracing::error!(?error, "follow-up round failed"),

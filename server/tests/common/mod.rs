@@ -74,6 +74,12 @@ impl TestApp {
         TestApp::build_in(dir, database_url, false, 3_600_000, 30 * 60_000, |_| {}).await
     }
 
+    /// A server on a data directory and database that already hold Regard's
+    /// data (a restored backup).
+    pub async fn open(dir: TempDir, database_url: String) -> TestApp {
+        TestApp::build_in(dir, database_url, false, 3_600_000, 30 * 60_000, |_| {}).await
+    }
+
     async fn build(
         secure_cookies: bool,
         session_ttl_ms: i64,
@@ -248,6 +254,18 @@ pub fn request(method: Method, path: &str, cookie: Option<&str>, body: Option<Va
         }
         None => builder.body(Body::empty()).unwrap(),
     }
+}
+
+/// An upload as the app sends one: the file's bytes as the body, with `cookie`.
+pub async fn post_bytes(app: &TestApp, path: &str, cookie: &str, bytes: Vec<u8>) -> Response<Body> {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from(bytes))
+        .unwrap();
+    app.send(request).await
 }
 
 pub fn set_cookie(response: &Response<Body>) -> String {
