@@ -10,6 +10,7 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::language::{ConsoleLanguage, LanguageProvider, PatientLanguageProvider};
+use crate::pages::account_link::AccountLinkPage;
 use crate::pages::console::assist_case::AssistCase;
 use crate::pages::console::assist_list::AssistDesk;
 use crate::pages::console::assist_usage::AssistUsage;
@@ -25,6 +26,8 @@ use crate::pages::console::monitoring_desk::MonitoringDesk;
 use crate::pages::console::pharmacy::{PrescriptionCheck, PrescriptionLookup};
 use crate::pages::console::resident::ResidentPage;
 use crate::pages::console::residents::ResidentsPage;
+use crate::pages::console::team::TeamPage;
+use crate::pages::forgot_password::ForgotPasswordPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::patient::consultation::ConsultationPage;
@@ -44,6 +47,8 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=|| view! { <ConsoleFrame><Outlet /></ConsoleFrame> }>
                         <Route path=path!("/") view=|| view! { <Redirect path="/console" /> } />
                         <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/forgot") view=ForgotPasswordPage />
+                        <Route path=path!("/account/:token") view=AccountLinkPage />
                         // One shell for every console page: see `console_shell.rs`.
                         <ParentRoute path=path!("/console") view=ConsoleShell>
                             <Route path=path!("") view=ConsoleHome />
@@ -61,6 +66,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("expertise/:id") view=ExpertiseRequestPage />
                             <Route path=path!("residents") view=ResidentsPage />
                             <Route path=path!("residents/:id") view=ResidentPage />
+                            <Route path=path!("team") view=TeamPage />
                         </ParentRoute>
                         // The address a prescription's QR code holds, scanned by a pharmacist.
                         <ParentRoute path=path!("/rx") view=ConsoleShell>

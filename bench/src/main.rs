@@ -20,8 +20,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Creates, through Regard's API, what N pairs need: regulators (a regulator may
-    /// hold 8 sockets), one assist per pair, each link accepted by a "phone".
+    /// Prints the e-mails of the regulators N pairs need (a regulator may hold 8
+    /// sockets), one per line, for `regard create-user` to create them.
+    Regulators {
+        #[arg(long)]
+        pairs: usize,
+    },
+    /// Creates, through Regard's API, what N pairs need: one assist per pair, each
+    /// link accepted by a "phone", the regulators signed in.
     Setup {
         /// Regard's address, e.g. http://127.0.0.1:8080.
         #[arg(long)]
@@ -40,6 +46,10 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::Regulators { pairs } => {
+            (0..setup::regulators_for(pairs)).for_each(|i| println!("{}", setup::regulator_email(i)));
+            Ok(())
+        }
         Command::Setup { url, pairs, out } => setup::create_pairs(&url, pairs, &out).await,
         Command::Run(args) => {
             let report = load::run(args).await?;

@@ -6,16 +6,14 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use futures_util::{stream, StreamExt, TryStreamExt};
-use regard_shared::api::{LoginRequest, Me, NewMember};
+use regard_shared::api::LoginRequest;
 use regard_shared::assist::{AcceptRequest, Accepted, AssistDetail, NewAssist, CONSENT_VERSION};
-use regard_shared::Role;
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use reqwest::{Client, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The demo organisation's administrator (`regard serve --seed-demo`).
-const ADMIN: &str = "admin@demo.regard.fr";
 const DEMO_PASSWORD: &str = "regard-demo-2026";
 /// As `MAX_SOCKETS_PER_CLINICIAN` in the server: one regulator per 8 pairs.
 const PAIRS_PER_REGULATOR: usize = 8;
@@ -85,32 +83,25 @@ async fn new_pair(client: &Client, url: &str, clinician_cookie: String, index: u
     Ok(Pair { assist_id, clinician_cookie, phone_cookie })
 }
 
+/// The regulators the pairs are shared among: `bench-{i}@bench.regard.test`,
+/// created beforehand with `regard create-user` (scripts/bench-signalling):
+/// the API invites members by e-mail, with no password.
+pub fn regulators_for(pairs: usize) -> usize {
+    pairs.div_ceil(PAIRS_PER_REGULATOR)
+}
+
+pub fn regulator_email(i: usize) -> String {
+    format!("bench-{i}@bench.regard.test")
+}
+
 pub async fn create_pairs(url: &str, pairs: usize, out: &Path) -> anyhow::Result<()> {
     let client = Client::new();
-    let admin = login(&client, url, ADMIN).await?;
-    let me: Me = read(client.get(format!("{url}/api/v1/auth/me")).header(COOKIE, &admin).send().await?).await?;
-    let organisation = me.organisation.id;
-    let regulators = pairs.div_ceil(PAIRS_PER_REGULATOR);
-    eprintln!("creating {regulators} regulators and {pairs} accepted assists");
+    let regulators = regulators_for(pairs);
+    eprintln!("signing in {regulators} regulators and creating {pairs} accepted assists");
     let sessions: Vec<String> = stream::iter(0..regulators)
         .map(|i| {
-            let (client, admin, organisation) = (&client, &admin, &organisation);
-            async move {
-                let email = format!("bench-{i}@bench.regard.test");
-                let member = NewMember {
-                    email: email.clone(),
-                    display_name: format!("Bench {i}"),
-                    role: Role::Regulator,
-                    password: DEMO_PASSWORD.into(),
-                };
-                let path = format!("{url}/api/v1/organisations/{organisation}/members");
-                let created = with_json(client.post(path).header(COOKIE, admin), &member)?.send().await?;
-                // 409: made by an earlier setup on the same database.
-                if created.status() != reqwest::StatusCode::CONFLICT {
-                    ok(created, "new regulator").await?;
-                }
-                login(client, url, &email).await
-            }
+            let client = &client;
+            async move { login(client, url, &regulator_email(i)).await }
         })
         .buffered(CONCURRENCY)
         .try_collect()

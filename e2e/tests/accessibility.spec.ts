@@ -2,7 +2,7 @@ import { expect } from '@playwright/test';
 import { test } from '../fixtures';
 import { blockingViolations } from '../axe';
 
-for (const [name, path] of [['sign-in page', '/login'], ['patient landing page', '/p']]) {
+for (const [name, path] of [['sign-in page', '/login'], ['forgotten password page', '/forgot'], ['patient landing page', '/p']]) {
   test(`the ${name} has no serious or critical accessibility violation`, async ({ page }) => {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -3,7 +3,7 @@ import { test } from '../fixtures';
 import { expectUsableLayout } from '../axe';
 import { clinicianPage } from '../pages/assist';
 import { SPECIALIST } from '../pages/expertise';
-import { GP, PHARMACIST, REGULATOR } from '../pages/login-page';
+import { ADMIN, GP, PHARMACIST, REGULATOR } from '../pages/login-page';
 import { NURSE } from '../pages/nursing-home';
 
 // Every console page of every role, at a phone's and a desktop's width (the
@@ -15,6 +15,7 @@ const PAGES: [string, string[]][] = [
   [SPECIALIST, ['/console/expertise']],
   [PHARMACIST, ['/console/prescriptions']],
   [NURSE, ['/console/residents']],
+  [ADMIN, ['/console/team']],
 ];
 
 for (const [account, paths] of PAGES) {

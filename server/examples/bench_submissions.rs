@@ -76,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings {
         secure_cookies: false,
         session_ttl_ms: 3_600_000,
+        session_idle_ms: 30 * 60_000,
         trust_forwarded_for: false,
         public_url: base.clone(),
         link_ttl_ms: 30 * 60_000,

@@ -35,8 +35,10 @@ pub async fn run(db: Db, command: Command, data_dir: &Path) -> anyhow::Result<()
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            let member = NewMember { email, display_name: name, role, password };
-            let user = store::create_user(&db, &org, member).await?;
+            // The operator's way in (the first administrator): they type the
+            // password; members after them are invited from the console.
+            let member = NewMember { email, display_name: name, role };
+            let user = store::create_user(&db, &org, member, Some(password)).await?;
             println!("{}", user.id);
             Ok(())
         }

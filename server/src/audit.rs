@@ -7,7 +7,11 @@
 //! A person opening a record is one row: the same person looking at the same
 //! record again within minutes (a page refreshing itself, a reload) is not
 //! written again, so open tabs do not fill the log or the disk.
+//!
+//! What happens to an account (sign-ins, failures, sessions ended, members
+//! disabled) is chained in the same log, its subject the member's account.
 
+use regard_shared::account::{AccountEvent, AccountEventView};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -26,20 +30,55 @@ pub async fn record(db: &Db, user: &CurrentUser, subject: &str, subject_id: &str
     if look && seen_lately(db, &user.id, subject, subject_id, action, at).await? {
         return Ok(());
     }
+    append(db, &Entry { at, user_id: &user.id, subject, subject_id, action }).await
+}
+
+/// Records what happened to `member`'s account, done `by` them or an administrator.
+pub async fn account(db: &Db, by: &str, member: &str, event: AccountEvent) -> AppResult<()> {
+    append(db, &Entry { at: now_ms(), user_id: by, subject: ACCOUNT, subject_id: member, action: event.as_str() }).await
+}
+
+/// The subject of account events; its id is the member's.
+const ACCOUNT: &str = "account";
+
+/// Account events of the organisation's members, newest first, `limit` at most.
+pub async fn account_events(db: &Db, organisation_id: &str, limit: i64) -> AppResult<Vec<AccountEventView>> {
+    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT a.at, a.action, m.display_name, b.display_name, a.user_id, a.subject_id
+         FROM access_log a JOIN users m ON m.id = a.subject_id JOIN users b ON b.id = a.user_id
+         WHERE a.subject = $1 AND m.organisation_id = $2 ORDER BY a.seq DESC LIMIT $3",
+    )
+    .bind(ACCOUNT)
+    .bind(organisation_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(at, action, member, by, by_id, member_id)| {
+            let event = AccountEvent::parse(&action)?;
+            let by = (by_id != member_id).then_some(by);
+            Some(AccountEventView { at, event, member, by })
+        })
+        .collect())
+}
+
+/// Adds a row at the chain's end.
+async fn append(db: &Db, entry: &Entry<'_>) -> AppResult<()> {
     let mut tx = db.begin().await?;
     // Locks the head: the rows are chained one at a time, in the order of their seq.
     let (previous,): (String,) = sqlx::query_as("UPDATE access_log_head SET hash = hash WHERE id = 1 RETURNING hash")
         .fetch_one(&mut *tx)
         .await?;
-    let hash = link(&previous, &Entry { at, user_id: &user.id, subject, subject_id, action });
+    let hash = link(&previous, entry);
     sqlx::query(
         "INSERT INTO access_log (at, user_id, subject, subject_id, action, hash) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(at)
-    .bind(&user.id)
-    .bind(subject)
-    .bind(subject_id)
-    .bind(action)
+    .bind(entry.at)
+    .bind(entry.user_id)
+    .bind(entry.subject)
+    .bind(entry.subject_id)
+    .bind(entry.action)
     .bind(&hash)
     .execute(&mut *tx)
     .await?;

@@ -157,6 +157,12 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168))]
     pub session_hours: u32,
 
+    /// Minutes unused after which a clinician's session ends (a call in
+    /// progress counts as use). A nursing home's tablet has none: its PIN
+    /// locks it between uses instead.
+    #[arg(long, env = "REGARD_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub session_idle_minutes: u32,
+
     /// Minutes a link sent to a patient stays valid before it is accepted.
     #[arg(long, env = "REGARD_LINK_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10080))]
     pub link_minutes: u32,

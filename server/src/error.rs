@@ -18,6 +18,10 @@ pub enum AppError {
     NotFound,
     #[error("Wrong e-mail address or password.")]
     InvalidCredentials,
+    #[error("This account is disabled: ask your organisation's administrator.")]
+    AccountDisabled,
+    #[error("The e-mail did not leave: check the mail server's settings, then send it again.")]
+    MailNotSent,
     #[error("Too many failed sign-in attempts. Try again later.")]
     TooManyAttempts { retry_after_secs: u64 },
     /// Too many requests of one kind lately (e.g. a caller's position reports).
@@ -87,7 +91,7 @@ impl AppError {
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
             AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),
-            AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::Forbidden | AppError::AccountDisabled => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
             AppError::TooManyAttempts { .. } | AppError::RateLimited { .. } => {
@@ -104,7 +108,7 @@ impl AppError {
             AppError::LinkExpired => (StatusCode::GONE, ErrorCode::LinkExpired),
             AppError::Locked => (StatusCode::LOCKED, ErrorCode::Locked),
             AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
-            AppError::Pacs(_) => (StatusCode::BAD_GATEWAY, ErrorCode::Busy),
+            AppError::Pacs(_) | AppError::MailNotSent => (StatusCode::BAD_GATEWAY, ErrorCode::Busy),
             AppError::WrongBirthDate { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation),
             AppError::IdentityLocked => (StatusCode::GONE, ErrorCode::IdentityLocked),
             AppError::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
@@ -156,6 +160,7 @@ impl IntoResponse for AppError {
                 AppError::InvalidAnswers(_) => Some("answers".to_owned()),
                 AppError::WrongBirthDate { .. } => Some("birth_date".to_owned()),
                 AppError::Pacs(_) => Some("pacs".to_owned()),
+                AppError::MailNotSent => Some("mail".to_owned()),
                 _ => None,
             },
             retry_after_secs: self.retry_after_secs(),

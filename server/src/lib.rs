@@ -87,6 +87,8 @@ pub struct AppState {
     pub hashing: Arc<gate::Gate>,
     /// The group commit of questionnaire submissions.
     pub submissions: monitoring::store::submissions::Writer,
+    /// Sessions ended while their sockets are open, and the clock sessions go by.
+    pub sessions: Arc<auth::Sessions>,
 }
 
 impl AppState {
@@ -105,6 +107,7 @@ impl AppState {
             scheduler_runs: Arc::default(),
             hashing: Arc::new(gate::Gate::per_core(16)),
             submissions: monitoring::store::submissions::Writer::start(db.clone()),
+            sessions: Arc::default(),
             db,
         })
     }
@@ -113,7 +116,10 @@ impl AppState {
 /// Runtime settings derived from the configuration.
 pub struct Settings {
     pub secure_cookies: bool,
+    /// A session's absolute lifetime.
     pub session_ttl_ms: i64,
+    /// Unused this long, a session ends (but a nursing home's, PIN-locked).
+    pub session_idle_ms: i64,
     pub trust_forwarded_for: bool,
     /// Without a trailing slash.
     pub public_url: String,
@@ -143,6 +149,7 @@ impl Settings {
         Settings {
             secure_cookies: args.secure_cookies(),
             session_ttl_ms: i64::from(args.session_hours) * 3600 * 1000,
+            session_idle_ms: i64::from(args.session_idle_minutes) * 60 * 1000,
             trust_forwarded_for: args.trust_forwarded_for,
             public_url: args.public_url.trim_end_matches('/').to_owned(),
             link_ttl_ms: i64::from(args.link_minutes) * 60 * 1000,
@@ -253,7 +260,8 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The path as logged: patient link tokens are secrets and never reach the logs.
+/// The path as logged: the tokens of patients' links and of members' account
+/// links are secrets and never reach the logs.
 fn redact(path: &str) -> String {
     for prefix in [
         "/v/",
@@ -262,6 +270,8 @@ fn redact(path: &str) -> String {
         "/api/v1/patient/assist/",
         "/api/v1/patient/invitations/",
         "/api/v1/patient/followup-invitations/",
+        "/account/",
+        "/api/v1/auth/account-links/",
     ] {
         if let Some(rest) = path.strip_prefix(prefix) {
             if rest == "photos" {
@@ -421,5 +431,7 @@ mod tests {
         assert_eq!(super::redact("/api/v1/patient/assist/abcdef/accept"), "/api/v1/patient/assist/…/accept");
         assert_eq!(super::redact("/api/v1/patient/assist/photos"), "/api/v1/patient/assist/photos");
         assert_eq!(super::redact("/console"), "/console");
+        assert_eq!(super::redact("/account/abcdefghijklmnop"), "/account/…");
+        assert_eq!(super::redact("/api/v1/auth/account-links/abcdefghijklmnop"), "/api/v1/auth/account-links/…");
     }
 }

@@ -98,10 +98,16 @@ async fn send(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, me
     matches!(tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Text(text.into()))).await, Ok(Ok(())))
 }
 
+/// Tells the console its session ended (close code 4401).
+async fn close_ended(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>) {
+    let _ = sink.send(Message::Close(Some(CloseFrame { code: 4401, reason: "session ended".into() }))).await;
+}
+
 async fn run(socket: WebSocket, state: AppState, session: Session, _held: Held) {
     let (mut sink, mut stream) = socket.split();
     // Subscribed before the welcome: nothing published after it is missed.
     let mut news = state.live.subscribe();
+    let mut revoked = state.sessions.revoked();
     let mut heartbeat = tokio::time::interval(Duration::from_secs(HEARTBEAT_SECS));
     heartbeat.tick().await;
     let mut limit = RateLimit::new();
@@ -120,17 +126,23 @@ async fn run(socket: WebSocket, state: AppState, session: Session, _held: Held) 
                 Err(RecvError::Closed) => break,
             },
             _ = heartbeat.tick() => {
-                // Signed out, expired or locked since: the channel closes, and the
-                // console finds out why through the API.
-                match auth::session_is_open(&state.db, &session.token_hash).await {
-                    Ok(false) => {
-                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 4401, reason: "session ended".into() }))).await;
-                        break;
-                    }
+                // Signed out, expired, idle or locked since (on another node,
+                // say): the channel closes, and the console finds out why
+                // through the API.
+                match auth::session_is_open(&state, &session.user.session).await {
+                    Ok(false) => break close_ended(&mut sink).await,
                     Ok(true) => {}
                     Err(e) => tracing::warn!(error = ?e, "checking a console's session"),
                 }
                 LiveMessage::Heartbeat
+            },
+            // Ended here a moment ago: closed at once. Missed ones (lagging)
+            // are the heartbeat's to find.
+            Ok(ended) = revoked.recv() => {
+                if ended.ends(&session.user) {
+                    break close_ended(&mut sink).await;
+                }
+                continue;
             },
             frame = stream.next() => match frame {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,

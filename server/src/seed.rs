@@ -52,13 +52,8 @@ pub async fn demo(db: &Db, pacs: Option<&str>) -> anyhow::Result<()> {
     }
     for (org, email, name, role) in ACCOUNTS {
         if store::credentials_by_email(db, email).await?.is_none() {
-            let member = NewMember {
-                email: email.to_owned(),
-                display_name: name.to_owned(),
-                role,
-                password: DEMO_PASSWORD.to_owned(),
-            };
-            store::create_user(db, &ids[org], member).await?;
+            let member = NewMember { email: email.to_owned(), display_name: name.to_owned(), role };
+            store::create_user(db, &ids[org], member, Some(DEMO_PASSWORD.to_owned())).await?;
         }
     }
     // The demo nursing home calls the demo SAMU centre, and has a few residents.
@@ -72,9 +67,10 @@ pub async fn demo(db: &Db, pacs: Option<&str>) -> anyhow::Result<()> {
     let rotas = expertise::on_call::store::rotas(db, &ids[3].id).await?;
     if !rotas.iter().any(|r| r.specialty == Specialty::Stroke) {
         let user = |email| store::credentials_by_email(db, email);
-        if let (Some((on_call, _)), Some((fallback, _))) =
+        if let (Some(on_call), Some(fallback)) =
             (user("specialiste@demo.regard.fr").await?, user("neurologue@demo.regard.fr").await?)
         {
+            let (on_call, fallback) = (on_call.id, fallback.id);
             let minutes = regard_shared::on_call::DEFAULT_ESCALATE_MINUTES;
             expertise::on_call::store::set(
                 db,

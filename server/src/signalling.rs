@@ -20,10 +20,10 @@ use regard_shared::signal::{
 };
 use regard_shared::Action;
 use regard_shared::ApiError;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{broadcast, mpsc, Notify};
 
 use crate::assist::{self, store};
-use crate::auth::CurrentUser;
+use crate::auth::{self, CurrentUser, Revoked};
 use crate::error::{AppError, AppResult};
 use crate::gate::PerAccount;
 use crate::links::PatientDevice;
@@ -279,21 +279,47 @@ pub async fn join_assist(
 
 /// Upgrades to the room's WebSocket for someone already authorized.
 pub fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: Joiner) -> AppResult<Response> {
-    let (role, actor, slot) = match joiner {
-        Joiner::Clinician(user) => {
-            (PeerRole::Clinician, Some(user.id.clone()), Some(state.rooms.per_clinician.hold(&user.id)?))
-        }
-        Joiner::Bedside(user) => {
-            (PeerRole::Patient, Some(user.id.clone()), Some(state.rooms.per_clinician.hold(&user.id)?))
-        }
-        Joiner::Patient => (PeerRole::Patient, None, None),
+    let (role, holder) = match joiner {
+        Joiner::Clinician(user) => (PeerRole::Clinician, Some(user)),
+        Joiner::Bedside(user) => (PeerRole::Patient, Some(user)),
+        Joiner::Patient => (PeerRole::Patient, None),
     };
+    let slot = holder.as_ref().map(|user| state.rooms.per_clinician.hold(&user.id)).transpose()?;
     let ws = ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES);
     Ok(ws.on_upgrade(move |socket| async move {
         let _open = crate::metrics::OpenSocket::new("signalling");
-        run(socket, state, subject, role, actor).await;
+        run(socket, state, subject, role, holder).await;
         drop(slot);
     }))
+}
+
+/// How often a clinician's socket marks its session used, and checks it is
+/// still in force (ended on another node, say).
+const KEEP_ALIVE: Duration = Duration::from_secs(60);
+
+/// Resolves when the session a clinician's socket stands on ends: at once
+/// when ended on this node, else at the next keep-alive. Never for a
+/// patient's phone, which has no session.
+async fn session_ended(
+    state: &AppState,
+    holder: Option<&CurrentUser>,
+    revoked: &mut broadcast::Receiver<Revoked>,
+    keep_alive: &mut tokio::time::Interval,
+) {
+    let Some(user) = holder else { return std::future::pending().await };
+    loop {
+        tokio::select! {
+            ended = revoked.recv() => match ended {
+                Ok(ended) if ended.ends(user) => return,
+                _ => {}
+            },
+            _ = keep_alive.tick() => match auth::keep_alive(state, &user.session).await {
+                Ok(false) => return,
+                Ok(true) => {}
+                Err(e) => tracing::warn!(error = ?e, "keeping a call's session alive"),
+            },
+        }
+    }
 }
 
 /// How long a closing socket waits for the client's side of the close handshake.
@@ -334,8 +360,12 @@ fn error(code: &str, message: &str) -> ServerMessage {
     ServerMessage::Error { code: code.to_owned(), message: message.to_owned() }
 }
 
-async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRole, actor: Option<String>) {
+async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRole, holder: Option<CurrentUser>) {
     let room = subject.key();
+    let actor = holder.as_ref().map(|user| user.id.clone());
+    let mut revoked = state.sessions.revoked();
+    let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
+    keep_alive.tick().await;
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<ServerMessage>(QUEUE);
     let kick = Arc::new(Notify::new());
@@ -374,6 +404,10 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
                 // phone's page: this socket stops, and is told why so it does not
                 // fight back by reconnecting.
                 let _ = tx.send(error("replaced", "This case was opened elsewhere.")).await;
+                break;
+            }
+            () = session_ended(&state, holder.as_ref(), &mut revoked, &mut keep_alive) => {
+                let _ = tx.send(error("session_ended", "Your session has ended: sign in again.")).await;
                 break;
             }
         };

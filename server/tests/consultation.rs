@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::consultation::*;
-use common::smtp::SmtpServer;
+use common::smtp::{self, SmtpServer};
 use common::ws::{self, next, refused_with, serve};
 use common::*;
 use regard_server::mail::Mailer;
@@ -13,26 +13,6 @@ use regard_shared::consultation::{Author, MAX_IDENTITY_FAILURES};
 use regard_shared::signal::{ConsultationNews, ServerMessage};
 use regard_shared::{OrganisationKind, Role};
 use serde_json::{json, Value};
-
-/// Quoted-printable soft line breaks and escapes undone, enough to read a link.
-fn unfold(raw: &str) -> String {
-    let joined = raw.replace("=\r\n", "").replace("=\n", "");
-    let mut out = Vec::new();
-    let bytes = joined.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
     let mailer = Mailer::new(Some(&smtp.url()), "Cabinet du Parc <cabinet@example.org>").unwrap();
@@ -51,7 +31,7 @@ async fn the_invitation_goes_by_text_and_by_mail() {
 
     let mails = smtp.messages();
     assert_eq!(mails.len(), 1);
-    let mail = unfold(&mails[0]);
+    let mail = smtp::unfold(&mails[0]);
     assert!(mail.contains("To: marie.dupont@example.org"), "{mail}");
     assert!(mail.contains("Subject: Votre =?utf-8?") || mail.contains("Subject: Votre t"), "{mail}");
     // Both carry the same link: one invitation, two channels.

@@ -3,7 +3,9 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::smtp::SmtpServer;
 use common::*;
+use regard_server::mail::Mailer;
 use serde_json::json;
 
 #[tokio::test]
@@ -33,35 +35,39 @@ async fn members_see_their_own_organisation_only() {
     assert_eq!(org["name"], "Cabinet médical du Parc");
 }
 
-fn new_member(email: &str, password: &str) -> serde_json::Value {
-    json!({"email": email, "display_name": "Dr Jeanne Petit", "role": "regulator", "password": password})
+fn new_member(email: &str) -> serde_json::Value {
+    json!({"email": email, "display_name": "Dr Jeanne Petit", "role": "regulator"})
+}
+
+async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
+    let mailer = Mailer::new(Some(&smtp.url()), "Regard <no-reply@example.org>").unwrap();
+    TestApp::customised(|state| state.mailer = mailer).await
 }
 
 #[tokio::test]
 async fn only_an_admin_of_the_organisation_creates_accounts() {
-    let app = TestApp::new().await;
+    let smtp = SmtpServer::start();
+    let app = app_with_mail(&smtp).await;
     let admin = app.login(ADMIN).await;
     let regulator = app.login(REGULATOR).await;
     let gp = app.login(GP).await;
     let samu = app.organisation_of(&admin).await;
     let practice = app.organisation_of(&gp).await;
-    let password = "a long enough password";
 
     let path = format!("/api/v1/organisations/{samu}/members");
-    let by_regulator = app.post_json(&path, Some(&regulator), new_member("jp@samu54.fr", password)).await;
+    let by_regulator = app.post_json(&path, Some(&regulator), new_member("jp@samu54.fr")).await;
     assert_eq!(by_regulator.status(), StatusCode::FORBIDDEN);
 
     let other = format!("/api/v1/organisations/{practice}/members");
-    let cross = app.post_json(&other, Some(&admin), new_member("jp@samu54.fr", password)).await;
+    let cross = app.post_json(&other, Some(&admin), new_member("jp@samu54.fr")).await;
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
 
-    let created = app.post_json(&path, Some(&admin), new_member("JP@samu54.fr", password)).await;
+    let created = app.post_json(&path, Some(&admin), new_member("JP@samu54.fr")).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     assert_eq!(json(created).await["email"], "jp@samu54.fr");
-    let login = app.login_response("jp@samu54.fr", password).await;
-    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(smtp.to("jp@samu54.fr", 1).await.len(), 1, "invited by mail");
 
-    let again = app.post_json(&path, Some(&admin), new_member("jp@samu54.fr", password)).await;
+    let again = app.post_json(&path, Some(&admin), new_member("jp@samu54.fr")).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(json(again).await["code"], "conflict");
 }
@@ -72,12 +78,8 @@ async fn invalid_fields_are_named() {
     let admin = app.login(ADMIN).await;
     let path = format!("/api/v1/organisations/{}/members", app.organisation_of(&admin).await);
     for (body, field) in [
-        (new_member("jp@samu54.fr", "short"), "password"),
-        (new_member("not-an-address", "a long enough password"), "email"),
-        (
-            json!({"email": "a@b.fr", "display_name": " ", "role": "regulator", "password": "a long enough password"}),
-            "display_name",
-        ),
+        (new_member("not-an-address"), "email"),
+        (json!({"email": "a@b.fr", "display_name": " ", "role": "regulator"}), "display_name"),
     ] {
         let response = app.post_json(&path, Some(&admin), body).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -91,19 +93,18 @@ async fn invalid_fields_are_named() {
 
 #[tokio::test]
 async fn an_organisation_holds_only_the_roles_of_its_kind() {
-    let app = TestApp::new().await;
+    let smtp = SmtpServer::start();
+    let app = app_with_mail(&smtp).await;
     let admin = app.login(ADMIN).await;
     let samu = app.organisation_of(&admin).await;
     for role in ["gp", "pharmacist", "nurse", "specialist"] {
-        let member = json!({"email": format!("{role}@samu54.fr"), "display_name": "Dr X", "role": role,
-                            "password": "a long enough password"});
+        let member = json!({"email": format!("{role}@samu54.fr"), "display_name": "Dr X", "role": role});
         let refused = app.post_json(&format!("/api/v1/organisations/{samu}/members"), Some(&admin), member).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{role}");
         let body = json(refused).await;
         assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("validation"), Some("role")), "{role}");
     }
-    let regulator = json!({"email": "r3@samu54.fr", "display_name": "Dr Y", "role": "regulator",
-                           "password": "a long enough password"});
+    let regulator = json!({"email": "r3@samu54.fr", "display_name": "Dr Y", "role": "regulator"});
     let created = app.post_json(&format!("/api/v1/organisations/{samu}/members"), Some(&admin), regulator).await;
     assert_eq!(created.status(), StatusCode::CREATED);
 }
@@ -128,9 +129,8 @@ async fn members_are_listed_by_name_whatever_the_case_and_accents() {
             email: email.into(),
             display_name: name.into(),
             role: regard_shared::Role::Regulator,
-            password: PASSWORD.into(),
         };
-        regard_server::organisations::store::create_user(&app.state.db, &store, new).await.unwrap();
+        regard_server::organisations::store::create_user(&app.state.db, &store, new, None).await.unwrap();
     }
     let members = json(app.get(&format!("/api/v1/organisations/{samu}/members"), Some(&admin)).await).await;
     let names: Vec<&str> = members.as_array().unwrap().iter().map(|m| m["display_name"].as_str().unwrap()).collect();

@@ -37,6 +37,12 @@ pub struct MemberView {
     #[serde(flatten)]
     pub user: UserView,
     pub failed_sign_ins: u32,
+    /// Disabled by an administrator: signs in no more, every session ended.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Invited, and no password chosen yet.
+    #[serde(default)]
+    pub invited: bool,
 }
 
 /// The signed-in clinician and their organisation.
@@ -67,14 +73,14 @@ pub struct PinRequest {
     pub pin: String,
 }
 
-/// An account an organisation's admin creates.
+/// A member an organisation's admin invites: they choose their own password
+/// from the invitation e-mailed to them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMember {
     pub email: String,
     pub display_name: String,
     pub role: Role,
-    pub password: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

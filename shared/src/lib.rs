@@ -4,6 +4,7 @@
 //! written here is enforced identically by the server and pre-checked by the app.
 
 pub mod access;
+pub mod account;
 pub mod api;
 pub mod assist;
 pub mod consultation;

@@ -1,6 +1,7 @@
 //! Calls to the server's REST API. Failures keep the server's error code so the
 //! page can say what happened in the user's language.
 
+pub mod account;
 pub mod expertise;
 pub mod monitoring;
 pub mod nursing_home;

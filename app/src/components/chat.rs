@@ -48,7 +48,7 @@ pub fn ChatPanel(
             return;
         }
         if body.chars().count() > MESSAGE_MAX_CHARS {
-            error.set(Some(tx!(texts, errors.too_long)));
+            error.set(Some(tx!(texts, form_errors.too_long)));
             return;
         }
         pending.set(true);

@@ -133,6 +133,7 @@ fn ConsoleNav(me: Me) -> impl IntoView {
     let dispenses = me.user.role.may(Action::DispensePrescription);
     let monitors = me.user.role.may(Action::MonitorPatients);
     let cares = me.user.role.may(Action::CareForResidents);
+    let manages = me.user.role.may(Action::ManageMembers);
     let pin_set = move || session.0.with(|me| me.as_ref().is_some_and(|me| me.pin_set));
     let expertise = me.user.role.may(Action::RequestExpertise) || me.user.role.may(Action::AnswerExpertise);
     view! {
@@ -166,6 +167,9 @@ fn ConsoleNav(me: Me) -> impl IntoView {
                     <a href="/console/prescriptions" aria-current=move || current("/console/prescriptions")>
                         {t!(i18n, console.nav_prescriptions)}
                     </a>
+                </Show>
+                <Show when=move || manages>
+                    <a href="/console/team" aria-current=move || current("/console/team")>{t!(i18n, console.nav_team)}</a>
                 </Show>
             </div>
             <div class="nav-actions">

@@ -41,8 +41,8 @@ pub fn error_text(texts: Texts, failure: &Failure) -> String {
 /// an impossible date is said to be one.
 pub fn birth_date_refusal(texts: Texts, error: &ApiError, wrong: String) -> String {
     match error.tries_left {
-        None => tx!(texts, errors.birth_date),
-        Some(1) => format!("{wrong} {}", tx!(texts, errors.last_try)),
+        None => tx!(texts, form_errors.birth_date),
+        Some(1) => format!("{wrong} {}", tx!(texts, form_errors.last_try)),
         Some(_) => wrong,
     }
 }

@@ -10,6 +10,7 @@ pub mod language_switch;
 pub mod line_chart;
 pub mod lock_screen;
 pub mod monitoring_alert;
+pub mod my_sessions;
 pub mod notice;
 pub mod outbox;
 pub mod paged;

@@ -33,18 +33,18 @@ impl PatientInputs {
     /// language. Gives the phone and e-mail to send, each optional.
     pub fn check(&self, texts: Texts, today: &str) -> Result<(Option<String>, Option<String>), String> {
         for value in [self.last_name, self.first_name] {
-            validate::name("name", &value.get_untracked()).map_err(|_| tx!(texts, errors.field_required))?;
+            validate::name("name", &value.get_untracked()).map_err(|_| tx!(texts, form_errors.field_required))?;
         }
-        rules::birth_date(&self.birth_date.get_untracked(), today).map_err(|_| tx!(texts, errors.birth_date))?;
+        rules::birth_date(&self.birth_date.get_untracked(), today).map_err(|_| tx!(texts, form_errors.birth_date))?;
         let (phone_value, email_value) = (optional(self.phone.get_untracked()), optional(self.email.get_untracked()));
         if phone_value.is_none() && email_value.is_none() {
-            return Err(tx!(texts, errors.contact));
+            return Err(tx!(texts, form_errors.contact));
         }
         if let Some(number) = &phone_value {
             phone::normalise(number).map_err(|e| phone_error(texts, e))?;
         }
         if let Some(address) = &email_value {
-            validate::email(address).map_err(|_| tx!(texts, errors.email))?;
+            validate::email(address).map_err(|_| tx!(texts, form_errors.email))?;
         }
         Ok((phone_value, email_value))
     }
@@ -53,10 +53,10 @@ impl PatientInputs {
 /// The message for a field the server refused, if it is one of these fields.
 pub fn field_error(texts: Texts, field: &str) -> Option<String> {
     Some(match field {
-        "birth_date" => tx!(texts, errors.birth_date),
-        "email" => tx!(texts, errors.email),
-        "phone" => tx!(texts, errors.contact),
-        "last_name" | "first_name" => tx!(texts, errors.field_required),
+        "birth_date" => tx!(texts, form_errors.birth_date),
+        "email" => tx!(texts, form_errors.email),
+        "phone" => tx!(texts, form_errors.contact),
+        "last_name" | "first_name" => tx!(texts, form_errors.field_required),
         _ => return None,
     })
 }

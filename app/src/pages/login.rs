@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use regard_shared::ErrorCode;
 
-use crate::api;
+use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::i18n::*;
 use crate::session::use_session;
@@ -28,7 +29,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         let (address, secret) = (email.get_untracked(), password.get_untracked());
         if address.trim().is_empty() || secret.is_empty() {
-            error.set(Some(tx!(texts, errors.required)));
+            error.set(Some(tx!(texts, form_errors.required)));
             return;
         }
         pending.set(true);
@@ -43,7 +44,11 @@ pub fn LoginPage() -> impl IntoView {
                 Err(failure) => {
                     // Keep the e-mail, clear only the password: nothing typed is lost needlessly.
                     password.set(String::new());
-                    error.set(Some(error_text(texts, &failure)));
+                    let refused = matches!(&failure, Failure::Api(e) if e.code == ErrorCode::Forbidden);
+                    // Only the right password hears that the account is disabled.
+                    let text =
+                        if refused { t_string!(i18n, login.disabled).to_string() } else { error_text(texts, &failure) };
+                    error.set(Some(text));
                 }
             }
             pending.set(false);
@@ -85,6 +90,7 @@ pub fn LoginPage() -> impl IntoView {
                     }}
                 </button>
             </form>
+            <p><a href="/forgot">{t!(i18n, login.forgot)}</a></p>
         </section>
     }
 }

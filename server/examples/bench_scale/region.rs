@@ -83,19 +83,16 @@ async fn site(db: &Db, n: usize, kind: OrganisationKind, members: &[(Role, usize
         for i in 0..count {
             let email = email(kind, n, i);
             let (last, first) = name(i);
-            let member = NewMember {
-                email: email.clone(),
-                display_name: format!("{first} {last}"),
-                role,
-                password: PASSWORD.to_owned(),
-            };
-            let user = store::create_user(db, &organisation, member).await?;
+            let member = NewMember { email: email.clone(), display_name: format!("{first} {last}"), role };
+            let user = store::create_user(db, &organisation, member, Some(PASSWORD.to_owned())).await?;
             users.push(CurrentUser {
                 id: user.id,
                 organisation_id: organisation.id.clone(),
                 role,
                 email,
                 display_name: user.display_name,
+                // The generator acts for members without signing them in.
+                session: String::new(),
             });
         }
     }

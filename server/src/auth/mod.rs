@@ -1,32 +1,46 @@
 //! Clinician sign-in, sign-out and "who am I".
 
+mod account_links;
 mod password;
 mod pin;
 mod session;
+mod sessions;
 mod store;
 mod throttle;
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
+use regard_shared::account::AccountEvent;
 use regard_shared::api::{LoginRequest, Me};
 use regard_shared::{validate, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use account_links::invite;
 pub use password::hash as hash_password;
-pub use session::{is_open as session_is_open, CurrentUser, Session};
+pub use session::{
+    end_all as end_all_sessions, is_open as session_is_open, keep_alive, CurrentUser, Revoked, Session, Sessions,
+};
 pub use throttle::recent_failures as recent_sign_in_failures;
 
+use crate::audit;
 use crate::error::{AppError, AppResult, Json};
 use crate::organisations::store as organisations;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me)).merge(pin::routes())
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .merge(pin::routes())
+        .merge(sessions::routes())
+        .merge(account_links::routes())
 }
 
 /// The address a sign-in attempt comes from, for per-address throttling.
@@ -60,12 +74,14 @@ impl FromRequestParts<AppState> for ClientAddr {
     responses(
         (status = 200, description = "Signed in", body = Me),
         (status = 401, description = "Wrong e-mail or password", body = ApiError),
+        (status = 403, description = "The account is disabled", body = ApiError),
         (status = 429, description = "Too many failed attempts", body = ApiError),
         (status = 503, description = "Too many sign-ins at once: try again in a few seconds", body = ApiError),
     ))]
 async fn login(
     State(state): State<AppState>,
     ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
     jar: CookieJar,
     Json(request): Json<LoginRequest>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
@@ -79,28 +95,48 @@ async fn login(
     let admitted = state.hashing.admit()?;
     throttle::reserve(&state.db, &email, &address).await?;
     let account = organisations::credentials_by_email(&state.db, &email).await?;
-    let (user_id, stored_hash) = match account {
-        Some((id, hash)) => (Some(id), Some(hash)),
-        None => (None, None),
-    };
+    let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let valid = password::verify(admitted, request.password, stored_hash).await?;
-    let Some(user_id) = user_id.filter(|_| valid) else {
+    let Some(account) = account else {
         tracing::info!(%address, "sign-in failed");
         return Err(AppError::InvalidCredentials);
     };
+    if !valid {
+        tracing::info!(%address, user = %account.id, "sign-in failed");
+        audit::account(&state.db, &account.id, &account.id, AccountEvent::SignInFailed).await?;
+        return Err(AppError::InvalidCredentials);
+    }
+    // The right password is no guess, whether or not the account may sign in.
     throttle::succeeded(&state.db, &email, &address).await?;
-    let cookie = session::open(&state.db, &state.settings, &user_id).await?;
-    let me = me_of(&state, &user_id, false).await?;
-    tracing::info!(user = %user_id, "signed in");
+    // Said only to whoever knows the password: a guesser learns nothing.
+    if account.disabled {
+        return Err(AppError::AccountDisabled);
+    }
+    let origin = session::Origin { device: device_of(&headers), address };
+    let idle = (!account.shift_sessions).then_some(state.settings.session_idle_ms);
+    let cookie = session::open(&state, &account.id, &origin, idle).await?;
+    audit::account(&state.db, &account.id, &account.id, AccountEvent::SignedIn).await?;
+    let me = me_of(&state, &account.id, false).await?;
+    tracing::info!(user = %account.id, "signed in");
     Ok((jar.add(cookie), Json(me)))
 }
+
+/// The browser's description of itself, bounded: shown back to its member only.
+fn device_of(headers: &HeaderMap) -> String {
+    let agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    agent.chars().take(DEVICE_MAX_CHARS).collect()
+}
+
+const DEVICE_MAX_CHARS: usize = 256;
 
 /// Sign out: ends the server-side session and clears the cookie.
 #[utoipa::path(post, path = "/logout", tag = "auth",
     responses((status = 204, description = "Signed out")))]
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<(StatusCode, CookieJar)> {
     if let Some(cookie) = jar.get(session::COOKIE_NAME) {
-        session::close(&state.db, cookie.value()).await?;
+        if let Some(user_id) = session::close(&state, cookie.value()).await? {
+            audit::account(&state.db, &user_id, &user_id, AccountEvent::SignedOut).await?;
+        }
     }
     Ok((StatusCode::NO_CONTENT, jar.add(session::expired_cookie(&state.settings))))
 }

@@ -45,7 +45,7 @@ async fn lock(State(state): State<AppState>, session: Session) -> AppResult<Json
     if store::pin_hash(&state.db, &session.user.id).await?.is_none() {
         return Err(AppError::Conflict("Choose a PIN before locking the session."));
     }
-    session::set_locked(&state.db, &session.token_hash, true).await?;
+    session::set_locked(&state.db, &session.user.session, true).await?;
     Ok(Json(super::me_of(&state, &session.user.id, true).await?))
 }
 
@@ -67,9 +67,9 @@ async fn unlock(
     let admitted = state.hashing.admit().map_err(fail)?;
     // The try is counted before the PIN is checked, in one statement: parallel
     // guesses get five checks in all, never more.
-    let Some(tries) = session::count_pin_try(&state.db, &session.token_hash).await.map_err(fail)? else {
+    let Some(tries) = session::count_pin_try(&state.db, &session.user.session).await.map_err(fail)? else {
         // No try left (others sent at once took them): the session ends.
-        session::end(&state.db, &session.token_hash).await.map_err(fail)?;
+        session::end(&state, &session.user.session).await.map_err(fail)?;
         return Err(ended(jar));
     };
     let stored = store::pin_hash(&state.db, &session.user.id).await.map_err(fail)?;
@@ -78,13 +78,13 @@ async fn unlock(
     let right = stored.is_some() && password::verify(admitted, entered, stored).await.map_err(fail)?;
     if right {
         // The session may have ended meanwhile (another request's fifth wrong PIN).
-        if !session::set_locked(&state.db, &session.token_hash, false).await.map_err(fail)? {
+        if !session::set_locked(&state.db, &session.user.session, false).await.map_err(fail)? {
             return Err(ended(jar));
         }
         return Ok(Json(super::me_of(&state, &session.user.id, false).await.map_err(fail)?));
     }
     if tries >= PIN_MAX_FAILURES {
-        session::end(&state.db, &session.token_hash).await.map_err(fail)?;
+        session::end(&state, &session.user.session).await.map_err(fail)?;
         tracing::warn!(user = %session.user.id, "session ended after wrong PINs");
         return Err(ended(jar));
     }

@@ -85,8 +85,15 @@ pub async fn samu_centre_of(db: &Db, nursing_home_id: &str) -> AppResult<Option<
     Ok(row.and_then(|(centre,)| centre))
 }
 
-/// Creates an account in `organisation`, with a role its kind allows.
-pub async fn create_user(db: &Db, organisation: &OrganisationView, member: NewMember) -> AppResult<UserView> {
+/// Creates an account in `organisation`, with a role its kind allows. Without
+/// a password (`None`) the member chooses theirs from an invitation: until
+/// then no password opens the account.
+pub async fn create_user(
+    db: &Db,
+    organisation: &OrganisationView,
+    member: NewMember,
+    password: Option<String>,
+) -> AppResult<UserView> {
     if !organisation.kind.allows(member.role) {
         return Err(
             Invalid { field: "role", message: "This kind of organisation has no member with this role." }.into()
@@ -95,9 +102,14 @@ pub async fn create_user(db: &Db, organisation: &OrganisationView, member: NewMe
     let email = validate::normalise_email(&member.email);
     validate::email(&email)?;
     validate::name("display_name", &member.display_name)?;
-    validate::new_password(&member.password)?;
+    if let Some(password) = &password {
+        validate::new_password(password)?;
+    }
     let view = UserView { id: new_id(), email, display_name: member.display_name.trim().to_owned(), role: member.role };
-    let password_hash = hash_password(member.password).await?;
+    let password_hash = match password {
+        Some(password) => hash_password(password).await?,
+        None => String::new(),
+    };
     sqlx::query(
         "INSERT INTO users (id, organisation_id, email, display_name, role, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -115,23 +127,83 @@ pub async fn create_user(db: &Db, organisation: &OrganisationView, member: NewMe
     Ok(view)
 }
 
+/// A member as the organisation's list needs them.
+pub struct Member {
+    pub user: UserView,
+    pub disabled: bool,
+    /// Invited, and no password chosen yet.
+    pub invited: bool,
+}
+
+type MemberRow = (String, String, String, String, Option<i64>, String);
+
+const MEMBER_COLUMNS: &str = "SELECT id, email, display_name, role, disabled_at, password_hash FROM users";
+
+fn member_view((id, email, name, role, disabled_at, hash): MemberRow) -> AppResult<Member> {
+    Ok(Member { user: user_view((id, email, name, role))?, disabled: disabled_at.is_some(), invited: hash.is_empty() })
+}
+
 /// The organisation's members by name. Sorted here, not by SQL, whose order
 /// follows the database's collation (byte order on SQLite, the locale's on
 /// PostgreSQL): the list reads the same on both.
-pub async fn members(db: &Db, organisation_id: &str) -> AppResult<Vec<UserView>> {
-    let rows: Vec<UserRow> =
-        sqlx::query_as("SELECT id, email, display_name, role FROM users WHERE organisation_id = $1")
-            .bind(organisation_id)
-            .fetch_all(db)
-            .await?;
-    let mut members = rows.into_iter().map(user_view).collect::<AppResult<Vec<_>>>()?;
-    members.sort_by_cached_key(|m| (fold(&m.display_name), m.email.clone()));
+pub async fn members(db: &Db, organisation_id: &str) -> AppResult<Vec<Member>> {
+    let rows: Vec<MemberRow> = sqlx::query_as(&format!("{MEMBER_COLUMNS} WHERE organisation_id = $1"))
+        .bind(organisation_id)
+        .fetch_all(db)
+        .await?;
+    let mut members = rows.into_iter().map(member_view).collect::<AppResult<Vec<_>>>()?;
+    members.sort_by_cached_key(|m| (fold(&m.user.display_name), m.user.email.clone()));
     Ok(members)
 }
 
-/// The id and password hash of the account with this (normalised) e-mail.
-pub async fn credentials_by_email(db: &Db, email: &str) -> AppResult<Option<(String, String)>> {
-    Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(db).await?)
+/// A member of the organisation, by id.
+pub async fn member(db: &Db, organisation_id: &str, user_id: &str) -> AppResult<Option<Member>> {
+    let row: Option<MemberRow> = sqlx::query_as(&format!("{MEMBER_COLUMNS} WHERE organisation_id = $1 AND id = $2"))
+        .bind(organisation_id)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    row.map(member_view).transpose()
+}
+
+/// What signing in with a password needs to know of an account.
+pub struct Credentials {
+    pub id: String,
+    /// `None` until an invited member chooses their password.
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    /// A nursing home's member: sessions last a shift, locked by PIN, with
+    /// no idle timeout.
+    pub shift_sessions: bool,
+}
+
+/// The account with this (normalised) e-mail.
+pub async fn credentials_by_email(db: &Db, email: &str) -> AppResult<Option<Credentials>> {
+    let row: Option<(String, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT u.id, u.password_hash, u.disabled_at, o.kind
+         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, password_hash, disabled_at, kind)| Credentials {
+        id,
+        password_hash: (!password_hash.is_empty()).then_some(password_hash),
+        disabled: disabled_at.is_some(),
+        shift_sessions: kind == OrganisationKind::NursingHome.as_str(),
+    }))
+}
+
+/// Disables (at `at`) or enables a member of the organisation; false when it
+/// has no such member.
+pub async fn set_disabled(db: &Db, organisation_id: &str, user_id: &str, at: Option<i64>) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2 AND organisation_id = $3")
+        .bind(at)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The user, their organisation, and their session's lock state (the failed

@@ -123,6 +123,7 @@ impl TestApp {
         let settings = Settings {
             secure_cookies,
             session_ttl_ms,
+            session_idle_ms: 30 * 60_000,
             trust_forwarded_for: false,
             public_url: PUBLIC_URL.into(),
             link_ttl_ms,
@@ -235,8 +236,8 @@ pub async fn member(app: &TestApp, organisation: &str, kind: OrganisationKind, e
         Some(org) => org,
         None => store::create_organisation(&app.state.db, organisation, kind).await.unwrap(),
     };
-    let new = NewMember { email: email.into(), display_name: email.into(), role, password: PASSWORD.into() };
-    store::create_user(&app.state.db, &org, new).await.unwrap();
+    let new = NewMember { email: email.into(), display_name: email.into(), role };
+    store::create_user(&app.state.db, &org, new, Some(PASSWORD.into())).await.unwrap();
     app.login(email).await
 }
 

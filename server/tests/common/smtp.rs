@@ -58,9 +58,48 @@ impl SmtpServer {
     }
 }
 
+impl SmtpServer {
+    /// The messages received for `to`, unfolded, once there are `count` of
+    /// them (a message sent after the server answered arrives a moment
+    /// later); fails after 10 s.
+    pub async fn to(&self, to: &str, count: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let header = format!("To: {to}");
+            let mails: Vec<String> =
+                self.messages().iter().map(|m| unfold(m)).filter(|m| m.lines().any(|l| l == header)).collect();
+            if mails.len() >= count {
+                return mails;
+            }
+            assert!(Instant::now() < deadline, "{count} messages for {to} did not arrive: {mails:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
 impl Drop for SmtpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Quoted-printable soft line breaks and escapes undone, enough to read a link.
+pub fn unfold(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let mut out = Vec::new();
+    let bytes = joined.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

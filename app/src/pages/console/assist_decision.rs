@@ -33,7 +33,7 @@ pub fn DecisionForm(id: String, detail: RwSignal<Option<AssistDetail>>) -> impl 
         ev.prevent_default();
         let Some(chosen) = outcome.get_untracked() else { return };
         if note.get_untracked().chars().count() > NOTE_MAX_CHARS {
-            error.set(Some(tx!(texts, errors.too_long)));
+            error.set(Some(tx!(texts, form_errors.too_long)));
             return;
         }
         pending.set(true);

@@ -34,8 +34,8 @@ pub fn AssistDesk() -> impl IntoView {
 
 pub fn phone_error(texts: Texts, error: PhoneError) -> String {
     match error {
-        PhoneError::Invalid => tx!(texts, errors.phone_invalid),
-        PhoneError::NotMobile => tx!(texts, errors.phone_not_mobile),
+        PhoneError::Invalid => tx!(texts, form_errors.phone_invalid),
+        PhoneError::NotMobile => tx!(texts, form_errors.phone_not_mobile),
     }
     .to_string()
 }
@@ -63,7 +63,7 @@ fn NewAssistForm() -> impl IntoView {
             return;
         }
         if case_reference.get_untracked().chars().count() > CASE_REFERENCE_MAX_CHARS {
-            error.set(Some(tx!(texts, errors.too_long)));
+            error.set(Some(tx!(texts, form_errors.too_long)));
             return;
         }
         let optional = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());

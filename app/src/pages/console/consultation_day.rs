@@ -64,9 +64,9 @@ pub fn local_instant(date: &str, time: &str) -> Option<i64> {
 
 fn field_error(i18n: I18nContext<Locale>, texts: Texts, failure: &Failure) -> String {
     patient_fields::refusal(texts, failure, |field| match field {
-        "scheduled_at" => Some(tx!(texts, errors.scheduled_at)),
+        "scheduled_at" => Some(tx!(texts, form_errors.scheduled_at)),
         "payment_mode" => Some(t_string!(i18n, payment.card_unavailable).to_string()),
-        "reason" => Some(tx!(texts, errors.field_required)),
+        "reason" => Some(tx!(texts, form_errors.field_required)),
         _ => None,
     })
 }
@@ -92,9 +92,9 @@ fn ScheduleForm() -> impl IntoView {
         let check = || -> Result<(i64, Option<String>, Option<String>), String> {
             let (phone, email) = patient.check(texts, &today_iso())?;
             validate::required_text("reason", &reason.get_untracked(), REASON_MAX_CHARS)
-                .map_err(|_| tx!(texts, errors.field_required))?;
+                .map_err(|_| tx!(texts, form_errors.field_required))?;
             let at = local_instant(&date.get_untracked(), &at.get_untracked())
-                .ok_or_else(|| tx!(texts, errors.scheduled_at))?;
+                .ok_or_else(|| tx!(texts, form_errors.scheduled_at))?;
             Ok((at, phone, email))
         };
         let (scheduled_at, phone, email) = match check() {

@@ -258,7 +258,7 @@ fn ReportEditor(id: String, initial: String) -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if text.get_untracked().chars().count() > REPORT_MAX_CHARS {
-            error.set(Some(tx!(texts, errors.too_long)));
+            error.set(Some(tx!(texts, form_errors.too_long)));
             return;
         }
         spawn_local(async move {

@@ -76,8 +76,8 @@ fn RequestForm() -> impl IntoView {
         };
         if let Err(invalid) = patient.checked(&today_iso()) {
             let message = match invalid.field {
-                "birth_date" => tx!(texts, errors.birth_date),
-                _ => tx!(texts, errors.field_required),
+                "birth_date" => tx!(texts, form_errors.birth_date),
+                _ => tx!(texts, form_errors.field_required),
             };
             return error.set(Some(message));
         }
@@ -106,7 +106,7 @@ fn RequestForm() -> impl IntoView {
                     error.set(Some(match field.as_deref() {
                         Some("files") => t_string!(i18n, expertise.need_images, count = form.images.min).to_string(),
                         Some("expert_site_id" | "specialty") => t_string!(i18n, expertise.choose_site).to_string(),
-                        Some("birth_date") => tx!(texts, errors.birth_date),
+                        Some("birth_date") => tx!(texts, form_errors.birth_date),
                         _ => error_text(texts, &failure),
                     }));
                     sending.set(false);

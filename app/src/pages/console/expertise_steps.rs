@@ -20,7 +20,7 @@ use crate::texts::{tx, use_texts, Texts};
 fn refused(i18n: leptos_i18n::I18nContext<Locale>, texts: Texts, failure: &Failure) -> String {
     match failure {
         Failure::Api(e) if e.code == ErrorCode::Conflict => t_string!(i18n, expertise.step_refused).to_string(),
-        Failure::Api(e) if e.field.as_deref() == Some("body") => tx!(texts, errors.field_required),
+        Failure::Api(e) if e.field.as_deref() == Some("body") => tx!(texts, form_errors.field_required),
         _ => error_text(texts, failure),
     }
 }
@@ -69,7 +69,7 @@ pub fn StepForms(detail: RequestDetail, draft: Draft, on_done: Callback<()>) -> 
             file_ids: files.read_untracked().iter().map(|f| f.id.clone()).collect(),
         };
         if matches!(step, Step::AskInformation | Step::Reply | Step::Answer) && request.checked_body().is_err() {
-            return error.set(Some(tx!(texts, errors.field_required)));
+            return error.set(Some(tx!(texts, form_errors.field_required)));
         }
         pending.set(true);
         error.set(None);
@@ -152,12 +152,12 @@ pub fn Escalate(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(scheduled_at) = local_instant(&date.get_untracked(), &at.get_untracked()) else {
-            return error.set(Some(tx!(texts, errors.scheduled_at)));
+            return error.set(Some(tx!(texts, form_errors.scheduled_at)));
         };
         let filled = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty());
         let escalation = Escalation { scheduled_at, phone: filled(phone), email: filled(email) };
         if escalation.phone.is_none() && escalation.email.is_none() {
-            return error.set(Some(tx!(texts, errors.contact)));
+            return error.set(Some(tx!(texts, form_errors.contact)));
         }
         pending.set(true);
         error.set(None);
@@ -165,7 +165,7 @@ pub fn Escalate(detail: RequestDetail, on_done: Callback<()>) -> impl IntoView {
             match api::escalate(&id.get_value(), &escalation).await {
                 Ok(_) => on_done.run(()),
                 Err(failure) => error.set(Some(patient_fields::refusal(texts, &failure, |field| match field {
-                    "scheduled_at" => Some(tx!(texts, errors.scheduled_at)),
+                    "scheduled_at" => Some(tx!(texts, form_errors.scheduled_at)),
                     _ => None,
                 }))),
             }

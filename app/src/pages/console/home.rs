@@ -1,6 +1,7 @@
 //! The console's home: who is signed in, for which organisation, and where to
 //! go; a warning when someone failed to sign in to this account lately, and
-//! for admins, which members' accounts are being guessed at.
+//! for admins, which members' accounts are being guessed at; the sessions
+//! open on this account.
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -9,6 +10,7 @@ use regard_shared::{OrganisationKind, Role};
 
 use crate::api;
 use crate::components::lock_screen::PinSetting;
+use crate::components::my_sessions::MySessions;
 use crate::i18n::*;
 use crate::session::use_session;
 
@@ -22,6 +24,7 @@ pub fn ConsoleHome() -> impl IntoView {
                 {(me.user.role == Role::Admin).then(|| view! { <FailedSignIns organisation_id=me.organisation.id /> })}
             })}
             <PinSetting />
+            <MySessions />
     }
 }
 
@@ -93,7 +96,7 @@ fn Identity(me: Me) -> impl IntoView {
     }
 }
 
-fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
+pub(crate) fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
     match role {
         Role::Regulator => t_string!(i18n, roles.regulator),
         Role::Gp => t_string!(i18n, roles.gp),

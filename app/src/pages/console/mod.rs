@@ -31,3 +31,5 @@ pub mod pharmacy;
 pub mod prescription_form;
 pub mod resident;
 pub mod residents;
+pub mod team;
+pub mod team_invite;

@@ -85,7 +85,7 @@ fn CallSamu(resident_id: String) -> impl IntoView {
             return;
         }
         let Ok(text) = validate::required_text("reason", &reason.get_untracked(), REASON_MAX_CHARS) else {
-            return error.set(Some(tx!(texts, errors.field_required)));
+            return error.set(Some(tx!(texts, form_errors.field_required)));
         };
         pending.set(true);
         error.set(None);

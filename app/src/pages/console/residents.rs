@@ -96,8 +96,8 @@ fn AddResident() -> impl IntoView {
         // The server's rules, checked here first to answer at once in the page's language.
         if let Err(invalid) = request.checked(&today_iso()) {
             let message = match invalid.field {
-                "birth_date" => tx!(texts, errors.birth_date),
-                _ => tx!(texts, errors.field_required),
+                "birth_date" => tx!(texts, form_errors.birth_date),
+                _ => tx!(texts, form_errors.field_required),
             };
             return error.set(Some(message));
         }
@@ -108,7 +108,7 @@ fn AddResident() -> impl IntoView {
             match api::add_resident(&request).await {
                 Ok(resident) => navigate(&format!("/console/residents/{}", resident.id), Default::default()),
                 Err(failure) => error.set(Some(patient_fields::refusal(texts, &failure, |field| {
-                    (field == "room").then(|| tx!(texts, errors.field_required))
+                    (field == "room").then(|| tx!(texts, form_errors.field_required))
                 }))),
             }
             pending.set(false);

@@ -125,7 +125,7 @@ fn Join(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if rules::birth_date(&birth_date.get_untracked(), &today_iso()).is_err() {
-            error.set(Some(tx!(texts, errors.birth_date)));
+            error.set(Some(tx!(texts, form_errors.birth_date)));
             return;
         }
         pending.set(true);
