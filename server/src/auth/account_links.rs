@@ -102,10 +102,15 @@ async fn use_link(
     Json(chosen): Json<ChosenPassword>,
 ) -> AppResult<StatusCode> {
     validate::new_password(&chosen.password)?;
+    let key = hash_token(&token);
+    // Checked before the costly hash: made-up links cost the server nothing.
+    if store::account_link(&state.db, &key, now_ms()).await?.is_none() {
+        return Err(AppError::LinkExpired);
+    }
     let hash = password::hash(chosen.password).await?;
     // Used in one statement: the same link sent twice at once sets one password.
     let (user_id, purpose) =
-        store::use_account_link(&state.db, &hash_token(&token), &hash, now_ms()).await?.ok_or(AppError::LinkExpired)?;
+        store::use_account_link(&state.db, &key, &hash, now_ms()).await?.ok_or(AppError::LinkExpired)?;
     session::end_all(&state, &user_id).await?;
     let event = match AccountLinkPurpose::parse(&purpose) {
         Some(AccountLinkPurpose::Invitation) => AccountEvent::InvitationAccepted,
