@@ -29,6 +29,10 @@ writeFileSync(path.join(orthancDir, 'orthanc.json'), JSON.stringify({
   Plugins: ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so'], DicomWeb: { Enable: true, Root: '/dicom-web/' },
 }));
 process.env.REGARD_E2E_ORTHANC_URL = `http://127.0.0.1:${orthancPort}`;
+// A local OpenID Connect provider shaped like Pro Santé Connect (oidc-provider.mjs).
+const pscPort = process.env.REGARD_E2E_PSC_PORT ?? '18090';
+const pscIssuer = `http://127.0.0.1:${pscPort}`;
+const psc = ` --psc-issuer ${pscIssuer} --psc-client-id regard --psc-client-secret regard-test-secret`;
 // SQLite in the data directory unless scripts/test names a PostgreSQL database.
 const database = process.env.REGARD_E2E_DATABASE_URL ? ` --database-url ${process.env.REGARD_E2E_DATABASE_URL}` : '';
 
@@ -77,7 +81,15 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort} --scheduler-seconds 1 --monitoring-retention-days 1 --demo-pacs-url http://127.0.0.1:${orthancPort}/dicom-web --testing${database}`,
+      command: `node oidc-provider.mjs --port=${pscPort} --redirect=${baseURL}/api/v1/auth/psc/callback --secret=regard-test-secret`,
+      url: `${pscIssuer}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'ignore',
+    },
+    {
+      command: `${server} serve --listen 127.0.0.1:${port} --public-url ${baseURL} --data-dir ${dataDir} --dist-dir ${distDir} --seed-demo --smtp-url smtp://127.0.0.1:${smtpPort} --scheduler-seconds 1 --monitoring-retention-days 1 --demo-pacs-url http://127.0.0.1:${orthancPort}/dicom-web --testing${psc}${database}`,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -22,12 +22,14 @@ export async function nurseTablet(browser: Browser): Promise<Page> {
 /** The residents list and one resident's page, as the nurse uses them. */
 export class Residents {
   readonly search: Locator;
+  readonly list: Locator;
   readonly reason: Locator;
   readonly call: Locator;
   readonly history: Locator;
 
   constructor(readonly page: Page) {
     this.search = page.getByLabel('Rechercher un résident (nom ou chambre)');
+    this.list = page.getByRole('region', { name: 'Résidents', exact: true });
     this.reason = page.getByLabel('Motif de l\'appel');
     this.call = page.getByRole('button', { name: 'Appeler le régulateur' });
     this.history = page.getByTestId('call-history').locator('li');
@@ -37,7 +39,9 @@ export class Residents {
   async open(search: string, name: string) {
     await this.page.getByRole('link', { name: 'Résidents', exact: true }).click();
     await this.search.fill(search);
-    await this.page.getByRole('link', { name }).click();
+    // The list found for what was typed, not the one it replaces.
+    await expect(this.list).toHaveAttribute('aria-busy', 'false');
+    await this.list.getByRole('link', { name }).click();
     await expect(this.page).toHaveURL(/\/console\/residents\/[0-9a-f-]{36}$/);
   }
 }

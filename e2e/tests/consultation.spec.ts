@@ -96,6 +96,7 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   const rxText = pdfText(pdfBytes);
   expect(rxText).toContain(`Identifiant : ${rx}`);
   expect(rxText).toContain('Patient : Marie DUPONT');
+  expect(rxText).toContain('RPPS 10002345675');
   expect(rxText).toContain('Né(e) le 14/03/1958');
   expect(rxText).toMatch(/Date : \d{2}\/\d{2}\/\d{4}/);
 
@@ -108,6 +109,8 @@ test('a GP invites; the patient checks their devices and waits; they see and wri
   await expect(check.page).toHaveURL(new RegExp(`/rx/${rx}$`));
   await expect(check.signature).toContainText('Signature valide');
   await expect(check.page.getByText('Amlodipine 5 mg')).toBeVisible();
+  // The prescriber's RPPS number, signed with the rest.
+  await expect(check.page.getByTestId('prescriber-id')).toHaveText('RPPS 10002345675');
   // Dates as a French reader writes them.
   await expect(check.page.getByText('Marie Dupont (14/03/1958)')).toBeVisible();
   await expectUsableLayout(check.page);

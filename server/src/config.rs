@@ -261,6 +261,43 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_STRIPE_API_URL", default_value = "https://api.stripe.com")]
     pub stripe_api_url: String,
 
+    /// Pro Santé Connect's issuer, e.g. https://auth.esante.gouv.fr/auth/realms/esante-wallet
+    /// (or the sandbox's): the sign-in page offers PSC. Regard's redirect URL to
+    /// register with it is PUBLIC_URL/api/v1/auth/psc/callback.
+    #[arg(long, env = "REGARD_PSC_ISSUER", value_parser = parse_http_url)]
+    pub psc_issuer: Option<String>,
+
+    /// The client id Pro Santé Connect gave Regard.
+    #[arg(long, env = "REGARD_PSC_CLIENT_ID")]
+    pub psc_client_id: Option<String>,
+
+    /// The client secret Pro Santé Connect gave Regard (sent as HTTP Basic).
+    #[arg(long, env = "REGARD_PSC_CLIENT_SECRET", hide_env_values = true)]
+    pub psc_client_secret: Option<String>,
+
+    /// Where the provider's discovery document is, when not at the issuer's
+    /// /.well-known/openid-configuration (PSC publishes it at
+    /// ISSUER/.well-known/wallet-openid-configuration).
+    #[arg(long, env = "REGARD_PSC_DISCOVERY_URL", value_parser = parse_http_url)]
+    pub psc_discovery_url: Option<String>,
+
+    /// The provider's authorization endpoint, overriding discovery's (with the
+    /// token, userinfo and JWKS URLs too, no discovery is made).
+    #[arg(long, env = "REGARD_PSC_AUTHORIZATION_URL", value_parser = parse_http_url)]
+    pub psc_authorization_url: Option<String>,
+
+    /// The provider's token endpoint, overriding discovery's.
+    #[arg(long, env = "REGARD_PSC_TOKEN_URL", value_parser = parse_http_url)]
+    pub psc_token_url: Option<String>,
+
+    /// The provider's userinfo endpoint, overriding discovery's.
+    #[arg(long, env = "REGARD_PSC_USERINFO_URL", value_parser = parse_http_url)]
+    pub psc_userinfo_url: Option<String>,
+
+    /// The provider's signing keys (JWKS), overriding discovery's.
+    #[arg(long, env = "REGARD_PSC_JWKS_URL", value_parser = parse_http_url)]
+    pub psc_jwks_url: Option<String>,
+
     /// Test servers only: open /api/testing/* (expire a link, make a
     /// questionnaire fall due) so browser tests need not wait for time to pass.
     #[arg(long, hide = true)]
@@ -276,8 +313,9 @@ pub struct ServeArgs {
 /// `<NAME>_FILE` (as systemd's `LoadCredential=` or a container's secrets
 /// provide), so that the secret stays out of the environment of the unit file
 /// and of `systemctl show`.
-const SECRET_VARIABLES: [&str; 8] = [
+const SECRET_VARIABLES: [&str; 9] = [
     "REGARD_DATABASE_URL",
+    "REGARD_PSC_CLIENT_SECRET",
     "REGARD_TURN_SECRET",
     "REGARD_SMS_GATEWAY_HEADER",
     "REGARD_SMTP_URL",

@@ -80,6 +80,8 @@ pub struct AppState {
     pub signer: Arc<Signer>,
     /// Card payments; `None` when no provider is configured (tiers payant only).
     pub stripe: Option<payment::stripe::Stripe>,
+    /// Sign-in with Pro Santé Connect; `None` when not configured.
+    pub psc: Option<Arc<auth::Psc>>,
     /// Rounds completed by the follow-up scheduler, shown by /healthz.
     pub scheduler_runs: Arc<std::sync::atomic::AtomicU64>,
     /// Password and PIN checks running and waiting at once: each holds 19 MiB
@@ -104,6 +106,7 @@ impl AppState {
             live: Arc::default(),
             signer: Arc::new(Signer::load_or_create(data_dir)?),
             stripe: None,
+            psc: None,
             scheduler_runs: Arc::default(),
             hashing: Arc::new(gate::Gate::per_core(16)),
             submissions: monitoring::store::submissions::Writer::start(db.clone()),
@@ -334,6 +337,9 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         tracing::info!(%url, "text messages go through the HTTP gateway");
     }
     state.mailer = mail::Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
+    if let Some(config) = auth::PscConfig::from_args(&args)? {
+        state.psc = Some(Arc::new(auth::Psc::new(config)?));
+    }
     if let Some(key) = &args.stripe_secret_key {
         let secret =
             args.stripe_webhook_secret.as_deref().context("--stripe-webhook-secret is needed with a Stripe key")?;

@@ -3,6 +3,7 @@
 
 use regard_shared::api::NewMember;
 use regard_shared::expertise::Specialty;
+use regard_shared::national_id;
 use regard_shared::nursing_home::NewResident;
 use regard_shared::{OrganisationKind, Role};
 
@@ -22,15 +23,17 @@ const ORGANISATIONS: [(&str, OrganisationKind); 5] = [
     ("Pharmacie de la Place", OrganisationKind::Pharmacy),
 ];
 
-/// (organisation index, e-mail, name, role)
-const ACCOUNTS: [(usize, &str, &str, Role); 7] = [
-    (0, "regulateur@demo.regard.fr", "Dr Claire Martin", Role::Regulator),
-    (1, "medecin@demo.regard.fr", "Dr Paul Durand", Role::Gp),
-    (3, "specialiste@demo.regard.fr", "Dr Inès Leroy", Role::Specialist),
-    (3, "neurologue@demo.regard.fr", "Dr Marc Vidal", Role::Specialist),
-    (2, "infirmiere@demo.regard.fr", "Sophie Bernard", Role::Nurse),
-    (0, "admin@demo.regard.fr", "Admin SAMU 54", Role::Admin),
-    (4, "pharmacien@demo.regard.fr", "Julien Petit", Role::Pharmacist),
+/// (organisation index, e-mail, name, role, RPPS number). The doctors' RPPS
+/// numbers are made up (with a valid key): the test provider standing in for
+/// Pro Santé Connect signs them in by these.
+const ACCOUNTS: [(usize, &str, &str, Role, Option<&str>); 7] = [
+    (0, "regulateur@demo.regard.fr", "Dr Claire Martin", Role::Regulator, Some("10001234565")),
+    (1, "medecin@demo.regard.fr", "Dr Paul Durand", Role::Gp, Some("10002345675")),
+    (3, "specialiste@demo.regard.fr", "Dr Inès Leroy", Role::Specialist, Some("10003456786")),
+    (3, "neurologue@demo.regard.fr", "Dr Marc Vidal", Role::Specialist, Some("10004567896")),
+    (2, "infirmiere@demo.regard.fr", "Sophie Bernard", Role::Nurse, None),
+    (0, "admin@demo.regard.fr", "Admin SAMU 54", Role::Admin, None),
+    (4, "pharmacien@demo.regard.fr", "Julien Petit", Role::Pharmacist, None),
 ];
 
 /// Residents of the demo nursing home: (last name, first name, born, room, GP).
@@ -50,10 +53,12 @@ pub async fn demo(db: &Db, pacs: Option<&str>) -> anyhow::Result<()> {
         };
         ids.push(org);
     }
-    for (org, email, name, role) in ACCOUNTS {
+    for (org, email, name, role, rpps) in ACCOUNTS {
         if store::credentials_by_email(db, email).await?.is_none() {
             let member = NewMember { email: email.to_owned(), display_name: name.to_owned(), role };
-            store::create_user(db, &ids[org], member, Some(DEMO_PASSWORD.to_owned())).await?;
+            let user = store::create_user(db, &ids[org], member, Some(DEMO_PASSWORD.to_owned())).await?;
+            let idnps = rpps.and_then(national_id::parse);
+            store::set_national_id(db, &ids[org].id, &user.id, idnps.as_deref()).await?;
         }
     }
     // The demo nursing home calls the demo SAMU centre, and has a few residents.

@@ -61,10 +61,22 @@ pub enum AccountEvent {
     InvitationAccepted,
     ResetRequested,
     PasswordReset,
+    /// An administrator recorded or cleared the member's RPPS/ADELI number.
+    NationalIdChanged,
+    /// A second factor (TOTP) enrolled and confirmed by a first code.
+    SecondFactorEnabled,
+    /// A wrong second-factor or recovery code.
+    SecondFactorFailed,
+    /// A recovery code used in place of the phone's code.
+    RecoveryCodeUsed,
+    /// An administrator removed the member's second factor (a lost phone).
+    SecondFactorReset,
+    /// Signed in with Pro Santé Connect.
+    SignedInWithPsc,
 }
 
 impl AccountEvent {
-    pub const ALL: [AccountEvent; 10] = [
+    pub const ALL: [AccountEvent; 16] = [
         AccountEvent::SignedIn,
         AccountEvent::SignInFailed,
         AccountEvent::SignedOut,
@@ -75,6 +87,12 @@ impl AccountEvent {
         AccountEvent::InvitationAccepted,
         AccountEvent::ResetRequested,
         AccountEvent::PasswordReset,
+        AccountEvent::NationalIdChanged,
+        AccountEvent::SecondFactorEnabled,
+        AccountEvent::SecondFactorFailed,
+        AccountEvent::RecoveryCodeUsed,
+        AccountEvent::SecondFactorReset,
+        AccountEvent::SignedInWithPsc,
     ];
 
     /// The access log's `action` for it.
@@ -90,6 +108,12 @@ impl AccountEvent {
             AccountEvent::InvitationAccepted => "invitation_accepted",
             AccountEvent::ResetRequested => "reset_requested",
             AccountEvent::PasswordReset => "password_reset",
+            AccountEvent::NationalIdChanged => "national_id_changed",
+            AccountEvent::SecondFactorEnabled => "second_factor_enabled",
+            AccountEvent::SecondFactorFailed => "second_factor_failed",
+            AccountEvent::RecoveryCodeUsed => "recovery_code_used",
+            AccountEvent::SecondFactorReset => "second_factor_reset",
+            AccountEvent::SignedInWithPsc => "signed_in_with_psc",
         }
     }
 
@@ -187,5 +211,114 @@ mod tests {
         for purpose in [AccountLinkPurpose::Invitation, AccountLinkPurpose::Reset] {
             assert_eq!(AccountLinkPurpose::parse(purpose.as_str()), Some(purpose));
         }
+    }
+}
+
+/// A QR code as the modules of an SVG path (`M x y h1v1h-1z` each) in a
+/// `size` × `size` grid: the page draws it without any script or image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QrCodeView {
+    pub size: u32,
+    pub path: String,
+}
+
+/// The password was right; a second factor is awaited (202), or, where the
+/// organisation requires one and the member has none yet, its enrolment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorNeeded {
+    pub enrol: bool,
+}
+
+/// Six digits from the authenticator app, or a recovery code.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorCode {
+    pub code: String,
+}
+
+/// What an authenticator app enrols from: the QR code, and the same secret
+/// to type by hand.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Enrolment {
+    /// Base 32, as apps ask for it.
+    pub secret: String,
+    /// The otpauth:// URI the QR code holds.
+    pub uri: String,
+    pub qr: QrCodeView,
+}
+
+/// A second factor confirmed: the recovery codes, shown this once, and the
+/// member now signed in when the enrolment ended a sign-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolmentDone {
+    pub recovery_codes: Vec<String>,
+    pub me: Option<crate::api::Me>,
+}
+
+/// What an organisation requires of its members' sign-ins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecuritySettings {
+    /// Every member signing in with a password also types a code (TOTP).
+    pub second_factor_required: bool,
+    /// Pro Santé Connect sign-ins at eIDAS substantial level only (acr
+    /// `eidas1`: the CPS card or the e-CPS app).
+    pub psc_eidas1_required: bool,
+}
+
+/// The ways to sign in this server offers, for its sign-in page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInOptions {
+    /// Pro Santé Connect is configured: `/api/v1/auth/psc/start` leads there.
+    pub pro_sante_connect: bool,
+}
+
+/// Why a Pro Santé Connect sign-in came back to the sign-in page
+/// (`/login?psc=…`) instead of the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PscRefusal {
+    /// No account has this RPPS/ADELI number: never created on the fly.
+    Unknown,
+    /// Not at the eIDAS level the organisation requires.
+    Level,
+    /// The sign-in lapsed, or its state or token did not check out.
+    Expired,
+    /// The account is disabled.
+    Disabled,
+    /// The clinician cancelled at Pro Santé Connect.
+    Cancelled,
+    /// Pro Santé Connect could not be reached or answered nonsense.
+    Unavailable,
+}
+
+impl PscRefusal {
+    pub const ALL: [PscRefusal; 6] = [
+        PscRefusal::Unknown,
+        PscRefusal::Level,
+        PscRefusal::Expired,
+        PscRefusal::Disabled,
+        PscRefusal::Cancelled,
+        PscRefusal::Unavailable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PscRefusal::Unknown => "unknown",
+            PscRefusal::Level => "level",
+            PscRefusal::Expired => "expired",
+            PscRefusal::Disabled => "disabled",
+            PscRefusal::Cancelled => "cancelled",
+            PscRefusal::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<PscRefusal> {
+        PscRefusal::ALL.into_iter().find(|r| r.as_str() == value)
     }
 }

@@ -43,6 +43,22 @@ pub struct MemberView {
     /// Invited, and no password chosen yet.
     #[serde(default)]
     pub invited: bool,
+    /// Their RPPS or ADELI number as an IDNPS (see `national_id`), recorded
+    /// by an administrator: it signs them in with Pro Santé Connect and is
+    /// printed on their prescriptions.
+    #[serde(default)]
+    pub national_id: Option<String>,
+    /// Signs in with a password and a code from their phone (TOTP).
+    #[serde(default)]
+    pub second_factor: bool,
+}
+
+/// An administrator records (or clears) a member's RPPS or ADELI number.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NationalIdChange {
+    /// As typed; `None` or empty clears it.
+    pub national_id: Option<String>,
 }
 
 /// The signed-in clinician and their organisation.
@@ -61,6 +77,9 @@ pub struct Me {
     /// address: someone may be guessing the password.
     #[serde(default)]
     pub failed_sign_ins: u32,
+    /// Signs in with a password and a code from their phone (TOTP).
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// Wrong PINs after which a locked session ends.

@@ -14,6 +14,7 @@ pub mod imaging;
 pub mod lang;
 pub mod live;
 pub mod monitoring;
+pub mod national_id;
 pub mod nihss;
 pub mod nursing_home;
 pub mod on_call;

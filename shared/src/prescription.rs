@@ -64,6 +64,11 @@ pub struct Prescription {
     pub issued_at: i64,
     pub prescriber_name: String,
     pub prescriber_organisation: String,
+    /// The prescriber's RPPS/ADELI number as an IDNPS (`national_id`), when
+    /// their account has one. Left out of the signed bytes when absent, so
+    /// the prescriptions signed before it existed still verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prescriber_national_id: Option<String>,
     pub patient_last_name: String,
     pub patient_first_name: String,
     pub patient_birth_date: String,
@@ -147,6 +152,7 @@ mod tests {
             issued_at: 1_795_000_000_000,
             prescriber_name: "Dr Paul Durand".into(),
             prescriber_organisation: "Cabinet médical du Parc".into(),
+            prescriber_national_id: None,
             patient_last_name: "Dupont".into(),
             patient_first_name: "Marie".into(),
             patient_birth_date: "1958-03-14".into(),
@@ -171,6 +177,23 @@ mod tests {
         let mut changed = sample();
         changed.patient_birth_date = "1958-03-15".into();
         assert_ne!(changed.canonical(), p.canonical());
+        let mut changed = sample();
+        changed.prescriber_national_id = Some("810005173140".into());
+        assert_ne!(changed.canonical(), p.canonical());
+    }
+
+    #[test]
+    fn content_signed_before_the_national_id_keeps_its_bytes() {
+        // Stored before prescriptions carried the prescriber's RPPS: read back
+        // and written again, the signed bytes are the same, so it verifies.
+        let stored = serde_json::to_string(&sample()).unwrap();
+        assert!(!stored.contains("prescriber_national_id"));
+        let read: Prescription = serde_json::from_str(&stored).unwrap();
+        assert_eq!(read.canonical(), sample().canonical());
+        let mut with_rpps = sample();
+        with_rpps.prescriber_national_id = Some("810005173140".into());
+        let read: Prescription = serde_json::from_str(&serde_json::to_string(&with_rpps).unwrap()).unwrap();
+        assert_eq!(read, with_rpps);
     }
 
     #[test]

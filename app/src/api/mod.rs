@@ -8,6 +8,7 @@ pub mod nursing_home;
 pub mod silent;
 
 use gloo_net::http::{Request, Response};
+use regard_shared::account::SecondFactorNeeded;
 use regard_shared::api::{LoginRequest, Me, MemberView, PinRequest};
 use regard_shared::assist::{
     AcceptRequest, Accepted, AssistDetail, AssistSummary, DecisionRequest, LanguageChoice, LinkInfo, LocationReport,
@@ -66,8 +67,26 @@ pub async fn members(organisation_id: &str) -> Result<Vec<MemberView>, Failure> 
     get(&format!("/api/v1/organisations/{organisation_id}/members")).await
 }
 
-pub async fn login(email: String, password: String) -> Result<Me, Failure> {
-    post("/api/v1/auth/login", &LoginRequest { email, password }).await
+/// What signing in with a password leads to.
+pub enum SignIn {
+    Done(Me),
+    /// The right password: a code from the authenticator app is awaited.
+    Code,
+    /// The right password: the organisation requires a second factor the
+    /// member has not enrolled yet.
+    Enrol,
+}
+
+pub async fn login(email: String, password: String) -> Result<SignIn, Failure> {
+    let request = Request::post("/api/v1/auth/login").json(&LoginRequest { email, password });
+    let response = request.map_err(|_| Failure::Network)?.send().await;
+    if let Ok(halfway) = response.as_ref().map(|r| r.status() == 202) {
+        if halfway {
+            let needed: SecondFactorNeeded = read(response).await?;
+            return Ok(if needed.enrol { SignIn::Enrol } else { SignIn::Code });
+        }
+    }
+    read(response).await.map(SignIn::Done)
 }
 
 pub async fn create_assist(request: &NewAssist) -> Result<AssistDetail, Failure> {

@@ -133,7 +133,7 @@ async fn request_reset(State(state): State<AppState>, Json(request): Json<ResetR
         return Ok(StatusCode::ACCEPTED);
     };
     let since = now_ms() - lifetime_ms(AccountLinkPurpose::Reset);
-    if account.disabled
+    if account.disabled()
         || store::links_since(&state.db, &account.id, AccountLinkPurpose::Reset.as_str(), since).await?
             >= RESETS_PER_LIFETIME
     {

@@ -3,10 +3,13 @@
 mod account_links;
 mod password;
 mod pin;
+mod psc;
+mod second_factor;
 mod session;
 mod sessions;
 mod store;
 mod throttle;
+mod totp;
 
 use std::net::SocketAddr;
 
@@ -14,8 +17,9 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum_extra::extract::cookie::CookieJar;
-use regard_shared::account::AccountEvent;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use regard_shared::account::{AccountEvent, SecondFactorNeeded};
 use regard_shared::api::{LoginRequest, Me};
 use regard_shared::{validate, ApiError};
 use utoipa_axum::router::OpenApiRouter;
@@ -23,6 +27,8 @@ use utoipa_axum::routes;
 
 pub use account_links::invite;
 pub use password::hash as hash_password;
+pub use psc::{Psc, PscConfig};
+pub use second_factor::reset as reset_second_factor;
 pub use session::{
     end_all as end_all_sessions, is_open as session_is_open, keep_alive, CurrentUser, Revoked, Session, Sessions,
 };
@@ -39,6 +45,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .merge(pin::routes())
+        .merge(second_factor::routes())
+        .merge(psc::routes())
         .merge(sessions::routes())
         .merge(account_links::routes())
 }
@@ -69,10 +77,29 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-/// Sign in with e-mail and password; sets the session cookie.
+/// What signing in with a password answers.
+enum SignIn {
+    Done(CookieJar, Me),
+    /// A code is awaited (or its enrolment): the cookie holds the sign-in halfway.
+    Halfway(CookieJar, SecondFactorNeeded),
+}
+
+impl IntoResponse for SignIn {
+    fn into_response(self) -> Response {
+        match self {
+            SignIn::Done(jar, me) => (jar, Json(me)).into_response(),
+            SignIn::Halfway(jar, needed) => (StatusCode::ACCEPTED, jar, Json(needed)).into_response(),
+        }
+    }
+}
+
+/// Sign in with e-mail and password; sets the session cookie, or, where the
+/// account has a second factor (or its organisation requires one), answers
+/// 202 and awaits the code at `/second-factor`.
 #[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = Me),
+        (status = 202, description = "Right password: the second factor is awaited, or its enrolment", body = SecondFactorNeeded),
         (status = 401, description = "Wrong e-mail or password", body = ApiError),
         (status = 403, description = "The account is disabled", body = ApiError),
         (status = 429, description = "Too many failed attempts", body = ApiError),
@@ -84,7 +111,7 @@ async fn login(
     headers: HeaderMap,
     jar: CookieJar,
     Json(request): Json<LoginRequest>,
-) -> AppResult<(CookieJar, Json<Me>)> {
+) -> AppResult<SignIn> {
     let email = validate::normalise_email(&request.email);
     if email.len() > validate::EMAIL_MAX_BYTES || request.password.len() > validate::PASSWORD_MAX_BYTES {
         return Err(AppError::InvalidCredentials);
@@ -95,7 +122,7 @@ async fn login(
     let admitted = state.hashing.admit()?;
     throttle::reserve(&state.db, &email, &address).await?;
     let account = organisations::credentials_by_email(&state.db, &email).await?;
-    let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    let stored_hash = account.as_ref().and_then(|a| a.password_hash());
     let valid = password::verify(admitted, request.password, stored_hash).await?;
     let Some(account) = account else {
         tracing::info!(%address, "sign-in failed");
@@ -109,16 +136,32 @@ async fn login(
     // The right password is no guess, whether or not the account may sign in.
     throttle::succeeded(&state.db, &email, &address).await?;
     // Said only to whoever knows the password: a guesser learns nothing.
-    if account.disabled {
+    if account.disabled() {
         return Err(AppError::AccountDisabled);
     }
     let origin = session::Origin { device: device_of(&headers), address };
-    let idle = (!account.shift_sessions).then_some(state.settings.session_idle_ms);
-    let cookie = session::open(&state, &account.id, &origin, idle).await?;
-    audit::account(&state.db, &account.id, &account.id, AccountEvent::SignedIn).await?;
-    let me = me_of(&state, &account.id, false).await?;
-    tracing::info!(user = %account.id, "signed in");
-    Ok((jar.add(cookie), Json(me)))
+    if let Some(needed) = account.second_factor() {
+        let cookie = second_factor::halfway(&state, &account.id, &origin).await?;
+        return Ok(SignIn::Halfway(jar.add(cookie), needed));
+    }
+    let (cookie, me) = signed_in(&state, &account, &origin, AccountEvent::SignedIn).await?;
+    Ok(SignIn::Done(jar.add(cookie), me))
+}
+
+/// The end of every way of signing in: a session (a shift's for a nursing
+/// home, else one with an idle timeout), the account log, and who it is.
+async fn signed_in(
+    state: &AppState,
+    account: &organisations::Credentials,
+    origin: &session::Origin,
+    event: AccountEvent,
+) -> AppResult<(Cookie<'static>, Me)> {
+    let idle = (!account.shift_sessions()).then_some(state.settings.session_idle_ms);
+    let cookie = session::open(state, &account.id, origin, idle).await?;
+    audit::account(&state.db, &account.id, &account.id, event).await?;
+    let me = me_of(state, &account.id, false).await?;
+    tracing::info!(user = %account.id, ?event, "signed in");
+    Ok((cookie, me))
 }
 
 /// The browser's description of itself, bounded: shown back to its member only.

@@ -163,11 +163,22 @@ pub fn expired_cookie(settings: &Settings) -> Cookie<'static> {
 }
 
 fn session_cookie(settings: &Settings, value: String, max_age_secs: i64) -> Cookie<'static> {
-    Cookie::build((COOKIE_NAME, value))
+    cookie(settings, COOKIE_NAME, value, "/", max_age_secs)
+}
+
+/// An HttpOnly, same-site cookie of the sign-in's (secure behind HTTPS).
+pub(super) fn cookie(
+    settings: &Settings,
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    max_age_secs: i64,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(settings.secure_cookies)
-        .path("/")
+        .path(path)
         .max_age(time::Duration::seconds(max_age_secs))
         .build()
 }

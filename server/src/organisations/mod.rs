@@ -4,13 +4,14 @@ pub mod store;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use regard_shared::account::{AccountEvent, AccountEventView};
-use regard_shared::api::{MemberView, NewMember, OrganisationView, UserView};
-use regard_shared::{Action, ApiError};
+use regard_shared::account::{AccountEvent, AccountEventView, SecuritySettings};
+use regard_shared::api::{MemberView, NationalIdChange, NewMember, OrganisationView, UserView};
+use regard_shared::validate::Invalid;
+use regard_shared::{national_id, Action, ApiError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{end_all_sessions, invite, recent_sign_in_failures, CurrentUser};
+use crate::auth::{self, end_all_sessions, invite, recent_sign_in_failures, CurrentUser};
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult, Json};
 use crate::{audit, AppState};
@@ -22,6 +23,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invite_again))
         .routes(routes!(disable_member))
         .routes(routes!(enable_member))
+        .routes(routes!(set_national_id))
+        .routes(routes!(reset_second_factor))
+        .routes(routes!(security, set_security))
         .routes(routes!(account_events))
 }
 
@@ -57,9 +61,9 @@ async fn members(
 ) -> AppResult<Json<Vec<MemberView>>> {
     user.authorize(Action::ListMembers, &id)?;
     let mut members = Vec::new();
-    for store::Member { user, disabled, invited } in store::members(&state.db, &id).await? {
+    for store::Member { user, disabled, invited, national_id, second_factor } in store::members(&state.db, &id).await? {
         let failed_sign_ins = recent_sign_in_failures(&state.db, &user.email).await? as u32;
-        members.push(MemberView { user, failed_sign_ins, disabled, invited });
+        members.push(MemberView { user, failed_sign_ins, disabled, invited, national_id, second_factor });
     }
     Ok(Json(members))
 }
@@ -170,6 +174,104 @@ async fn enable_member(
     }
     audit::account(&state.db, &user.id, &member, AccountEvent::Enabled).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a member's RPPS or ADELI number (spaces allowed; an RPPS number's
+/// key is checked), or clears it: it signs them in with Pro Santé Connect and
+/// is printed on their prescriptions. The organisation's admins only.
+#[utoipa::path(put, path = "/{id}/members/{user_id}/national-id", tag = "organisations",
+    params(("id" = String, Path, description = "Organisation id"), ("user_id" = String, Path, description = "The member")),
+    request_body = NationalIdChange,
+    responses(
+        (status = 200, description = "Recorded: the number as an IDNPS, or null when cleared", body = Option<String>),
+        (status = 403, description = "Not an admin of this organisation", body = ApiError),
+        (status = 404, description = "No such member", body = ApiError),
+        (status = 409, description = "The number is recorded on another account", body = ApiError),
+        (status = 422, description = "Not an RPPS (11 digits) or ADELI (9 characters) number", body = ApiError),
+    ))]
+async fn set_national_id(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, member)): Path<(String, String)>,
+    Json(change): Json<NationalIdChange>,
+) -> AppResult<Json<Option<String>>> {
+    user.authorize(Action::ManageMembers, &id)?;
+    let typed = change.national_id.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let idnps = match typed {
+        Some(typed) => Some(national_id::parse(typed).ok_or(Invalid {
+            field: "national_id",
+            message: "Type an RPPS number (11 digits) or an ADELI number (9 characters).",
+        })?),
+        None => None,
+    };
+    if !store::set_national_id(&state.db, &id, &member, idnps.as_deref()).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::account(&state.db, &user.id, &member, AccountEvent::NationalIdChanged).await?;
+    Ok(Json(idnps))
+}
+
+/// Removes a member's second factor and recovery codes, for a lost phone:
+/// they sign in with their password alone, or enrol again at their next
+/// sign-in where the organisation requires a second factor. The
+/// organisation's admins only.
+#[utoipa::path(post, path = "/{id}/members/{user_id}/second-factor/reset", tag = "organisations",
+    params(("id" = String, Path, description = "Organisation id"), ("user_id" = String, Path, description = "The member")),
+    responses(
+        (status = 204, description = "Second factor removed"),
+        (status = 403, description = "Not an admin of this organisation", body = ApiError),
+        (status = 404, description = "No such member", body = ApiError),
+    ))]
+async fn reset_second_factor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, member)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    user.authorize(Action::ManageMembers, &id)?;
+    if !auth::reset_second_factor(&state.db, &id, &member).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::account(&state.db, &user.id, &member, AccountEvent::SecondFactorReset).await?;
+    tracing::info!(by = %user.id, user = %member, "second factor reset");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the organisation requires of its members' sign-ins. The
+/// organisation's admins only.
+#[utoipa::path(get, path = "/{id}/security", tag = "organisations",
+    params(("id" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, body = SecuritySettings),
+        (status = 403, description = "Not an admin of this organisation", body = ApiError),
+    ))]
+async fn security(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<SecuritySettings>> {
+    user.authorize(Action::ManageMembers, &id)?;
+    Ok(Json(store::security(&state.db, &id).await?))
+}
+
+/// Requires (or no longer) a second factor of every member, and the eIDAS
+/// substantial level of Pro Santé Connect sign-ins. Takes effect at each
+/// member's next sign-in. The organisation's admins only.
+#[utoipa::path(put, path = "/{id}/security", tag = "organisations", request_body = SecuritySettings,
+    params(("id" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, body = SecuritySettings),
+        (status = 403, description = "Not an admin of this organisation", body = ApiError),
+    ))]
+async fn set_security(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(settings): Json<SecuritySettings>,
+) -> AppResult<Json<SecuritySettings>> {
+    user.authorize(Action::ManageMembers, &id)?;
+    store::set_security(&state.db, &id, settings).await?;
+    tracing::info!(by = %user.id, organisation = %id, ?settings, "sign-in requirements changed");
+    Ok(Json(settings))
 }
 
 /// The most account events the administrator's page shows.

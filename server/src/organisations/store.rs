@@ -1,6 +1,7 @@
 //! Organisations and clinician accounts in the database. Shared by the API, the
 //! CLI and the demo seed, so every way of creating an account validates alike.
 
+use regard_shared::account::{SecondFactorNeeded, SecuritySettings};
 use regard_shared::api::{Me, NewMember, OrganisationView, UserView};
 use regard_shared::search::fold;
 use regard_shared::validate::Invalid;
@@ -133,14 +134,34 @@ pub struct Member {
     pub disabled: bool,
     /// Invited, and no password chosen yet.
     pub invited: bool,
+    /// Their RPPS/ADELI number, as an IDNPS.
+    pub national_id: Option<String>,
+    pub second_factor: bool,
 }
 
-type MemberRow = (String, String, String, String, Option<i64>, String);
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    disabled_at: Option<i64>,
+    password_hash: String,
+    national_id: Option<String>,
+    second_factor: i64,
+}
 
-const MEMBER_COLUMNS: &str = "SELECT id, email, display_name, role, disabled_at, password_hash FROM users";
+const MEMBER_COLUMNS: &str = "SELECT id, email, display_name, role, disabled_at, password_hash, national_id,
+     CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS second_factor FROM users";
 
-fn member_view((id, email, name, role, disabled_at, hash): MemberRow) -> AppResult<Member> {
-    Ok(Member { user: user_view((id, email, name, role))?, disabled: disabled_at.is_some(), invited: hash.is_empty() })
+fn member_view(row: MemberRow) -> AppResult<Member> {
+    Ok(Member {
+        user: user_view((row.id, row.email, row.display_name, row.role))?,
+        disabled: row.disabled_at.is_some(),
+        invited: row.password_hash.is_empty(),
+        national_id: row.national_id,
+        second_factor: row.second_factor != 0,
+    })
 }
 
 /// The organisation's members by name. Sorted here, not by SQL, whose order
@@ -166,32 +187,67 @@ pub async fn member(db: &Db, organisation_id: &str, user_id: &str) -> AppResult<
     row.map(member_view).transpose()
 }
 
-/// What signing in with a password needs to know of an account.
+/// What signing in needs to know of an account.
+#[derive(sqlx::FromRow)]
 pub struct Credentials {
     pub id: String,
+    organisation_id: String,
+    /// Empty until an invited member chooses their password: see `password_hash()`.
+    stored_hash: String,
+    disabled_at: Option<i64>,
+    kind: String,
+    totp_secret: Option<String>,
+    second_factor_required: i64,
+}
+
+impl Credentials {
     /// `None` until an invited member chooses their password.
-    pub password_hash: Option<String>,
-    pub disabled: bool,
+    pub fn password_hash(&self) -> Option<String> {
+        (!self.stored_hash.is_empty()).then(|| self.stored_hash.clone())
+    }
+
+    pub fn disabled(&self) -> bool {
+        self.disabled_at.is_some()
+    }
+
+    pub fn organisation_id(&self) -> &str {
+        &self.organisation_id
+    }
+
     /// A nursing home's member: sessions last a shift, locked by PIN, with
     /// no idle timeout.
-    pub shift_sessions: bool,
+    pub fn shift_sessions(&self) -> bool {
+        self.kind == OrganisationKind::NursingHome.as_str()
+    }
+
+    /// Signing in with a password takes a code too: the member enrolled one,
+    /// or their organisation requires it (then they enrol first).
+    pub fn second_factor(&self) -> Option<SecondFactorNeeded> {
+        match (&self.totp_secret, self.second_factor_required != 0) {
+            (Some(_), _) => Some(SecondFactorNeeded { enrol: false }),
+            (None, true) => Some(SecondFactorNeeded { enrol: true }),
+            (None, false) => None,
+        }
+    }
 }
+
+const CREDENTIALS: &str =
+    "SELECT u.id, u.organisation_id, u.password_hash AS stored_hash, u.disabled_at, o.kind, u.totp_secret,
+     o.second_factor_required FROM users u JOIN organisations o ON o.id = u.organisation_id";
 
 /// The account with this (normalised) e-mail.
 pub async fn credentials_by_email(db: &Db, email: &str) -> AppResult<Option<Credentials>> {
-    let row: Option<(String, String, Option<i64>, String)> = sqlx::query_as(
-        "SELECT u.id, u.password_hash, u.disabled_at, o.kind
-         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.email = $1",
-    )
-    .bind(email)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|(id, password_hash, disabled_at, kind)| Credentials {
-        id,
-        password_hash: (!password_hash.is_empty()).then_some(password_hash),
-        disabled: disabled_at.is_some(),
-        shift_sessions: kind == OrganisationKind::NursingHome.as_str(),
-    }))
+    Ok(sqlx::query_as(&format!("{CREDENTIALS} WHERE u.email = $1")).bind(email).fetch_optional(db).await?)
+}
+
+/// The account with this id.
+pub async fn credentials_by_id(db: &Db, id: &str) -> AppResult<Option<Credentials>> {
+    Ok(sqlx::query_as(&format!("{CREDENTIALS} WHERE u.id = $1")).bind(id).fetch_optional(db).await?)
+}
+
+/// The account whose RPPS/ADELI number (as an IDNPS) this is.
+pub async fn credentials_by_national_id(db: &Db, idnps: &str) -> AppResult<Option<Credentials>> {
+    Ok(sqlx::query_as(&format!("{CREDENTIALS} WHERE u.national_id = $1")).bind(idnps).fetch_optional(db).await?)
 }
 
 /// Disables (at `at`) or enables a member of the organisation; false when it
@@ -206,6 +262,47 @@ pub async fn set_disabled(db: &Db, organisation_id: &str, user_id: &str, at: Opt
     Ok(done.rows_affected() == 1)
 }
 
+/// Records (or clears) a member's RPPS/ADELI number, as an IDNPS; false when
+/// the organisation has no such member. One number opens one account.
+pub async fn set_national_id(db: &Db, organisation_id: &str, user_id: &str, idnps: Option<&str>) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE users SET national_id = $1 WHERE id = $2 AND organisation_id = $3")
+        .bind(idnps)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(db)
+        .await
+        .map_err(|e| conflict_on_unique(e, "This RPPS or ADELI number is already recorded on another account."))?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// What the organisation requires of its members' sign-ins.
+pub async fn security(db: &Db, organisation_id: &str) -> AppResult<SecuritySettings> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT second_factor_required, psc_eidas1_required FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_optional(db)
+            .await?;
+    let (second_factor, eidas1) = row.ok_or(AppError::NotFound)?;
+    Ok(SecuritySettings { second_factor_required: second_factor != 0, psc_eidas1_required: eidas1 != 0 })
+}
+
+pub async fn set_security(db: &Db, organisation_id: &str, settings: SecuritySettings) -> AppResult<()> {
+    sqlx::query("UPDATE organisations SET second_factor_required = $1, psc_eidas1_required = $2 WHERE id = $3")
+        .bind(i64::from(settings.second_factor_required))
+        .bind(i64::from(settings.psc_eidas1_required))
+        .bind(organisation_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The member's RPPS/ADELI number, as an IDNPS, if one is recorded.
+pub async fn national_id(db: &Db, user_id: &str) -> AppResult<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT national_id FROM users WHERE id = $1").bind(user_id).fetch_optional(db).await?;
+    Ok(row.and_then(|(id,)| id))
+}
+
 /// The user, their organisation, and their session's lock state (the failed
 /// sign-ins are the throttle's to fill in: `auth::me`).
 pub async fn me(db: &Db, user_id: &str, locked: bool) -> AppResult<Me> {
@@ -217,12 +314,14 @@ pub async fn me(db: &Db, user_id: &str, locked: bool) -> AppResult<Me> {
         role: String,
         organisation_id: String,
         pin_hash: Option<String>,
+        totp_secret: Option<String>,
     }
-    let row: Option<MeRow> =
-        sqlx::query_as("SELECT id, email, display_name, role, organisation_id, pin_hash FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<MeRow> = sqlx::query_as(
+        "SELECT id, email, display_name, role, organisation_id, pin_hash, totp_secret FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
     let row = row.ok_or(AppError::NotFound)?;
     Ok(Me {
         user: user_view((row.id, row.email, row.display_name, row.role))?,
@@ -230,6 +329,7 @@ pub async fn me(db: &Db, user_id: &str, locked: bool) -> AppResult<Me> {
         pin_set: row.pin_hash.is_some(),
         locked,
         failed_sign_ins: 0,
+        second_factor: row.totp_secret.is_some(),
     })
 }
 

@@ -25,6 +25,7 @@ use crate::db::{in_paris, now_ms, Db};
 use crate::download::attachment;
 use crate::error::{AppError, AppResult, Json};
 use crate::links::PatientDevice;
+use crate::organisations::store as organisations;
 use crate::signalling::Subject;
 use crate::AppState;
 
@@ -104,6 +105,7 @@ async fn issue(
         issued_at: now_ms(),
         prescriber_name: user.display_name.clone(),
         prescriber_organisation: owner.practice,
+        prescriber_national_id: organisations::national_id(&state.db, &user.id).await?,
         patient_last_name: patient.last_name,
         patient_first_name: patient.first_name,
         patient_birth_date: patient.birth_date,

@@ -5,6 +5,7 @@
 
 use qrcode::{Color, EcLevel, QrCode};
 use regard_shared::lang::Lang;
+use regard_shared::national_id;
 use regard_shared::prescription::Prescription;
 
 use crate::pdf::{Writer, MARGIN, WIDTH};
@@ -21,6 +22,9 @@ pub fn render(prescription: &Prescription, issued: &str, verify_url: &str) -> Ve
     w.footer(&format!("Ordonnance {} — {patient}", prescription.id));
     w.line(16.0, true, &prescription.prescriber_name);
     w.line(11.0, false, &prescription.prescriber_organisation);
+    if let Some(idnps) = &prescription.prescriber_national_id {
+        w.line(11.0, false, &national_id::label(idnps));
+    }
     w.gap(12.0);
     w.line(20.0, true, "Ordonnance");
     w.line(11.0, false, &format!("Date : {issued}"));
@@ -83,6 +87,7 @@ mod tests {
             issued_at: 0,
             prescriber_name: "Dr Paul Durand".into(),
             prescriber_organisation: "Cabinet médical du Parc".into(),
+            prescriber_national_id: Some("810005173140".into()),
             patient_last_name: "Dupont".into(),
             patient_first_name: "Marie".into(),
             patient_birth_date: "1958-03-14".into(),

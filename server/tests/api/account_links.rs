@@ -25,14 +25,6 @@ async fn choose(app: &TestApp, token: &str, password: &str) -> StatusCode {
     app.post_json(&path, None, json!({"password": password})).await.status()
 }
 
-async fn events_of(app: &TestApp, admin: &str, name: &str) -> Vec<String> {
-    let organisation = app.organisation_of(admin).await;
-    let events =
-        json(app.get(&format!("/api/v1/organisations/{organisation}/account-events"), Some(admin)).await).await;
-    let events = events.as_array().unwrap().iter().filter(|e| e["member"] == name);
-    events.map(|e| e["event"].as_str().unwrap().to_owned()).collect()
-}
-
 #[tokio::test]
 async fn an_invited_member_chooses_their_password_and_signs_in() {
     let smtp = SmtpServer::start();

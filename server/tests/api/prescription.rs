@@ -136,6 +136,7 @@ fn twenty_lines_for_a_vietnamese_name_are_all_printed_on_as_many_pages_as_needed
         issued_at: 0,
         prescriber_name: "Dr Paul Durand".into(),
         prescriber_organisation: "Cabinet médical du Parc".into(),
+        prescriber_national_id: Some("02A1234567".into()),
         patient_last_name: "Đặng".into(),
         patient_first_name: "Thị Ngọc Hân".into(),
         patient_birth_date: "1985-03-14".into(),
@@ -153,6 +154,7 @@ fn twenty_lines_for_a_vietnamese_name_are_all_printed_on_as_many_pages_as_needed
     let text = common::pdf_text(&pdf);
     assert!(text.contains("Patient : Thị Ngọc Hân ĐẶNG"), "{text}");
     assert!(text.contains("Né(e) le 14/03/1985"));
+    assert!(text.contains("ADELI 2A1234567"));
     for n in 1..=MAX_LINES {
         assert!(text.contains(&format!("{n}. Médicament numéro {n} 500 mg")), "line {n} missing");
     }

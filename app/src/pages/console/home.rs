@@ -1,7 +1,7 @@
 //! The console's home: who is signed in, for which organisation, and where to
 //! go; a warning when someone failed to sign in to this account lately, and
 //! for admins, which members' accounts are being guessed at; the sessions
-//! open on this account.
+//! open on this account, and its second factor.
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -10,6 +10,7 @@ use regard_shared::{OrganisationKind, Role};
 
 use crate::api;
 use crate::components::lock_screen::PinSetting;
+use crate::components::my_second_factor::MySecondFactor;
 use crate::components::my_sessions::MySessions;
 use crate::i18n::*;
 use crate::session::use_session;
@@ -24,6 +25,7 @@ pub fn ConsoleHome() -> impl IntoView {
                 {(me.user.role == Role::Admin).then(|| view! { <FailedSignIns organisation_id=me.organisation.id /> })}
             })}
             <PinSetting />
+            {session.0.get_untracked().map(|me| view! { <MySecondFactor enrolled=me.second_factor /> })}
             <MySessions />
     }
 }

@@ -33,3 +33,5 @@ pub mod resident;
 pub mod residents;
 pub mod team;
 pub mod team_invite;
+pub mod team_member;
+pub mod team_security;

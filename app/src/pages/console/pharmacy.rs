@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use regard_shared::national_id;
 use regard_shared::prescription::{parse_identifier, Verification};
 use regard_shared::ErrorCode;
 
@@ -107,7 +108,11 @@ fn CheckView(id: String) -> impl IntoView {
                 {verdict}
                 {dispensed}
                 <dl class="identity">
-                    <dt>{t!(i18n, pharmacy.prescriber)}</dt><dd>{format!("{} – {}", p.prescriber_name, p.prescriber_organisation)}</dd>
+                    <dt>{t!(i18n, pharmacy.prescriber)}</dt>
+                    <dd>
+                        {format!("{} – {}", p.prescriber_name, p.prescriber_organisation)}
+                        {p.prescriber_national_id.as_deref().map(|id| view! { <br /><span data-testid="prescriber-id">{national_id::label(id)}</span> })}
+                    </dd>
                     <dt>{t!(i18n, pharmacy.patient)}</dt><dd>{format!("{} {} ({})", p.patient_first_name, p.patient_last_name, calendar_date(&p.patient_birth_date, lang))}</dd>
                     <dt>{t!(i18n, pharmacy.issued)}</dt><dd>{date_time(p.issued_at, lang)}</dd>
                 </dl>

@@ -32,6 +32,10 @@ fn ResidentList() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let residents = RwSignal::new(None::<Vec<Resident>>);
     let error = RwSignal::new(None::<String>);
+    // What the list on screen was found for: until it is what is typed, the
+    // list is busy (said to screen readers, and awaited by the browser tests).
+    let shown_for = RwSignal::new(None::<String>);
+    let busy = move || search.with(|typed| shown_for.with(|shown| shown.as_ref() != Some(typed)));
     // Each keystroke asks again; an older answer arriving late is dropped.
     Effect::new(move |_| {
         let typed = search.get();
@@ -43,6 +47,7 @@ fn ResidentList() -> impl IntoView {
             match answer {
                 Ok(list) => {
                     residents.set(Some(list));
+                    shown_for.set(Some(typed));
                     error.set(None);
                 }
                 Err(failure) => error.set(Some(error_text(texts, &failure))),
@@ -50,7 +55,7 @@ fn ResidentList() -> impl IntoView {
         });
     });
     view! {
-        <section class="card" aria-labelledby="residents-list-title">
+        <section class="card" aria-labelledby="residents-list-title" aria-busy=move || if busy() { "true" } else { "false" }>
             <h2 id="residents-list-title" class="visually-hidden">{t!(i18n, nursing_home.residents_title)}</h2>
             <label for="resident-search">{t!(i18n, nursing_home.search)}</label>
             <input id="resident-search" type="search" autocomplete="off" maxlength="100" bind:value=search />

@@ -6,13 +6,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::account::{AccountEvent, AccountEventView};
-use regard_shared::api::MemberView;
 
 use crate::api::{self, Failure};
 use crate::components::error_text::{error_text, ErrorAlert};
 use crate::components::format::date_time;
 use crate::i18n::*;
 use crate::pages::console::team_invite::InviteMember;
+use crate::pages::console::team_member::{MemberAction, MemberItem};
+use crate::pages::console::team_security::SecurityCard;
 use crate::session::use_session;
 use crate::texts::use_texts;
 
@@ -28,6 +29,7 @@ pub fn TeamPage() -> Option<impl IntoView> {
     Some(view! {
         <Members organisation_id=organisation_id.clone() my_id=my_id changed=changed />
         <InviteMember organisation_id=organisation_id.clone() kind=kind on_invited=on_invited />
+        <SecurityCard organisation_id=organisation_id.clone() />
         <AccountLog organisation_id=organisation_id changed=changed />
     })
 }
@@ -38,6 +40,7 @@ fn Members(organisation_id: String, my_id: String, changed: RwSignal<u32>) -> im
     let texts = use_texts();
     let error = RwSignal::new(None::<String>);
     let id = organisation_id.clone();
+    let organisation = StoredValue::new(organisation_id.clone());
     let members = LocalResource::new(move || {
         changed.track();
         let id = id.clone();
@@ -50,6 +53,7 @@ fn Members(organisation_id: String, my_id: String, changed: RwSignal<u32>) -> im
                 MemberAction::Disable => api::account::set_disabled(&organisation_id, &member, true).await,
                 MemberAction::Enable => api::account::set_disabled(&organisation_id, &member, false).await,
                 MemberAction::InviteAgain => api::account::invite_again(&organisation_id, &member).await,
+                MemberAction::ResetSecondFactor => api::account::reset_second_factor(&organisation_id, &member).await,
             };
             match done {
                 Ok(()) => error.set(None),
@@ -75,7 +79,7 @@ fn Members(organisation_id: String, my_id: String, changed: RwSignal<u32>) -> im
                         <ul class="member-list">
                             {listed.into_iter().map(|m| {
                                 let me = my_id.with_value(|id| *id == m.user.id);
-                                view! { <MemberItem member=m me=me on_act=act.clone() /> }
+                                view! { <MemberItem member=m me=me organisation_id=organisation.get_value() changed=changed on_act=act.clone() /> }
                             }).collect_view()}
                         </ul>
                     }
@@ -83,62 +87,6 @@ fn Members(organisation_id: String, my_id: String, changed: RwSignal<u32>) -> im
                 }
             })}
         </section>
-    }
-}
-
-#[derive(Clone, Copy)]
-enum MemberAction {
-    Disable,
-    Enable,
-    InviteAgain,
-}
-
-/// A member: name, e-mail, status, recent wrong passwords, and the buttons
-/// that disable or enable them and send a pending invitation again (none on
-/// the administrator's own line).
-#[component]
-fn MemberItem(member: MemberView, me: bool, on_act: impl Fn(String, MemberAction) + Clone + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    let MemberView { user, failed_sign_ins, disabled, invited } = member;
-    let name = StoredValue::new(user.display_name.clone());
-    let id = StoredValue::new(user.id.clone());
-    let status = move || match (disabled, invited) {
-        (true, _) => t_string!(i18n, team.disabled),
-        (false, true) => t_string!(i18n, team.invited),
-        (false, false) => t_string!(i18n, team.active),
-    };
-    let toggle = if disabled { MemberAction::Enable } else { MemberAction::Disable };
-    let toggle_label = move || match disabled {
-        true => t_string!(i18n, team.enable_label, name = name.get_value()).to_string(),
-        false => t_string!(i18n, team.disable_label, name = name.get_value()).to_string(),
-    };
-    let again_label = move || t_string!(i18n, team.invite_again_label, name = name.get_value()).to_string();
-    let on_again = on_act.clone();
-    view! {
-        <li class="member" class:disabled=disabled data-testid="member">
-            <div>
-                <strong>{user.display_name.clone()}</strong>
-                {me.then(|| view! { " (" {t!(i18n, team.you)} ")" })}
-                <br />
-                <span class="hint">{user.email.clone()}</span>
-                " "
-                <span class="badge" data-testid="member-status">{status}</span>
-                {(failed_sign_ins > 0).then(|| view! {
-                    " " <span class="hint">{t!(i18n, team.failed, count = failed_sign_ins)}</span>
-                })}
-            </div>
-            {(invited && !disabled).then(|| view! {
-                <button type="button" class="secondary" aria-label=again_label
-                    on:click=move |_| on_again(id.get_value(), MemberAction::InviteAgain)>
-                    {t!(i18n, team.invite_again)}
-                </button>
-            })}
-            {(!me).then(|| view! {
-                <button type="button" class="secondary" aria-label=toggle_label on:click=move |_| on_act(id.get_value(), toggle)>
-                    {move || if disabled { t_string!(i18n, team.enable) } else { t_string!(i18n, team.disable) }}
-                </button>
-            })}
-        </li>
     }
 }
 
@@ -183,6 +131,12 @@ fn EventItem(event: AccountEventView) -> impl IntoView {
         AccountEvent::InvitationAccepted => t_string!(i18n, team.event_invitation_accepted),
         AccountEvent::ResetRequested => t_string!(i18n, team.event_reset_requested),
         AccountEvent::PasswordReset => t_string!(i18n, team.event_password_reset),
+        AccountEvent::NationalIdChanged => t_string!(i18n, team.event_national_id_changed),
+        AccountEvent::SecondFactorEnabled => t_string!(i18n, team.event_second_factor_enabled),
+        AccountEvent::SecondFactorFailed => t_string!(i18n, team.event_second_factor_failed),
+        AccountEvent::RecoveryCodeUsed => t_string!(i18n, team.event_recovery_code_used),
+        AccountEvent::SecondFactorReset => t_string!(i18n, team.event_second_factor_reset),
+        AccountEvent::SignedInWithPsc => t_string!(i18n, team.event_signed_in_with_psc),
     };
     view! {
         <li data-testid="account-event">

@@ -4,6 +4,7 @@
 
 pub mod consultation;
 pub mod monitoring;
+pub mod oidc;
 pub mod smtp;
 pub mod ws;
 
@@ -226,6 +227,16 @@ pub fn phantom_slice(number: usize, count: usize, size: u16) -> Vec<i16> {
             regard_server::expertise::phantom::value(f64::from(x), f64::from(y), number, count, f64::from(size))
         })
         .collect()
+}
+
+/// The events of the member named `name` in their organisation's account log,
+/// newest first, as its administrator reads them.
+pub async fn events_of(app: &TestApp, admin: &str, name: &str) -> Vec<String> {
+    let organisation = app.organisation_of(admin).await;
+    let events =
+        json(app.get(&format!("/api/v1/organisations/{organisation}/account-events"), Some(admin)).await).await;
+    let events = events.as_array().unwrap().iter().filter(|e| e["member"] == name);
+    events.map(|e| e["event"].as_str().unwrap().to_owned()).collect()
 }
 
 /// A second account in an existing or new organisation; returns its cookie.

@@ -7,6 +7,11 @@ use sqlx::FromRow;
 use crate::db::Db;
 use crate::error::AppResult;
 
+mod psc;
+mod second_factor;
+pub use psc::*;
+pub use second_factor::*;
+
 /// A session still in force at `$2` (by its absolute lifetime and its idle
 /// timeout), aliased `s`.
 const IN_FORCE: &str = "s.expires_at > $2 AND (s.idle_ms IS NULL OR s.last_used_at + s.idle_ms > $2)";
