@@ -10,7 +10,7 @@
 // Prints `listening on http://127.0.0.1:PORT` once it answers.
 
 import http from 'node:http';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split(/=(.*)/s).slice(0, 2)));
@@ -40,7 +40,15 @@ function claimsOf(id) {
   };
 }
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+// The signing key, made as PEM then read back: exporting as a JWK the key
+// object generateKeyPairSync returns can deadlock Node 20 when a garbage
+// collection runs during the export (seen in a test run: a hung provider).
+const { privateKey: pem } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const privateKey = createPrivateKey(pem);
 const provider = new Provider(issuer, {
   clients: [{
     client_id: 'regard',

@@ -33,18 +33,28 @@ impl TestProvider {
             .stderr(Stdio::piped())
             .spawn()
             .expect("node runs e2e/oidc-provider.mjs (its packages: npm ci --prefix e2e)");
-        // It says so once it listens; a failure to start closes its output.
-        let mut output = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        output.read_line(&mut line).unwrap();
-        assert!(line.starts_with("listening on"), "the test provider did not start: {line:?}");
-        // Read on, or its next line would break the pipe and end it; its
-        // errors are shown, not its warnings about running as a test.
-        std::thread::spawn(move || std::io::copy(&mut output, &mut std::io::sink()));
+        // Its errors are shown, not its warnings about running as a test.
         let errors = BufReader::new(child.stderr.take().unwrap());
         std::thread::spawn(move || {
             errors.lines().map_while(Result::ok).filter(|l| !l.contains("WARNING")).for_each(|l| eprintln!("{l}"))
         });
+        // It says so once it listens; a failure to start closes its output. Its
+        // output is read on (its next line would otherwise break the pipe and
+        // end it), and a provider that never starts fails the test, not hangs it.
+        let mut output = BufReader::new(child.stdout.take().unwrap());
+        let (started, listening) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = output.read_line(&mut line);
+            let _ = started.send(line);
+            std::io::copy(&mut output, &mut std::io::sink())
+        });
+        let line = listening.recv_timeout(std::time::Duration::from_secs(30)).unwrap_or_default();
+        if !line.starts_with("listening on") {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the test provider did not start: {line:?}");
+        }
         TestProvider { issuer: format!("http://127.0.0.1:{port}"), child }
     }
 
