@@ -91,11 +91,14 @@ test('a doctor signs in with Pro Santé Connect as the account with their RPPS n
   await expectUsableLayout(page);
 
   // The provider remembers who signed in there (as PSC does): another
-  // identity starts from a browser that forgot it.
+  // identity starts from a browser that forgot it. The page that sent to the
+  // sign-in is where it ends, as with a password.
   await page.context().clearCookies();
+  await page.goto('/login?next=%2Fconsole%2Fconsultations');
   await psc.click();
   await page.getByRole('button', { name: /Dr Paul Durand — carte CPS/ }).click();
-  await expect(page).toHaveURL(/\/console$/);
+  await expect(page).toHaveURL(/\/console\/consultations$/);
+  await page.getByRole('link', { name: 'Accueil', exact: true }).click();
   const home = new ConsoleHome(page);
   await expect(home.greeting).toContainText('Dr Paul Durand');
   await expect(home.organisation).toContainText('Cabinet médical du Parc');

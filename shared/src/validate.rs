@@ -38,6 +38,12 @@ pub fn period(from: i64, to: i64, max_ms: i64, too_long: &'static str) -> Result
 
 /// A deliberately simple address check: one `@`, something on each side, a dot in
 /// the domain, no spaces. Deliverability is proven by sending, not by regexes.
+/// A page of this site to go back to after signing in (`?next=`): a path, never
+/// another site's address (`//host`, `/\host` for some browsers), and short.
+pub fn local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.len() <= 512
+}
+
 pub fn email(value: &str) -> Result<(), Invalid> {
     let bad = || invalid("email", "Enter a valid e-mail address.");
     if value.is_empty() || value.len() > EMAIL_MAX_BYTES || value.chars().any(char::is_whitespace) {
@@ -109,6 +115,15 @@ pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_this_sites_pages_are_gone_back_to() {
+        assert!(local_path("/rx/RX-7K3M-9Q2P-XW4T-H8ZD"));
+        for other in ["https://example.org/", "//example.org", "/\\example.org", "rx/1", ""] {
+            assert!(!local_path(other), "{other}");
+        }
+        assert!(!local_path(&format!("/{}", "a".repeat(600))));
+    }
 
     #[test]
     fn pins_are_four_to_eight_digits() {

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use regard_shared::account::PscRefusal;
 use regard_shared::api::Me;
-use regard_shared::ErrorCode;
+use regard_shared::{validate, ErrorCode};
 
 use crate::api::{self, Failure, SignIn};
 use crate::components::error_text::{error_text, ErrorAlert};
@@ -76,10 +76,15 @@ fn ProSanteConnect() -> impl IntoView {
         })
     };
     let offered = move || options.get().and_then(Result::ok).is_some_and(|o| o.pro_sante_connect);
+    // Back to the page that sent here once signed in, as with a password.
+    let start = match query("next").filter(|path| validate::local_path(path)) {
+        Some(next) => format!("/api/v1/auth/psc/start?next={}", js_sys::encode_uri_component(&next)),
+        None => "/api/v1/auth/psc/start".to_owned(),
+    };
     view! {
         {move || said().map(|text| view! { <p class="alert alert-error" role="alert" data-testid="psc-refusal">{text}</p> })}
         <Show when=offered>
-            <a class="button psc" href="/api/v1/auth/psc/start" rel="external">{t!(i18n, login.psc_button)}</a>
+            <a class="button psc" href=start.clone() rel="external">{t!(i18n, login.psc_button)}</a>
             <p class="hint">{t!(i18n, login.psc_hint)}</p>
             <p class="or">{t!(i18n, login.or_password)}</p>
         </Show>
@@ -174,10 +179,7 @@ fn PasswordForm(
 /// (`?next=/rx/...`, e.g. a pharmacist scanning a prescription), else the
 /// console's home. Only paths of this site are followed.
 fn next_page() -> String {
-    match query("next") {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
-        _ => "/console".to_owned(),
-    }
+    query("next").filter(|path| validate::local_path(path)).unwrap_or_else(|| "/console".to_owned())
 }
 
 /// A parameter of this page's address.

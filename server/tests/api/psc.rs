@@ -4,7 +4,7 @@
 //! altered state, another browser, and an ID token for another nonce are
 //! refused.
 
-use crate::common::oidc::{back, pick, start, TestProvider};
+use crate::common::oidc::{back, pick, start, start_from, TestProvider};
 use crate::common::*;
 use axum::http::{header, Method, StatusCode};
 use serde_json::json;
@@ -120,6 +120,23 @@ async fn an_altered_state_another_browser_and_another_nonce_are_refused() {
     let answer = back(&app, &returned, Some(&started.cookie)).await;
     assert_eq!(location(&answer), "/login?psc=expired");
     assert!(cookie_named(&answer, "regard_session").is_none());
+}
+
+#[tokio::test]
+async fn the_sign_in_goes_back_to_the_page_it_started_from_and_never_elsewhere() {
+    let provider = TestProvider::start();
+    let app = app_with(&provider).await;
+    // A pharmacist scanned a prescription's QR code before signing in.
+    let started = start_from(&app, "/api/v1/auth/psc/start?next=%2Frx%2FRX-7K3M-9Q2P-XW4T-H8ZD").await;
+    let returned = pick(&started.authorization_url, "durand").await;
+    let answer = back(&app, &returned, Some(&started.cookie)).await;
+    assert_eq!(location(&answer), "/rx/RX-7K3M-9Q2P-XW4T-H8ZD");
+    assert!(cookie_named(&answer, "regard_session").is_some());
+    for elsewhere in ["%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example%2F", "%2F%5Cevil.example"] {
+        let started = start_from(&app, &format!("/api/v1/auth/psc/start?next={elsewhere}")).await;
+        let returned = pick(&started.authorization_url, "durand").await;
+        assert_eq!(location(&back(&app, &returned, Some(&started.cookie)).await), "/console", "{elsewhere}");
+    }
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Redirect;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use regard_shared::account::{AccountEvent, PscRefusal, SignInOptions};
+use regard_shared::validate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -59,14 +60,26 @@ fn refused(refusal: PscRefusal) -> Redirect {
     Redirect::to(&format!("/login?psc={}", refusal.as_str()))
 }
 
+/// Where to go once signed in.
+#[derive(Deserialize, IntoParams)]
+struct Next {
+    /// A page of this site (e.g. `/rx/RX-…` for a pharmacist who scanned a
+    /// prescription); anything else is ignored for the console's home.
+    next: Option<String>,
+}
+
 /// Sends the browser to Pro Santé Connect (scope `openid scope_all`,
 /// `acr_values=eidas1`, PKCE, state and nonce kept here for its return).
-#[utoipa::path(get, path = "/psc/start", tag = "auth",
+#[utoipa::path(get, path = "/psc/start", tag = "auth", params(Next),
     responses(
         (status = 303, description = "To Pro Santé Connect's authorization endpoint; or back to /login?psc=unavailable"),
         (status = 404, description = "Pro Santé Connect is not configured"),
     ))]
-async fn start(State(state): State<AppState>, jar: CookieJar) -> AppResult<(CookieJar, Redirect)> {
+async fn start(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(Next { next }): Query<Next>,
+) -> AppResult<(CookieJar, Redirect)> {
     let psc = state.psc.clone().ok_or(crate::error::AppError::NotFound)?;
     let authorization = match psc.authorize().await {
         Ok(authorization) => authorization,
@@ -83,6 +96,7 @@ async fn start(State(state): State<AppState>, jar: CookieJar) -> AppResult<(Cook
         nonce: &authorization.nonce,
         pkce_verifier: &authorization.pkce_verifier,
         expires_at: now + UNDER_WAY_SECS * 1000,
+        next_path: next.as_deref().filter(|path| validate::local_path(path)),
     };
     store::insert_psc_login(&state.db, &login, now).await?;
     Ok((jar.add(browser_cookie(&state, browser, UNDER_WAY_SECS)), Redirect::to(&authorization.url)))
@@ -102,7 +116,7 @@ struct Answer {
 /// number signed in (at eIDAS substantial level where its organisation
 /// requires it). Then to the console, or back to `/login?psc=…`.
 #[utoipa::path(get, path = "/psc/callback", tag = "auth", params(Answer),
-    responses((status = 303, description = "To the console, signed in; or to /login?psc=unknown|level|expired|disabled|cancelled|unavailable")))]
+    responses((status = 303, description = "Signed in, to the page the sign-in started from or the console; or to /login?psc=unknown|level|expired|disabled|cancelled|unavailable")))]
 async fn callback(
     State(state): State<AppState>,
     ClientAddr(address): ClientAddr,
@@ -117,7 +131,7 @@ async fn callback(
     };
     // Taken whatever follows: a state is answered once (a replay finds nothing).
     let under_way = store::take_psc_login(&state.db, &hash_token(&sent_state)).await?;
-    let Some((browser_hash, nonce, verifier, expires_at)) = under_way else {
+    let Some(store::PscLogin { browser_hash, nonce, pkce_verifier, expires_at, next_path }) = under_way else {
         tracing::warn!(%address, "Pro Santé Connect answer with an unknown or used state");
         return Ok((jar, refused(PscRefusal::Expired)));
     };
@@ -130,7 +144,7 @@ async fn callback(
         return Ok((jar, refused(if cancelled { PscRefusal::Cancelled } else { PscRefusal::Unavailable })));
     }
     let Some(code) = answer.code else { return Ok((jar, refused(PscRefusal::Expired))) };
-    let identity = match psc.identity(code, verifier, &nonce).await {
+    let identity = match psc.identity(code, pkce_verifier, &nonce).await {
         Ok(identity) => identity,
         Err(error) => {
             tracing::warn!(%error, %address, "Pro Santé Connect sign-in refused");
@@ -162,5 +176,5 @@ async fn callback(
     tracing::info!(user = %account.id, acr = ?identity.acr, professions = ?identity.professions, "Pro Santé Connect identity checked");
     let origin = Origin { device: device_of(&headers), address };
     let (cookie, _) = signed_in(&state, &account, &origin, AccountEvent::SignedInWithPsc).await?;
-    Ok((jar.add(cookie), Redirect::to("/console")))
+    Ok((jar.add(cookie), Redirect::to(next_path.as_deref().unwrap_or("/console"))))
 }

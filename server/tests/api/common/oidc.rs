@@ -80,7 +80,12 @@ pub struct Started {
 }
 
 pub async fn start(app: &TestApp) -> Started {
-    let answer = app.send(request(Method::GET, "/api/v1/auth/psc/start", None, None)).await;
+    start_from(app, "/api/v1/auth/psc/start").await
+}
+
+/// A sign-in started at `path` (the start with its query).
+pub async fn start_from(app: &TestApp, path: &str) -> Started {
+    let answer = app.send(request(Method::GET, path, None, None)).await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let cookie = super::cookie_named(&answer, "regard_psc").expect("the browser's cookie");
     let location = answer.headers()[header::LOCATION].to_str().unwrap().to_owned();
