@@ -114,7 +114,8 @@ struct Answer {
 /// (once, from the browser that started it), the code traded for tokens, the
 /// ID token and userinfo checked, and the account with that RPPS/ADELI
 /// number signed in (at eIDAS substantial level where its organisation
-/// requires it). Then to the console, or back to `/login?psc=…`.
+/// requires it). Then to the page the sign-in started from (else the
+/// console), or back to `/login?psc=…`.
 #[utoipa::path(get, path = "/psc/callback", tag = "auth", params(Answer),
     responses((status = 303, description = "Signed in, to the page the sign-in started from or the console; or to /login?psc=unknown|level|expired|disabled|cancelled|unavailable")))]
 async fn callback(
