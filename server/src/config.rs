@@ -124,6 +124,12 @@ pub struct ServeArgs {
     #[arg(long, env = "REGARD_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// NATS server linking several Regard nodes on one PostgreSQL database
+    /// (e.g. nats://127.0.0.1:4222): a call's two sides, a console's news and
+    /// an ended session reach sockets on any node. Unset: this node is alone.
+    #[arg(long, env = "REGARD_NATS_URL")]
+    pub nats_url: Option<String>,
+
     /// Connections open at once (WebSockets included); beyond, new ones are
     /// closed at once. Lowered to fit the open-file limit.
     #[arg(long, env = "REGARD_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(16..))]

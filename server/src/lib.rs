@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod blobs;
+pub mod cluster;
 pub mod config;
 pub mod connections;
 pub mod consultation;
@@ -91,6 +92,8 @@ pub struct AppState {
     pub submissions: monitoring::store::submissions::Writer,
     /// Sessions ended while their sockets are open, and the clock sessions go by.
     pub sessions: Arc<auth::Sessions>,
+    /// The other nodes of the service, if any.
+    pub link: cluster::Link,
 }
 
 impl AppState {
@@ -111,8 +114,23 @@ impl AppState {
             hashing: Arc::new(gate::Gate::per_core(16)),
             submissions: monitoring::store::submissions::Writer::start(db.clone()),
             sessions: Arc::default(),
+            link: cluster::Link::alone(),
             db,
         })
+    }
+
+    /// This node as one of several, from before it serves: its rooms, console
+    /// news and ended sessions reach the sockets of the other nodes through
+    /// `link`, and theirs reach its own.
+    pub async fn linked(mut self, link: cluster::Link) -> anyhow::Result<AppState> {
+        self.rooms = Arc::new(Rooms::new(link.clone()));
+        self.live = Arc::new(live::Bus::new(link.clone()));
+        self.sessions = Arc::new(auth::Sessions::new(link.clone()));
+        self.link = link;
+        signalling::listen(&self).await?;
+        self.live.listen().await?;
+        self.sessions.listen().await?;
+        Ok(self)
     }
 }
 
@@ -331,6 +349,9 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
     };
     let web = WebApp::load(&args.dist_dir)?.with_source_url(args.source_url.clone());
     let mut state = AppState::new(db, settings, web, &data_dir)?;
+    if let Some(url) = &args.nats_url {
+        state = state.linked(cluster::Link::connect(url).await?).await?;
+    }
     if let Some(url) = &args.sms_gateway_url {
         let gateway = sms::HttpGateway::new(url, args.sms_gateway_header.as_deref(), &args.sms_gateway_body)?;
         state.sms = SmsProvider::Http(gateway);

@@ -3,9 +3,9 @@
 //! page has to poll. Domains publish on the bus right after their change is
 //! committed; each socket forwards what its member may see.
 //!
-//! The bus is in-process (a Tokio broadcast channel): several nodes (their own
-//! issue) only have to carry `Envelope`s between processes behind `publish`
-//! and `subscribe`.
+//! The bus is a Tokio broadcast channel on each node; news published on one
+//! node crosses the cluster's link (`cluster::NEWS`) to the consoles of the
+//! others.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,9 +16,11 @@ use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use regard_shared::live::{LiveMessage, News, HEARTBEAT_SECS};
 use regard_shared::ApiError;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::auth::{self, Session};
+use crate::cluster::{Link, NEWS};
 use crate::error::{AppError, AppResult};
 use crate::gate::{Held, PerAccount};
 use crate::signalling::RateLimit;
@@ -35,7 +37,7 @@ pub const MAX_CONSOLES_PER_MEMBER: usize = 8;
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// News addressed to the members of one organisation.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Envelope {
     pub organisation_id: String,
     pub news: News,
@@ -43,22 +45,45 @@ pub struct Envelope {
 
 pub struct Bus {
     sender: broadcast::Sender<Arc<Envelope>>,
+    link: Link,
     consoles: Arc<PerAccount>,
 }
 
 impl Default for Bus {
     fn default() -> Bus {
-        Bus { sender: broadcast::channel(BACKLOG).0, consoles: PerAccount::new(MAX_CONSOLES_PER_MEMBER) }
+        Bus::new(Link::alone())
     }
 }
 
 impl Bus {
-    /// Tells the organisation's open consoles. Call it once the change is
-    /// committed: a console fetches as soon as it hears.
+    pub fn new(link: Link) -> Bus {
+        Bus { sender: broadcast::channel(BACKLOG).0, link, consoles: PerAccount::new(MAX_CONSOLES_PER_MEMBER) }
+    }
+
+    /// Tells the organisation's open consoles, on every node. Call it once the
+    /// change is committed: a console fetches as soon as it hears.
     pub fn publish(&self, organisation_id: &str, news: News) {
         tracing::debug!(organisation_id, ?news, "live news");
+        let envelope = Envelope { organisation_id: organisation_id.to_owned(), news };
+        self.link.send(NEWS, &envelope);
+        self.tell_here(envelope);
+    }
+
+    fn tell_here(&self, envelope: Envelope) {
         // No receiver (no console open) is not an error.
-        let _ = self.sender.send(Arc::new(Envelope { organisation_id: organisation_id.to_owned(), news }));
+        let _ = self.sender.send(Arc::new(envelope));
+    }
+
+    /// Passes the news published on the other nodes to this node's consoles.
+    pub async fn listen(self: &Arc<Self>) -> anyhow::Result<()> {
+        let mut heard = self.link.listen::<Envelope>(NEWS).await?;
+        let bus = self.clone();
+        tokio::spawn(async move {
+            while let Some((_, envelope)) = heard.next().await {
+                bus.tell_here(envelope);
+            }
+        });
+        Ok(())
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Envelope>> {

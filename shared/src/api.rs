@@ -109,6 +109,9 @@ pub struct Health {
     pub status: String,
     /// `ok` or `unavailable`.
     pub database: String,
+    /// The link to the other nodes: `alone` (a single node), `ok` or
+    /// `unavailable` (NATS unreachable: this node's calls would miss the others').
+    pub nodes: String,
     pub version: String,
     /// Rounds the follow-up scheduler has completed since the server started
     /// (reminders, missed questionnaires, deletions): proof that it is alive.

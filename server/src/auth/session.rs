@@ -7,19 +7,23 @@
 //! disabling them. Its clinician sockets end with it (`Sessions::revoked`).
 
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
+use futures_util::StreamExt;
 use rand::RngCore;
 use regard_shared::account::SessionView;
 use regard_shared::api::PIN_MAX_FAILURES;
 use regard_shared::{Action, Role};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 
 use super::store;
+use crate::cluster::{Link, SESSIONS};
 use crate::db::{new_id, now_ms, Db};
 use crate::error::{AppError, AppResult};
 use crate::{AppState, Settings};
@@ -47,13 +51,15 @@ pub(super) fn hash_token(token: &str) -> String {
 /// judged by.
 pub struct Sessions {
     revoked: broadcast::Sender<Revoked>,
+    /// Sessions ended here close their sockets on the other nodes too.
+    link: Link,
     /// How far ahead of the wall clock sessions are judged: moved by tests
     /// only (an idle timeout is 30 minutes no test can wait for).
     ahead_ms: AtomicI64,
 }
 
 /// Sessions that just ended, for the sockets they hold to close.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Revoked {
     /// Every session of this member (disabled).
     Member(String),
@@ -72,11 +78,15 @@ impl Revoked {
 
 impl Default for Sessions {
     fn default() -> Sessions {
-        Sessions { revoked: broadcast::channel(64).0, ahead_ms: AtomicI64::new(0) }
+        Sessions::new(Link::alone())
     }
 }
 
 impl Sessions {
+    pub fn new(link: Link) -> Sessions {
+        Sessions { revoked: broadcast::channel(64).0, link, ahead_ms: AtomicI64::new(0) }
+    }
+
     pub fn now(&self) -> i64 {
         now_ms() + self.ahead_ms.load(Ordering::Relaxed)
     }
@@ -93,8 +103,25 @@ impl Sessions {
     }
 
     fn revoke(&self, revoked: Revoked) {
+        self.link.send(SESSIONS, &revoked);
+        self.revoked_here(revoked);
+    }
+
+    fn revoked_here(&self, revoked: Revoked) {
         // No receiver is no socket open: nothing to close.
         let _ = self.revoked.send(revoked);
+    }
+
+    /// Closes this node's sockets of the sessions ended on the other nodes.
+    pub async fn listen(self: &Arc<Self>) -> anyhow::Result<()> {
+        let mut ended = self.link.listen::<Revoked>(SESSIONS).await?;
+        let sessions = self.clone();
+        tokio::spawn(async move {
+            while let Some((_, revoked)) = ended.next().await {
+                sessions.revoked_here(revoked);
+            }
+        });
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod backup;
 mod cli;
+mod cluster;
 mod connections;
 mod consultation;
 mod expertise;

@@ -19,7 +19,7 @@ fn offer(sdp: &str) -> ClientMessage {
 }
 
 /// An assist with its regulator's cookie, id, and the accepting phone's cookie.
-async fn accepted_assist(app: &TestApp) -> (String, String, String) {
+pub(crate) async fn accepted_assist(app: &TestApp) -> (String, String, String) {
     let (cookie, case, token) = app.start_assist().await;
     let device = cookie_named(&app.accept(&token, None).await, "regard_patient").unwrap();
     (cookie, case["summary"]["id"].as_str().unwrap().to_owned(), device)

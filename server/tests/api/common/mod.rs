@@ -4,6 +4,7 @@
 
 pub mod consultation;
 pub mod monitoring;
+pub mod nats;
 pub mod oidc;
 pub mod smtp;
 pub mod ws;
@@ -147,6 +148,15 @@ impl TestApp {
             |_| {},
         )
         .await
+    }
+
+    /// This server as a node of a cluster, linked to the others through the
+    /// NATS server at `nats_url`.
+    pub async fn linked(mut self, nats_url: &str) -> TestApp {
+        let link = regard_server::cluster::Link::connect(nats_url).await.unwrap();
+        self.state = self.state.linked(link).await.unwrap();
+        self.router = regard_server::app(self.state.clone());
+        self
     }
 
     /// The URL of this app's database, for a second server or a CLI command on it.

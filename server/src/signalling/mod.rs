@@ -4,9 +4,9 @@
 //! two and never sees media. Each socket is authenticated when it joins (session
 //! cookie or patient device cookie) and can only ever reach its own room.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+mod rooms;
+
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -16,76 +16,30 @@ use futures_util::{SinkExt, StreamExt};
 use regard_shared::assist::EventKind;
 use regard_shared::live::News;
 use regard_shared::signal::{
-    ClientMessage, IceServer, PeerRole, PeerSignal, ServerMessage, MAX_FRAMES_PER_SECOND, MAX_FRAME_BYTES,
+    ClientMessage, IceServer, PeerRole, ServerMessage, MAX_FRAMES_PER_SECOND, MAX_FRAME_BYTES,
 };
 use regard_shared::Action;
 use regard_shared::ApiError;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, Notify};
 
 use crate::assist::{self, store};
 use crate::auth::{self, CurrentUser, Revoked};
 use crate::error::{AppError, AppResult};
-use crate::gate::PerAccount;
 use crate::links::PatientDevice;
 use crate::{AppState, IceConfig};
 
+pub use rooms::Rooms;
+
 /// Frames queued for one socket before it is considered stuck and dropped.
 const QUEUE: usize = 64;
-
-struct Member {
-    id: u64,
-    tx: mpsc::Sender<ServerMessage>,
-    /// Wakes the member's socket when another socket takes its seat.
-    kick: Arc<Notify>,
-}
-
-#[derive(Default)]
-struct Room {
-    clinician: Option<Member>,
-    patient: Option<Member>,
-    media_connected: bool,
-}
-
-impl Room {
-    fn slot(&mut self, role: PeerRole) -> &mut Option<Member> {
-        match role {
-            PeerRole::Clinician => &mut self.clinician,
-            PeerRole::Patient => &mut self.patient,
-        }
-    }
-
-    fn other(&mut self, role: PeerRole) -> &mut Option<Member> {
-        self.slot(match role {
-            PeerRole::Clinician => PeerRole::Patient,
-            PeerRole::Patient => PeerRole::Clinician,
-        })
-    }
-}
-
-/// Every open room of this server process.
-pub struct Rooms {
-    rooms: Mutex<HashMap<String, Room>>,
-    next_id: AtomicU64,
-    /// Open sockets per clinician, to bound what one account can hold open.
-    per_clinician: Arc<PerAccount>,
-}
-
-impl Default for Rooms {
-    fn default() -> Rooms {
-        Rooms {
-            rooms: Mutex::default(),
-            next_id: AtomicU64::default(),
-            per_clinician: PerAccount::new(MAX_SOCKETS_PER_CLINICIAN),
-        }
-    }
-}
 
 /// Signalling sockets one clinician may hold open at once (one per case on screen).
 pub const MAX_SOCKETS_PER_CLINICIAN: usize = 8;
 
 /// What a room is about. Assists and consultations share the machinery; only
 /// what a change of media state means differs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Subject {
     Assist(String),
     Consultation(String),
@@ -148,80 +102,6 @@ pub enum Joiner {
     /// clinician, counts against its user's sockets.
     Bedside(CurrentUser),
     Patient,
-}
-
-impl Rooms {
-    fn with_room<T>(&self, id: &str, f: impl FnOnce(&mut Room) -> T) -> T {
-        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        f(rooms.entry(id.to_owned()).or_default())
-    }
-
-    /// Seats `tx` as `role` (a reconnecting device replaces its old socket) and
-    /// tells the other peer. Returns the member id and whether the peer is there.
-    fn join(&self, id: &str, role: PeerRole, tx: mpsc::Sender<ServerMessage>, kick: Arc<Notify>) -> (u64, bool) {
-        let member = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.with_room(id, |room| {
-            if let Some(previous) = room.slot(role).replace(Member { id: member, tx, kick }) {
-                previous.kick.notify_one();
-            }
-            let other = room.other(role).as_ref();
-            if let Some(other) = other {
-                let _ = other.tx.try_send(ServerMessage::PeerJoined);
-            }
-            (member, other.is_some())
-        })
-    }
-
-    /// Passes `signal` to the other peer; false when nobody is there.
-    fn relay(&self, id: &str, from: PeerRole, signal: PeerSignal) -> bool {
-        self.with_room(id, |room| match room.other(from) {
-            Some(other) => other.tx.try_send(ServerMessage::Signal { signal }).is_ok(),
-            None => false,
-        })
-    }
-
-    /// Records the media state; returns true when it changed.
-    fn set_media(&self, id: &str, connected: bool) -> bool {
-        self.with_room(id, |room| std::mem::replace(&mut room.media_connected, connected) != connected)
-    }
-
-    /// Removes the member if it still holds its seat (`None` when another
-    /// socket took it). Returns whether media was flowing (the call then ends).
-    fn leave(&self, id: &str, role: PeerRole, member: u64) -> Option<bool> {
-        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        let room = rooms.get_mut(id)?;
-        if room.slot(role).as_ref().is_none_or(|m| m.id != member) {
-            return None;
-        }
-        *room.slot(role) = None;
-        if let Some(other) = room.other(role) {
-            let _ = other.tx.try_send(ServerMessage::PeerLeft);
-        }
-        let call_ended = std::mem::take(&mut room.media_connected);
-        if room.clinician.is_none() && room.patient.is_none() {
-            rooms.remove(id);
-        }
-        Some(call_ended)
-    }
-
-    /// Sends `message` to everyone in the room (news from the server, e.g. a chat message).
-    pub fn broadcast(&self, subject: &Subject, message: ServerMessage) {
-        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(room) = rooms.get(&subject.key()) {
-            for member in [&room.clinician, &room.patient].into_iter().flatten() {
-                let _ = member.tx.try_send(message.clone());
-            }
-        }
-    }
-
-    /// Number of open rooms (for tests and metrics).
-    pub fn len(&self) -> usize {
-        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The ICE servers a peer is given. TURN credentials follow coturn's
@@ -361,7 +241,6 @@ fn error(code: &str, message: &str) -> ServerMessage {
 }
 
 async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRole, holder: Option<CurrentUser>) {
-    let room = subject.key();
     let actor = holder.as_ref().map(|user| user.id.clone());
     let mut revoked = state.sessions.revoked();
     let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
@@ -369,7 +248,7 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<ServerMessage>(QUEUE);
     let kick = Arc::new(Notify::new());
-    let (member, peer_present) = state.rooms.join(&room, role, tx.clone(), kick.clone());
+    let (seat, peer_present) = state.rooms.join(&subject, role, tx.clone(), kick.clone());
     let now_secs = (crate::db::now_ms() / 1000) as u64;
     let ice_servers = ice_servers(&state.settings.ice, now_secs, &format!("{:016x}", rand::random::<u64>()));
     let _ = tx.try_send(ServerMessage::Welcome {
@@ -432,12 +311,12 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
         };
         match serde_json::from_str::<ClientMessage>(&text) {
             Ok(ClientMessage::Signal { signal }) => {
-                if !state.rooms.relay(&room, role, signal) {
+                if !state.rooms.relay(&subject, role, signal) {
                     let _ = tx.try_send(error("no_peer", "The other side is not connected."));
                 }
             }
             Ok(ClientMessage::MediaState { connected }) if role == PeerRole::Clinician => {
-                if state.rooms.set_media(&room, connected) {
+                if state.rooms.set_media(&subject, connected) {
                     subject.media_changed(&state, connected, actor.as_deref()).await;
                 }
             }
@@ -451,7 +330,7 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
         }
     }
 
-    if let Some(call_ended) = state.rooms.leave(&room, role, member) {
+    if let Some(call_ended) = state.rooms.leave(&subject, role, seat) {
         if call_ended {
             subject.media_changed(&state, false, actor.as_deref()).await;
         }
@@ -466,6 +345,34 @@ async fn run(socket: WebSocket, state: AppState, subject: Subject, role: PeerRol
     // connection, and the client would lose the last words (e.g. rate_limited).
     let _ = tokio::time::timeout(CLOSE_GRACE, async { while let Some(Ok(_)) = stream.next().await {} }).await;
     tracing::info!(?subject, ?role, "left signalling");
+}
+
+/// Delivers what the other nodes say of rooms to this node's sockets, and
+/// frees the seats of nodes that went silent. Nothing to do for a node alone.
+pub async fn listen(state: &AppState) -> anyhow::Result<()> {
+    if state.link.state() == crate::cluster::LinkState::Alone {
+        return Ok(());
+    }
+    let mut events = state.link.listen::<rooms::RoomEvent>(crate::cluster::ROOMS).await?;
+    let heard = state.clone();
+    tokio::spawn(async move {
+        while let Some((_, event)) = events.next().await {
+            if let Some(subject) = heard.rooms.apply(event) {
+                subject.media_changed(&heard, false, None).await;
+            }
+        }
+    });
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(crate::cluster::HEARTBEAT);
+        loop {
+            every.tick().await;
+            for subject in state.rooms.forget_silent_nodes() {
+                subject.media_changed(&state, false, None).await;
+            }
+        }
+    });
+    Ok(())
 }
 
 #[cfg(test)]
