@@ -13,10 +13,10 @@ use regard_shared::OrganisationKind;
 use crate::config::Command;
 use crate::db::Db;
 use crate::organisations::store;
-use crate::prescription::keys::Signer;
+use crate::prescription::keys::{Kek, Signer};
 use crate::{audit, expertise, monitoring};
 
-pub async fn run(db: Db, command: Command, data_dir: &Path) -> anyhow::Result<()> {
+pub async fn run(db: Db, command: Command, data_dir: &Path, kek: Option<Kek>) -> anyhow::Result<()> {
     match command {
         Command::CreateOrganisation { name, kind } => {
             let org = store::create_organisation(&db, &name, kind).await?;
@@ -89,7 +89,7 @@ pub async fn run(db: Db, command: Command, data_dir: &Path) -> anyhow::Result<()
             Ok(())
         }
         Command::RotatePrescriptionKey => {
-            println!("{}", Signer::rotate(data_dir)?);
+            println!("{}", Signer::rotate(&db, kek, data_dir).await?);
             Ok(())
         }
         Command::VerifyAccessLog => {

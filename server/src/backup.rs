@@ -4,8 +4,9 @@
 //! A backup is taken while Regard serves. It holds the blob store's backup
 //! lock (so no file can be deleted while it is copied), snapshots the database
 //! (SQLite's `VACUUM INTO`, a transactionally consistent copy; PostgreSQL's
-//! `pg_dump`, one snapshot), then copies every file the snapshot names, checking
-//! each against its name (a SHA-256), and the keys. `manifest.json`, written
+//! `pg_dump`, one snapshot), then copies every file the snapshot names whose
+//! bytes are in the data directory (those kept in the database are in its
+//! snapshot), checking each against its name (a SHA-256), and the keys. `manifest.json`, written
 //! last, lists every file of the backup with its size and SHA-256: a backup
 //! without it is unfinished. A restore checks every file against the manifest
 //! before it writes anything, and only into an empty data directory and database.

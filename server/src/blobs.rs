@@ -1,6 +1,9 @@
-//! Files (photos, consultation documents, DICOM files and their previews)
-//! stored in the data directory, named by the SHA-256 of their content:
-//! identical uploads are stored once and a name can never point at altered bytes.
+//! Files (photos, consultation documents, DICOM files and their previews),
+//! named by the SHA-256 of their content: identical uploads are stored once and
+//! a name can never point at altered bytes. The bytes are in the data directory
+//! (one node, the default) or in the database (`--blob-store database`), where
+//! every node of a cluster reads them and where they are written in the
+//! transaction of the record that owns them.
 //!
 //! Because one file may serve several records, files know their owners: the
 //! `blob_owners` table holds one row per record naming a file, written in that
@@ -19,11 +22,27 @@ use crate::error::AppResult;
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     root: PathBuf,
+    /// The database, when the bytes are kept there.
+    shared: Option<Db>,
+}
+
+/// Where the bytes of stored files are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Place {
+    /// The data directory of this node.
+    Directory,
+    /// The database, shared by every node.
+    Database,
 }
 
 impl BlobStore {
     pub fn new(data_dir: &Path) -> BlobStore {
-        BlobStore { root: data_dir.join(STORE_DIR) }
+        BlobStore { root: data_dir.join(STORE_DIR), shared: None }
+    }
+
+    /// A store whose bytes are in `db`, which every node reads.
+    pub fn shared(data_dir: &Path, db: Db) -> BlobStore {
+        BlobStore { root: data_dir.join(STORE_DIR), shared: Some(db) }
     }
 
     fn path(&self, name: &str) -> Option<PathBuf> {
@@ -47,7 +66,10 @@ impl BlobStore {
             .bind(&name)
             .execute(&mut *tx)
             .await?;
-        self.put(bytes).await?;
+        match self.shared {
+            Some(_) => put_row(tx, &name, bytes).await?,
+            None => drop(self.put(bytes).await?),
+        }
         Ok(name)
     }
 
@@ -68,7 +90,12 @@ impl BlobStore {
             .execute(&mut *tx)
             .await?;
             if unowned.rows_affected() == 1 {
-                self.delete(&name).await?;
+                match self.shared {
+                    Some(_) => {
+                        sqlx::query("DELETE FROM blob_contents WHERE name = $1").bind(&name).execute(&mut *tx).await?;
+                    }
+                    None => self.delete(&name).await?,
+                }
                 deleted += 1;
             }
             tx.commit().await?;
@@ -81,8 +108,13 @@ impl BlobStore {
     /// write lock while its files are written: `store_owned` then finds them
     /// there. Safe against `collect`: should it delete one in between,
     /// `store_owned` writes it again inside the transaction.
+    /// Nothing to do when the bytes go to the database: they are written in
+    /// the owning transaction, which holds no lock on other writers there.
     pub async fn write_ahead(&self, bytes: &[u8]) -> anyhow::Result<()> {
-        self.put(bytes).await.map(drop)
+        match self.shared {
+            Some(_) => Ok(()),
+            None => self.put(bytes).await.map(drop),
+        }
     }
 
     /// Writes `bytes` under their name unless already there; returns the name.
@@ -115,16 +147,54 @@ impl BlobStore {
 
     /// Whether a file is stored under `name`.
     pub async fn exists(&self, name: &str) -> bool {
-        match self.path(name) {
-            Some(path) => tokio::fs::try_exists(path).await.unwrap_or(false),
-            None => false,
+        match (&self.shared, self.path(name)) {
+            (Some(db), _) => matches!(row(db, name).await, Ok(Some(_))),
+            (None, Some(path)) => tokio::fs::try_exists(path).await.unwrap_or(false),
+            (None, None) => false,
         }
     }
 
     pub async fn get(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        if let Some(db) = &self.shared {
+            return row(db, name).await?.with_context(|| format!("no stored file {name}"));
+        }
         let path = self.path(name).context("invalid blob name")?;
         tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))
     }
+
+    /// Deletes what a crash left between a purge's commit and its `collect`:
+    /// files no record owns any more. Run by the scheduler of every node.
+    pub async fn collect_unowned(&self, db: &Db) -> AppResult<u32> {
+        let names: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM blobs WHERE NOT EXISTS (SELECT 1 FROM blob_owners WHERE blob = blobs.name) LIMIT 500",
+        )
+        .fetch_all(db)
+        .await?;
+        if names.is_empty() {
+            return Ok(0);
+        }
+        self.collect(db, names.into_iter().map(|(name,)| name)).await
+    }
+}
+
+/// Writes the bytes of `name` into the database, unless already there.
+async fn put_row(tx: &mut AnyConnection, name: &str, bytes: &[u8]) -> AppResult<()> {
+    let stored: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM blob_contents WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
+    if stored.is_none() {
+        sqlx::query("INSERT INTO blob_contents (name, bytes) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn row(db: &Db, name: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let found: Option<(Vec<u8>,)> =
+        sqlx::query_as("SELECT bytes FROM blob_contents WHERE name = $1").bind(name).fetch_optional(db).await?;
+    Ok(found.map(|(bytes,)| bytes))
 }
 
 /// Where the file named `name` is, relative to the store's directory. Names

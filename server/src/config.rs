@@ -19,6 +19,14 @@ pub struct Cli {
     pub database_url: Option<String>,
 
     /// Log filter, in tracing's EnvFilter syntax (e.g. `info,regard_server=debug`).
+    /// Keeps the prescription signing keys in the database, sealed with this
+    /// key (64 hexadecimal characters, `openssl rand -hex 32`), so that every
+    /// node of a cluster signs with the same key: give every node the same
+    /// one, and keep it apart from the database's backups. Unset: the key is
+    /// a file of the data directory (a single node).
+    #[arg(long, env = "REGARD_KEY_ENCRYPTION_KEY", global = true, hide_env_values = true)]
+    pub key_encryption_key: Option<String>,
+
     #[arg(long, env = "REGARD_LOG", default_value = "info", global = true)]
     pub log: String,
 
@@ -129,6 +137,12 @@ pub struct ServeArgs {
     /// an ended session reach sockets on any node. Unset: this node is alone.
     #[arg(long, env = "REGARD_NATS_URL")]
     pub nats_url: Option<String>,
+
+    /// Where stored files (photos, documents, images) keep their bytes: this
+    /// node's data directory, or the database, which every node of a cluster
+    /// reads (and backs up with the rest).
+    #[arg(long, env = "REGARD_BLOB_STORE", value_enum, default_value = "directory")]
+    pub blob_store: crate::blobs::Place,
 
     /// Connections open at once (WebSockets included); beyond, new ones are
     /// closed at once. Lowered to fit the open-file limit.
@@ -319,8 +333,9 @@ pub struct ServeArgs {
 /// `<NAME>_FILE` (as systemd's `LoadCredential=` or a container's secrets
 /// provide), so that the secret stays out of the environment of the unit file
 /// and of `systemctl show`.
-const SECRET_VARIABLES: [&str; 9] = [
+const SECRET_VARIABLES: [&str; 10] = [
     "REGARD_DATABASE_URL",
+    "REGARD_KEY_ENCRYPTION_KEY",
     "REGARD_PSC_CLIENT_SECRET",
     "REGARD_TURN_SECRET",
     "REGARD_SMS_GATEWAY_HEADER",
@@ -348,6 +363,10 @@ pub fn secrets_from_files() -> anyhow::Result<()> {
 }
 
 impl Cli {
+    pub fn key_encryption_key(&self) -> anyhow::Result<Option<crate::prescription::keys::Kek>> {
+        self.key_encryption_key.as_deref().map(crate::prescription::keys::Kek::parse).transpose()
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("regard.db").display()))
     }

@@ -111,17 +111,22 @@ pub async fn snapshot_sqlite(url: &str, copy: &Path) -> anyhow::Result<Vec<Strin
     sqlx::query(&format!("VACUUM INTO '{target}'")).execute(&mut live).await.context("copying the database")?;
     live.close().await?;
     let mut snapshot = sqlx::AnyConnection::connect(&format!("sqlite://{}?mode=ro", copy.display())).await?;
-    let names = sqlx::query_scalar("SELECT name FROM blobs ORDER BY name").fetch_all(&mut snapshot).await?;
+    let names = sqlx::query_scalar(FILES_IN_DIRECTORY).fetch_all(&mut snapshot).await?;
     snapshot.close().await?;
     Ok(names)
 }
 
-/// The names of the stored files the database at `url` records.
+/// The stored files whose bytes are in the data directory: those kept in the
+/// database (`blob_contents`) are in its snapshot already.
+const FILES_IN_DIRECTORY: &str = "SELECT name FROM blobs WHERE NOT EXISTS \
+     (SELECT 1 FROM blob_contents WHERE blob_contents.name = blobs.name) ORDER BY name";
+
+/// The names of the stored files in the data directory that the database at `url` records.
 pub async fn blob_names(url: &str) -> anyhow::Result<Vec<String>> {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
     let mut connection = sqlx::AnyConnection::connect(url).await.context("opening the database")?;
-    let names = sqlx::query_scalar("SELECT name FROM blobs ORDER BY name").fetch_all(&mut connection).await?;
+    let names = sqlx::query_scalar(FILES_IN_DIRECTORY).fetch_all(&mut connection).await?;
     connection.close().await?;
     Ok(names)
 }

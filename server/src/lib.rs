@@ -59,7 +59,7 @@ use crate::config::{Cli, Command, ServeArgs};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::mail::Mailer;
-use crate::prescription::keys::Signer;
+use crate::prescription::keys::{Kek, Signer};
 use crate::signalling::Rooms;
 use crate::sms::SmsProvider;
 use crate::web::WebApp;
@@ -99,7 +99,18 @@ pub struct AppState {
 impl AppState {
     /// Fails only when the prescription signing key cannot be read or created.
     pub fn new(db: Db, settings: Settings, web: WebApp, data_dir: &std::path::Path) -> anyhow::Result<AppState> {
-        Ok(AppState {
+        let signer = Signer::load_or_create(data_dir)?;
+        Ok(AppState::with_signer(db, settings, web, data_dir, signer))
+    }
+
+    pub fn with_signer(
+        db: Db,
+        settings: Settings,
+        web: WebApp,
+        data_dir: &std::path::Path,
+        signer: Signer,
+    ) -> AppState {
+        AppState {
             settings: Arc::new(settings),
             web: Arc::new(web),
             blobs: BlobStore::new(data_dir),
@@ -107,7 +118,7 @@ impl AppState {
             mailer: Mailer::disabled(),
             rooms: Arc::default(),
             live: Arc::default(),
-            signer: Arc::new(Signer::load_or_create(data_dir)?),
+            signer: Arc::new(signer),
             stripe: None,
             psc: None,
             scheduler_runs: Arc::default(),
@@ -116,7 +127,7 @@ impl AppState {
             sessions: Arc::default(),
             link: cluster::Link::alone(),
             db,
-        })
+        }
     }
 
     /// This node as one of several, from before it serves: its rooms, console
@@ -319,6 +330,7 @@ fn init_tracing(cli: &Cli) {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&cli);
     let database_url = cli.database_url();
+    let kek = cli.key_encryption_key()?;
     match cli.command {
         // Both open the database their own way: the usual opening would
         // migrate it, or create an SQLite file where a restore is to go.
@@ -333,12 +345,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Restored the backup taken at {}: {} files checked", manifest.taken_at, manifest.files.len());
             Ok(())
         }
-        Command::Serve(args) => serve(db::connect(&database_url).await?, args, cli.data_dir).await,
-        command => admin::run(db::connect(&database_url).await?, command, &cli.data_dir).await,
+        Command::Serve(args) => serve(db::connect(&database_url).await?, args, cli.data_dir, kek).await,
+        command => admin::run(db::connect(&database_url).await?, command, &cli.data_dir, kek).await,
     }
 }
 
-async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow::Result<()> {
+async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf, kek: Option<Kek>) -> anyhow::Result<()> {
     if args.seed_demo {
         seed::demo(&db, args.demo_pacs_url.as_deref()).await?;
     }
@@ -348,7 +360,14 @@ async fn serve(db: Db, args: ServeArgs, data_dir: std::path::PathBuf) -> anyhow:
         None => None,
     };
     let web = WebApp::load(&args.dist_dir)?.with_source_url(args.source_url.clone());
-    let mut state = AppState::new(db, settings, web, &data_dir)?;
+    let signer = match kek {
+        Some(kek) => Signer::shared(&db, kek, &data_dir).await?,
+        None => Signer::load_or_create(&data_dir)?,
+    };
+    let mut state = AppState::with_signer(db, settings, web, &data_dir, signer);
+    if args.blob_store == blobs::Place::Database {
+        state.blobs = BlobStore::shared(&data_dir, state.db.clone());
+    }
     if let Some(url) = &args.nats_url {
         state = state.linked(cluster::Link::connect(url).await?).await?;
     }

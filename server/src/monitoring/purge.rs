@@ -17,6 +17,21 @@ use crate::{texts, AppState};
 /// purges at once (two schedulers, two nodes) do it once: the transaction
 /// starts by locking the follow-up's row, and the one that waited finds it gone.
 pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionReceipt>> {
+    let Some((followup, receipt, files)) = delete_records(state, id).await? else { return Ok(None) };
+    // A file goes only if no other record (of any kind) still owns the same bytes.
+    state.blobs.collect(&state.db, files).await?;
+    tracing::info!(followup = %id, "follow-up data deleted");
+    tell_patient(state, &followup, &receipt).await;
+    Ok(Some(receipt))
+}
+
+/// The purge's first step: every row, in one transaction. Returns the files
+/// the follow-up owned, to collect next; a node that dies right after leaves
+/// them to the next scheduler round of any node (`BlobStore::collect_unowned`).
+pub async fn delete_records(
+    state: &AppState,
+    id: &str,
+) -> AppResult<Option<(store::FollowUp, DeletionReceipt, Vec<String>)>> {
     let db = &state.db;
     let Some(followup) = store::find(db, id).await? else { return Ok(None) };
     let mut tx = db.begin().await?;
@@ -41,11 +56,7 @@ pub async fn purge(state: &AppState, id: &str) -> AppResult<Option<DeletionRecei
     let files = store::photos::disown_all(&mut tx, id).await?;
     jobs::delete_with_receipt(&mut tx, &followup.organisation_id, &receipt).await?;
     tx.commit().await?;
-    // A file goes only if no other record (of any kind) still owns the same bytes.
-    state.blobs.collect(db, files).await?;
-    tracing::info!(followup = %id, "follow-up data deleted");
-    tell_patient(state, &followup, &receipt).await;
-    Ok(Some(receipt))
+    Ok(Some((followup, receipt, files)))
 }
 
 /// Sends the receipt by the channels the patient chose, in their language; a

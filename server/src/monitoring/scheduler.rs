@@ -31,6 +31,9 @@ pub struct Round {
     pub missed: u32,
     pub finished: u32,
     pub purged: u32,
+    /// Files no record owns, left by a node that stopped between a deletion
+    /// and its files' (`BlobStore::collect_unowned`).
+    pub collected: u32,
 }
 
 /// Runs a round every `every`, for as long as the server runs.
@@ -58,6 +61,7 @@ pub async fn round(state: &AppState, now: i64) -> AppResult<Round> {
         missed: missed(state, now).await?,
         finished: finish(state, now).await?,
         purged: purge_due(state, now).await?,
+        collected: state.blobs.collect_unowned(&state.db).await?,
     })
 }
 

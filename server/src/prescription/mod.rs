@@ -49,8 +49,12 @@ async fn load(state: &AppState, id: &str) -> AppResult<(Verification, String)> {
     let row = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let prescription: Prescription = serde_json::from_str(&row.content).map_err(|e| AppError::Internal(e.into()))?;
     // The id in the row and the one signed must agree, or a row was swapped.
-    let signature_valid =
-        prescription.id == id && state.signer.verify(&row.key_id, &prescription.canonical(), &row.signature);
+    let signature_valid = prescription.id == id
+        && state
+            .signer
+            .verify(&row.key_id, &prescription.canonical(), &row.signature)
+            .await
+            .map_err(AppError::Internal)?;
     let verification =
         Verification { signature_valid, prescription, dispensed_at: row.dispensed_at, dispensed_by: row.dispensed_by };
     Ok((verification, row.consultation_id))
@@ -111,7 +115,7 @@ async fn issue(
         patient_birth_date: patient.birth_date,
         lines,
     };
-    let (key_id, signature) = state.signer.sign(&prescription.canonical());
+    let (key_id, signature) = state.signer.sign(&prescription.canonical()).await.map_err(AppError::Internal)?;
     let content = serde_json::to_string(&prescription).map_err(|e| AppError::Internal(e.into()))?;
     let row = store::NewPrescription {
         id: &prescription.id,

@@ -36,6 +36,8 @@ mod requests;
 mod second_factor;
 mod series;
 mod sessions;
+mod shared_keys;
+mod shared_store;
 mod signalling;
 mod silent;
 mod sms_gateway;

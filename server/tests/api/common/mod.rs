@@ -159,6 +159,24 @@ impl TestApp {
         self
     }
 
+    /// This server keeping its files' bytes in the database, as every node of
+    /// a cluster does (`--blob-store database`).
+    pub fn with_shared_store(mut self) -> TestApp {
+        self.state.blobs = regard_server::blobs::BlobStore::shared(self.dir.path(), self.state.db.clone());
+        self.router = regard_server::app(self.state.clone());
+        self
+    }
+
+    /// This server signing prescriptions with the keys kept in the database,
+    /// sealed with `kek` (`REGARD_KEY_ENCRYPTION_KEY`), as the nodes of a cluster do.
+    pub async fn with_shared_keys(mut self, kek: &str) -> TestApp {
+        use regard_server::prescription::keys::{Kek, Signer};
+        let signer = Signer::shared(&self.state.db, Kek::parse(kek).unwrap(), self.dir.path()).await.unwrap();
+        self.state.signer = std::sync::Arc::new(signer);
+        self.router = regard_server::app(self.state.clone());
+        self
+    }
+
     /// The URL of this app's database, for a second server or a CLI command on it.
     pub fn database_url(&self) -> &str {
         &self.database_url
