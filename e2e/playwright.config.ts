@@ -41,7 +41,8 @@ export default defineConfig({
   testDir: './tests',
   // The other browser engines (engines*.spec.ts) test the browsers, not the
   // database: scripts/test runs them with one database only.
-  testIgnore: process.env.REGARD_E2E_ENGINES === 'no' ? ['**/engines*.spec.ts'] : [],
+  // The cluster's own tests (cluster.spec.ts) run against the cluster, with cluster.config.ts.
+  testIgnore: ['**/cluster.spec.ts', ...(process.env.REGARD_E2E_ENGINES === 'no' ? ['**/engines*.spec.ts'] : [])],
   fullyParallel: true,
   // Two cores: one for the server, one for the browser.
   workers: 2,

@@ -49,26 +49,40 @@ impl Admitted<'_> {
 }
 
 /// Long-lived things one account may hold open at once (sockets), counted per
-/// account so that one account cannot hold the server's resources.
+/// account so that one account cannot hold the server's resources. On a node
+/// of a cluster they are counted in the database, across nodes
+/// (`open_sockets`); a node alone counts in memory.
 pub struct PerAccount {
     max: usize,
     counts: Mutex<HashMap<String, usize>>,
+    shared: Option<crate::open_sockets::Counter>,
 }
 
 impl PerAccount {
     pub fn new(max: usize) -> Arc<PerAccount> {
-        Arc::new(PerAccount { max, counts: Mutex::default() })
+        Arc::new(PerAccount { max, counts: Mutex::default(), shared: None })
+    }
+
+    /// Counted with the other nodes' through the database.
+    pub fn shared(max: usize, counter: crate::open_sockets::Counter) -> Arc<PerAccount> {
+        Arc::new(PerAccount { max, counts: Mutex::default(), shared: Some(counter) })
     }
 
     /// One more for `account`, or `TooManyConnections` when it holds the most.
-    pub fn hold(self: &Arc<Self>, account: &str) -> AppResult<Held> {
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        let count = counts.entry(account.to_owned()).or_default();
-        if *count >= self.max {
-            return Err(AppError::TooManyConnections);
-        }
-        *count += 1;
-        Ok(Held { of: self.clone(), account: account.to_owned() })
+    pub async fn hold(self: &Arc<Self>, account: &str) -> AppResult<Held> {
+        let row = match &self.shared {
+            Some(counter) => Some(counter.open(account, self.max).await?.ok_or(AppError::TooManyConnections)?),
+            None => {
+                let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+                let count = counts.entry(account.to_owned()).or_default();
+                if *count >= self.max {
+                    return Err(AppError::TooManyConnections);
+                }
+                *count += 1;
+                None
+            }
+        };
+        Ok(Held { of: self.clone(), account: account.to_owned(), row })
     }
 }
 
@@ -77,10 +91,15 @@ impl PerAccount {
 pub struct Held {
     of: Arc<PerAccount>,
     account: String,
+    /// Its row in the database, on a node of a cluster.
+    row: Option<String>,
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
+        if let (Some(counter), Some(row)) = (&self.of.shared, self.row.take()) {
+            return counter.close(row);
+        }
         let mut counts = self.of.counts.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(count) = counts.get_mut(&self.account) {
             *count -= 1;
@@ -119,13 +138,13 @@ mod tests {
         assert_eq!(peak.load(std::sync::atomic::Ordering::SeqCst), 1, "one runner at a time");
     }
 
-    #[test]
-    fn an_account_holds_no_more_than_its_share() {
+    #[tokio::test]
+    async fn an_account_holds_no_more_than_its_share() {
         let sockets = PerAccount::new(2);
-        let held = [sockets.hold("a").unwrap(), sockets.hold("a").unwrap()];
-        assert!(matches!(sockets.hold("a"), Err(AppError::TooManyConnections)));
-        assert!(sockets.hold("b").is_ok(), "another account is not affected");
+        let held = [sockets.hold("a").await.unwrap(), sockets.hold("a").await.unwrap()];
+        assert!(matches!(sockets.hold("a").await, Err(AppError::TooManyConnections)));
+        assert!(sockets.hold("b").await.is_ok(), "another account is not affected");
         drop(held);
-        assert!(sockets.hold("a").is_ok(), "places come back when dropped");
+        assert!(sockets.hold("a").await.is_ok(), "places come back when dropped");
     }
 }

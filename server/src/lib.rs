@@ -27,6 +27,7 @@ pub mod mail;
 pub mod metrics;
 pub mod monitoring;
 pub mod nursing_home;
+pub mod open_sockets;
 pub mod organisations;
 pub mod paging;
 pub mod patients;
@@ -134,8 +135,11 @@ impl AppState {
     /// news and ended sessions reach the sockets of the other nodes through
     /// `link`, and theirs reach its own.
     pub async fn linked(mut self, link: cluster::Link) -> anyhow::Result<AppState> {
-        self.rooms = Arc::new(Rooms::new(link.clone()));
-        self.live = Arc::new(live::Bus::new(link.clone()));
+        let counter = |kind| open_sockets::Counter::new(self.db.clone(), link.clone(), kind);
+        let per_clinician = gate::PerAccount::shared(signalling::MAX_SOCKETS_PER_CLINICIAN, counter("signalling"));
+        let consoles = gate::PerAccount::shared(live::MAX_CONSOLES_PER_MEMBER, counter("console"));
+        self.rooms = Arc::new(Rooms::new(link.clone(), per_clinician));
+        self.live = Arc::new(live::Bus::new(link.clone(), consoles));
         self.sessions = Arc::new(auth::Sessions::new(link.clone()));
         self.link = link;
         signalling::listen(&self).await?;

@@ -51,13 +51,14 @@ pub struct Bus {
 
 impl Default for Bus {
     fn default() -> Bus {
-        Bus::new(Link::alone())
+        Bus::new(Link::alone(), PerAccount::new(MAX_CONSOLES_PER_MEMBER))
     }
 }
 
 impl Bus {
-    pub fn new(link: Link) -> Bus {
-        Bus { sender: broadcast::channel(BACKLOG).0, link, consoles: PerAccount::new(MAX_CONSOLES_PER_MEMBER) }
+    /// `consoles` counts each member's consoles (`MAX_CONSOLES_PER_MEMBER`).
+    pub fn new(link: Link, consoles: Arc<PerAccount>) -> Bus {
+        Bus { sender: broadcast::channel(BACKLOG).0, link, consoles }
     }
 
     /// Tells the organisation's open consoles, on every node. Call it once the
@@ -102,7 +103,7 @@ pub async fn join(ws: WebSocketUpgrade, State(state): State<AppState>, session: 
     if session.locked {
         return Err(AppError::Locked);
     }
-    let held = state.live.consoles.hold(&session.user.id)?;
+    let held = state.live.consoles.hold(&session.user.id).await?;
     // Nothing but pings is expected from the console.
     let ws = ws.max_message_size(1024).max_frame_size(1024).read_buffer_size(1024);
     Ok(ws.on_upgrade(move |socket| async move {

@@ -320,5 +320,5 @@ pub async fn join(
     } else {
         return Err(AppError::Unauthenticated);
     };
-    signalling::upgrade(ws, state, Subject::Consultation(id), joiner)
+    signalling::upgrade(ws, state, Subject::Consultation(id), joiner).await
 }

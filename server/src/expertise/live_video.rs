@@ -52,7 +52,7 @@ pub async fn join(
         Side::Expert => return Err(AppError::Conflict("Another specialist took this request.")),
         Side::Requester => Joiner::Bedside(user),
     };
-    signalling::upgrade(ws, state, Subject::Expertise(id), joiner)
+    signalling::upgrade(ws, state, Subject::Expertise(id), joiner).await
 }
 
 /// The specialist in the video asks the bedside to move the camera (show the

@@ -34,6 +34,8 @@ pub struct Round {
     /// Files no record owns, left by a node that stopped between a deletion
     /// and its files' (`BlobStore::collect_unowned`).
     pub collected: u32,
+    /// Rows of sockets no node holds any more (`open_sockets::forget_stale`).
+    pub forgotten_sockets: u64,
 }
 
 /// Runs a round every `every`, for as long as the server runs.
@@ -62,6 +64,8 @@ pub async fn round(state: &AppState, now: i64) -> AppResult<Round> {
         finished: finish(state, now).await?,
         purged: purge_due(state, now).await?,
         collected: state.blobs.collect_unowned(&state.db).await?,
+        // Housekeeping of a cluster, done here because every node runs rounds.
+        forgotten_sockets: crate::open_sockets::forget_stale(&state.db).await?,
     })
 }
 

@@ -154,17 +154,20 @@ pub async fn join_assist(
         (None, Some(_)) => return Err(AppError::Forbidden),
         (None, None) => return Err(AppError::Unauthenticated),
     };
-    upgrade(ws, state, Subject::Assist(assist_id), joiner)
+    upgrade(ws, state, Subject::Assist(assist_id), joiner).await
 }
 
 /// Upgrades to the room's WebSocket for someone already authorized.
-pub fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: Joiner) -> AppResult<Response> {
+pub async fn upgrade(ws: WebSocketUpgrade, state: AppState, subject: Subject, joiner: Joiner) -> AppResult<Response> {
     let (role, holder) = match joiner {
         Joiner::Clinician(user) => (PeerRole::Clinician, Some(user)),
         Joiner::Bedside(user) => (PeerRole::Patient, Some(user)),
         Joiner::Patient => (PeerRole::Patient, None),
     };
-    let slot = holder.as_ref().map(|user| state.rooms.per_clinician.hold(&user.id)).transpose()?;
+    let slot = match &holder {
+        Some(user) => Some(state.rooms.per_clinician.hold(&user.id).await?),
+        None => None,
+    };
     let ws = ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES);
     Ok(ws.on_upgrade(move |socket| async move {
         let _open = crate::metrics::OpenSocket::new("signalling");

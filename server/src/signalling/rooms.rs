@@ -127,18 +127,14 @@ pub struct Rooms {
 
 impl Default for Rooms {
     fn default() -> Rooms {
-        Rooms::new(Link::alone())
+        Rooms::new(Link::alone(), PerAccount::new(MAX_SOCKETS_PER_CLINICIAN))
     }
 }
 
 impl Rooms {
-    pub fn new(link: Link) -> Rooms {
-        Rooms {
-            rooms: Mutex::default(),
-            next_socket: AtomicU64::default(),
-            link,
-            per_clinician: PerAccount::new(MAX_SOCKETS_PER_CLINICIAN),
-        }
+    /// `per_clinician` counts each clinician's sockets (`MAX_SOCKETS_PER_CLINICIAN`).
+    pub fn new(link: Link, per_clinician: Arc<PerAccount>) -> Rooms {
+        Rooms { rooms: Mutex::default(), next_socket: AtomicU64::default(), link, per_clinician }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Room>> {

@@ -311,3 +311,36 @@ async fn health_becomes(app: &TestApp, status: StatusCode, nodes: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clinicians_cap_on_sockets_holds_across_nodes() {
+    let nats = NatsServer::start();
+    let (a, addr_a, _b, addr_b) = two_nodes(&nats).await;
+    let cookie = a.login(REGULATOR).await;
+    let max = regard_server::signalling::MAX_SOCKETS_PER_CLINICIAN;
+    let mut ids = Vec::new();
+    for _ in 0..=max {
+        let case = json(a.post_json("/api/v1/assists", Some(&cookie), json!({"phone": "0612345678"})).await).await;
+        ids.push(case["summary"]["id"].as_str().unwrap().to_owned());
+    }
+    // Half on each node: together they hold the cap.
+    let mut open = Vec::new();
+    for (i, id) in ids[..max].iter().enumerate() {
+        let mut socket = join(if i % 2 == 0 { addr_a } else { addr_b }, id, &cookie).await;
+        next(&mut socket).await;
+        open.push(socket);
+    }
+    let last = &ids[max];
+    for addr in [addr_a, addr_b] {
+        let refused = ws::connect(addr, &format!("/ws/assist/{last}"), Some(&cookie)).await;
+        assert_eq!(ws::refused_with(refused), StatusCode::TOO_MANY_REQUESTS, "one more is refused on either node");
+    }
+    // One closed on node B frees a place on node A.
+    let mut closed = open.pop().unwrap();
+    closed.close(None).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while ws::connect(addr_a, &format!("/ws/assist/{last}"), Some(&cookie)).await.is_err() {
+        assert!(tokio::time::Instant::now() < deadline, "the place never came back");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
