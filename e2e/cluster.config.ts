@@ -36,6 +36,8 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
+    // The script's own trap stops the nodes, HAProxy, NATS and PostgreSQL.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
     env: {
       REGARD_CLUSTER_PORT: port,
       // Each test kills one node: the first two, while the third stays up.

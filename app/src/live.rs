@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::api::{self, Failure};
-use crate::media::after;
+use crate::media::{after, jittered};
 
 /// Where the channel stands, as the console shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,7 +201,7 @@ impl Channel {
             return;
         }
         self.0.link.set(Link::Lost);
-        let delay = if session_ended { 0 } else { self.0.retry_ms.get() };
+        let delay = if session_ended { 0 } else { jittered(self.0.retry_ms.get()) };
         self.0.retry_ms.set((self.0.retry_ms.get() * 2).min(RETRY_MAX_MS));
         let this = self.clone();
         after(delay, move || {

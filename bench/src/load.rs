@@ -42,9 +42,13 @@ pub struct RunArgs {
     /// Sockets to open (two per pair).
     #[arg(long)]
     connections: usize,
-    /// The server's process, whose resident memory is read.
+    /// Regard only: the phones' sockets go to this other node of a cluster
+    /// (e.g. ws://127.0.0.1:8081), each pair's two sides on two nodes.
     #[arg(long)]
-    pid: u32,
+    phone_url: Option<String>,
+    /// The server's processes (one per node), whose resident memory is read and added up.
+    #[arg(long, required = true)]
+    pid: Vec<u32>,
     /// Messages per second, all pairs together, in the latency phase.
     #[arg(long, default_value_t = 2000)]
     rate: u32,
@@ -56,6 +60,10 @@ pub struct RunArgs {
 #[derive(Serialize)]
 pub struct Report {
     target: Target,
+    /// Server processes the sockets were spread over.
+    nodes: usize,
+    /// Whether each pair's two sides were on two nodes.
+    cross_node: bool,
     connections: usize,
     connected: usize,
     connect_errors: usize,
@@ -111,8 +119,9 @@ fn endpoints(args: &RunArgs) -> anyhow::Result<Vec<Endpoint>> {
             let all: Vec<Pair> = serde_json::from_slice(&std::fs::read(file)?)?;
             anyhow::ensure!(all.len() >= pairs, "{} pairs set up, {pairs} needed", all.len());
             for pair in &all[..pairs] {
-                for cookie in [&pair.clinician_cookie, &pair.phone_cookie] {
-                    let mut request = format!("{}/ws/assist/{}", args.url, pair.assist_id).into_client_request()?;
+                let phone_url = args.phone_url.as_ref().unwrap_or(&args.url);
+                for (url, cookie) in [(&args.url, &pair.clinician_cookie), (phone_url, &pair.phone_cookie)] {
+                    let mut request = format!("{url}/ws/assist/{}", pair.assist_id).into_client_request()?;
                     request.headers_mut().insert("cookie", cookie.parse()?);
                     out.push(Endpoint { request, partner_id: String::new() });
                 }
@@ -195,11 +204,15 @@ async fn open(target: Target, endpoint: Endpoint, tally: Arc<Tally>) -> anyhow::
     Ok(Side { tx, partner_id: endpoint.partner_id })
 }
 
-/// Resident memory of a process, in KiB.
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("VmRSS")?;
-    Ok(line.split_whitespace().nth(1).context("VmRSS value")?.parse()?)
+/// Resident memory of processes together, in KiB.
+fn rss_kib(pids: &[u32]) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for pid in pids {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("VmRSS")?;
+        total += line.split_whitespace().nth(1).context("VmRSS value")?.parse::<u64>()?;
+    }
+    Ok(total)
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -218,7 +231,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
         refusals: AtomicU64::new(0),
         latencies_us: Mutex::new(Vec::new()),
     });
-    let rss_idle_kib = rss_kib(args.pid)?;
+    let rss_idle_kib = rss_kib(&args.pid)?;
     let opened: Vec<anyhow::Result<Side>> = stream::iter(endpoints(&args)?)
         .map(|endpoint| open(args.target, endpoint, tally.clone()))
         .buffered(CONNECT_CONCURRENCY)
@@ -229,7 +242,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
         eprintln!("{connect_errors} sockets failed to open, the first: {first:#}");
     }
     let connected = opened.len() - connect_errors;
-    let rss_connected_kib = rss_kib(args.pid)?;
+    let rss_connected_kib = rss_kib(&args.pid)?;
     // Whole pairs only: a pair with a failed side relays nothing.
     let mut opened = opened.into_iter();
     let mut pairs: Vec<[Side; 2]> = Vec::new();
@@ -287,6 +300,8 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
 
     Ok(Report {
         target: args.target,
+        nodes: args.pid.len(),
+        cross_node: args.phone_url.is_some(),
         connections: args.connections,
         connected,
         connect_errors,

@@ -92,18 +92,20 @@ test('a video assist whose regulator and caller are on two nodes goes on when th
 test('a teleconsultation goes on when the GP\'s node dies, and the last message is in both chats', async ({ browser }, testInfo) => {
   const alive = nodes().slice(1);
   const [gpNode, patientNode] = [alive[1], alive[0]];
-  await onlyTo(gpNode);
   const gpPage = await clinicianPage(browser, GP);
   const { id, link } = await invitation(gpPage, {
     lastName: 'Martin', firstName: 'Claire', birthDate: '1971-06-02', phone: '06 55 44 33 22', language: 'fr',
   });
   await gpPage.goto(`/console/consultations/${id}`);
   const room = new ConsultationRoom(gpPage);
+  // The patient's socket (opened in the waiting room) on one node, the GP's
+  // (opened on admitting) on the other.
   await onlyTo(patientNode);
   const patient = new PatientConsultation(await (await patientPhone(browser)).newPage());
   await patient.page.goto(link);
   await patient.enter('1971-06-02');
   await patient.toWaitingRoom();
+  await onlyTo(gpNode);
   await room.admit();
   await room.patientVideoPlays();
   await patient.doctorVideoPlays();

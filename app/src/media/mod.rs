@@ -18,3 +18,10 @@ pub fn after(ms: i32, f: impl FnOnce() + 'static) {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
     }
 }
+
+/// A reconnection's wait: a random part of `ms`, from half to all of it, so
+/// that the thousands of sockets a dead server node held do not all come back
+/// to the others at the same instant.
+pub fn jittered(ms: i32) -> i32 {
+    (f64::from(ms) * (0.5 + js_sys::Math::random() / 2.0)) as i32
+}

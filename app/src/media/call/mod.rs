@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use web_sys::{MediaStream, MessageEvent, RtcPeerConnection, WebSocket};
 
-use super::after;
+use super::{after, jittered};
 
 mod peer;
 
@@ -189,6 +189,7 @@ impl Call {
     fn schedule_reconnect(&self) {
         let delay = self.0.retry_ms.get();
         self.0.retry_ms.set((delay * 2).min(5000));
+        let delay = jittered(delay);
         let this = self.clone();
         after(delay, move || {
             if !this.0.closed.get() {
