@@ -111,10 +111,13 @@ test('a teleconsultation goes on when the GP\'s node dies, and the last message 
   await patient.doctorVideoPlays();
   await everyNode();
 
-  // The GP writes, and the GP's node dies right after.
+  // The GP writes, and starts another message; the GP's node dies right after.
   await room.say('Je vais vous examiner.');
   await expect(patient.chat).toContainText('Je vais vous examiner.');
+  const draft = gpPage.getByLabel('Votre message');
+  await draft.fill('Pouvez-vous approcher');
   expect(await failover(gpPage, gpNode, testInfo, 'GP')).toBeGreaterThan(0);
+  await expect(draft).toHaveValue('Pouvez-vous approcher');
   await room.patientVideoPlays();
   await patient.doctorVideoPlays();
   await expect(room.status).toHaveText('En consultation');

@@ -104,6 +104,8 @@ impl AppState {
         Ok(AppState::with_signer(db, settings, web, data_dir, signer))
     }
 
+    /// The state of a node whose prescriptions `signer` signs: a single node's
+    /// key file, or a cluster's keys in the database (`Signer::shared`).
     pub fn with_signer(
         db: Db,
         settings: Settings,
