@@ -72,7 +72,10 @@ impl Counter {
     /// does not wait for the database).
     pub fn close(&self, row: String) {
         let db = self.db.clone();
-        tokio::spawn(async move {
+        // A node shutting down has no runtime left to delete with: its rows
+        // stop counting with its heartbeats.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        runtime.spawn(async move {
             if let Err(error) = sqlx::query("DELETE FROM open_sockets WHERE id = $1").bind(&row).execute(&db).await {
                 tracing::warn!(?error, "giving a socket's place back");
             }

@@ -67,12 +67,17 @@ async fn unknown_stored_names_are_errors_not_defaults() {
 }
 
 /// (table, column, kind, not null) of every column, `kind` being the family
-/// both backends agree on: text or integer.
+/// both backends agree on: text, integer or bytes.
 type Catalog = BTreeSet<(String, String, String, bool)>;
 
 fn family(declared: &str) -> String {
     let declared = declared.to_ascii_lowercase();
-    if declared.contains("int") { "integer" } else { declared.as_str() }.to_owned()
+    match declared.as_str() {
+        d if d.contains("int") => "integer",
+        "bytea" | "blob" => "bytes",
+        d => d,
+    }
+    .to_owned()
 }
 
 async fn sqlite_catalog(dir: &std::path::Path) -> Catalog {
