@@ -37,12 +37,23 @@ const psc = ` --psc-issuer ${pscIssuer} --psc-client-id regard --psc-client-secr
 const database = process.env.REGARD_E2E_DATABASE_URL ? ` --database-url ${process.env.REGARD_E2E_DATABASE_URL}` : '';
 
 
+// What tests the pages, the browsers or the network rather than what the
+// server stores: layouts at 320 px, accessibility, languages, the page's
+// weight, the PWA, relays, shaped links, the other browser engines.
+// scripts/test runs them once, on SQLite; its PostgreSQL run
+// (REGARD_E2E_SCOPE=storage) keeps the scenarios that store and read data.
+const pagesOnly = [
+  'accessibility', 'console-layout', 'engines', 'engines-consultation', 'first-screen', 'language', 'languages',
+  'layout', 'network', 'page-weight', 'pwa', 'relay', 'shaped-network', 'source',
+];
+
 export default defineConfig({
   testDir: './tests',
-  // The other browser engines (engines*.spec.ts) test the browsers, not the
-  // database: scripts/test runs them with one database only.
   // The cluster's own tests (cluster.spec.ts) run against the cluster, with cluster.config.ts.
-  testIgnore: ['**/cluster.spec.ts', ...(process.env.REGARD_E2E_ENGINES === 'no' ? ['**/engines*.spec.ts'] : [])],
+  testIgnore: [
+    '**/cluster.spec.ts',
+    ...(process.env.REGARD_E2E_SCOPE === 'storage' ? pagesOnly.map((name) => `**/${name}.spec.ts`) : []),
+  ],
   fullyParallel: true,
   // Two cores: one for the server, one for the browser.
   workers: 2,

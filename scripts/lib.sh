@@ -9,7 +9,13 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in app/Cargo.toml
 export PATH="$HOME/.cargo/bin:$ROOT/tools/node_modules/.bin:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# When the outermost script started: `say` gives the minutes since, so a
+# long run's log shows where its time went.
+export REGARD_STARTED="${REGARD_STARTED:-$(date +%s)}"
+say() {
+  local s=$(($(date +%s) - REGARD_STARTED))
+  printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((s / 60)) $((s % 60)) "$*"
+}
 
 # A free TCP port on loopback.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -1,6 +1,8 @@
 //! One run against one server: open the pairs, read the server's memory, relay
-//! at a fixed rate (latency), then let every pair relay back and forth as fast as
-//! the server goes (throughput).
+//! at a fixed rate (latency), optionally at rising rates until the p99 latency
+//! passes a target (the highest sustained rate), then let every pair relay back
+//! and forth as fast as the server goes (throughput). The server's CPU time per
+//! relayed message is read from /proc in each phase.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
@@ -14,6 +16,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::proc::{cpu_time, rss_kib};
 use crate::setup::Pair;
 use crate::wire::{self, Incoming, Kind, Target, CYCLE};
 
@@ -28,6 +31,11 @@ const WINDOW: usize = 2;
 const WARM_UP: Duration = Duration::from_secs(2);
 /// How long the fixed-rate phase waits for its last messages after sending.
 const DRAIN: Duration = Duration::from_secs(5);
+/// The rising rates: the first, and the factor from one step to the next.
+const LADDER_START: f64 = 5000.0;
+const LADDER_STEP: f64 = 1.25;
+/// A step of the ladder passes if it loses no more than this share of its messages.
+const LADDER_LOSS: f64 = 0.001;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -55,6 +63,12 @@ pub struct RunArgs {
     /// Length of each phase.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Runs the rising rates (each step `ladder_seconds` long) until the p99
+    /// latency passes this target or a step loses messages.
+    #[arg(long)]
+    p99_target_ms: Option<f64>,
+    #[arg(long, default_value_t = 3)]
+    ladder_seconds: u64,
 }
 
 #[derive(Serialize)]
@@ -75,8 +89,41 @@ pub struct Report {
     received_at_rate: u64,
     latency_p50_ms: f64,
     latency_p99_ms: f64,
+    /// Server CPU time (user and system) per message relayed in the fixed-rate phase.
+    cpu_us_per_message_at_rate: f64,
     relayed_per_second: u64,
+    /// Server CPU time per message relayed in the throughput phase.
+    cpu_us_per_message: f64,
+    /// Shares of a core the server and the generator used in the throughput
+    /// phase: a generator near 1.0 bounds the throughput, not the server.
+    server_cpu_share: f64,
+    generator_cpu_share: f64,
+    p99_target_ms: Option<f64>,
+    /// The highest rate of the ladder whose p99 met the target without loss.
+    sustained_rate: Option<u64>,
+    /// Whether the ladder stopped at the generator's pace (45 a second per
+    /// socket) rather than at the target: the server may sustain more.
+    ladder_capped: bool,
+    ladder: Vec<Step>,
     refusals: u64,
+}
+
+/// One step of the ladder.
+#[derive(Serialize)]
+struct Step {
+    rate: u64,
+    latency_p99_ms: f64,
+    sent: u64,
+    received: u64,
+}
+
+/// What a fixed-rate phase measured.
+struct AtRate {
+    sent: u64,
+    received: u64,
+    /// Sorted, in microseconds.
+    latencies_us: Vec<u64>,
+    server_cpu: Duration,
 }
 
 const CONNECTING: u8 = 0;
@@ -204,17 +251,6 @@ async fn open(target: Target, endpoint: Endpoint, tally: Arc<Tally>) -> anyhow::
     Ok(Side { tx, partner_id: endpoint.partner_id })
 }
 
-/// Resident memory of processes together, in KiB.
-fn rss_kib(pids: &[u32]) -> anyhow::Result<u64> {
-    let mut total = 0;
-    for pid in pids {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("VmRSS")?;
-        total += line.split_whitespace().nth(1).context("VmRSS value")?.parse::<u64>()?;
-    }
-    Ok(total)
-}
-
 fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -253,32 +289,26 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
     }
     anyhow::ensure!(!pairs.is_empty(), "no pair could be opened");
 
-    // Latency at a fixed rate: every 10 ms, a hundredth of the rate, round-robin
-    // over pairs and directions.
-    tally.phase.store(AT_RATE, Ordering::Relaxed);
-    let per_tick = (args.rate / 100).max(1) as usize;
-    let mut tick = tokio::time::interval(Duration::from_millis(10));
-    let mut sent_at_rate = 0u64;
-    let stop = Instant::now() + Duration::from_secs(args.seconds);
-    while Instant::now() < stop {
-        tick.tick().await;
-        for _ in 0..per_tick {
-            let pair = &pairs[sent_at_rate as usize % pairs.len()];
-            let side = &pair[(sent_at_rate as usize / pairs.len()) % 2];
-            let (kind, size): (Kind, usize) = CYCLE[sent_at_rate as usize % CYCLE.len()];
-            let text =
-                wire::encode(args.target, kind, wire::payload(sent_at_rate, tally.now_us(), size), &side.partner_id);
-            let _ = side.tx.send(text);
-            sent_at_rate += 1;
+    let fixed = at_rate(&args, &pairs, &tally, f64::from(args.rate), Duration::from_secs(args.seconds), DRAIN).await?;
+    let mut ladder = Vec::new();
+    let mut sustained_rate = None;
+    let cap = MAX_SENDS_PER_SOCKET_PER_SECOND * (pairs.len() * 2) as f64;
+    if let Some(target) = args.p99_target_ms {
+        let mut rate = LADDER_START;
+        while rate <= cap {
+            let step = at_rate(&args, &pairs, &tally, rate, Duration::from_secs(args.ladder_seconds), WARM_UP).await?;
+            let p99 = percentile(&step.latencies_us, 0.99);
+            let passed = p99 <= target && (step.received as f64) >= step.sent as f64 * (1.0 - LADDER_LOSS);
+            ladder.push(Step { rate: rate as u64, latency_p99_ms: p99, sent: step.sent, received: step.received });
+            if !passed {
+                break;
+            }
+            sustained_rate = Some(rate as u64);
+            rate *= LADDER_STEP;
         }
     }
-    let drained = Instant::now() + DRAIN;
-    while tally.received.load(Ordering::Relaxed) < sent_at_rate && Instant::now() < drained {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let received_at_rate = tally.received.load(Ordering::Relaxed);
-    let mut latencies = std::mem::take(&mut *tally.latencies_us.lock().unwrap());
-    latencies.sort_unstable();
+    let ladder_capped =
+        args.p99_target_ms.is_some() && ladder.last().is_some_and(|s| s.rate == sustained_rate.unwrap_or(0));
 
     // Throughput: each side starts WINDOW messages; every message received is
     // answered at once (within the per-socket pace), until the phase ends.
@@ -292,10 +322,14 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
     }
     tokio::time::sleep(WARM_UP).await;
     let before = tally.received.load(Ordering::Relaxed);
+    let (server_before, generator_before) = (cpu_time(&args.pid)?, cpu_time(&[std::process::id()])?);
     let counted_from = Instant::now();
     tokio::time::sleep(Duration::from_secs(args.seconds)).await;
     let relayed = tally.received.load(Ordering::Relaxed) - before;
-    let relayed_per_second = (relayed as f64 / counted_from.elapsed().as_secs_f64()) as u64;
+    let elapsed = counted_from.elapsed();
+    let (server_cpu, generator_cpu) =
+        (cpu_time(&args.pid)? - server_before, cpu_time(&[std::process::id()])? - generator_before);
+    let relayed_per_second = (relayed as f64 / elapsed.as_secs_f64()) as u64;
     tally.phase.store(DONE, Ordering::Relaxed);
 
     Ok(Report {
@@ -309,11 +343,65 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
         rss_connected_kib,
         bytes_per_connection: rss_connected_kib.saturating_sub(rss_idle_kib) * 1024 / connected.max(1) as u64,
         rate: args.rate,
-        sent_at_rate,
-        received_at_rate,
-        latency_p50_ms: percentile(&latencies, 0.50),
-        latency_p99_ms: percentile(&latencies, 0.99),
+        sent_at_rate: fixed.sent,
+        received_at_rate: fixed.received,
+        latency_p50_ms: percentile(&fixed.latencies_us, 0.50),
+        latency_p99_ms: percentile(&fixed.latencies_us, 0.99),
+        cpu_us_per_message_at_rate: micros_per(fixed.server_cpu, fixed.received),
         relayed_per_second,
+        cpu_us_per_message: micros_per(server_cpu, relayed),
+        server_cpu_share: server_cpu.as_secs_f64() / elapsed.as_secs_f64(),
+        generator_cpu_share: generator_cpu.as_secs_f64() / elapsed.as_secs_f64(),
+        p99_target_ms: args.p99_target_ms,
+        sustained_rate,
+        ladder_capped,
+        ladder,
         refusals: tally.refusals.load(Ordering::Relaxed),
     })
+}
+
+fn micros_per(cpu: Duration, messages: u64) -> f64 {
+    cpu.as_secs_f64() * 1e6 / messages.max(1) as f64
+}
+
+/// `rate` messages a second for `duration`, a hundredth every 10 ms,
+/// round-robin over pairs and directions; then up to `drain` for the last to
+/// arrive. Latencies are from send to receipt through the server.
+async fn at_rate(
+    args: &RunArgs,
+    pairs: &[[Side; 2]],
+    tally: &Tally,
+    rate: f64,
+    duration: Duration,
+    drain: Duration,
+) -> anyhow::Result<AtRate> {
+    tally.latencies_us.lock().unwrap().clear();
+    tally.phase.store(AT_RATE, Ordering::Relaxed);
+    let received_before = tally.received.load(Ordering::Relaxed);
+    let cpu_before = cpu_time(&args.pid)?;
+    let per_tick = (rate / 100.0).round().max(1.0) as usize;
+    let mut tick = tokio::time::interval(Duration::from_millis(10));
+    let mut sent = 0u64;
+    let stop = Instant::now() + duration;
+    while Instant::now() < stop {
+        tick.tick().await;
+        for _ in 0..per_tick {
+            let pair = &pairs[sent as usize % pairs.len()];
+            let side = &pair[(sent as usize / pairs.len()) % 2];
+            let (kind, size): (Kind, usize) = CYCLE[sent as usize % CYCLE.len()];
+            let text = wire::encode(args.target, kind, wire::payload(sent, tally.now_us(), size), &side.partner_id);
+            let _ = side.tx.send(text);
+            sent += 1;
+        }
+    }
+    let drained = Instant::now() + drain;
+    let received = || tally.received.load(Ordering::Relaxed) - received_before;
+    while received() < sent && Instant::now() < drained {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let received = received();
+    let server_cpu = cpu_time(&args.pid)? - cpu_before;
+    let mut latencies_us = std::mem::take(&mut *tally.latencies_us.lock().unwrap());
+    latencies_us.sort_unstable();
+    Ok(AtRate { sent, received, latencies_us, server_cpu })
 }

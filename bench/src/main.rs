@@ -4,6 +4,7 @@
 //! line of figures per run.
 
 mod load;
+mod proc;
 mod setup;
 mod wire;
 
@@ -38,8 +39,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// One run: connect, measure memory, relay at a fixed rate, then as fast as the
-    /// server relays.
+    /// One run: connect, measure memory, relay at a fixed rate, optionally at
+    /// rising rates up to a p99 target, then as fast as the server relays.
     Run(load::RunArgs),
 }
 

@@ -2,7 +2,7 @@
 //! offer, an answer or an ICE candidate to the other peer, and read one back.
 
 use clap::ValueEnum;
-use regard_shared::signal::{ClientMessage, ConsultationNews, PeerSignal, ServerMessage};
+use regard_shared::signal::{ClientMessage, PeerSignal, ServerMessage};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -134,7 +134,9 @@ mod tests {
     fn regard_messages_read_back() {
         let sent = encode(Target::Regard, Kind::Ice, payload(1, 42, 100), "");
         let ClientMessage::Signal { signal } = serde_json::from_str(&sent).unwrap() else { panic!("{sent}") };
-        let relayed = serde_json::to_string(&ServerMessage::<ConsultationNews>::Signal { signal }).unwrap();
+        let relayed =
+            serde_json::to_string(&ServerMessage::<regard_shared::signal::ConsultationNews>::Signal { signal })
+                .unwrap();
         let Incoming::Relayed(p) = decode(Target::Regard, &relayed) else { panic!("{relayed}") };
         assert_eq!(sent_micros(&p), Some(42));
     }

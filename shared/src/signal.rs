@@ -140,9 +140,27 @@ impl Request {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeerSignal<R = Reply> {
-    Offer { sdp: String },
-    Answer { sdp: String },
-    Ice { candidate: String, sdp_mid: Option<String>, sdp_m_line_index: Option<u16> },
+    Offer {
+        sdp: String,
+    },
+    /// An offer on the connection both sides kept, with new ICE credentials
+    /// (an ICE restart): the signalling came back (a server node died, the
+    /// phone changed network) while the media path may still be up, so the
+    /// video goes on instead of starting over.
+    Restart {
+        sdp: String,
+    },
+    Answer {
+        sdp: String,
+    },
+    /// The answer to a `Restart` from a side that has no connection left to
+    /// restart (its page was reloaded): offer a new one.
+    NoConnection,
+    Ice {
+        candidate: String,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+    },
     Request(Request),
     Reply(R),
 }
@@ -253,6 +271,10 @@ mod tests {
         let json = serde_json::to_string(&reply).unwrap();
         let skipped: ServerMessage<serde::de::IgnoredAny, serde::de::IgnoredAny> = serde_json::from_str(&json).unwrap();
         assert!(matches!(skipped, ServerMessage::Signal { signal: PeerSignal::Reply(_) }));
+        let restart = ClientMessage::Signal { signal: PeerSignal::Restart { sdp: "v=0".into() } };
+        assert_eq!(serde_json::to_string(&restart).unwrap(), r#"{"signal":{"signal":{"restart":{"sdp":"v=0"}}}}"#);
+        let none: PeerSignal = serde_json::from_str(r#""no_connection""#).unwrap();
+        assert_eq!(none, PeerSignal::NoConnection);
         let favour: PeerSignal = PeerSignal::Request(Request::Favour(Favour::Motion));
         assert_eq!(serde_json::to_string(&favour).unwrap(), r#"{"request":{"favour":"motion"}}"#);
     }

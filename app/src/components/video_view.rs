@@ -21,7 +21,12 @@ pub fn VideoView(
     let muted = move || !audible.is_some_and(|a| a.get());
     Effect::new(move |_| {
         if let Some(video) = node_ref.get() {
-            video.set_src_object(stream.get().as_ref());
+            let stream = stream.get();
+            // Setting the stream it already shows would reload the element: a
+            // black flash when a restarted call hands the same stream again.
+            if video.src_object() != stream {
+                video.set_src_object(stream.as_ref());
+            }
         }
     });
     // Muted and inline: phones and desktops then play it without a user gesture;

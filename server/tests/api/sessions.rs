@@ -2,12 +2,9 @@
 //! member's list of sessions, disabling a member (their calls and consoles
 //! closed at once) and the account events an administrator reads.
 
-use std::time::Duration;
-
-use crate::common::ws::{self, next, next_as, Socket};
+use crate::common::ws::{self, next, next_as};
 use crate::common::*;
 use axum::http::{header, Method, StatusCode};
-use futures_util::StreamExt;
 use regard_shared::live::LiveMessage;
 use regard_shared::signal::ServerMessage;
 use serde_json::{json, Value};
@@ -28,21 +25,6 @@ async fn login_with_agent(app: &TestApp, email: &str, agent: &str) -> String {
     let response = app.send(request).await;
     assert_eq!(response.status(), StatusCode::OK);
     set_cookie(&response)
-}
-
-/// Reads until the server closes the socket, failing if it stays open 5 s.
-async fn closed(socket: &mut Socket) -> Vec<Message> {
-    let mut seen = Vec::new();
-    loop {
-        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await.expect("closed in time") {
-            None | Some(Err(_)) => return seen,
-            Some(Ok(Message::Close(frame))) => {
-                seen.push(Message::Close(frame));
-                return seen;
-            }
-            Some(Ok(other)) => seen.push(other),
-        }
-    }
 }
 
 #[tokio::test]
@@ -119,10 +101,10 @@ async fn a_disabled_member_is_refused_at_once_and_their_sockets_close() {
 
     assert_eq!(app.post_json(&disable, Some(&admin), json!({})).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(me_status(&app, &regulator).await, StatusCode::UNAUTHORIZED);
-    let frames = closed(&mut call).await;
+    let frames = ws::until_closed(&mut call).await;
     let said = frames.iter().any(|f| matches!(f, Message::Text(t) if t.contains("session_ended")));
     assert!(said, "the call was told why it closed: {frames:?}");
-    let frames = closed(&mut console).await;
+    let frames = ws::until_closed(&mut console).await;
     let code = frames.iter().find_map(|f| match f {
         Message::Close(Some(frame)) => Some(u16::from(frame.code)),
         _ => None,

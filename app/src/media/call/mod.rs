@@ -1,9 +1,11 @@
 //! One WebRTC call between a clinician and a patient's device, with its
 //! signalling WebSocket: a video assist (the caller's camera, one way) or a
 //! consultation (both ways). The patient's side offers; the clinician's side
-//! answers, adding its own camera and microphone when it has them. Every (re)join of either side starts a fresh peer
-//! connection, so a dropped network or a reloaded page recovers through the
-//! signalling channel without a new link.
+//! answers, adding its own camera and microphone when it has them. When the
+//! signalling comes back (a server node died, the phone changed network) and
+//! both sides kept their peer connection, the patient's side restarts ICE on
+//! it, so the video goes on; a reloaded page starts a fresh connection. Either
+//! way the call recovers through the signalling channel without a new link.
 
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
@@ -68,6 +70,9 @@ struct Inner {
     local: RefCell<Option<MediaStream>>,
     ws: RefCell<Option<WebSocket>>,
     pc: RefCell<Option<RtcPeerConnection>>,
+    /// The other side's media on the connection of the moment, shown again
+    /// when a restart keeps that connection.
+    remote: RefCell<Option<MediaStream>>,
     ice_servers: RefCell<Vec<IceServer>>,
     relay_only: Cell<bool>,
     /// What the video sent keeps on a weak link, for this connection and the next.
@@ -78,6 +83,8 @@ struct Inner {
     pc_handlers: RefCell<Vec<Handler>>,
     window_handlers: RefCell<Vec<(&'static str, Handler)>>,
     closed: Cell<bool>,
+    /// The patient's side offered an ICE restart and awaits its answer.
+    restarting: Cell<bool>,
     retry_ms: Cell<i32>,
 }
 
@@ -108,6 +115,7 @@ impl Call {
             local: RefCell::new(local),
             ws: RefCell::new(None),
             pc: RefCell::new(None),
+            remote: RefCell::new(None),
             ice_servers: RefCell::new(Vec::new()),
             relay_only: Cell::new(false),
             favour: Cell::new(Favour::default()),
@@ -116,6 +124,7 @@ impl Call {
             pc_handlers: RefCell::new(Vec::new()),
             window_handlers: RefCell::new(Vec::new()),
             closed: Cell::new(false),
+            restarting: Cell::new(false),
             retry_ms: Cell::new(500),
         }));
         call.connect();
@@ -140,7 +149,7 @@ impl Call {
                 let _ = ws.close();
             }
             this.0.retry_ms.set(500);
-            // The fresh socket's welcome makes the phone offer a new connection.
+            // The fresh socket's welcome makes the phone restart ICE on the new network.
             this.connect();
         });
         let mut handlers = self.0.window_handlers.borrow_mut();
@@ -265,13 +274,13 @@ impl Call {
                 self.0.relay_only.set(relay_only);
                 self.emit(CallEvent::PeerPresent(peer_present));
                 if peer_present && self.0.role == PeerRole::Patient {
-                    self.offer();
+                    self.restart_or_offer();
                 }
             }
             ServerMessage::PeerJoined => {
                 self.emit(CallEvent::PeerPresent(true));
                 if self.0.role == PeerRole::Patient {
-                    self.offer();
+                    self.restart_or_offer();
                 }
             }
             ServerMessage::PeerLeft => self.emit(CallEvent::PeerPresent(false)),

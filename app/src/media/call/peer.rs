@@ -1,5 +1,6 @@
-//! The peer connection side of a call: a fresh RTCPeerConnection per (re)join,
-//! the patient's offer, the clinician's answer, and ICE.
+//! The peer connection side of a call: the patient's offer on a fresh
+//! RTCPeerConnection or its ICE restart on the kept one, the clinician's
+//! answer, and ICE.
 
 use std::marker::PhantomData;
 
@@ -9,8 +10,8 @@ use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
-    MediaStream, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcIceTransportPolicy, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType,
+    MediaStream, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcIceTransportPolicy, RtcOfferOptions,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType,
     RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
@@ -20,11 +21,25 @@ use crate::media::after;
 impl Call {
     pub(super) fn on_signal(&self, signal: PeerSignal<Box<RawValue>>) {
         match signal {
-            PeerSignal::Offer { sdp } if self.0.role == PeerRole::Clinician => self.answer(sdp),
+            PeerSignal::Offer { sdp } if self.0.role == PeerRole::Clinician => self.answer(sdp, None),
+            PeerSignal::Restart { sdp } if self.0.role == PeerRole::Clinician => match self.kept_peer_connection() {
+                Some(pc) => self.answer(sdp, Some(pc)),
+                None => self.signal(PeerSignal::NoConnection),
+            },
+            PeerSignal::NoConnection if self.0.role == PeerRole::Patient => self.offer(),
             PeerSignal::Answer { sdp } if self.0.role == PeerRole::Patient => {
                 let Some(pc) = self.peer_connection() else { return };
+                let this = self.clone();
                 spawn_local(async move {
-                    let _ = JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Answer, &sdp))).await;
+                    let applied =
+                        JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Answer, &sdp))).await.is_ok();
+                    if this.0.restarting.replace(false) {
+                        if applied {
+                            this.resumed(&pc);
+                        } else {
+                            this.offer();
+                        }
+                    }
                 });
             }
             PeerSignal::Ice { candidate, sdp_mid, sdp_m_line_index } => {
@@ -57,6 +72,7 @@ impl Call {
     /// A fresh peer connection wired to the signalling socket and the page.
     fn new_peer_connection(&self) -> Option<RtcPeerConnection> {
         self.close_peer_connection();
+        self.0.remote.borrow_mut().take();
         let config = RtcConfiguration::new();
         let servers = Array::new();
         for server in self.0.ice_servers.borrow().iter() {
@@ -98,6 +114,8 @@ impl Call {
             let stream =
                 event.dyn_ref::<RtcTrackEvent>().and_then(|e| e.streams().get(0).dyn_into::<MediaStream>().ok());
             if let Some(stream) = stream {
+                // The same stream (`MediaStream::clone` would copy its tracks).
+                *this.0.remote.borrow_mut() = Some(Clone::clone(&stream));
                 this.emit(CallEvent::RemoteStream(stream));
             }
         });
@@ -107,16 +125,12 @@ impl Call {
         let this = self.clone();
         let watched = pc.clone();
         let on_state = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            let state =
-                Reflect::get(&watched, &"connectionState".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
-            if this.0.role == PeerRole::Clinician && matches!(state.as_str(), "connected" | "failed" | "closed") {
-                this.send(&ClientMessage::MediaState { connected: state == "connected" });
-            }
+            let state = read(&watched, "connectionState");
+            this.report_state(&state);
             if this.0.role == PeerRole::Patient && state == "failed" {
                 // The network changed under the call: negotiate a new path.
                 this.offer();
             }
-            this.emit(CallEvent::Connection(state));
         });
         pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
         handlers.push(on_state);
@@ -124,6 +138,57 @@ impl Call {
         *self.0.pc_handlers.borrow_mut() = handlers;
         *self.0.pc.borrow_mut() = Some(pc.clone());
         Some(pc)
+    }
+
+    /// Tells the page (and, from the clinician's side, the timeline) the connection's state.
+    fn report_state(&self, state: &str) {
+        if self.0.role == PeerRole::Clinician && matches!(state, "connected" | "failed" | "closed") {
+            self.send(&ClientMessage::MediaState { connected: state == "connected" });
+        }
+        self.emit(CallEvent::Connection(state.to_owned()));
+    }
+
+    /// The connection of the moment if it was negotiated and carries media
+    /// (or did until moments ago): worth restarting rather than replacing.
+    fn kept_peer_connection(&self) -> Option<RtcPeerConnection> {
+        let pc = self.peer_connection()?;
+        let carrying = matches!(read(&pc, "connectionState").as_str(), "connected" | "disconnected");
+        (carrying && read(&pc, "signalingState") == "stable").then_some(pc)
+    }
+
+    /// After a restart: the kept connection's state and media again, for the
+    /// pages that heard the signalling drop (no event of the connection says so).
+    fn resumed(&self, pc: &RtcPeerConnection) {
+        let remote = self.0.remote.borrow().clone();
+        if let Some(stream) = remote {
+            self.emit(CallEvent::RemoteStream(stream));
+        }
+        self.report_state(&read(pc, "connectionState"));
+    }
+
+    /// The patient's side, when the other side (re)appears: an ICE restart on
+    /// the kept connection, whose video goes on while a new path is checked,
+    /// or else a new connection.
+    pub(super) fn restart_or_offer(&self) {
+        let Some(pc) = self.kept_peer_connection() else { return self.offer() };
+        self.0.restarting.set(true);
+        let this = self.clone();
+        spawn_local(async move {
+            let options = RtcOfferOptions::new();
+            options.set_ice_restart(true);
+            let restarted = match JsFuture::from(pc.create_offer_with_rtc_offer_options(&options)).await {
+                Ok(offer) => {
+                    let sdp = read(&offer, "sdp");
+                    let set = JsFuture::from(pc.set_local_description(&description(RtcSdpType::Offer, &sdp))).await;
+                    set.is_ok().then_some(sdp)
+                }
+                Err(_) => None,
+            };
+            match restarted {
+                Some(sdp) => this.signal(PeerSignal::Restart { sdp }),
+                None => this.offer(),
+            }
+        });
     }
 
     /// Sends this side's camera and microphone, if it has them.
@@ -141,6 +206,7 @@ impl Call {
     /// It also offers to receive audio and video it does not send, so the
     /// clinician's camera and microphone can join without another offer.
     pub(super) fn offer(&self) {
+        self.0.restarting.set(false);
         let Some(pc) = self.new_peer_connection() else { return };
         self.add_local_tracks(&pc);
         let sent = |kind: &str| {
@@ -158,28 +224,38 @@ impl Call {
         let this = self.clone();
         spawn_local(async move {
             let Ok(offer) = JsFuture::from(pc.create_offer()).await else { return };
-            let sdp = Reflect::get(&offer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            let sdp = read(&offer, "sdp");
             if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Offer, &sdp))).await.is_ok() {
                 this.signal(PeerSignal::Offer { sdp });
             }
         });
     }
 
-    /// The clinician's side: a new connection answering the patient's offer.
-    fn answer(&self, offer_sdp: String) {
-        let Some(pc) = self.new_peer_connection() else { return };
+    /// The clinician's side: answers the patient's offer on a new connection,
+    /// or its restart on the `kept` one.
+    fn answer(&self, offer_sdp: String, kept: Option<RtcPeerConnection>) {
+        let restart = kept.is_some();
+        let Some(pc) = kept.or_else(|| self.new_peer_connection()) else { return };
         let this = self.clone();
         spawn_local(async move {
             if JsFuture::from(pc.set_remote_description(&description(RtcSdpType::Offer, &offer_sdp))).await.is_err() {
+                if restart {
+                    this.signal(PeerSignal::NoConnection);
+                }
                 return;
             }
-            // After the offer, so the tracks take the transceivers it created
-            // and the media flows both ways without another negotiation.
-            this.add_local_tracks(&pc);
+            if !restart {
+                // After the offer, so the tracks take the transceivers it created
+                // and the media flows both ways without another negotiation.
+                this.add_local_tracks(&pc);
+            }
             let Ok(answer) = JsFuture::from(pc.create_answer()).await else { return };
-            let sdp = Reflect::get(&answer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            let sdp = read(&answer, "sdp");
             if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Answer, &sdp))).await.is_ok() {
                 this.signal(PeerSignal::Answer { sdp });
+                if restart {
+                    this.resumed(&pc);
+                }
             }
         });
     }
@@ -211,6 +287,11 @@ fn keep(sender: &web_sys::RtcRtpSender, favour: Favour) {
         // Returns a promise; a browser that refuses the preference keeps its default.
         let _ = set.call1(sender, &parameters);
     }
+}
+
+/// A string property of a browser object (a state, a description's SDP), empty if absent.
+fn read(object: &JsValue, name: &str) -> String {
+    Reflect::get(object, &name.into()).ok().and_then(|s| s.as_string()).unwrap_or_default()
 }
 
 fn description(kind: RtcSdpType, sdp: &str) -> RtcSessionDescriptionInit {

@@ -71,7 +71,9 @@ pub fn RegulatorCamera(call: StoredValue<Call, LocalStorage>, connected: Signal<
             match camera::camera_and_microphone().await {
                 Ok(stream) => {
                     call.with_value(|c| {
-                        c.set_local(Some(stream.clone()));
+                        // The same stream (`MediaStream::clone` would copy the camera's
+                        // tracks, and the copies would keep it on once turned off).
+                        c.set_local(Some(Clone::clone(&stream)));
                         // The tablet offers again; the answer carries this stream.
                         c.request(Request::ClinicianMedia { on: true });
                     });

@@ -83,7 +83,9 @@ pub fn LiveVideo(id: String, detail: RwSignal<Option<RequestDetail>>) -> impl In
             if on.try_get_untracked() != Some(true) {
                 return camera::stop(&stream);
             }
-            set_local.set(Some(stream.clone()));
+            // The same stream (`MediaStream::clone` would copy the camera's tracks,
+            // and the copies would keep it on after the call stops it).
+            set_local.set(Some(Clone::clone(&stream)));
             let on_event = move |event: CallEvent| match event {
                 CallEvent::RemoteStream(stream) => set_remote.set(Some(stream)),
                 CallEvent::Connection(state) => connected.set(state == "connected"),

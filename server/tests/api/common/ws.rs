@@ -72,3 +72,18 @@ pub async fn next_as<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> T {
 pub async fn send(socket: &mut Socket, message: &ClientMessage) {
     socket.send(Message::Text(serde_json::to_string(message).unwrap().into())).await.unwrap();
 }
+
+/// Every frame until the socket closes, within 5 s.
+pub async fn until_closed(socket: &mut Socket) -> Vec<Message> {
+    let mut seen = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await.expect("closed in time") {
+            None | Some(Err(_)) => return seen,
+            Some(Ok(Message::Close(frame))) => {
+                seen.push(Message::Close(frame));
+                return seen;
+            }
+            Some(Ok(other)) => seen.push(other),
+        }
+    }
+}
