@@ -18,7 +18,10 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::proc::{cpu_time, rss_kib};
 use crate::setup::Pair;
-use crate::wire::{self, Incoming, Kind, Target, CYCLE};
+use crate::wire::{self, Incoming, Target, CYCLE};
+
+mod at_rate;
+use at_rate::at_rate;
 
 /// Sockets being opened at once.
 const CONNECT_CONCURRENCY: usize = 200;
@@ -32,10 +35,13 @@ const WARM_UP: Duration = Duration::from_secs(2);
 /// How long the fixed-rate phase waits for its last messages after sending.
 const DRAIN: Duration = Duration::from_secs(5);
 /// The rising rates: the first, and the factor from one step to the next.
-const LADDER_START: f64 = 5000.0;
+const LADDER_START: f64 = 1000.0;
 const LADDER_STEP: f64 = 1.25;
 /// A step of the ladder passes if it loses no more than this share of its messages.
 const LADDER_LOSS: f64 = 0.001;
+/// The ladder ends after this many failed steps in a row: one stall of the
+/// machine (a 3 s step's p99 is its 1 % slowest messages) does not end it.
+const LADDER_FAILURES: u32 = 2;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -108,22 +114,16 @@ pub struct Report {
     refusals: u64,
 }
 
-/// One step of the ladder.
+/// One step of the ladder, with the shares of a core the server and the
+/// generator used over it (a generator near 1.0 bounds the step, not the server).
 #[derive(Serialize)]
 struct Step {
     rate: u64,
     latency_p99_ms: f64,
     sent: u64,
     received: u64,
-}
-
-/// What a fixed-rate phase measured.
-struct AtRate {
-    sent: u64,
-    received: u64,
-    /// Sorted, in microseconds.
-    latencies_us: Vec<u64>,
-    server_cpu: Duration,
+    server_cpu_share: f64,
+    generator_cpu_share: f64,
 }
 
 const CONNECTING: u8 = 0;
@@ -292,6 +292,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
     let fixed = at_rate(&args, &pairs, &tally, f64::from(args.rate), Duration::from_secs(args.seconds), DRAIN).await?;
     let mut ladder = Vec::new();
     let mut sustained_rate = None;
+    let mut failed_in_a_row = 0;
     let cap = MAX_SENDS_PER_SOCKET_PER_SECOND * (pairs.len() * 2) as f64;
     if let Some(target) = args.p99_target_ms {
         let mut rate = LADDER_START;
@@ -299,16 +300,27 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
             let step = at_rate(&args, &pairs, &tally, rate, Duration::from_secs(args.ladder_seconds), WARM_UP).await?;
             let p99 = percentile(&step.latencies_us, 0.99);
             let passed = p99 <= target && (step.received as f64) >= step.sent as f64 * (1.0 - LADDER_LOSS);
-            ladder.push(Step { rate: rate as u64, latency_p99_ms: p99, sent: step.sent, received: step.received });
-            if !passed {
-                break;
+            ladder.push(Step {
+                rate: rate as u64,
+                latency_p99_ms: p99,
+                sent: step.sent,
+                received: step.received,
+                server_cpu_share: step.server_cpu.as_secs_f64() / step.elapsed.as_secs_f64(),
+                generator_cpu_share: step.generator_cpu.as_secs_f64() / step.elapsed.as_secs_f64(),
+            });
+            if passed {
+                sustained_rate = Some(rate as u64);
+                failed_in_a_row = 0;
+            } else {
+                failed_in_a_row += 1;
+                if failed_in_a_row == LADDER_FAILURES {
+                    break;
+                }
             }
-            sustained_rate = Some(rate as u64);
             rate *= LADDER_STEP;
         }
     }
-    let ladder_capped =
-        args.p99_target_ms.is_some() && ladder.last().is_some_and(|s| s.rate == sustained_rate.unwrap_or(0));
+    let ladder_capped = args.p99_target_ms.is_some() && failed_in_a_row == 0;
 
     // Throughput: each side starts WINDOW messages; every message received is
     // answered at once (within the per-socket pace), until the phase ends.
@@ -362,46 +374,4 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
 
 fn micros_per(cpu: Duration, messages: u64) -> f64 {
     cpu.as_secs_f64() * 1e6 / messages.max(1) as f64
-}
-
-/// `rate` messages a second for `duration`, a hundredth every 10 ms,
-/// round-robin over pairs and directions; then up to `drain` for the last to
-/// arrive. Latencies are from send to receipt through the server.
-async fn at_rate(
-    args: &RunArgs,
-    pairs: &[[Side; 2]],
-    tally: &Tally,
-    rate: f64,
-    duration: Duration,
-    drain: Duration,
-) -> anyhow::Result<AtRate> {
-    tally.latencies_us.lock().unwrap().clear();
-    tally.phase.store(AT_RATE, Ordering::Relaxed);
-    let received_before = tally.received.load(Ordering::Relaxed);
-    let cpu_before = cpu_time(&args.pid)?;
-    let per_tick = (rate / 100.0).round().max(1.0) as usize;
-    let mut tick = tokio::time::interval(Duration::from_millis(10));
-    let mut sent = 0u64;
-    let stop = Instant::now() + duration;
-    while Instant::now() < stop {
-        tick.tick().await;
-        for _ in 0..per_tick {
-            let pair = &pairs[sent as usize % pairs.len()];
-            let side = &pair[(sent as usize / pairs.len()) % 2];
-            let (kind, size): (Kind, usize) = CYCLE[sent as usize % CYCLE.len()];
-            let text = wire::encode(args.target, kind, wire::payload(sent, tally.now_us(), size), &side.partner_id);
-            let _ = side.tx.send(text);
-            sent += 1;
-        }
-    }
-    let drained = Instant::now() + drain;
-    let received = || tally.received.load(Ordering::Relaxed) - received_before;
-    while received() < sent && Instant::now() < drained {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let received = received();
-    let server_cpu = cpu_time(&args.pid)? - cpu_before;
-    let mut latencies_us = std::mem::take(&mut *tally.latencies_us.lock().unwrap());
-    latencies_us.sort_unstable();
-    Ok(AtRate { sent, received, latencies_us, server_cpu })
 }
