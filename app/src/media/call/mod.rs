@@ -63,8 +63,14 @@ type Frame = ServerMessage<Box<RawValue>, Box<RawValue>>;
 /// A JavaScript event callback owned by the call.
 type Handler = Closure<dyn FnMut(JsValue)>;
 
+/// How the clinician's side answers an offer, or a restart on the connection
+/// it kept. The patient's side has none: the caller's page, which must stay
+/// small, then carries no code it would never run.
+type Answerer = fn(&Call, String, Option<RtcPeerConnection>);
+
 struct Inner {
     role: PeerRole,
+    answerer: Option<Answerer>,
     url: String,
     /// This side's camera and microphone; the clinician's may come and go.
     local: RefCell<Option<MediaStream>>,
@@ -99,10 +105,29 @@ impl Call {
         web_sys::window().is_some_and(|w| js_sys::Reflect::has(&w, &"RTCPeerConnection".into()).unwrap_or(false))
     }
 
-    /// Joins the room at `/ws/{room}` (`assist/ID` or `consultation/ID`).
+    /// Joins the room at `/ws/{room}` (`assist/ID` or `consultation/ID`) on `role`'s side.
     pub fn start(
         room: &str,
         role: PeerRole,
+        local: Option<MediaStream>,
+        on_event: impl Fn(CallEvent) + 'static,
+    ) -> Call {
+        let answerer: Option<Answerer> = match role {
+            PeerRole::Clinician => Some(Call::answer),
+            PeerRole::Patient => None,
+        };
+        Call::open(room, role, answerer, local, on_event)
+    }
+
+    /// Joins the room on the patient's side, without the clinician's code.
+    pub fn patient(room: &str, local: Option<MediaStream>, on_event: impl Fn(CallEvent) + 'static) -> Call {
+        Call::open(room, PeerRole::Patient, None, local, on_event)
+    }
+
+    fn open(
+        room: &str,
+        role: PeerRole,
+        answerer: Option<Answerer>,
         local: Option<MediaStream>,
         on_event: impl Fn(CallEvent) + 'static,
     ) -> Call {
@@ -111,6 +136,7 @@ impl Call {
         let host = location.host().unwrap_or_default();
         let call = Call(Rc::new(Inner {
             role,
+            answerer,
             url: format!("{scheme}://{host}/ws/{room}"),
             local: RefCell::new(local),
             ws: RefCell::new(None),

@@ -10,8 +10,8 @@ use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
-    MediaStream, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcIceTransportPolicy, RtcOfferOptions,
-    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType,
+    MediaStream, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcIceTransportPolicy, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType,
     RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
@@ -21,11 +21,19 @@ use crate::media::after;
 impl Call {
     pub(super) fn on_signal(&self, signal: PeerSignal<Box<RawValue>>) {
         match signal {
-            PeerSignal::Offer { sdp } if self.0.role == PeerRole::Clinician => self.answer(sdp, None),
-            PeerSignal::Restart { sdp } if self.0.role == PeerRole::Clinician => match self.kept_peer_connection() {
-                Some(pc) => self.answer(sdp, Some(pc)),
-                None => self.signal(PeerSignal::NoConnection),
-            },
+            PeerSignal::Offer { sdp } => {
+                if let Some(answer) = self.0.answerer {
+                    answer(self, sdp, None);
+                }
+            }
+            PeerSignal::Restart { sdp } => {
+                if let Some(answer) = self.0.answerer {
+                    match self.kept_peer_connection() {
+                        Some(pc) => answer(self, sdp, Some(pc)),
+                        None => self.signal(PeerSignal::NoConnection),
+                    }
+                }
+            }
             PeerSignal::NoConnection if self.0.role == PeerRole::Patient => self.offer(),
             PeerSignal::Answer { sdp } if self.0.role == PeerRole::Patient => {
                 let Some(pc) = self.peer_connection() else { return };
@@ -172,21 +180,26 @@ impl Call {
     pub(super) fn restart_or_offer(&self) {
         let Some(pc) = self.kept_peer_connection() else { return self.offer() };
         self.0.restarting.set(true);
+        // The next offer carries new ICE credentials.
+        if let Some(restart) = method(&pc, "restartIce") {
+            let _ = restart.call0(&pc);
+        }
+        self.send_offer(pc, true);
+    }
+
+    /// Sends `pc`'s offer: a new connection's, or a `restart` on the kept one
+    /// (which, if it cannot be made, gives way to a new connection).
+    fn send_offer(&self, pc: RtcPeerConnection, restart: bool) {
         let this = self.clone();
         spawn_local(async move {
-            let options = RtcOfferOptions::new();
-            options.set_ice_restart(true);
-            let restarted = match JsFuture::from(pc.create_offer_with_rtc_offer_options(&options)).await {
-                Ok(offer) => {
-                    let sdp = read(&offer, "sdp");
-                    let set = JsFuture::from(pc.set_local_description(&description(RtcSdpType::Offer, &sdp))).await;
-                    set.is_ok().then_some(sdp)
+            if let Ok(offer) = JsFuture::from(pc.create_offer()).await {
+                let sdp = read(&offer, "sdp");
+                if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Offer, &sdp))).await.is_ok() {
+                    return this.signal(if restart { PeerSignal::Restart { sdp } } else { PeerSignal::Offer { sdp } });
                 }
-                Err(_) => None,
-            };
-            match restarted {
-                Some(sdp) => this.signal(PeerSignal::Restart { sdp }),
-                None => this.offer(),
+            }
+            if restart {
+                this.offer();
             }
         });
     }
@@ -221,19 +234,12 @@ impl Call {
                 pc.add_transceiver_with_str_and_init(kind, &init);
             }
         }
-        let this = self.clone();
-        spawn_local(async move {
-            let Ok(offer) = JsFuture::from(pc.create_offer()).await else { return };
-            let sdp = read(&offer, "sdp");
-            if JsFuture::from(pc.set_local_description(&description(RtcSdpType::Offer, &sdp))).await.is_ok() {
-                this.signal(PeerSignal::Offer { sdp });
-            }
-        });
+        self.send_offer(pc, false);
     }
 
     /// The clinician's side: answers the patient's offer on a new connection,
     /// or its restart on the `kept` one.
-    fn answer(&self, offer_sdp: String, kept: Option<RtcPeerConnection>) {
+    pub(super) fn answer(&self, offer_sdp: String, kept: Option<RtcPeerConnection>) {
         let restart = kept.is_some();
         let Some(pc) = kept.or_else(|| self.new_peer_connection()) else { return };
         let this = self.clone();
@@ -278,15 +284,17 @@ impl Call {
 /// wound's edge, a pupil) by default: without a preference, video starts at a
 /// quarter of the camera's resolution and climbs for many seconds.
 fn keep(sender: &web_sys::RtcRtpSender, favour: Favour) {
-    let Ok(get) = Reflect::get(sender, &"getParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
-        return;
-    };
-    let Ok(parameters) = get.call0(sender) else { return };
+    let Some(Ok(parameters)) = method(sender, "getParameters").map(|get| get.call0(sender)) else { return };
     let _ = Reflect::set(&parameters, &"degradationPreference".into(), &favour.degradation_preference().into());
-    if let Ok(set) = Reflect::get(sender, &"setParameters".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+    if let Some(set) = method(sender, "setParameters") {
         // Returns a promise; a browser that refuses the preference keeps its default.
         let _ = set.call1(sender, &parameters);
     }
+}
+
+/// A method of a browser object that not every browser (or web-sys) has.
+fn method(object: &JsValue, name: &str) -> Option<js_sys::Function> {
+    Reflect::get(object, &name.into()).ok()?.dyn_into().ok()
 }
 
 /// A string property of a browser object (a state, a description's SDP), empty if absent.

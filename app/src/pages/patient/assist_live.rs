@@ -3,7 +3,7 @@
 use leptos::html::{Input, Video};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use regard_shared::signal::{PeerRole, Reply, VideoOff};
+use regard_shared::signal::{Reply, VideoOff};
 use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 
@@ -87,7 +87,7 @@ pub fn LiveCamera(
         CallEvent::Reply(_) | CallEvent::Consultation(_) | CallEvent::Ended => {}
     };
     if let Some(camera) = stream.get_untracked() {
-        call.set_value(Some(Call::start(&format!("assist/{assist_id}"), PeerRole::Patient, Some(camera), on_event)));
+        call.set_value(Some(Call::patient(&format!("assist/{assist_id}"), Some(camera), on_event)));
     }
     // Keep the screen on: a sleeping phone stops its camera.
     spawn_local(async move {

@@ -6,7 +6,7 @@ use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use regard_shared::consultation::{Author, PatientConsultation, Status};
-use regard_shared::signal::{ConsultationNews, PeerRole, Reply, VideoOff};
+use regard_shared::signal::{ConsultationNews, Reply, VideoOff};
 use web_sys::MediaStream;
 
 use crate::api;
@@ -217,7 +217,7 @@ pub fn ConsultationCall(
         _ => {}
     };
     let room = format!("consultation/{}", consultation.id);
-    call.set_value(Some(Call::start(&room, PeerRole::Patient, stream.get_untracked(), on_event)));
+    call.set_value(Some(Call::patient(&room, stream.get_untracked(), on_event)));
     let hang_up = move || {
         call.with_value(|c| {
             if let Some(c) = c {
