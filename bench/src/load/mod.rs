@@ -69,8 +69,9 @@ pub struct RunArgs {
     /// Length of each phase.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// Runs the rising rates (each step `ladder_seconds` long) until the p99
-    /// latency passes this target or a step loses messages.
+    /// Runs the rising rates (each step `ladder_seconds` long) until
+    /// two steps in a row (`LADDER_FAILURES`) miss this p99 latency target or lose
+    /// messages (one stall of the machine does not end the ladder).
     #[arg(long)]
     p99_target_ms: Option<f64>,
     #[arg(long, default_value_t = 3)]
@@ -305,8 +306,8 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
                 latency_p99_ms: p99,
                 sent: step.sent,
                 received: step.received,
-                server_cpu_share: step.server_cpu.as_secs_f64() / step.elapsed.as_secs_f64(),
-                generator_cpu_share: step.generator_cpu.as_secs_f64() / step.elapsed.as_secs_f64(),
+                server_cpu_share: share(step.server_cpu, step.elapsed),
+                generator_cpu_share: share(step.generator_cpu, step.elapsed),
             });
             if passed {
                 sustained_rate = Some(rate as u64);
@@ -362,8 +363,8 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
         cpu_us_per_message_at_rate: micros_per(fixed.server_cpu, fixed.received),
         relayed_per_second,
         cpu_us_per_message: micros_per(server_cpu, relayed),
-        server_cpu_share: server_cpu.as_secs_f64() / elapsed.as_secs_f64(),
-        generator_cpu_share: generator_cpu.as_secs_f64() / elapsed.as_secs_f64(),
+        server_cpu_share: share(server_cpu, elapsed),
+        generator_cpu_share: share(generator_cpu, elapsed),
         p99_target_ms: args.p99_target_ms,
         sustained_rate,
         ladder_capped,
@@ -374,4 +375,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<Report> {
 
 fn micros_per(cpu: Duration, messages: u64) -> f64 {
     cpu.as_secs_f64() * 1e6 / messages.max(1) as f64
+}
+
+/// The share of one core a process used over `elapsed`.
+fn share(cpu: Duration, elapsed: Duration) -> f64 {
+    cpu.as_secs_f64() / elapsed.as_secs_f64()
 }

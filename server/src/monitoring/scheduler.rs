@@ -118,7 +118,10 @@ async fn missed(state: &AppState, now: i64) -> AppResult<u32> {
             rules.insert(id.clone(), followup.map(|f| f.protocol));
         }
         let Some(protocol) = &rules[&id] else { continue };
-        let Some(alert) = alerts::missed(&protocol.alerts, due_at, now) else { continue };
+        // A patient who joined after a questionnaire's time (enrolled in the
+        // evening, day 1 due that morning) is given the rule's delay from
+        // joining: otherwise the alert would be raised as they join.
+        let Some(alert) = alerts::missed(&protocol.alerts, due_at.max(late.consented_at), now) else { continue };
         // Claimed and raised together: a crash between the two loses neither.
         let mut tx = state.db.begin().await?;
         if jobs::claim_missed(&mut tx, &id, index, now).await? {

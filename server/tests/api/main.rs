@@ -21,6 +21,7 @@ mod live;
 mod metrics;
 mod monitoring;
 mod monitoring_list;
+mod monitoring_scheduler;
 mod national_id;
 mod nursing_home;
 mod on_call;

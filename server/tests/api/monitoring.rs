@@ -1,6 +1,6 @@
 //! Tele-monitoring through the HTTP API on a real SQLite file: enrolment and
 //! joining, questionnaires stored exactly once, alerts, FHIR export, reminders
-//! that survive a restart, stopping, and deletion down to the files.
+//! stopping, and deletion down to the files (the scheduler: monitoring_scheduler.rs).
 
 use crate::common;
 use crate::common::monitoring::{covid_answers, enrol, fall_due, join, joined, submission, texts_with, BIRTH_DATE};
@@ -123,66 +123,6 @@ async fn only_the_organisation_sees_its_follow_ups() {
     let (_, _, consultation_device) = common::consultation::entered(&app).await;
     let response = app.get("/api/v1/patient/followup", Some(&consultation_device)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-}
-
-#[tokio::test]
-async fn a_reminder_due_while_the_server_was_stopped_is_sent_once_after_restart() {
-    let app = TestApp::new().await;
-    let (_gp, id, _phone) = joined(&app, "covid-19").await;
-    fall_due(&app, &id, 1).await;
-    // Day 2 fell due while the server was down; day 1 closed unfilled.
-    let app = app.restart().await;
-    let (first, second) = tokio::join!(scheduler::round(&app.state, now_ms()), scheduler::round(&app.state, now_ms()));
-    let third = scheduler::round(&app.state, now_ms()).await.unwrap();
-    assert_eq!(first.unwrap().reminders + second.unwrap().reminders + third.reminders, 1);
-    assert_eq!(texts_with(&app, "questionnaire de suivi (jour 2)").await, 1);
-    assert_eq!(texts_with(&app, "(jour 1)").await, 0, "a questionnaire already closed is not reminded");
-    // Day 1 unfilled 12 h after its time: one orange alert, raised once.
-    let (alerts,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM followup_alerts WHERE followup_id = $1 AND level = 'orange'")
-            .bind(&id)
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
-    assert!(alerts >= 1);
-    let again = scheduler::round(&app.state, now_ms()).await.unwrap();
-    assert_eq!((again.reminders, again.missed), (0, 0));
-}
-
-/// Leaves reminder `index` as a round that claimed it `ago_ms` ago and never
-/// finished would (the server was killed while sending).
-async fn claimed_and_unsent(app: &TestApp, id: &str, index: i64, ago_ms: i64) {
-    sqlx::query(
-        "UPDATE followup_dues SET reminded_at = NULL, reminder_claimed_at = $1 WHERE followup_id = $2 AND idx = $3",
-    )
-    .bind(now_ms() - ago_ms)
-    .bind(id)
-    .bind(index)
-    .execute(&app.state.db)
-    .await
-    .unwrap();
-}
-
-#[tokio::test]
-async fn a_reminder_claimed_by_a_round_that_died_is_sent_by_a_later_one_once() {
-    let app = TestApp::new().await;
-    let (_gp, id, _phone) = joined(&app, "covid-19").await;
-    fall_due(&app, &id, 1).await;
-    // Killed after claiming day 2's reminder, before sending it.
-    claimed_and_unsent(&app, &id, 1, scheduler::REMINDER_LEASE_MS + 60_000).await;
-    let app = app.restart().await;
-    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 1);
-    assert_eq!(texts_with(&app, "(jour 2)").await, 1);
-    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 0, "sent, and marked so");
-
-    // A round still within its lease (another node sending now) is left alone.
-    claimed_and_unsent(&app, &id, 1, 60_000).await;
-    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 0);
-    // Killed after the message left but before it was marked: sent again under
-    // the same key, recorded once.
-    claimed_and_unsent(&app, &id, 1, scheduler::REMINDER_LEASE_MS + 60_000).await;
-    assert_eq!(scheduler::round(&app.state, now_ms()).await.unwrap().reminders, 1);
-    assert_eq!(texts_with(&app, "(jour 2)").await, 1, "one message, not two");
 }
 
 #[tokio::test]
@@ -376,47 +316,4 @@ async fn a_phone_that_joined_under_the_old_cookie_name_keeps_its_follow_up() {
     // A consultation's device under that name still opens no follow-up.
     let (_, _, visit) = common::consultation::entered(&app).await;
     assert_eq!(app.get("/api/v1/patient/followup", Some(&visit)).await.status(), StatusCode::UNAUTHORIZED);
-}
-
-/// Two schedulers (two nodes) run their rounds on one database at the same
-/// time: every due reminder leaves once, every missed questionnaire raises one
-/// alert, every due deletion happens once with one receipt, and no round fails.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_schedulers_on_one_database_do_each_job_once() {
-    let app = TestApp::new().await;
-    let mut ongoing = Vec::new();
-    for _ in 0..3 {
-        let (_gp, id, _phone) = joined(&app, "covid-19").await;
-        fall_due(&app, &id, 1).await;
-        ongoing.push(id);
-    }
-    let mut stopped = Vec::new();
-    for _ in 0..2 {
-        let (_gp, id, phone) = joined(&app, "covid-19").await;
-        app.post_json("/api/v1/patient/followup/stop", Some(&phone), json!({})).await;
-        sqlx::query("UPDATE followups SET purge_at = 0 WHERE id = $1").bind(&id).execute(&app.state.db).await.unwrap();
-        stopped.push(id);
-    }
-    let other = app.second_node().await;
-    let mut done = scheduler::Round::default();
-    for _ in 0..2 {
-        let (a, b) = tokio::join!(scheduler::round(&app.state, now_ms()), scheduler::round(&other.state, now_ms()));
-        for round in [a.expect("a round on the first node"), b.expect("a round on the second node")] {
-            done.reminders += round.reminders;
-            done.missed += round.missed;
-            done.purged += round.purged;
-        }
-    }
-    assert_eq!(done.reminders, 3, "one day-2 reminder per follow-up under way");
-    assert_eq!(texts_with(&app, "(jour 2)").await, 3);
-    assert_eq!(done.purged, 2);
-    let (receipts,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM followup_receipts").fetch_one(&app.state.db).await.unwrap();
-    assert_eq!(receipts, 2);
-    let (missed_alerts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM followup_alerts WHERE level = 'orange'")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(missed_alerts, i64::from(done.missed), "one alert per missed questionnaire");
-    assert!(done.missed >= 3, "day 1 of each follow-up under way was missed");
 }

@@ -23,6 +23,9 @@ const OPEN_AND_UNFILLED: &str = "FROM followups f CROSS JOIN followup_dues d
      WHERE d.followup_id = f.id AND f.ended_at IS NULL AND f.consented_at IS NOT NULL AND d.due_at <= $1
        AND NOT EXISTS (SELECT 1 FROM followup_submissions s WHERE s.followup_id = d.followup_id AND s.idx = d.idx)";
 
+/// A questionnaire's row, and when its patient joined the follow-up.
+const DUE_COLUMNS: &str = "d.followup_id, d.idx, d.day, d.due_at, f.consented_at";
+
 /// Not sent, and not claimed by a round still within its lease.
 const UNCLAIMED: &str = "d.reminded_at IS NULL AND (d.reminder_claimed_at IS NULL OR d.reminder_claimed_at <= $2)";
 
@@ -33,12 +36,13 @@ pub struct DueRow {
     pub idx: i64,
     pub day: i64,
     pub due_at: i64,
+    pub consented_at: i64,
 }
 
 /// Reminders to send now: questionnaires due, still open, unclaimed.
 pub async fn reminders_due(db: &Db, now: i64) -> AppResult<Vec<DueRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT d.followup_id, d.idx, d.day, d.due_at {OPEN_AND_UNFILLED} AND d.closes_at > $1 AND {UNCLAIMED}
+        "SELECT {DUE_COLUMNS} {OPEN_AND_UNFILLED} AND d.closes_at > $1 AND {UNCLAIMED}
          LIMIT 500"
     ))
     .bind(now)
@@ -77,13 +81,11 @@ pub async fn mark_reminded(db: &Db, followup_id: &str, index: i64, now: i64) -> 
 
 /// Questionnaires due and unfilled whose missed-questionnaire alert was not raised.
 pub async fn unfilled(db: &Db, now: i64) -> AppResult<Vec<DueRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT d.followup_id, d.idx, d.day, d.due_at {OPEN_AND_UNFILLED} AND d.missed_alerted_at IS NULL LIMIT 500"
-    ))
-    .bind(now)
-    .fetch_all(db)
-    .await
-    .map(oldest_first)?)
+    Ok(sqlx::query_as(&format!("SELECT {DUE_COLUMNS} {OPEN_AND_UNFILLED} AND d.missed_alerted_at IS NULL LIMIT 500"))
+        .bind(now)
+        .fetch_all(db)
+        .await
+        .map(oldest_first)?)
 }
 
 /// A round's rows, the longest due first. Sorted here, not in SQL: an
@@ -96,11 +98,14 @@ fn oldest_first(mut rows: Vec<DueRow>) -> Vec<DueRow> {
 }
 
 /// Claims the missed-questionnaire alert inside the transaction that raises it.
+/// The claim re-checks that it is still unfilled: the patient may have sent it
+/// since the round read its list.
 pub async fn claim_missed(tx: &mut AnyConnection, followup_id: &str, index: i64, now: i64) -> AppResult<bool> {
     let claimed = sqlx::query(
         "UPDATE followup_dues SET missed_alerted_at = $1 WHERE followup_id = $2 AND idx = $3
            AND missed_alerted_at IS NULL
-           AND EXISTS (SELECT 1 FROM followups f WHERE f.id = $2 AND f.ended_at IS NULL)",
+           AND EXISTS (SELECT 1 FROM followups f WHERE f.id = $2 AND f.ended_at IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM followup_submissions s WHERE s.followup_id = $2 AND s.idx = $3)",
     )
     .bind(now)
     .bind(followup_id)

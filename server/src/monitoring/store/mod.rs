@@ -390,20 +390,29 @@ pub async fn end(db: &Db, id: &str, reason: EndReason, retention_ms: i64) -> App
     Ok(done.rows_affected() == 1)
 }
 
-/// Questionnaires filled after `since` and the alerts still open, for the banner.
-/// Test servers only: the follow-up's whole schedule moves into the past until
-/// questionnaire `index` fell due at `due_at` (the earlier ones have closed).
-/// Whether that questionnaire exists.
+/// Test servers only: time passes for one follow-up. Its whole schedule, and
+/// the moment its patient joined, move into the past until questionnaire
+/// `index` fell due at `due_at` (the earlier ones have closed). Whether that
+/// questionnaire exists.
 pub async fn shift_schedule(db: &Db, followup_id: &str, index: i64, due_at: i64) -> AppResult<bool> {
-    let shifted = sqlx::query(
+    const SHIFT: &str = "SELECT due_at - $1 AS shift FROM followup_dues WHERE followup_id = $2 AND idx = $3";
+    let mut tx = db.begin().await?;
+    // The follow-up first: its shift is read from the schedule not yet moved.
+    sqlx::query(&format!("UPDATE followups SET consented_at = consented_at - ({SHIFT}) WHERE id = $2"))
+        .bind(due_at)
+        .bind(followup_id)
+        .bind(index)
+        .execute(&mut *tx)
+        .await?;
+    let shifted = sqlx::query(&format!(
         "UPDATE followup_dues SET opens_at = opens_at - s.shift, due_at = due_at - s.shift, closes_at = closes_at - s.shift
-         FROM (SELECT due_at - $1 AS shift FROM followup_dues WHERE followup_id = $2 AND idx = $3) AS s
-         WHERE followup_id = $2",
-    )
+         FROM ({SHIFT}) AS s WHERE followup_id = $2"
+    ))
     .bind(due_at)
     .bind(followup_id)
     .bind(index)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(shifted.rows_affected() > 0)
 }
