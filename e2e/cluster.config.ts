@@ -40,8 +40,8 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
     env: {
       REGARD_CLUSTER_PORT: port,
-      // Each test kills one node: the first two, while the third stays up.
-      REGARD_CLUSTER_NODES: '3',
+      // Each of the three tests kills one node; the fourth stays up.
+      REGARD_CLUSTER_NODES: '4',
       REGARD_CLUSTER_DIR: clusterDir,
       REGARD_BIN: path.resolve(process.env.REGARD_E2E_SERVER ?? '../target/debug/regard'),
       REGARD_DIST_DIR: path.resolve(process.env.REGARD_E2E_DIST_DIR ?? '../dist'),

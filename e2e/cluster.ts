@@ -1,4 +1,4 @@
-// The loopback cluster that scripts/cluster starts for cluster.spec.ts (two
+// The loopback cluster that scripts/cluster starts for cluster.spec.ts (four
 // nodes behind HAProxy): which node is which, HAProxy's administration socket
 // to choose where the next connection lands, and SIGKILL for a node.
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,18 @@ async function haproxy(command: string): Promise<string> {
     socket.on('end', () => resolve(answer));
     socket.on('error', reject);
     socket.write(`${command}\n`);
+  });
+}
+
+/** The nodes not killed yet, in order: each test takes its own from these. */
+export function alive(): Node[] {
+  return nodes().filter((node) => {
+    try {
+      process.kill(node.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   });
 }
 

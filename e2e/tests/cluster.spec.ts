@@ -1,20 +1,23 @@
-// Regard as a cluster (scripts/cluster: PostgreSQL, NATS, three nodes behind
+// Regard as a cluster (scripts/cluster: PostgreSQL, NATS, four nodes behind
 // HAProxy; e2e/cluster.config.ts). The two sides of a call reach different
 // nodes (HAProxy's drain sends each where the test wants); the video plays and
-// the chat crosses. Then the node holding the clinician's socket is killed
-// (SIGKILL): the page reconnects through the same address to a node still up,
-// and the patient's side restarts ICE on the peer connection both sides kept:
-// no new link, no reload, no new connection, the video goes on. The time from
+// the chat crosses. Then the node holding one side's socket is killed
+// (SIGKILL): the clinician's, or the nursing home tablet's. That page
+// reconnects through the same address to a node still up, and the patient's
+// side restarts ICE on the peer connection both sides kept: no new link, no
+// reload, no new connection, the video goes on. The time from
 // the kill to the first frame after the restart, and the longest wait between
 // two frames meanwhile, are recorded (annotation `failover`; the figures to
 // watch are the benchmark's, BENCHMARKS.md).
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { test } from '../fixtures';
-import { everyNode, kill, nodes, onlyTo, type Node } from '../cluster';
-import { AssistDesk, CallerPage, callerContext, clinicianPage, regulatorPage } from '../pages/assist';
+import { alive, everyNode, kill, onlyTo, type Node } from '../cluster';
+import { AssistCase, AssistDesk, CallerPage, callerContext, clinicianPage, regulatorPage } from '../pages/assist';
 import { ConsultationRoom, PatientConsultation, invitation, patientPhone } from '../pages/consultation';
 import { GP } from '../pages/login-page';
+import { Residents, RingingCall, nurseTablet } from '../pages/nursing-home';
 import { watchPeerConnections } from '../relay';
+import { videoPlays } from '../pages/video';
 
 const VIDEO = 'video.remote-video';
 
@@ -89,7 +92,7 @@ test.afterEach(async () => {
 });
 
 test('a video assist whose regulator and caller are on two nodes goes on when the regulator\'s node dies', async ({ browser }, testInfo) => {
-  const [node1, node2] = nodes();
+  const [node1, node2] = alive();
   // The regulator's console and the case's socket on node 1.
   await onlyTo(node1);
   const regulator = await regulatorPage(browser);
@@ -133,8 +136,7 @@ test('a video assist whose regulator and caller are on two nodes goes on when th
 });
 
 test('a teleconsultation goes on when the GP\'s node dies, and the last message is in both chats', async ({ browser }, testInfo) => {
-  const alive = nodes().slice(1);
-  const [gpNode, patientNode] = [alive[1], alive[0]];
+  const [patientNode, gpNode] = alive();
   const gpPage = await clinicianPage(browser, GP);
   await watchPeerConnections(gpPage);
   const { id, link } = await invitation(gpPage, {
@@ -169,4 +171,48 @@ test('a teleconsultation goes on when the GP\'s node dies, and the last message 
   await patient.say('Je vous vois de nouveau.');
   await expect(room.chat).toContainText('Je vous vois de nouveau.');
   await Promise.all([patient.page.context().close(), gpPage.context().close()]);
+});
+
+test('a nursing home\'s call goes on when the tablet\'s node dies, both videos and the decision included', async ({ browser }, testInfo) => {
+  const [regulatorNode, tabletNode] = alive();
+  // The tablet's call (its socket opened on the caller's page) on one node.
+  await onlyTo(tabletNode);
+  const tablet = await nurseTablet(browser);
+  await watchPeerConnections(tablet);
+  const residents = new Residents(tablet);
+  await residents.open('12', 'Moreau Jeanne');
+  const resident = tablet.url();
+  await residents.reason.fill('Malaise au lever, pâleur');
+  await residents.call.click();
+  await expect(tablet).toHaveURL(/\/v\/[A-Za-z0-9_-]+$/);
+  const caller = new CallerPage(tablet);
+  await caller.accept.click();
+  // The regulator's console on the other node hears it ring, takes it, and
+  // turns their camera on for the home.
+  await onlyTo(regulatorNode);
+  const regulator = await regulatorPage(browser);
+  await watchPeerConnections(regulator);
+  await regulator.reload();
+  await new RingingCall(regulator).take('Jeanne Moreau');
+  await everyNode();
+  const assist = new AssistCase(regulator);
+  await assist.videoPlays();
+  await regulator.getByRole('button', { name: 'Activer ma caméra et mon micro' }).click();
+  await videoPlays(tablet, 'video.regulator-video');
+
+  // The tablet's node dies: the caller's page finds another node through
+  // HAProxy and restarts ICE on its connection; both videos go on.
+  const tabletCalls = () => tablet.evaluate(() => (window as unknown as { peerConnections: unknown[] }).peerConnections.length);
+  const before = await tabletCalls();
+  expect(await failover(regulator, tabletNode, testInfo, 'tablet')).toBeGreaterThan(0);
+  expect(await tabletCalls(), 'the tablet restarted its connection, made none').toBe(before);
+  await tablet.evaluate(() => new Promise((shown) => {
+    (document.querySelector('video.regulator-video') as HTMLVideoElement).requestVideoFrameCallback(shown);
+  }));
+  await expect(caller.status).toHaveText('Le médecin vous voit.');
+  await expect(assist.state).toHaveText('Vidéo en direct');
+  await assist.decide('Médecin généraliste', 'Visite du médecin de garde dans l\'heure');
+  await tablet.goto(resident);
+  await expect(residents.history.first()).toContainText('Décision : Médecin généraliste');
+  await Promise.all([tablet.context().close(), regulator.context().close()]);
 });

@@ -26,7 +26,7 @@ writeSection('Several nodes: failover', [
   `${provenance()}, with \`./scripts/bench-failover\` (release builds, loopback).`,
   '',
   'A video assist whose regulator and caller reached different nodes of a loopback cluster (PostgreSQL, NATS,',
-  'three nodes behind HAProxy); the regulator\'s node is killed with SIGKILL. The console reconnects through HAProxy',
+  'four nodes behind HAProxy); the regulator\'s node is killed with SIGKILL. The console reconnects through HAProxy',
   'and the caller\'s phone restarts ICE on the peer connection both sides kept. Measured: from the kill to the first',
   'frame the regulator\'s page presents once its ICE session is the restarted one and connected (goal: 5 s or less;',
   'Jitsi\'s client restarts a session when ICE is not back within 2 s), and the longest wait between two frames the',
