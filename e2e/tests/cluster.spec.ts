@@ -53,6 +53,13 @@ async function watchFrames(page: Page) {
   }, VIDEO);
 }
 
+/** Resolves with the time (ms since the epoch) `page`'s `selector` video presents its next frame. */
+async function nextFrame(page: Page, selector: string): Promise<number> {
+  return page.evaluate((selector) => new Promise<number>((resolve) => {
+    (document.querySelector(selector) as HTMLVideoElement).requestVideoFrameCallback(() => resolve(Date.now()));
+  }), selector);
+}
+
 /**
  * Kills `node` and resolves with the milliseconds until `page` shows a frame
  * after its call's ICE restart; checks that the connection and the stream are
@@ -69,9 +76,7 @@ async function failover(page: Page, node: Node, testInfo: TestInfo, who: string)
     const now = await call(page);
     return now.ice === 'connected' && now.ufrag !== before.ufrag;
   }, { timeout: 30_000, intervals: [50] }).toBe(true);
-  const shownAt = await page.evaluate((selector) => new Promise<number>((resolve) => {
-    (document.querySelector(selector) as HTMLVideoElement).requestVideoFrameCallback(() => resolve(Date.now()));
-  }), VIDEO);
+  const shownAt = await nextFrame(page, VIDEO);
   // The same connection, restarted: not a new one, and the video kept its stream.
   expect((await call(page)).made).toBe(before.made);
   const { longestWait, sameStream } = await page.evaluate((selector) => {
@@ -206,9 +211,7 @@ test('a nursing home\'s call goes on when the tablet\'s node dies, both videos a
   const before = await tabletCalls();
   expect(await failover(regulator, tabletNode, testInfo, 'tablet')).toBeGreaterThan(0);
   expect(await tabletCalls(), 'the tablet restarted its connection, made none').toBe(before);
-  await tablet.evaluate(() => new Promise((shown) => {
-    (document.querySelector('video.regulator-video') as HTMLVideoElement).requestVideoFrameCallback(shown);
-  }));
+  await nextFrame(tablet, 'video.regulator-video');
   await expect(caller.status).toHaveText('Le médecin vous voit.');
   await expect(assist.state).toHaveText('Vidéo en direct');
   await assist.decide('Médecin généraliste', 'Visite du médecin de garde dans l\'heure');
