@@ -191,7 +191,12 @@ test('a nursing home\'s call goes on when the tablet\'s node dies, both videos a
   await residents.call.click();
   await expect(tablet).toHaveURL(/\/v\/[A-Za-z0-9_-]+$/);
   const caller = new CallerPage(tablet);
+  // The call's socket opens after the camera does: it must have joined (its
+  // welcome received) on the tablet's node before the regulator's goes elsewhere.
+  const joined = tablet.waitForEvent('websocket', (ws) => ws.url().includes('/ws/assist/'))
+    .then((ws) => ws.waitForEvent('framereceived'));
   await caller.accept.click();
+  await joined;
   // The regulator's console on the other node hears it ring, takes it, and
   // turns their camera on for the home.
   await onlyTo(regulatorNode);
